@@ -1,0 +1,1 @@
+"""The jobpicks app: settings, storage, the daily run, the digest, the CLI and the Telegram bot."""

@@ -1,0 +1,189 @@
+"""The daily run: collect → dedup → hard filters → score → select → store → deliver."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from bot.context import AppContext
+from bot.models import Pick, RunRecord, SourceReport
+from scoring.engine import score_postings
+from scoring.filters import veto
+from scoring.select import select_picks
+from scrapers.dedup import dedup, fingerprint
+from scrapers.models import Posting, SourceResult, SourceState
+
+log = logging.getLogger(__name__)
+
+Collector = Callable[[AppContext], Awaitable[list[SourceResult]]]
+Progress = Callable[[str], None]
+
+# Candidates not picked stay in the pool this many days, so a changed profile can rescore them.
+POOL_DAYS = 3
+
+
+@dataclass
+class RunOutcome:
+    record: RunRecord
+    picks: list[Pick] = field(default_factory=list)
+    already_ran: bool = False
+
+    @property
+    def all_sources_failed(self) -> bool:
+        return self.record.status == "all-sources-failed"
+
+
+async def collect_configured(ctx: AppContext) -> list[SourceResult]:
+    """The real sources from the config file (LinkedIn, Indeed, company boards)."""
+    from scrapers.collect import collect_all
+
+    return await collect_all(
+        ctx.config.searches,
+        ctx.config.boards,
+        ctx.config.http,
+        ctx.source_urls(),
+        is_seen=ctx.store.is_seen,
+    )
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+async def run_daily(
+    ctx: AppContext,
+    *,
+    collector: Collector = collect_configured,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Progress = _quiet,
+) -> RunOutcome:
+    """One morning's run. Idempotent per day: a second call returns the stored picks
+    without collecting or scoring again (unless `force`). Stores nothing when `dry_run`."""
+    store = ctx.store
+    day = ctx.today()
+    if not force and not dry_run:
+        done = store.finished_run(day)
+        if done is not None:
+            return RunOutcome(record=done, picks=store.picks_for(day), already_ran=True)
+
+    t0 = time.perf_counter()
+    record = RunRecord(day=day, started_at=datetime.now(UTC), dry_run=dry_run)
+    counts = record.counts
+
+    progress("collecting postings…")
+    results = await collector(ctx)
+    record.sources = [
+        SourceReport(
+            source=r.source,
+            state=r.state.value,
+            reason=r.reason,
+            postings=len(r.postings),
+            requests=r.requests,
+            seconds=round(r.seconds, 2),
+        )
+        for r in results
+    ]
+    for r in results:
+        if r.state is not SourceState.OK:
+            log.warning("source %s: %s — %s", r.source, r.state.value, r.reason)
+    progress(
+        f"collected {sum(len(r.postings) for r in results)} postings from {len(results)} sources"
+    )
+
+    if results and all(r.state in (SourceState.BLOCKED, SourceState.FAILED) for r in results):
+        record.status = "all-sources-failed"
+        record.notes.append("every source failed: no digest today")
+        return await _finish(ctx, record, [], t0, dry_run)
+
+    collected = [p for r in results for p in r.postings]
+    counts.collected = len(collected)
+    unique, counts.duplicates = dedup(collected)
+    fresh: list[Posting] = []
+    for p in unique:
+        if store.is_seen(p.key, fingerprint(p)):
+            counts.seen += 1
+        else:
+            fresh.append(p)
+    counts.new = len(fresh)
+
+    # The pool: earlier candidates not yet picked or not yet scored; they expire after POOL_DAYS.
+    oldest = (date.fromisoformat(day) - timedelta(days=POOL_DAYS)).isoformat()
+    fresh_keys = {p.key for p in fresh}
+    first_seen: dict[str, str] = {p.key: day for p in fresh}
+    pool: list[Posting] = []
+    for posting, seen_day in store.pending():
+        if seen_day > oldest and posting.key not in fresh_keys:
+            pool.append(posting)
+            first_seen[posting.key] = seen_day
+    counts.retried = len(pool)
+
+    profile = (
+        await store.ensure_profile(ctx.config.profile.to_profile())
+        if not dry_run
+        else store.current_profile(ctx.config.profile.to_profile())
+    )
+    candidates: list[Posting] = []
+    filtered = Counter[str]()
+    for p in fresh + pool:
+        why = veto(p, profile.filters)
+        if why:
+            filtered[why] += 1
+        else:
+            candidates.append(p)
+    counts.filtered = sum(filtered.values())
+    record.filtered_reasons = dict(filtered)
+
+    progress(f"scoring {len(candidates)} postings…")
+    batch = await score_postings(
+        candidates,
+        profile,
+        options=ctx.config.scoring,
+        llm=ctx.llm(),
+        cache_get=store.cached_score,
+        progress=lambda i, n: progress(f"scored {i}/{n}") if i == n or i % 25 == 0 else None,
+    )
+    counts.scored = len(batch.scores)
+    counts.unscored = len(batch.unscored)
+    record.unscored_reasons = dict(Counter(batch.unscored.values()))
+    record.spend = batch.spend.model_dump()
+    record.notes.extend(batch.notes)
+    if batch.cache_writes and not dry_run:
+        async with store.transaction():  # paid-for scores survive a crash later in the run
+            store.put_scores(batch.cache_writes, day)
+
+    by_key = {p.key: p for p in candidates}
+    chosen = select_picks(
+        ((by_key[k], s) for k, s in batch.scores.items()),
+        min_score=ctx.config.selection.min_score,
+        max_picks=ctx.config.selection.max_picks,
+        per_company=ctx.config.selection.per_company,
+        exclude_keys=store.picked_keys(),
+    )
+    picks = [Pick.from_scored(day, rank, p, s) for rank, (p, s) in enumerate(chosen, 1)]
+    counts.picked = len(picks)
+
+    if not dry_run:
+        picked = {p.key for p in picks}
+        keep = [(p, first_seen[p.key]) for p in candidates if p.key not in picked]
+        async with store.transaction():
+            store.add_seen((p.key, fingerprint(p), day) for p in fresh)
+            store.set_pending(keep)
+            store.save_picks(picks)
+    record.status = "done"
+    return await _finish(ctx, record, picks, t0, dry_run)
+
+
+async def _finish(
+    ctx: AppContext, record: RunRecord, picks: list[Pick], t0: float, dry_run: bool
+) -> RunOutcome:
+    record.finished_at = datetime.now(UTC)
+    record.seconds = round(time.perf_counter() - t0, 2)
+    if not dry_run:
+        async with ctx.store.transaction():
+            ctx.store.save_run(record)
+    return RunOutcome(record=record, picks=picks)

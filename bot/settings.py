@@ -1,0 +1,102 @@
+"""Settings from the environment and `.env` (names are a contract; see `.env.example`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+
+def default_db_path() -> Path:
+    # platformdirs is cheap to import and knows XDG / macOS / Windows conventions.
+    from platformdirs import user_data_path
+
+    return user_data_path("jobpicks") / "jobpicks.json"
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a user's machine and a test: paths, tokens, base URLs."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    jobpicks_db: Path = Field(default_factory=default_db_path)
+    jobpicks_config: Path = Path("jobpicks.toml")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    telegram_api_base: str = "https://api.telegram.org/bot"
+
+    llm_model: str = ""
+    llm_api_base: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    jobpicks_linkedin_url: str = "https://www.linkedin.com"
+    jobpicks_indeed_url: str = "https://apis.indeed.com/graphql"
+    jobpicks_greenhouse_url: str = "https://boards-api.greenhouse.io"
+    jobpicks_lever_url: str = "https://api.lever.co"
+    jobpicks_ashby_url: str = "https://api.ashbyhq.com"
+
+    @field_validator("telegram_chat_ids", mode="before")
+    @classmethod
+    def _split_chat_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            ids = []
+            for part in parts:
+                try:
+                    ids.append(int(part))
+                except ValueError:
+                    raise ValueError(
+                        f"{part!r} is not a chat id (comma-separated integers expected)"
+                    ) from None
+            return ids
+        return value
+
+    @field_validator("telegram_bot_token", "llm_api_key", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_api_base", mode="before")
+    @classmethod
+    def _empty_base_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator(
+        "telegram_api_base",
+        "jobpicks_linkedin_url",
+        "jobpicks_indeed_url",
+        "jobpicks_greenhouse_url",
+        "jobpicks_lever_url",
+        "jobpicks_ashby_url",
+    )
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.rstrip("/")
+
+    @property
+    def token(self) -> str | None:
+        """The bot token in clear, for the one place that needs it (never log this)."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def owner_chat_id(self) -> int | None:
+        """The first configured chat: gets failure notices."""
+        return self.telegram_chat_ids[0] if self.telegram_chat_ids else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; a bad value raises `ConfigError` naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "settings"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{name}: {msg}") from None

@@ -1,0 +1,1 @@
+"""Profile, hard filters, the local scorer, the LLM scorer and feedback learning."""

@@ -1,0 +1,57 @@
+"""Hard filters: the user's deal-breakers, enforced in code. No scorer overrides a veto."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from scoring.profile import Filters
+from scrapers.dedup import normalise_company
+from scrapers.models import Posting
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9.+#]+", " ", text.lower()) + " "
+
+
+def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str | None:
+    """Why this posting is ruled out, or None if it passes every filter."""
+    company = normalise_company(posting.real_employer or posting.company)
+    companies = {normalise_company(posting.company), company}
+    for blocked in filters.blocked_companies:
+        if normalise_company(blocked) in companies:
+            return "blocked company"
+    title = _words(posting.title)
+    for word in filters.excluded_title_words:
+        if _words(word) in title:
+            return f"title word '{word.strip()}'"
+    if filters.locations and not location_ok(posting, filters.locations):
+        return "location"
+    if (
+        filters.employment_types
+        and posting.employment_type
+        and posting.employment_type not in filters.employment_types
+    ):
+        return f"employment type {posting.employment_type}"
+    if filters.levels and posting.seniority and posting.seniority not in filters.levels:
+        return f"level {posting.seniority}"
+    if filters.max_age_days and posting.posted_at:
+        now = now or datetime.now(UTC)
+        posted = (
+            posting.posted_at if posting.posted_at.tzinfo else posting.posted_at.replace(tzinfo=UTC)
+        )
+        if now - posted > timedelta(days=filters.max_age_days):
+            return "too old"
+    return None
+
+
+def location_ok(posting: Posting, wanted: list[str]) -> bool:
+    """True if the posting's location names a wanted place, or it is remote and remote is wanted."""
+    loc = _words(posting.location)
+    for place in wanted:
+        p = place.strip().lower()
+        if p == "remote" and (posting.remote or " remote " in loc):
+            return True
+        if p and _words(p) in loc:
+            return True
+    return not posting.location.strip()  # an unknown location is not a reason to drop a job

@@ -1,0 +1,39 @@
+"""What the bot believes about the user: the four parts the scorers read."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Filters(BaseModel):
+    """Deal-breakers enforced in code, before scoring and as a cap after it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    blocked_companies: list[str] = Field(default_factory=list)
+    excluded_title_words: list[str] = Field(default_factory=list)
+    # Wanted locations; a posting matching none of them is vetoed (empty = anywhere).
+    # "remote" matches any posting flagged remote.
+    locations: list[str] = Field(default_factory=list)
+    # Wanted seniority levels (internship, entry, associate, mid-senior, director, executive).
+    levels: list[str] = Field(default_factory=list)
+    # Wanted employment types (internship, full-time, part-time, contract, temporary).
+    employment_types: list[str] = Field(default_factory=list)
+    # Postings older than this are vetoed (0 = no limit).
+    max_age_days: int = Field(default=0, ge=0)
+
+
+class Profile(BaseModel):
+    """A versioned profile.
+
+    `about` and `directives` are the user's own words and are never rewritten by learning;
+    `learned` is written only by feedback learning; `filters` are hard vetoes.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    about: str = ""
+    directives: list[str] = Field(default_factory=list)
+    learned: list[str] = Field(default_factory=list)
+    filters: Filters = Field(default_factory=Filters)
+    version: int = 1
