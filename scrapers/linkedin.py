@@ -277,6 +277,13 @@ class LinkedIn:
             detail = tasks[job_id].result() if job_id in tasks else None
             run.postings.append(_posting(card, detail))
 
+    async def close(self) -> None:
+        """Cancel detail fetches nobody waits for any more (a search that crashed)."""
+        pending = [t for t in self._details.values() if not t.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
 
 def _left_path(resp: Response, expected_prefix: str) -> bool:
     """True when a redirect took us somewhere other than the page asked for (login wall)."""
