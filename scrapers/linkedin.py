@@ -190,6 +190,7 @@ class LinkedIn:
     is_seen: IsSeen = lambda _key: False
     _details: dict[str, asyncio.Task[Detail | None]] = field(default_factory=dict)
     _wall: str | None = None  # set once a detail page hits the login wall: stop asking
+    _slots: asyncio.Semaphore | None = None
 
     async def search(self, search: SearchConfig, label: str) -> SourceRun:
         run = SourceRun(label)
@@ -247,8 +248,15 @@ class LinkedIn:
         self._details[job_id] = asyncio.create_task(self._detail(job_id, run))
 
     async def _detail(self, job_id: str, run: SourceRun) -> Detail | None:
-        if self._wall:
-            return None
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.client.config.per_host_concurrency)
+        # Queue here (not inside the client) so a login wall seen meanwhile stops the rest.
+        async with self._slots:
+            if self._wall:
+                return None
+            return await self._fetch_detail(job_id, run)
+
+    async def _fetch_detail(self, job_id: str, run: SourceRun) -> Detail | None:
         path = f"/jobs/view/{job_id}"
         try:
             resp = await self.client.request(
