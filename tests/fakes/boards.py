@@ -88,8 +88,9 @@ class BoardsFake:
     ashby: dict[str, list[Job]] = field(default_factory=dict)
     # LinkedIn past this many pages serves the last page again instead of the end page.
     linkedin_repeat_after: int | None = None
-    # route -> queued faults ("linkedin.search", "linkedin.detail", "indeed", "greenhouse:<t>"…)
-    faults: dict[str, list[Fault]] = field(default_factory=dict)
+    # route -> queued faults ("linkedin.search", "linkedin.detail", "indeed", "greenhouse:<t>"…);
+    # a None in the queue is one normal answer.
+    faults: dict[str, list[Fault | None]] = field(default_factory=dict)
     # routes that fail on every request, not just once
     always: dict[str, Fault] = field(default_factory=dict)
     requests: list[Seen] = field(default_factory=list)
@@ -97,7 +98,7 @@ class BoardsFake:
     _runners: list[web.AppRunner] = field(default_factory=list)
 
     # -- control -----------------------------------------------------------------------
-    def fail(self, route: str, *faults: Fault) -> None:
+    def fail(self, route: str, *faults: Fault | None) -> None:
         self.faults.setdefault(route, []).extend(faults)
 
     def count(self, route: str) -> int:
@@ -111,7 +112,7 @@ class BoardsFake:
     def _fault(self, route: str) -> Fault | None:
         queue = self.faults.get(route)
         if queue:
-            return queue.pop(0)
+            return queue.pop(0) or None
         return self.always.get(route)
 
     async def _enter(self, request: web.Request, board: str, route: str) -> Fault | None:

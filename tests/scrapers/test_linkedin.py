@@ -149,20 +149,8 @@ async def test_changed_markup_is_failed_with_the_reason(fake: BoardsFake, client
 
 async def test_a_failing_later_page_gives_partial(fake: BoardsFake, client: HttpClient) -> None:
     fake.linkedin = make_jobs("", 25, start_id=900000)
+    fake.fail("linkedin.search", None)  # page 1 fine, then 500 for ever
     fake.always["linkedin.search"] = status(500)
-    fake.faults["linkedin.search"] = []
-    # first page fine, then 500 for ever
-    orig = fake._fault
-    calls = {"n": 0}
-
-    def first_ok(route: str):  # type: ignore[no-untyped-def]
-        if route == "linkedin.search":
-            calls["n"] += 1
-            if calls["n"] == 1:
-                return None
-        return orig(route)
-
-    fake._fault = first_ok  # type: ignore[method-assign]
     result = (await li(fake, client).search(SEARCH, "l")).result()
     assert result.state is SourceState.PARTIAL
     assert len(result.postings) == 10
