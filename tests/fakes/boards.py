@@ -118,7 +118,9 @@ class BoardsFake:
     async def _enter(self, request: web.Request, board: str, route: str) -> Fault | None:
         loop = asyncio.get_running_loop()
         self.requests.append(
-            Seen(board, route, request.path, request.query_string, dict(request.headers), loop.time())
+            Seen(
+                board, route, request.path, request.query_string, dict(request.headers), loop.time()
+            )
         )
         if self.latency:
             await asyncio.sleep(self.latency)
@@ -214,7 +216,9 @@ class BoardsFake:
             if fault.kind == "login_wall":
                 raise web.HTTPFound("/authwall?trk=public_jobs_topcard")
             if fault.kind == "changed":
-                return web.Response(text="<html><body><main>New look</main></body></html>", content_type="text/html")
+                return web.Response(
+                    text="<html><body><main>New look</main></body></html>", content_type="text/html"
+                )
         job = next((j for j in self.linkedin if j.id == request.match_info["job_id"]), None)
         if job is None:
             return web.Response(status=404, text="not found")
@@ -222,9 +226,18 @@ class BoardsFake:
 
     async def _li_authwall(self, request: web.Request) -> web.Response:
         self.requests.append(
-            Seen("linkedin", "linkedin.authwall", request.path, request.query_string, dict(request.headers), 0.0)
+            Seen(
+                "linkedin",
+                "linkedin.authwall",
+                request.path,
+                request.query_string,
+                dict(request.headers),
+                0.0,
+            )
         )
-        return web.Response(text="<html><body>Sign in to view more jobs</body></html>", content_type="text/html")
+        return web.Response(
+            text="<html><body>Sign in to view more jobs</body></html>", content_type="text/html"
+        )
 
     # -- Indeed --------------------------------------------------------------------------
     def _indeed_app(self) -> web.Application:
@@ -238,14 +251,18 @@ class BoardsFake:
             if fault.kind == "status":
                 return self._status(fault)
             if fault.kind == "malformed":
-                return web.Response(text='{"data": {"jobSearch": {"results": [', content_type="application/json")
+                return web.Response(
+                    text='{"data": {"jobSearch": {"results": [', content_type="application/json"
+                )
             if fault.kind == "captcha":
                 return web.Response(
                     text="<html><head><title>hCaptcha challenge</title></head><body>captcha</body></html>",
                     content_type="text/html",
                 )
             if fault.kind == "graphql_error":
-                return web.json_response({"errors": [{"message": "Unauthorized: invalid api key"}], "data": None})
+                return web.json_response(
+                    {"errors": [{"message": "Unauthorized: invalid api key"}], "data": None}
+                )
         if not request.headers.get("indeed-api-key"):
             return web.json_response({"errors": [{"message": "missing api key"}]}, status=403)
         try:
@@ -263,7 +280,14 @@ class BoardsFake:
         nxt = offset + limit
         cursor = f"c{nxt}" if nxt < len(self.indeed) else None
         return web.json_response(
-            {"data": {"jobSearch": {"pageInfo": {"nextCursor": cursor}, "results": [{"trackingKey": "t", "job": _indeed_job(j)} for j in jobs]}}}
+            {
+                "data": {
+                    "jobSearch": {
+                        "pageInfo": {"nextCursor": cursor},
+                        "results": [{"trackingKey": "t", "job": _indeed_job(j)} for j in jobs],
+                    }
+                }
+            }
         )
 
     # -- company boards -----------------------------------------------------------------
@@ -319,7 +343,9 @@ class BoardsFake:
         token = request.match_info["token"]
         if token not in self.ashby:
             return web.json_response({"success": False, "error": "not found"}, status=404)
-        return web.json_response({"apiVersion": "1", "jobs": [_ashby_job(token, j) for j in self.ashby[token]]})
+        return web.json_response(
+            {"apiVersion": "1", "jobs": [_ashby_job(token, j) for j in self.ashby[token]]}
+        )
 
 
 # -- shapes ---------------------------------------------------------------------------------
@@ -372,7 +398,12 @@ def _li_card(job: Job, position: int) -> str:
 """
 
 
-_LI_TYPES = {"internship": "Internship", "full-time": "Full-time", "part-time": "Part-time", "contract": "Contract"}
+_LI_TYPES = {
+    "internship": "Internship",
+    "full-time": "Full-time",
+    "part-time": "Part-time",
+    "contract": "Contract",
+}
 
 
 def _li_detail_page(job: Job) -> str:
@@ -402,7 +433,12 @@ def _li_detail_page(job: Job) -> str:
 </body></html>"""
 
 
-_INDEED_KEYS = {"internship": "VDTG7", "full-time": "CF3CP", "part-time": "75GKK", "contract": "NJXCK"}
+_INDEED_KEYS = {
+    "internship": "VDTG7",
+    "full-time": "CF3CP",
+    "part-time": "75GKK",
+    "contract": "NJXCK",
+}
 
 
 def _indeed_job(job: Job) -> dict:
@@ -415,7 +451,9 @@ def _indeed_job(job: Job) -> dict:
         "title": job.title,
         "dateOnIndeed": int(job.posted.timestamp() * 1000),
         "datePublished": int(job.posted.timestamp() * 1000),
-        "description": {"html": "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n"))},
+        "description": {
+            "html": "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n"))
+        },
         "location": {
             "city": city.strip(),
             "admin1Code": rest.strip().split(",")[0].strip() if rest else None,
@@ -455,7 +493,12 @@ def _greenhouse_job(token: str, job: Job, with_content: bool) -> dict:
     return out
 
 
-_LEVER_COMMITMENT = {"internship": "Intern", "full-time": "Full-time", "part-time": "Part-time", "contract": "Contract"}
+_LEVER_COMMITMENT = {
+    "internship": "Intern",
+    "full-time": "Full-time",
+    "part-time": "Part-time",
+    "contract": "Contract",
+}
 
 
 def _lever_job(token: str, job: Job) -> dict:
@@ -475,13 +518,20 @@ def _lever_job(token: str, job: Job) -> dict:
         "workplaceType": "remote" if job.remote else "onsite",
         "description": f"<div>{html.escape(first)}</div>",
         "descriptionPlain": first,
-        "lists": [{"text": "What you'll do", "content": f"<li>{html.escape(rest or 'Ship code')}</li>"}],
+        "lists": [
+            {"text": "What you'll do", "content": f"<li>{html.escape(rest or 'Ship code')}</li>"}
+        ],
         "additional": "<div>We are an equal opportunity employer.</div>",
         "additionalPlain": "We are an equal opportunity employer.",
     }
 
 
-_ASHBY_TYPES = {"internship": "Intern", "full-time": "FullTime", "part-time": "PartTime", "contract": "Contract"}
+_ASHBY_TYPES = {
+    "internship": "Intern",
+    "full-time": "FullTime",
+    "part-time": "PartTime",
+    "contract": "Contract",
+}
 
 
 def _ashby_job(token: str, job: Job) -> dict:
@@ -504,7 +554,9 @@ def _ashby_job(token: str, job: Job) -> dict:
     }
 
 
-def make_jobs(prefix: str, n: int, *, company: str = "Acme Robotics", start_id: int = 0, **kw: object) -> list[Job]:
+def make_jobs(
+    prefix: str, n: int, *, company: str = "Acme Robotics", start_id: int = 0, **kw: object
+) -> list[Job]:
     """n distinct jobs; ids are digits for LinkedIn-like boards."""
     out = []
     for i in range(n):
@@ -519,4 +571,3 @@ def make_jobs(prefix: str, n: int, *, company: str = "Acme Robotics", start_id: 
             )
         )
     return out
-

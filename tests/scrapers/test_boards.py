@@ -24,7 +24,9 @@ JOBS = [
 async def test_greenhouse_unescapes_content(fake: BoardsFake, client: HttpClient) -> None:
     assert fake.urls is not None
     fake.greenhouse["acme"] = JOBS
-    result = (await greenhouse.fetch(client, fake.urls.greenhouse, "acme", company=None, max_chars=2000)).result()
+    result = (
+        await greenhouse.fetch(client, fake.urls.greenhouse, "acme", company=None, max_chars=2000)
+    ).result()
     assert result.state is SourceState.OK and result.requests == 1
     a, b = result.postings
     assert a.key == "greenhouse:acme:101"
@@ -39,7 +41,9 @@ async def test_greenhouse_unescapes_content(fake: BoardsFake, client: HttpClient
 async def test_lever_fields(fake: BoardsFake, client: HttpClient) -> None:
     assert fake.urls is not None
     fake.lever["acme-robotics"] = JOBS
-    result = (await lever.fetch(client, fake.urls.lever, "acme-robotics", company=None, max_chars=2000)).result()
+    result = (
+        await lever.fetch(client, fake.urls.lever, "acme-robotics", company=None, max_chars=2000)
+    ).result()
     a, b = result.postings
     assert a.company == "Acme Robotics"  # from the token when Lever gives no name
     assert a.employment_type == "internship" and b.employment_type == "full-time"
@@ -52,7 +56,11 @@ async def test_lever_fields(fake: BoardsFake, client: HttpClient) -> None:
 async def test_ashby_fields(fake: BoardsFake, client: HttpClient) -> None:
     assert fake.urls is not None
     fake.ashby["acme"] = JOBS
-    result = (await ashby.fetch(client, fake.urls.ashby, "acme", company="Acme Robotics, Inc.", max_chars=2000)).result()
+    result = (
+        await ashby.fetch(
+            client, fake.urls.ashby, "acme", company="Acme Robotics, Inc.", max_chars=2000
+        )
+    ).result()
     a, b = result.postings
     assert a.company == "Acme Robotics, Inc."
     assert a.employment_type == "internship" and b.employment_type == "full-time"
@@ -62,7 +70,9 @@ async def test_ashby_fields(fake: BoardsFake, client: HttpClient) -> None:
 
 
 @pytest.mark.parametrize("kind", ["greenhouse", "lever", "ashby"])
-async def test_malformed_json_and_missing_board(kind: str, fake: BoardsFake, client: HttpClient) -> None:
+async def test_malformed_json_and_missing_board(
+    kind: str, fake: BoardsFake, client: HttpClient
+) -> None:
     assert fake.urls is not None
     fetch = {"greenhouse": greenhouse.fetch, "lever": lever.fetch, "ashby": ashby.fetch}[kind]
     base = getattr(fake.urls, kind)
@@ -85,7 +95,10 @@ async def test_malformed_json_and_missing_board(kind: str, fake: BoardsFake, cli
         ("ashby:openai", BoardRef("ashby", "openai")),
         ("https://boards.greenhouse.io/stripe", BoardRef("greenhouse", "stripe")),
         ("job-boards.greenhouse.io/figma/jobs/123", BoardRef("greenhouse", "figma")),
-        ("https://job-boards.greenhouse.io/embed/job_board?for=vercel", BoardRef("greenhouse", "vercel")),
+        (
+            "https://job-boards.greenhouse.io/embed/job_board?for=vercel",
+            BoardRef("greenhouse", "vercel"),
+        ),
         ("https://jobs.lever.co/palantir/", BoardRef("lever", "palantir")),
         ("jobs.ashbyhq.com/Notion", BoardRef("ashby", "Notion")),
     ],
@@ -94,7 +107,9 @@ def test_board_specs(spec: str, ref: BoardRef) -> None:
     assert parse_board(spec) == ref
 
 
-@pytest.mark.parametrize("spec", ["", "workday:acme", "https://example.com/careers", "jobs.lever.co/", "lever:bad token"])
+@pytest.mark.parametrize(
+    "spec", ["", "workday:acme", "https://example.com/careers", "jobs.lever.co/", "lever:bad token"]
+)
 def test_bad_board_specs_say_why(spec: str) -> None:
     with pytest.raises(ValueError, match=r"board|company|token"):
         parse_board(spec)
@@ -102,7 +117,9 @@ def test_bad_board_specs_say_why(spec: str) -> None:
         BoardConfig(board=spec)
 
 
-def _p(title: str, location: str = "", employment: str | None = None, remote: bool | None = None) -> Posting:
+def _p(
+    title: str, location: str = "", employment: str | None = None, remote: bool | None = None
+) -> Posting:
     return Posting(source="greenhouse", source_id=title, url="u", title=title, company="X",
                    location=location, employment_type=employment, remote=remote)  # fmt: skip
 
@@ -127,7 +144,11 @@ def test_location_matching() -> None:
 
 def test_filter_board_by_any_search() -> None:
     searches = [
-        SearchConfig(keywords="software engineer intern", location="California", employment_types=["internship"]),
+        SearchConfig(
+            keywords="software engineer intern",
+            location="California",
+            employment_types=["internship"],
+        ),
         SearchConfig(keywords="data scientist", workplace=["remote"]),
     ]
     posts = [

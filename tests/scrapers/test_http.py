@@ -97,7 +97,9 @@ async def test_other_4xx_is_not_retried(fake: BoardsFake, client: HttpClient) ->
     assert fake.count("greenhouse:nope") == 1
 
 
-async def test_slower_than_timeout_is_retried_then_fails(fake: BoardsFake, client: HttpClient) -> None:
+async def test_slower_than_timeout_is_retried_then_fails(
+    fake: BoardsFake, client: HttpClient
+) -> None:
     fake.greenhouse["acme"] = make_jobs("", 1)
     fake.fail("greenhouse:acme", slow(2.0))
     resp = await client.request("GET", gh_url(fake))  # first try times out, second is quick
@@ -108,7 +110,9 @@ async def test_slower_than_timeout_is_retried_then_fails(fake: BoardsFake, clien
     assert "timed out after 0.5 s" in err.value.reason
 
 
-async def test_minimum_gap_per_host_and_hosts_in_parallel(fake: BoardsFake, http_cfg: HttpConfig) -> None:
+async def test_minimum_gap_per_host_and_hosts_in_parallel(
+    fake: BoardsFake, http_cfg: HttpConfig
+) -> None:
     assert fake.urls is not None
     fake.greenhouse["acme"] = make_jobs("", 1)
     fake.lever["acme"] = make_jobs("l", 1)
@@ -141,7 +145,9 @@ async def test_concurrency_per_host_is_bounded(fake: BoardsFake, http_cfg: HttpC
     assert wall >= 0.28  # 6 requests, 2 at a time, 0.1 s each
 
 
-async def test_user_agent_is_the_configured_honest_one(fake: BoardsFake, client: HttpClient) -> None:
+async def test_user_agent_is_the_configured_honest_one(
+    fake: BoardsFake, client: HttpClient
+) -> None:
     fake.greenhouse["acme"] = make_jobs("", 1)
     await client.request("GET", gh_url(fake))
     assert fake.requests[-1].headers["User-Agent"] == "jobpicks-test/1.0 (+tests)"
@@ -158,7 +164,9 @@ async def test_proxies_are_rotated_per_request(fake: BoardsFake, http_cfg: HttpC
         async def forward(request: web.Request, name: str = name) -> web.Response:
             seen.append(name)
             async with new_session(http_cfg) as s, s.get(str(request.url)) as up:
-                return web.Response(status=up.status, body=await up.read(), content_type=up.content_type)
+                return web.Response(
+                    status=up.status, body=await up.read(), content_type=up.content_type
+                )
 
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", forward)

@@ -25,7 +25,12 @@ async def run(fake: BoardsFake, client: HttpClient, search: SearchConfig = SEARC
     assert fake.urls is not None
     return (
         await indeed.search(
-            client, fake.urls.indeed, dict(headers or DEFAULT_INDEED_HEADERS), search, "indeed: x", max_chars=3000
+            client,
+            fake.urls.indeed,
+            dict(headers or DEFAULT_INDEED_HEADERS),
+            search,
+            "indeed: x",
+            max_chars=3000,
         )
     ).result()
 

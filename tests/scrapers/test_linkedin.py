@@ -82,7 +82,11 @@ async def test_every_card_field_and_the_detail(fake: BoardsFake, client: HttpCli
     a, b = run.postings
     assert a.url == "https://www.linkedin.com/jobs/view/3912345678"
     assert a.key == "linkedin:3912345678"
-    assert (a.title, a.company, a.location) == ("Backend Engineer Intern", "Acme Robotics", "Austin, TX")
+    assert (a.title, a.company, a.location) == (
+        "Backend Engineer Intern",
+        "Acme Robotics",
+        "Austin, TX",
+    )
     assert a.salary == "$40.00/hr - $50.00/hr"
     assert a.posted_at is not None
     assert a.employment_type == "internship" and a.seniority == "internship"
@@ -112,7 +116,9 @@ def test_card_date_variants_and_id_from_href() -> None:
     assert cards[1].posted_at is not None and cards[1].posted_at.day == 20
 
 
-async def test_no_detail_fetch_for_postings_seen_before(fake: BoardsFake, client: HttpClient) -> None:
+async def test_no_detail_fetch_for_postings_seen_before(
+    fake: BoardsFake, client: HttpClient
+) -> None:
     fake.linkedin = make_jobs("", 12, start_id=500000)
     seen = {f"linkedin:{500000 + i}" for i in range(0, 12, 2)}
     run = await li(fake, client, is_seen=seen.__contains__).search(SEARCH, "l")
@@ -122,7 +128,9 @@ async def test_no_detail_fetch_for_postings_seen_before(fake: BoardsFake, client
     assert all(n == 1 for n in fetched.values())
 
 
-async def test_one_detail_fetch_per_job_across_searches(fake: BoardsFake, client: HttpClient) -> None:
+async def test_one_detail_fetch_per_job_across_searches(
+    fake: BoardsFake, client: HttpClient
+) -> None:
     fake.linkedin = make_jobs("", 5, start_id=600000)
     source = li(fake, client)
     await source.search(SEARCH, "a")
@@ -139,7 +147,9 @@ async def test_login_wall_is_blocked_not_empty(fake: BoardsFake, client: HttpCli
     assert fake.count("linkedin.authwall") == 1
 
 
-async def test_changed_markup_is_failed_with_the_reason(fake: BoardsFake, client: HttpClient) -> None:
+async def test_changed_markup_is_failed_with_the_reason(
+    fake: BoardsFake, client: HttpClient
+) -> None:
     fake.linkedin = make_jobs("", 5, start_id=800000)
     fake.fail("linkedin.search", CHANGED)
     result = (await li(fake, client).search(SEARCH, "l")).result()

@@ -19,4 +19,4 @@ def test_cap_cuts_at_a_word_and_marks_it() -> None:
     text = "word " * 100
     out = cap(text.strip(), 52)
     assert len(out) <= 52 and out.endswith("…") and not out[:-1].endswith("wor")
-    assert html_to_text("<p>" + text + "</p>", 200) .endswith("…")
+    assert html_to_text("<p>" + text + "</p>", 200).endswith("…")
