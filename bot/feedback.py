@@ -45,8 +45,9 @@ async def record_vote(
 
 async def block_company(ctx: AppContext, company: str) -> Profile:
     """Add a company to the profile's blocked list at once (a new profile version)."""
+    await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     async with ctx.store.transaction():
-        profile = ctx.store.current_profile(ctx.config.profile.to_profile())
+        profile = ctx.store.current_profile()
         blocked = profile.filters.blocked_companies
         if any(normalise_company(b) == normalise_company(company) for b in blocked):
             return profile
