@@ -117,11 +117,6 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
         raise ConfigError(f"JOBPICKS_DB: cannot write {path}: {exc.strerror}") from None
     except IsADirectoryError:
         raise ConfigError(f"JOBPICKS_DB: {path} is a directory, not a file") from None
-    if store.moved_aside:
-        print(
-            f"jobpicks: database was corrupt; moved it aside to {store.moved_aside}",
-            file=sys.stderr,
-        )
     return AppContext(settings=settings, config=config, store=store)
 
 
