@@ -193,22 +193,21 @@ def annotate_employer(posting: Posting) -> Posting:
 _FILLABLE = ("employment_type", "seniority", "remote", "salary", "posted_at", "real_employer")
 
 
-def _richness(p: Posting) -> tuple[int, int]:
-    # The copy worth keeping: has a description, more known fields, then longer description.
-    known = sum(getattr(p, f) is not None for f in _FILLABLE)
-    return (1 if p.description else 0) * 100 + known, len(p.description)
+def _merge(first: Posting, other: Posting) -> Posting:
+    """The first copy stays the job's identity; it borrows what it lacks from the other.
 
-
-def _merge(keep: Posting, other: Posting) -> Posting:
-    """Keep the richer copy, filling its unknown fields from the other."""
-    if _richness(other) > _richness(keep):
-        keep, other = other, keep
-    updates = {
+    Keeping the first (sources run in a fixed order: searches, then boards) keeps the same
+    board id as the job's identity from one day to the next, so a job seen yesterday is
+    recognised by its key today even when today's copy elsewhere is richer.
+    """
+    updates: dict[str, object] = {
         f: getattr(other, f)
         for f in _FILLABLE
-        if getattr(keep, f) is None and getattr(other, f) is not None
+        if getattr(first, f) is None and getattr(other, f) is not None
     }
-    return keep.model_copy(update=updates) if updates else keep
+    if len(other.description) > len(first.description):
+        updates["description"] = other.description
+    return first.model_copy(update=updates) if updates else first
 
 
 def _ids(posting: Posting) -> list[str]:
@@ -225,8 +224,8 @@ def _ids(posting: Posting) -> list[str]:
 def dedup(postings: Iterable[Posting]) -> tuple[list[Posting], int]:
     """Drop repeats within one batch: same board id, same canonical URL, or same job identity.
 
-    Where two copies meet, the richer one stays (in the first one's place) and lends the
-    other's missing fields. Aggregator postings get `real_employer` first, so "Jobs via Dice"
+    Where two copies meet, the first stays and takes the other's missing fields and longer
+    description. Aggregator postings get `real_employer` first, so "Jobs via Dice"
     for Acme meets Acme's own listing. Returns the unique postings and how many were dropped.
     """
     slots: list[Posting] = []

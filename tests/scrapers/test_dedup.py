@@ -78,8 +78,8 @@ def test_same_job_on_two_boards_is_one() -> None:
     unique, dropped = dedup([li, gh])
     assert dropped == 1 and len(unique) == 1
     kept = unique[0]
-    assert kept.source == "greenhouse"  # the copy with the description stays
-    assert kept.employment_type == "internship"
+    assert kept.key == "linkedin:1"  # the first copy is the identity, stable from day to day
+    assert kept.description == DESC and kept.employment_type == "internship"  # borrowed
 
 
 def test_kept_copy_borrows_missing_fields() -> None:
