@@ -221,16 +221,18 @@ def _ids(posting: Posting) -> list[str]:
     return ids
 
 
-def dedup(postings: Iterable[Posting]) -> tuple[list[Posting], int]:
-    """Drop repeats within one batch: same board id, same canonical URL, or same job identity.
+def group_duplicates(postings: Iterable[Posting]) -> list[tuple[Posting, list[Posting]]]:
+    """Group repeats within one batch: same board id, same canonical URL, or same job identity.
 
-    Where two copies meet, the first stays and takes the other's missing fields and longer
-    description. Aggregator postings get `real_employer` first, so "Jobs via Dice"
-    for Acme meets Acme's own listing. Returns the unique postings and how many were dropped.
+    Returns, per job, the kept posting and the copies folded into it. Where two copies meet,
+    the first stays and takes the other's missing fields and longer description. Aggregator
+    postings get `real_employer` first, so "Jobs via Dice" for Acme meets Acme's own listing.
+    The copies matter beyond today: their ids are marked seen too, so tomorrow's listing on the
+    other board is not taken for a new job.
     """
     slots: list[Posting] = []
+    copies: list[list[Posting]] = []
     index: dict[str, int] = {}
-    dropped = 0
     for posting in postings:
         annotate_employer(posting)
         ids = _ids(posting)
@@ -238,11 +240,18 @@ def dedup(postings: Iterable[Posting]) -> tuple[list[Posting], int]:
         if hit is None:
             slot = len(slots)
             slots.append(posting)
+            copies.append([])
         else:
-            dropped += 1
             slot = hit
             slots[slot] = _merge(slots[slot], posting)
+            copies[slot].append(posting)
         # Both copies' ids now lead to the kept one.
         for i in (*ids, *_ids(slots[slot])):
             index.setdefault(i, slot)
-    return slots, dropped
+    return list(zip(slots, copies, strict=True))
+
+
+def dedup(postings: Iterable[Posting]) -> tuple[list[Posting], int]:
+    """The unique postings of a batch (see `group_duplicates`) and how many were dropped."""
+    groups = group_duplicates(postings)
+    return [kept for kept, _ in groups], sum(len(dropped) for _, dropped in groups)
