@@ -109,9 +109,7 @@ def pending_proposal(ctx: AppContext) -> Proposal | None:
 
 
 def _save_proposals(ctx: AppContext, items: list[Proposal]) -> None:
-    ctx.store.set_meta(
-        _PROPOSALS, [p.model_dump(mode="json") for p in items[-_KEEP_PROPOSALS:]]
-    )
+    ctx.store.set_meta(_PROPOSALS, [p.model_dump(mode="json") for p in items[-_KEEP_PROPOSALS:]])
 
 
 async def after_vote(ctx: AppContext) -> Proposal | None:
@@ -136,7 +134,7 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
     profile = ctx.store.current_profile()
     messages = build_messages(profile, _votes(ctx), VOTE_REASONS)
     try:
-        lines = await request_proposal(llm, messages, timeout=ctx.config.scoring.timeout_seconds)
+        lines = await request_proposal(llm, messages, timeout_s=ctx.config.scoring.timeout_seconds)
     except Exception as exc:  # the vote is stored already; learning waits for the next batch
         log.warning("learning proposal failed: %s", type(exc).__name__ + ": " + str(exc)[:200])
         return None

@@ -114,7 +114,10 @@ def field_phrase(title: str) -> str:
     words = [
         t
         for t in tokens(title)
-        if t not in _STOP and t not in SENIORITY_WORDS and not t.isdigit() and len(t) > 1
+        if t not in _STOP
+        and t not in SENIORITY_WORDS
+        and not t.isdigit()
+        and len(t) > 1
         and t not in ("i", "ii", "jr", "junior", "co", "op", "new")
     ]
     return " ".join(words[:3])

@@ -173,7 +173,9 @@ def parse_answer(content: str) -> list[str]:
     try:
         answer = _Answer.model_validate(data)
     except ValidationError as exc:
-        raise ProposalError(f"the answer has no valid 'proposal' list: {exc.errors()[0]['msg']}") from None
+        raise ProposalError(
+            f"the answer has no valid 'proposal' list: {exc.errors()[0]['msg']}"
+        ) from None
     lines: list[str] = []
     seen: set[str] = set()
     for raw in answer.proposal:
@@ -190,7 +192,7 @@ def parse_answer(content: str) -> list[str]:
 
 
 async def request_proposal(
-    llm: LLMSettings, messages: list[dict[str, str]], *, timeout: float = 60.0
+    llm: LLMSettings, messages: list[dict[str, str]], *, timeout_s: float = 60.0
 ) -> list[str]:
     """Ask the model (through litellm) for a proposal; one retry on an invalid answer."""
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -204,7 +206,7 @@ async def request_proposal(
             api_base=llm.api_base,
             api_key=llm.api_key or "not-needed",
             temperature=0,
-            timeout=timeout,
+            timeout=timeout_s,
             num_retries=1,
             response_format={"type": "json_object"},
         )

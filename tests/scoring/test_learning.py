@@ -38,7 +38,9 @@ def mlinfra(company: str = "Tensorly", **kw) -> V:
     )
 
 
-def posting(title: str, company: str = "Acme", location: str = "Austin, TX", desc: str = "") -> Posting:
+def posting(
+    title: str, company: str = "Acme", location: str = "Austin, TX", desc: str = ""
+) -> Posting:
     return Posting(
         source="t",
         source_id=f"{title}|{company}|{location}",
@@ -51,7 +53,9 @@ def posting(title: str, company: str = "Acme", location: str = "Austin, TX", des
 
 
 def test_up_vote_lifts_shared_terms_more_than_new_ones() -> None:
-    terms, companies, locations = vote_evidence(mlinfra(), {"kubernetes", "infrastructure"}, LearningConfig())
+    terms, companies, locations = vote_evidence(
+        mlinfra(), {"kubernetes", "infrastructure"}, LearningConfig()
+    )
     assert terms["infrastructure"] > 0 and terms["kubernetes"] > 0
     assert terms["infrastructure"] > terms["ml"] > 0  # shared title word > unshared title word
     assert terms["kubernetes"] > terms["gpu"] > 0  # shared summary word > unshared summary word
@@ -153,7 +157,9 @@ def test_votes_change_the_local_ranking() -> None:
         desc="Python and Kubernetes for GPU training clusters and model serving.",
     )
     defense = posting(
-        "Backend Engineer", company="Lockheed Martin", desc="Python services on Kubernetes for radar."
+        "Backend Engineer",
+        company="Lockheed Martin",
+        desc="Python services on Kubernetes for radar.",
     )
     before = LocalScorer(PROFILE)
     votes = [mlinfra(c) for c in ("A", "B", "C")] + [
