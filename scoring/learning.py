@@ -262,24 +262,26 @@ def _vote_phrase(vote: VoteLike) -> str:
 def learned_nudge(
     learned: LearnedWeights, posting: Posting, cap: float = MAX_NUDGE
 ) -> tuple[float, list[str]]:
-    """Score points learned weights add to a posting (clamped to ±cap), and short phrases
-    for the reason ("you liked 3 ml infrastructure roles").
+    """Score points learned weights add to a posting, and short phrases for the reason
+    ("you liked 3 ml infrastructure roles").
 
     Terms match the posting's title and description words; the company matches by
-    `normalise_company`; locations by token.
+    `normalise_company`; locations by token. Lifts and penalties are capped separately
+    (each within `cap`), so a posting full of liked words still feels a disliked company
+    or a "too senior" word.
     """
     if not (learned.terms or learned.companies or learned.locations or learned.liked):
         return 0.0, []
-    points = 0.0
+    found: list[float] = []
     if learned.terms:
         words = set(tokens(posting.title)) | set(tokens(posting.description))
-        points += sum(w for t, w in learned.terms.items() if t in words)
+        found += [w for t, w in learned.terms.items() if t in words]
     company = normalise_company(posting.real_employer or posting.company)
-    points += learned.companies.get(company, 0.0)
-    for tok in set(location_tokens(posting.location)):
-        points += learned.locations.get(tok, 0.0)
-    points = max(-cap, min(cap, points))
-    return points, cite(learned, posting)
+    found.append(learned.companies.get(company, 0.0))
+    found += [learned.locations.get(tok, 0.0) for tok in set(location_tokens(posting.location))]
+    lift = min(cap, sum(w for w in found if w > 0))
+    drop = max(-cap, sum(w for w in found if w < 0))
+    return lift + drop, cite(learned, posting)
 
 
 def cite(learned: LearnedWeights, posting: Posting) -> list[str]:
