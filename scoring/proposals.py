@@ -250,6 +250,13 @@ class ScoringExamples(BaseModel):
     liked: list[Example] = Field(default_factory=list)
     disliked: list[Example] = Field(default_factory=list)
 
+    def items(self) -> list[tuple[str, str, bool, str]]:
+        """(title, company, liked, reason) per example, liked first: the shape the scoring
+        prompt's examples take (`scoring.prompt.Example(*item)` on the scoring branch)."""
+        return [(e.title, e.company, True, e.reason) for e in self.liked] + [
+            (e.title, e.company, False, e.reason) for e in self.disliked
+        ]
+
     def render(self) -> str:
         """Plain text for the prompt; empty when there are no examples."""
         parts = []

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from scoring.learning import LearningConfig, field_phrase, learn, learned_nudge, vote_evidence
+from scoring.learning import (
+    LearningConfig,
+    cite,
+    field_phrase,
+    learn,
+    learned_nudge,
+    vote_evidence,
+)
 from scoring.local import LocalScorer
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
@@ -172,7 +179,7 @@ def test_votes_change_the_local_ranking() -> None:
     assert after.score(defense).score < before.score(defense).score
     assert after.score(ml).score > after.score(backend).score > after.score(defense).score
     assert "you liked 3 ml infrastructure roles" in after.score(ml).reason
-    assert "you passed on Lockheed Martin before" in after.score(defense).reason
+    assert "you passed on Lockheed Martin before" in cite(learned, defense)
 
 
 def test_learned_nudge_is_capped_and_matches_company_and_location() -> None:

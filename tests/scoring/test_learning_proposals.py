@@ -146,5 +146,9 @@ def test_examples_need_three_and_take_the_newest_five_one_per_company() -> None:
     ]
     ex = select_examples([*ups, *more], LABELS)
     assert [e.reason for e in ex.disliked] == ["too senior"] * 3 + ["wrong field"]
+    items = ex.items()
+    assert items[0] == ("ML Engineer 7", "Co1", True, "Serving models 7")
+    assert items[-1] == ("Radar Engineer", "Lockheed", False, "wrong field")
+    assert len(items) == 9
     text = ex.render()
     assert text.startswith("Liked:\n- ML Engineer 7") and "Disliked:\n- Staff Eng" in text
