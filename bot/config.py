@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from bot.errors import ConfigError
+from scoring.learning import LearningConfig
 from scoring.options import ScoringConfig
 from scoring.profile import Filters, Profile
 from scrapers.options import BoardConfig, HttpConfig, SearchConfig
@@ -82,6 +83,7 @@ class Config(_Strict):
     boards: list[BoardConfig] = Field(default_factory=list)
     http: HttpConfig = Field(default_factory=HttpConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    learning: LearningConfig = Field(default_factory=LearningConfig)
 
 
 def parse_hhmm(value: str) -> time:

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from bot.context import AppContext
 from bot.models import VOTE_REASONS, Pick, Vote
+from scoring.learning import learn
+from scoring.models import LearnedWeights
 from scoring.profile import Profile
+from scoring.proposals import (
+    Proposal,
+    ScoringExamples,
+    build_messages,
+    request_proposal,
+    select_examples,
+)
 from scrapers.dedup import normalise_company
+
+log = logging.getLogger(__name__)
 
 
 class FeedbackError(ValueError):
@@ -55,3 +67,133 @@ async def block_company(ctx: AppContext, company: str) -> Profile:
         return ctx.store.save_profile(
             profile.model_copy(update={"filters": filters}), f"blocked {company}"
         )
+
+
+# -- learning ---------------------------------------------------------------------------------
+# Proposals live in the meta table: small, few, and written with the rest of a vote's step.
+_PROPOSALS = "learning_proposals"
+_MARK = "learning_votes_at_last_proposal"
+_KEEP_PROPOSALS = 20
+
+
+def _votes(ctx: AppContext) -> list[Vote]:
+    votes = []
+    for doc in ctx.store.votes():
+        try:
+            votes.append(Vote.model_validate(doc))
+        except ValueError:  # a malformed record must not stop learning from the rest
+            log.warning("skipping an unreadable vote record")
+    return votes
+
+
+def learned_weights(ctx: AppContext, profile: Profile | None = None) -> LearnedWeights:
+    """What the local scorer should add for the current votes (decayed, capped)."""
+    profile = profile or ctx.store.current_profile(ctx.config.profile.to_profile())
+    return learn(_votes(ctx), profile, ctx.config.learning, now=ctx.now())
+
+
+def scoring_examples(ctx: AppContext) -> ScoringExamples:
+    """3–5 liked and disliked postings (title · company · one-line reason) for the LLM
+    scoring prompt's static prefix; empty lists until there are enough votes."""
+    return select_examples(_votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples)
+
+
+def proposals(ctx: AppContext) -> list[Proposal]:
+    """Stored proposals, oldest first."""
+    return [Proposal.model_validate(d) for d in ctx.store.get_meta(_PROPOSALS, [])]
+
+
+def pending_proposal(ctx: AppContext) -> Proposal | None:
+    pending = [p for p in proposals(ctx) if p.status == "pending"]
+    return pending[-1] if pending else None
+
+
+def _save_proposals(ctx: AppContext, items: list[Proposal]) -> None:
+    ctx.store.set_meta(_PROPOSALS, [p.model_dump(mode="json") for p in items[-_KEEP_PROPOSALS:]])
+
+
+async def after_vote(ctx: AppContext) -> Proposal | None:
+    """Call after every recorded vote. After every `propose_every` new votes, once there are
+    at least `propose_min_votes`, and only with an LLM configured, ask the LLM for a new
+    `learned` section and store it as the pending proposal (an older pending one is
+    superseded). Returns the new proposal for the bot to show, else None.
+
+    A failed or empty LLM answer is logged and returns None; the next try comes after
+    another `propose_every` votes (a broken LLM is not asked on every tap)."""
+    llm = ctx.llm()
+    cfg = ctx.config.learning
+    if llm is None:
+        return None
+    async with ctx.store.transaction():  # claim the slot, so two quick taps ask only once
+        count = len(ctx.store.votes())
+        mark = int(ctx.store.get_meta(_MARK, 0))
+        if count < cfg.propose_min_votes or count - mark < cfg.propose_every:
+            return None
+        ctx.store.set_meta(_MARK, count)
+    await ctx.store.ensure_profile(ctx.config.profile.to_profile())
+    profile = ctx.store.current_profile()
+    messages = build_messages(profile, _votes(ctx), VOTE_REASONS)
+    try:
+        lines = await request_proposal(llm, messages, timeout_s=ctx.config.scoring.timeout_seconds)
+    except Exception as exc:  # the vote is stored already; learning waits for the next batch
+        log.warning("learning proposal failed: %s", type(exc).__name__ + ": " + str(exc)[:200])
+        return None
+    if [s.lower() for s in lines] == [s.lower() for s in profile.learned]:
+        return None  # nothing new to show
+    async with ctx.store.transaction():
+        items = proposals(ctx)
+        for p in items:
+            if p.status == "pending":
+                p.status = "superseded"
+        proposal = Proposal(
+            id=max((p.id for p in items), default=0) + 1,
+            lines=lines,
+            base_learned=list(profile.learned),
+            base_version=profile.version,
+            votes=count,
+            created_at=datetime.now(UTC),
+            model=llm.model,
+        )
+        _save_proposals(ctx, [*items, proposal])
+    return proposal
+
+
+def _take_pending(ctx: AppContext, proposal_id: int) -> tuple[list[Proposal], Proposal]:
+    items = proposals(ctx)
+    found = next((p for p in items if p.id == proposal_id), None)
+    if found is None:
+        raise FeedbackError(f"there is no proposal #{proposal_id}")
+    if found.status != "pending":
+        raise FeedbackError(f"proposal #{proposal_id} was already {found.status}")
+    return items, found
+
+
+async def apply_proposal(ctx: AppContext, proposal_id: int) -> Profile:
+    """Make a new profile version whose `learned` section is the proposal's lines. `about`,
+    `directives` and `filters` stay as they are now. Refused when the learned section
+    changed since the proposal was made (its diff would be a lie)."""
+    await ctx.store.ensure_profile(ctx.config.profile.to_profile())
+    async with ctx.store.transaction():
+        items, proposal = _take_pending(ctx, proposal_id)
+        profile = ctx.store.current_profile()
+        if profile.learned != proposal.base_learned:
+            proposal.status = "superseded"
+            _save_proposals(ctx, items)
+            raise FeedbackError(
+                f"proposal #{proposal_id} is out of date: the learned section changed since"
+            )
+        proposal.status = "applied"
+        _save_proposals(ctx, items)
+        return ctx.store.save_profile(
+            profile.model_copy(update={"learned": list(proposal.lines)}),
+            f"learned: applied proposal #{proposal_id}",
+        )
+
+
+async def reject_proposal(ctx: AppContext, proposal_id: int) -> Proposal:
+    """Keep the current profile; the proposal is marked rejected."""
+    async with ctx.store.transaction():
+        items, proposal = _take_pending(ctx, proposal_id)
+        proposal.status = "rejected"
+        _save_proposals(ctx, items)
+    return proposal

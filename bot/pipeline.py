@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
+from bot.feedback import learned_weights
 from bot.models import Pick, RunRecord, SourceReport
 from scoring.engine import score_postings
 from scoring.filters import veto
@@ -150,6 +151,7 @@ async def run_daily(
         options=ctx.config.scoring,
         llm=ctx.llm(),
         cache_get=store.cached_score,
+        learned=learned_weights(ctx, profile),
         progress=lambda i, n: progress(f"scored {i}/{n}") if i == n or i % 25 == 0 else None,
     )
     counts.scored = len(batch.scores)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 
+from scoring.learning import learned_nudge
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
 from scoring.profile import Profile
 from scrapers.models import Posting
@@ -114,18 +115,21 @@ class LocalScorer:
             elif posting.employment_type not in f.employment_types:
                 points -= 15
                 against.append(posting.employment_type)
+        # What votes taught: additive nudges (capped in total), and what the reason can cite.
+        nudge, learned_notes = learned_nudge(self.learned, posting)
+        points += nudge
         score = max(0, min(100, round(points)))
         return Score(
             posting_key=posting.key,
             score=score,
-            reason=_reason(matched, against),
+            reason=_reason(matched, against, learned_notes),
             summary=summarise(posting),
             scorer=LOCAL_SCORER,
             profile_version=self.profile.version,
         )
 
 
-def _reason(matched: list[str], against: list[str]) -> str:
+def _reason(matched: list[str], against: list[str], learned: list[str] | None = None) -> str:
     parts = []
     if matched:
         parts.append("Matches " + ", ".join(matched[:5]))
@@ -133,6 +137,8 @@ def _reason(matched: list[str], against: list[str]) -> str:
         parts.append("Little overlap with your profile")
     if against:
         parts.append("against: " + ", ".join(against[:3]))
+    if learned:
+        parts.append(", ".join(learned[:2]))
     return "; ".join(parts) + "."
 
 
