@@ -114,7 +114,7 @@ def _norm(tok: str) -> str:
     n = _NORM_CACHE.get(tok)
     if n is None:
         n = tok[:-2] if tok.endswith("'s") else tok
-        if len(n) > 4 and n.endswith("s") and not n.endswith(("ss", "us", "is")):
+        if len(n) > 4 and n.isalpha() and n.endswith("s") and not n.endswith(("ss", "us", "is")):
             n = n[:-1]
         if len(_NORM_CACHE) < 200_000:
             _NORM_CACHE[tok] = n
