@@ -139,9 +139,7 @@ async def score_postings(
                 "LLM_API_BASE and LLM_API_KEY"
             )
 
-    llm_values = [
-        s.score for k, s in batch.scores.items() if batch.origin[k] in ("llm", "cache")
-    ]
+    llm_values = [s.score for k, s in batch.scores.items() if batch.origin[k] in ("llm", "cache")]
     cap = max(0, min(llm_values) - 1) if llm_values else None
     for p in outside:
         s = local_scores[p.key]

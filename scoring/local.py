@@ -97,7 +97,9 @@ _NEGATIVE_CUE = re.compile(
     r"\b(not interested|no interest|avoid|nothing|don't|dont|do not|dislike|never|not into|"
     r"no (?=\w))"
 )
-_INTEREST_CUE = re.compile(r"\b(interested in|passionate|focus|love|excited|want to work|looking for)")
+_INTEREST_CUE = re.compile(
+    r"\b(interested in|passionate|focus|love|excited|want to work|looking for)"
+)
 _SKILL_CUE = re.compile(r"\b(skills?|stack|experience with|tools?|languages?)\b")
 _SENIOR_TITLE = frozenset(
     "senior sr sr. staff principal lead manager director head vp chief architect".split()
@@ -253,7 +255,9 @@ class LocalScorer:
         if f.employment_types:  # the employment-type rule judges this, not word matching
             self.wanted = [t for t in self.wanted if t.name != "internship"]
         lw = self.learned
-        self.learned_terms = [(Term(k, (_phrase(k),), 0), w) for k, w in lw.terms.items() if _phrase(k)]
+        self.learned_terms = [
+            (Term(k, (_phrase(k),), 0), w) for k, w in lw.terms.items() if _phrase(k)
+        ]
         self.learned_companies = {normalise_company(k): w for k, w in lw.companies.items()}
         self.learned_locations = {_phrase(k): w for k, w in lw.locations.items() if _phrase(k)}
         self.liked = [(Term(k, (_phrase(k),), 0), n) for k, n in lw.liked.items() if _phrase(k)]

@@ -121,7 +121,9 @@ def generated(n: int, seed: int = 7, filler: int = 4) -> list[Posting]:
                 desc,
                 company=company,
                 location=rng.choice(["Seattle, WA", "Austin, TX", "Remote", "New York, NY"]),
-                employment_type="internship" if "Intern" in title or "Co-op" in title else "full-time",
+                employment_type="internship"
+                if "Intern" in title or "Co-op" in title
+                else "full-time",
                 source="bench",
             )
         )

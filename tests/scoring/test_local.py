@@ -7,7 +7,14 @@ import random
 from scoring.local import LocalScorer, summarise, tokens
 from scoring.models import LearnedWeights
 from scoring.profile import Filters, Profile
-from tests.scoring.corpus import FIRMWARE_COOP, ML_INTERN, SWE_INTERN, example_profile, generated, posting
+from tests.scoring.corpus import (
+    FIRMWARE_COOP,
+    ML_INTERN,
+    SWE_INTERN,
+    example_profile,
+    generated,
+    posting,
+)
 
 PLAIN = Profile(
     about="Interested in machine learning and recommender systems. Skills: Python, SQL.",
@@ -66,7 +73,9 @@ def test_vetoes_give_zero_whatever_matched():
     scorer = LocalScorer(profile)
     blocked = scorer.score(ML_INTERN)
     senior = scorer.score(posting("s", "Senior Machine Learning Engineer", "Recommender systems."))
-    far = scorer.score(posting("f", "Machine Learning Intern", "Ranking.", location="Berlin, Germany"))
+    far = scorer.score(
+        posting("f", "Machine Learning Intern", "Ranking.", location="Berlin, Germany")
+    )
     for s, why in ((blocked, "blocked company"), (senior, "title word"), (far, "location")):
         assert s.score == 0
         assert why in s.reason
@@ -75,12 +84,18 @@ def test_vetoes_give_zero_whatever_matched():
 def test_employment_type_and_seniority_rules():
     profile = Profile(
         about="Interested in machine learning.",
-        filters=Filters(employment_types=["internship", "full-time"], levels=["internship", "entry"]),
+        filters=Filters(
+            employment_types=["internship", "full-time"], levels=["internship", "entry"]
+        ),
     )
     scorer = LocalScorer(profile)
     intern = scorer.score(posting("a", "Machine Learning Intern", "Models.", employment_type=None))
-    full = scorer.score(posting("b", "Machine Learning Engineer", "Models.", employment_type="full-time"))
-    lead = scorer.score(posting("c", "Lead Machine Learning Engineer", "Models.", employment_type="full-time"))
+    full = scorer.score(
+        posting("b", "Machine Learning Engineer", "Models.", employment_type="full-time")
+    )
+    lead = scorer.score(
+        posting("c", "Lead Machine Learning Engineer", "Models.", employment_type="full-time")
+    )
     assert intern.score > full.score > lead.score
     assert "internship" in intern.reason  # inferred from the title
     assert "lead level" in lead.reason
@@ -129,10 +144,19 @@ def test_summary_prefers_a_sentence_about_the_role():
         "As an intern you will build ranking models for search. Apply now!",
     )
     assert summarise(p) == "As an intern you will build ranking models for search."
-    assert summarise(posting("b", "Ranking Intern", "", company="Acme")) == "Ranking Intern at Acme."
+    assert (
+        summarise(posting("b", "Ranking Intern", "", company="Acme")) == "Ranking Intern at Acme."
+    )
     long = summarise(posting("c", "X", "word " * 100 + "."))
     assert len(long) <= 160 and long.endswith("…")
 
 
 def test_tokens_split_slashes_and_stem_plurals():
-    assert tokens("AI/ML Systems, C++ and node.js") == ["ai", "ml", "system", "c++", "and", "node.js"]
+    assert tokens("AI/ML Systems, C++ and node.js") == [
+        "ai",
+        "ml",
+        "system",
+        "c++",
+        "and",
+        "node.js",
+    ]
