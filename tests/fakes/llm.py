@@ -112,6 +112,7 @@ class FakeLLM:
     async def start(self) -> FakeLLM:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._handle)
+        app.router.add_get("/v1/fake/stats", self._stats)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -129,6 +130,9 @@ class FakeLLM:
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.stop()
+
+    async def _stats(self, _request: web.Request) -> web.Response:
+        return web.json_response({"calls": self.calls, "max_in_flight": self.max_in_flight})
 
     async def _handle(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -194,3 +198,15 @@ def posting_block(body: dict[str, Any]) -> str:
     """The delimited posting data of a recorded request (for assertions)."""
     m = re.search(r"<posting>(.*)</posting>", body["messages"][-1]["content"], re.S)
     return m.group(1) if m else ""
+
+
+async def _serve(delay: float) -> None:
+    fake = await FakeLLM(delay=delay).start()
+    print(fake.base, flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":  # `python -m tests.fakes.llm 0.2`: serve in its own process
+    import sys
+
+    asyncio.run(_serve(float(sys.argv[1]) if len(sys.argv) > 1 else 0.0))
