@@ -125,7 +125,11 @@ def _norm(tok: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Normalised word tokens of a text ("AI/ML" -> ["ai", "ml"])."""
-    return [_norm(t) for t in _TOKEN.findall(text.lower())]
+    raw = _TOKEN.findall(text.lower())
+    out = list(map(_NORM_CACHE.get, raw))  # the hot path: C-level lookups of known tokens
+    if None in out:
+        out = [n if n is not None else _norm(t) for n, t in zip(out, raw, strict=True)]
+    return out
 
 
 def _phrase(text: str) -> str:
@@ -163,7 +167,8 @@ class _Doc:
         best = 0
         for s in term.spellings:
             n = self.joined.count(f" {s} ") if " " in s else self.counts.get(s, 0)
-            best = max(best, n)
+            if n > best:
+                best = n
         return best
 
 
