@@ -78,9 +78,7 @@ async def main(base: str) -> None:
 
     # Rerun the same day: everything comes from the cache.
     before = stats(base)["calls"]
-    rerun = await score_postings(
-        postings, profile, options=opts, llm=settings, cache_get=cache.get
-    )
+    rerun = await score_postings(postings, profile, options=opts, llm=settings, cache_get=cache.get)
     print(
         f"rerun:         LLM calls       {stats(base)['calls'] - before} (target 0);"
         f" from cache {sum(1 for o in rerun.origin.values() if o == 'cache')}"

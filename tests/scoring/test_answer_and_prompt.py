@@ -52,7 +52,10 @@ def test_rejected_answers(content: str):
 
 
 def test_clean_text_strips_markup_and_caps():
-    assert clean_text("## **Strong** `fit`: <i>ML</i>\n[team](https://x.test)") == "Strong fit: ML team"
+    assert (
+        clean_text("## **Strong** `fit`: <i>ML</i>\n[team](https://x.test)")
+        == "Strong fit: ML team"
+    )
     capped = clean_text("word " * 100, limit=50)
     assert len(capped) <= 50 and capped.endswith("…")
 
