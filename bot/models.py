@@ -93,3 +93,31 @@ class RunRecord(BaseModel):
     )  # tokens_in, tokens_out, cached_tokens, cost_usd, calls
     notes: list[str] = Field(default_factory=list)
     seconds: float = 0.0
+
+
+VOTE_REASONS = {
+    "field": "wrong field",
+    "senior": "too senior",
+    "location": "location",
+    "company": "company",
+    "seen": "seen it",
+}
+
+
+class Vote(BaseModel):
+    """A 👍/👎 on a pick, with what produced the pick (so learning knows what it answered)."""
+
+    key: str
+    chat: int
+    vote: str  # "up" | "down"
+    reason: str | None = None  # a key of VOTE_REASONS
+    day: str
+    score: int
+    scorer: str
+    profile_version: int
+    title: str
+    company: str
+    location: str = ""
+    summary: str = ""
+    source: str = ""
+    at: datetime
