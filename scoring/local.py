@@ -100,6 +100,8 @@ _NEGATIVE_CUE = re.compile(
 _INTEREST_CUE = re.compile(
     r"\b(interested in|passionate|focus|love|excited|want to work|looking for)"
 )
+# Sentence ends, blank lines and list bullets; a plain line break is just wrapped text.
+_SENTENCES = re.compile(r"[.;!?]+(?:\s+|$)|\n\s*\n|\n\s*(?=[-*•]\s)")
 _SKILL_CUE = re.compile(r"\b(skills?|stack|experience with|tools?|languages?)\b")
 _SENIOR_TITLE = frozenset(
     "senior sr sr. staff principal lead manager director head vp chief architect".split()
@@ -152,13 +154,21 @@ class Term:
     weight: float
 
 
+# Spellings that are also everyday words: counted only as written for the technical sense
+# ("Go" the language, not "go to market").
+_CASED: dict[str, re.Pattern[str]] = {
+    "go": re.compile(r"\bGo\b(?!\s+(?:to|ahead|live|beyond|further|above|far)\b)"),
+}
+
+
 class _Doc:
     """A posting's text, tokenised once for every term lookup."""
 
-    __slots__ = ("counts", "joined", "length")
+    __slots__ = ("counts", "joined", "length", "text")
 
     def __init__(self, text: str) -> None:
         toks = tokens(text)
+        self.text = text
         self.counts = Counter(toks)
         self.joined = " " + " ".join(toks) + " "
         self.length = len(toks)
@@ -166,7 +176,12 @@ class _Doc:
     def tf(self, term: Term) -> int:
         best = 0
         for s in term.spellings:
-            n = self.joined.count(f" {s} ") if " " in s else self.counts.get(s, 0)
+            if " " in s:
+                n = self.joined.count(f" {s} ")
+            elif s in _CASED:
+                n = len(_CASED[s].findall(self.text)) if s in self.counts else 0
+            else:
+                n = self.counts.get(s, 0)
             if n > best:
                 best = n
         return best
@@ -180,7 +195,7 @@ def _extract_terms(profile: Profile) -> tuple[list[Term], list[Term]]:
     sources += [(d, 1.0) for d in profile.directives]
     sources += [(line, 0.8) for line in profile.learned]
     for text, base in sources:
-        for sentence in re.split(r"[.\n;!?]+(?:\s|$)|\n", text):
+        for sentence in _SENTENCES.split(text):
             low = sentence.lower()
             if not low.strip():
                 continue
@@ -188,23 +203,34 @@ def _extract_terms(profile: Profile) -> tuple[list[Term], list[Term]]:
             if target is wanted and _INTEREST_CUE.search(low):
                 weight = 2.0 * base
             elif _SKILL_CUE.search(low):
-                weight = 1.0 * base
+                weight = 0.8 * base  # a skills list: supporting evidence, not the role itself
             else:
                 weight = 1.2 * base
             toks = tokens(sentence)
             joined = " " + " ".join(toks) + " "
+            originals = _TOKEN_ANY_CASE.findall(sentence)  # for display case ("PyTorch")
             covered: set[int] = set()
+            found: dict[str, tuple[int, str]] = {}  # concept -> (first position, user's words)
             # Concepts first: their words are then not counted again as plain words.
             for spelling, canon in _SPELLINGS:
                 if f" {spelling} " not in joined:
                     continue
                 words = spelling.split()
                 for i in range(len(toks) - len(words) + 1):
-                    if toks[i : i + len(words)] == words:
+                    if toks[i : i + len(words)] == words and i not in covered:
                         covered.update(range(i, i + len(words)))
+                        shown = canon
+                        if len(originals) == len(toks):  # the user's own spelling ("ML")
+                            shown = " ".join(originals[i : i + len(words)])
+                        if canon not in found or i < found[canon][0]:
+                            found[canon] = (i, shown)
+            interest = target is wanted and weight > 1.5
+            ordered = sorted(found.items(), key=lambda item: item[1][0])
+            for rank, (canon, (_pos, shown)) in enumerate(ordered):
                 spells = tuple(sorted({_phrase(s) for s in SYNONYMS[canon]}))
-                _add(target, Term(canon, spells, weight * 1.3))
-            originals = _TOKEN_ANY_CASE.findall(sentence)  # for display case ("PyTorch")
+                # People list what they care about most first: "interested in X, Y and Z".
+                order = max(0.8, 1.25 - 0.1 * rank) if interest else 1.0
+                _add(target, Term(shown, spells, weight * 1.3 * order))
             for i, tok in enumerate(toks):
                 if i in covered or tok in _STOP or len(tok) < 2 or tok.isdigit():
                     continue
