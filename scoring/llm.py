@@ -226,8 +226,11 @@ def _usage(resp: Any) -> Spend:
         spend.tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
         details = getattr(usage, "prompt_tokens_details", None)
         spend.cached_tokens = int(getattr(details, "cached_tokens", 0) or 0) if details else 0
-    cost = (getattr(resp, "_hidden_params", None) or {}).get("response_cost")
-    if cost is None:
+    hidden = getattr(resp, "_hidden_params", None) or {}
+    cost = hidden.get("response_cost")
+    # litellm prices each response itself; None there means the model has no price, and
+    # asking again costs milliseconds per call for the same answer.
+    if cost is None and "response_cost" not in hidden:
         try:
             cost = load_litellm().completion_cost(completion_response=resp)
         except Exception:  # an unknown or local model has no price: tokens still count
