@@ -270,30 +270,54 @@ def learned_nudge(
     (each within `cap`), so a posting full of liked words still feels a disliked company
     or a "too senior" word.
     """
-    if not (learned.terms or learned.companies or learned.locations or learned.liked):
+    if not (
+        learned.terms or learned.companies or learned.locations or learned.liked or learned.disliked
+    ):
         return 0.0, []
+    words = tokens(posting.title) + tokens(posting.description)
     found: list[float] = []
     if learned.terms:
-        words = set(tokens(posting.title)) | set(tokens(posting.description))
-        found += [w for t, w in learned.terms.items() if t in words]
+        wordset = set(words)
+        text = " " + " ".join(words) + " "
+        # Learning writes single words; a hand-written weight may be a phrase.
+        found += [
+            w for t, w in learned.terms.items() if (f" {t} " in text if " " in t else t in wordset)
+        ]
     company = normalise_company(posting.real_employer or posting.company)
-    found.append(learned.companies.get(company, 0.0))
+    found += [w for c, w in learned.companies.items() if normalise_company(c) == company]
     found += [learned.locations.get(tok, 0.0) for tok in set(location_tokens(posting.location))]
     lift = min(cap, sum(w for w in found if w > 0))
     drop = max(-cap, sum(w for w in found if w < 0))
-    return lift + drop, cite(learned, posting)
+    return lift + drop, cite(learned, posting, words)
 
 
-def cite(learned: LearnedWeights, posting: Posting) -> list[str]:
-    """What the reason may say about past votes on postings like this one."""
+def cite(learned: LearnedWeights, posting: Posting, words: list[str] | None = None) -> list[str]:
+    """What the reason may say about past votes on postings like this one: the title's field
+    first, else any liked or disliked phrase the posting mentions."""
     notes = []
     phrase = field_phrase(posting.title)
-    if phrase and learned.liked.get(phrase, 0) >= 2:
-        notes.append(f"you liked {learned.liked[phrase]} {phrase} roles")
-    elif phrase and learned.disliked.get(phrase, 0) >= 2:
-        notes.append(f"you passed on {learned.disliked[phrase]} {phrase} roles")
+    text = (
+        " "
+        + " ".join(
+            words if words is not None else tokens(posting.title + " " + posting.description)
+        )
+        + " "
+    )
+
+    def _mentioned(counts: dict[str, int]) -> tuple[str, int] | None:
+        if phrase and counts.get(phrase, 0) >= 2:
+            return phrase, counts[phrase]
+        hits = [(n, p) for p, n in counts.items() if n >= 2 and f" {p} " in text]
+        return (max(hits)[1], max(hits)[0]) if hits else None
+
+    liked = _mentioned(learned.liked)
+    disliked = _mentioned(learned.disliked)
+    if liked:
+        notes.append(f"you liked {liked[1]} {liked[0]} roles")
+    elif disliked:
+        notes.append(f"you passed on {disliked[1]} {disliked[0]} roles")
     company = normalise_company(posting.real_employer or posting.company)
-    if learned.companies.get(company, 0.0) <= -1.0:
+    if any(normalise_company(c) == company and w <= -1.0 for c, w in learned.companies.items()):
         notes.append(f"you passed on {posting.company} before")
     return notes
 
