@@ -31,6 +31,9 @@ class AtomicJSONStorage(Storage):
         self._dirty = False
 
     def _load(self) -> dict[str, dict[str, Any]] | None:
+        # A temp file left by a crash mid-flush is garbage: the previous file is intact.
+        for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:

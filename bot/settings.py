@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
@@ -54,6 +55,14 @@ class Settings(BaseSettings):
                         f"{part!r} is not a chat id (comma-separated integers expected)"
                     ) from None
             return ids
+        return value
+
+    @field_validator("jobpicks_db", "jobpicks_config", mode="before")
+    @classmethod
+    def _empty_path_is_default(cls, value: object) -> object:
+        # `JOBPICKS_DB=` copied verbatim from .env.example means "the default", not the cwd.
+        if isinstance(value, str) and not value.strip():
+            raise PydanticUseDefault()
         return value
 
     @field_validator("telegram_bot_token", "llm_api_key", mode="before")

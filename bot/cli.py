@@ -1,0 +1,265 @@
+"""The `jobpicks` command. Heavy modules (telegram, litellm, aiohttp) load only in the
+subcommand that needs them, so `jobpicks --help` stays instant."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.context import AppContext
+    from bot.pipeline import RunOutcome
+
+log = logging.getLogger("jobpicks")
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_NO_SOURCES = 0, 1, 2, 3
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-03-02") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jobpicks",
+        description="Daily job picks: scrape fresh postings, score them against your profile, "
+        "push the best to Telegram (or print them as a markdown digest).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="one morning: collect, score, pick, store, deliver")
+    p.add_argument(
+        "--dry-run", action="store_true", help="store nothing and send nothing; print the digest"
+    )
+    p.add_argument(
+        "--force", action="store_true", help="run again even if today's run already happened"
+    )
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "demo", help="the whole pipeline on bundled sample postings (no keys, no network)"
+    )
+    p.add_argument(
+        "--llm", action="store_true", help="score with LLM_MODEL instead of the local scorer"
+    )
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("digest", help="write the markdown digest of a day's picks")
+    p.add_argument(
+        "--date", type=_iso_date, help="YYYY-MM-DD (default: today in the configured timezone)"
+    )
+    p.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("bot", help="run the Telegram bot (long polling, daily schedule)")
+    p.set_defaults(func=cmd_bot)
+
+    p = sub.add_parser("doctor", help="check settings, database, Telegram, LLM and sources")
+    p.set_defaults(func=cmd_doctor)
+    return parser
+
+
+def setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs request URLs at INFO, and Telegram URLs contain the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+class TerminalProgress:
+    """One self-rewriting status line on a terminal; silent when stderr is not a TTY."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            sys.stderr.write(f"\r\033[K{message}")
+            sys.stderr.flush()
+            self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def make_context(db_path: Path | None = None, *, use_example_config: bool = False) -> AppContext:
+    """Settings + config + store, or `ConfigError` naming what is wrong."""
+    from bot.config import default_config, load_config
+    from bot.context import AppContext
+    from bot.settings import load_settings
+    from bot.storage import Store
+
+    settings = load_settings()
+    config = default_config() if use_example_config else load_config(settings.jobpicks_config)
+    path = db_path or settings.jobpicks_db
+    try:
+        store = Store(path)
+    except PermissionError as exc:
+        raise ConfigError(f"JOBPICKS_DB: cannot write {path}: {exc.strerror}") from None
+    except IsADirectoryError:
+        raise ConfigError(f"JOBPICKS_DB: {path} is a directory, not a file") from None
+    return AppContext(settings=settings, config=config, store=store)
+
+
+def _scorer_name(ctx: AppContext) -> str:
+    llm = ctx.llm()
+    return f"LLM {llm.model}" if llm else "local scorer"
+
+
+def _print_outcome(ctx: AppContext, outcome: RunOutcome, *, digest: bool) -> int:
+    from bot.digest import render_digest
+    from bot.summary import render_summary
+
+    if digest and not outcome.all_sources_failed:
+        sys.stdout.write(render_digest(outcome.record.day, outcome.picks))
+        sys.stdout.flush()
+    summary = render_summary(
+        outcome.record,
+        scorer=_scorer_name(ctx),
+        timezone=ctx.config.schedule.timezone,
+        already_ran=outcome.already_ran,
+    )
+    print("\n" + summary, file=sys.stderr)
+    return EXIT_NO_SOURCES if outcome.all_sources_failed else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    ctx = make_context()
+    progress = TerminalProgress()
+    telegram = bool(ctx.settings.token) and not args.dry_run
+    try:
+        outcome, report = asyncio.run(_run_and_deliver(ctx, args, progress, telegram=telegram))
+    finally:
+        progress.done()
+        ctx.store.close()
+    code = _print_outcome(
+        ctx, outcome, digest=not telegram and (args.dry_run or not outcome.already_ran)
+    )
+    if report is not None:
+        print(str(report), file=sys.stderr)
+        if not getattr(report, "ok", True):
+            return EXIT_FAILED
+    return code
+
+
+async def _run_and_deliver(
+    ctx: AppContext, args: argparse.Namespace, progress: TerminalProgress, *, telegram: bool
+) -> tuple[RunOutcome, object | None]:
+    """Run today's job; with a bot token, send (or resume sending) its picks to every chat."""
+    from bot.pipeline import run_daily
+
+    outcome = await run_daily(ctx, dry_run=args.dry_run, force=args.force, progress=progress)
+    progress.done()
+    if not telegram:
+        return outcome, None
+    from bot.telegram.delivery import deliver_run
+
+    return outcome, await deliver_run(ctx, outcome)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.pipeline import run_daily
+    from scrapers.sample import collect_samples
+
+    with tempfile.TemporaryDirectory(prefix="jobpicks-demo-") as tmp:
+        ctx = make_context(Path(tmp) / "demo.json", use_example_config=True)
+        if not args.llm:
+            ctx.settings = ctx.settings.model_copy(update={"llm_model": ""})
+
+        async def samples(_ctx: AppContext) -> list:
+            return await collect_samples()
+
+        progress = TerminalProgress()
+        try:
+            outcome = asyncio.run(run_daily(ctx, collector=samples, progress=progress))
+        finally:
+            progress.done()
+            ctx.store.close()
+        return _print_outcome(ctx, outcome, digest=True)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.digest import render_digest
+
+    ctx = make_context()
+    day = args.date or ctx.today()
+    picks = ctx.store.picks_for(day)
+    if not picks and not ctx.store.runs_for(day):
+        print(f"jobpicks: no run recorded for {day}", file=sys.stderr)
+    text = render_digest(day, picks)
+    if args.out:
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"jobpicks: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+            return EXIT_FAILED
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _require_telegram(ctx: AppContext) -> None:
+    if not ctx.settings.token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN: not set (create a bot with @BotFather and put its token in .env)"
+        )
+    if not ctx.settings.telegram_chat_ids:
+        raise ConfigError(
+            "TELEGRAM_CHAT_IDS: not set (the chat ids the bot serves, comma-separated)"
+        )
+
+
+def cmd_bot(args: argparse.Namespace) -> int:
+    ctx = make_context()
+    _require_telegram(ctx)
+    from bot.telegram.app import run_bot
+
+    run_bot(ctx)
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from bot.doctor import run_doctor
+
+    try:
+        ctx = make_context()
+    except ConfigError as exc:
+        print(f"✗ settings/config: {exc}", file=sys.stdout)
+        return EXIT_CONFIG
+    return asyncio.run(run_doctor(ctx))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `jobpicks` console script."""
+    args = build_parser().parse_args(argv)
+    setup_logging(args.verbose)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(f"jobpicks: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,96 @@
+import re
+import subprocess
+
+from tests.conftest import cli_env, jobpicks_cmd
+
+
+def test_demo_prints_a_digest_with_no_keys_and_no_network(isolated_env):
+    proc = subprocess.run(
+        jobpicks_cmd("demo"), env=cli_env(), capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert re.match(r"# Daily Job Picks - \d{4}-\d{2}-\d{2}\n", out)
+    scores = [int(s) for s in re.findall(r"\*\*Score:\*\* (\d+)/100", out)]
+    assert 5 <= len(scores) <= 10 and scores == sorted(scores, reverse=True)
+    assert out.count("## [") == len(scores) == out.count("\n---\n")
+    # Every link is well formed: no unescaped bracket inside a title.
+    for line in out.splitlines():
+        if line.startswith("## "):
+            assert re.fullmatch(r"## \[(?:[^\[\]\\]|\\.)+\]\(https://\S+\)", line), line
+    assert (
+        "jobpicks run" in proc.stderr
+        and "53 collected" in proc.stderr
+        and "sample/linkedin" in proc.stderr
+    )
+    # A throw-away DB: nothing is left at the configured path.
+    assert not (isolated_env / "db").exists()
+    # Hostile markup never reaches the digest raw.
+    assert "<script" not in out and "<b>" not in out
+
+
+def test_demo_ranks_ml_above_software_above_firmware():
+    out = subprocess.run(
+        jobpicks_cmd("demo"), env=cli_env(), capture_output=True, text=True, timeout=120
+    ).stdout
+    titles = re.findall(r"## \[(.+?)\]\(", out)
+    assert titles, out
+    assert any("machine learning" in t.lower() or "ml" in t.lower().split() for t in titles[:3])
+    assert not any("firmware" in t.lower() or "hardware" in t.lower() for t in titles)
+
+
+def test_help_is_fast_and_lists_commands():
+    proc = subprocess.run(
+        jobpicks_cmd("--help"), env=cli_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0
+    for command in ("run", "demo", "digest", "bot", "doctor"):
+        assert command in proc.stdout
+
+
+def test_heavy_modules_are_not_imported_for_help():
+    code = "import sys; sys.argv=['jobpicks','--help']\ntry:\n import bot.cli; bot.cli.main()\nexcept SystemExit: pass\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('litellm','telegram','aiohttp','tinydb')))"
+    proc = subprocess.run(
+        [jobpicks_cmd()[0], "-c", code], env=cli_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_digest_for_a_day_without_a_run(isolated_env):
+    proc = subprocess.run(
+        jobpicks_cmd("digest", "--date", "2026-01-05", "--out", str(isolated_env / "d.md")),
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert "no run recorded for 2026-01-05" in proc.stderr
+    assert (
+        isolated_env / "d.md"
+    ).read_text() == "# Daily Job Picks - 2026-01-05\n\nNo picks today.\n"
+
+
+def test_digest_rejects_a_bad_date():
+    proc = subprocess.run(
+        jobpicks_cmd("digest", "--date", "2026-13-01"),
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "is not a date like" in proc.stderr
+
+
+def test_corrupt_database_is_reported_in_one_line_and_moved_aside(isolated_env):
+    db = isolated_env / "db" / "jobpicks.json"
+    db.parent.mkdir()
+    db.write_text("{not json")
+    proc = subprocess.run(
+        jobpicks_cmd("digest"), env=cli_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0
+    aside = list(db.parent.glob("jobpicks.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_text() == "{not json"
+    notices = [line for line in proc.stderr.splitlines() if "corrupt" in line]
+    assert len(notices) == 1 and str(aside[0]) in notices[0]

@@ -1,0 +1,146 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config import default_config
+from bot.context import AppContext
+from bot.pipeline import POOL_DAYS, run_daily
+from bot.settings import load_settings
+from bot.storage import Store
+from scrapers.models import Posting, SourceResult, SourceState
+from scrapers.sample import collect_samples, load_samples
+
+
+@pytest.fixture
+def ctx(isolated_env) -> AppContext:
+    return AppContext(
+        settings=load_settings(), config=default_config(), store=Store(isolated_env / "db.json")
+    )
+
+
+class Counting:
+    """A collector that counts its calls and returns fixed results."""
+
+    def __init__(self, results: list[SourceResult]) -> None:
+        self.results = results
+        self.calls = 0
+
+    async def __call__(self, _ctx: AppContext) -> list[SourceResult]:
+        self.calls += 1
+        return [r.model_copy(deep=True) for r in self.results]
+
+
+async def test_run_picks_stores_and_is_idempotent_per_day(ctx):
+    collector = Counting(await collect_samples())
+    first = await run_daily(ctx, collector=collector)
+    assert first.record.status == "done" and not first.already_ran
+    c = first.record.counts
+    assert c.collected == 53 and c.duplicates == 3 and c.new == 50 and c.filtered > 0
+    assert 0 < c.picked <= ctx.config.selection.max_picks
+    scores = [p.score for p in first.picks]
+    assert scores == sorted(scores, reverse=True)
+    assert all(s >= ctx.config.selection.min_score for s in scores)
+    companies = [p.company for p in first.picks]
+    assert max(companies.count(x) for x in companies) <= ctx.config.selection.per_company
+    assert ctx.store.picks_for(ctx.today()) == first.picks
+    # Picked postings are decided: they leave the pool, and their descriptions with it.
+    assert not {p.key for p, _ in ctx.store.pending()} & {p.key for p in first.picks}
+
+    second = await run_daily(ctx, collector=collector)
+    assert second.already_ran and collector.calls == 1  # nothing collected or scored again
+    assert second.picks == first.picks
+    assert len(ctx.store.picks_for(ctx.today())) == len(first.picks)
+
+
+async def test_forced_rerun_finds_everything_seen_and_repeats_no_pick(ctx):
+    collector = Counting(await collect_samples())
+    first = await run_daily(ctx, collector=collector)
+    again = await run_daily(ctx, collector=collector, force=True)
+    assert again.record.counts.new == 0 and again.record.counts.seen == 50
+    assert not {p.key for p in again.picks} & {p.key for p in first.picks}
+
+
+async def test_dry_run_stores_nothing(ctx, isolated_env):
+    outcome = await run_daily(ctx, collector=Counting(await collect_samples()), dry_run=True)
+    assert outcome.picks and outcome.record.dry_run
+    assert not (isolated_env / "db.json").exists()
+    assert ctx.store.picks_for(ctx.today()) == []
+
+
+async def test_every_source_failing_is_loud_and_picks_nothing(ctx):
+    failed = [
+        SourceResult(
+            source="linkedin", state=SourceState.BLOCKED, reason="HTTP 429 after 3 retries"
+        ),
+        SourceResult(source="indeed", state=SourceState.FAILED, reason="timeout"),
+    ]
+    outcome = await run_daily(ctx, collector=Counting(failed))
+    assert outcome.all_sources_failed and outcome.picks == []
+    assert ctx.store.finished_run(ctx.today()).status == "all-sources-failed"
+
+
+async def test_one_failing_source_does_not_stop_the_others(ctx):
+    results = await collect_samples()
+    results.append(SourceResult(source="indeed", state=SourceState.FAILED, reason="layout changed"))
+    outcome = await run_daily(ctx, collector=Counting(results))
+    assert outcome.record.status == "done" and outcome.picks
+    assert [s.state for s in outcome.record.sources if s.source == "indeed"] == ["failed"]
+
+
+async def test_hard_filters_veto_before_scoring(ctx):
+    outcome = await run_daily(ctx, collector=Counting(await collect_samples()))
+    titles = " ".join(p.title.lower() for p in outcome.picks)
+    assert "senior" not in titles and "staff" not in titles
+    assert outcome.record.filtered_reasons.get("title word 'senior'") == 2
+
+
+async def test_pool_keeps_unpicked_candidates_for_a_few_days(ctx):
+    now = datetime.now(UTC)
+    postings = [
+        Posting(
+            source="lever",
+            source_id=f"p{i}",
+            url=f"https://jobs.lever.co/x/p{i}",
+            title=f"Machine Learning Intern {i}",
+            company=f"Co {i}",
+            location="Remote - US",
+            remote=True,
+            employment_type="internship",
+            posted_at=now,
+            description="Python, PyTorch, machine learning, recommender systems.",
+        )
+        for i in range(15)
+    ]
+    await run_daily(ctx, collector=Counting([SourceResult(source="lever", postings=postings)]))
+    pool = ctx.store.pending()
+    assert len(pool) == 15 - ctx.config.selection.max_picks
+    assert all(day == ctx.today() for _, day in pool)
+
+    # Tomorrow nothing new arrives: the leftovers are candidates again and can be picked.
+    stale = [
+        (p, (datetime.fromisoformat(ctx.today()) - timedelta(days=1)).date().isoformat())
+        for p, _ in pool
+    ]
+    async with ctx.store.transaction():
+        ctx.store.set_pending(stale)
+    rerun = await run_daily(
+        ctx, collector=Counting([SourceResult(source="lever", postings=postings)]), force=True
+    )
+    assert rerun.record.counts.retried == 5 and len(rerun.picks) == 5
+
+    # After POOL_DAYS a candidate expires and its description is gone.
+    old = (datetime.fromisoformat(ctx.today()) - timedelta(days=POOL_DAYS)).date().isoformat()
+    async with ctx.store.transaction():
+        ctx.store.set_pending([(p, old) for p in postings[:3]])
+    await run_daily(ctx, collector=Counting([]), force=True)
+    assert ctx.store.pending() == []
+
+
+async def test_today_is_the_configured_timezone_not_utc(ctx):
+    ctx.config.schedule.timezone = "Pacific/Kiritimati"  # UTC+14: usually a different date than UTC
+    assert ctx.today() == datetime.now(UTC).astimezone(ctx.config.schedule.tz).date().isoformat()
+
+
+def test_samples_are_recent():
+    now = datetime.now(UTC)
+    assert all(now - timedelta(days=4) < p.posted_at <= now for p in load_samples(now))

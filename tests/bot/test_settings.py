@@ -1,0 +1,122 @@
+import subprocess
+
+import pytest
+
+from bot.config import load_config
+from bot.errors import ConfigError
+from bot.settings import load_settings
+from tests.conftest import cli_env, jobpicks_cmd
+
+
+def test_chat_ids_are_split_and_token_is_secret(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_CHAT_IDS", " 11, -1002 ,")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:SECRET")
+    s = load_settings()
+    assert s.telegram_chat_ids == [11, -1002]
+    assert s.token == "123:SECRET"
+    assert "SECRET" not in repr(s)
+
+
+def test_env_file_is_read(isolated_env):
+    (isolated_env / ".env").write_text("LLM_MODEL=openai/gpt-4o-mini\nTELEGRAM_CHAT_IDS=5\n")
+    s = load_settings()
+    assert s.llm_model == "openai/gpt-4o-mini"
+    assert s.telegram_chat_ids == [5]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("TELEGRAM_CHAT_IDS", "12,abc", "TELEGRAM_CHAT_IDS: 'abc' is not a chat id"),
+        (
+            "JOBPICKS_LEVER_URL",
+            "api.lever.co",
+            "JOBPICKS_LEVER_URL: 'api.lever.co' is not an http(s) URL",
+        ),
+        ("TELEGRAM_API_BASE", "telegram", "TELEGRAM_API_BASE:"),
+    ],
+)
+def test_bad_setting_names_the_variable(monkeypatch, name, value, expected):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(err.value).startswith(expected)
+
+
+def test_missing_config_file_means_builtin_defaults(isolated_env):
+    config = load_config(isolated_env / "nope.toml")
+    assert config.searches and config.profile.about
+    assert config.schedule.timezone == "America/Los_Angeles"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[schedule]\ntime = '25:99'\n", "schedule.time: '25:99' is not a time of day"),
+        (
+            "[schedule]\ntimezone = 'Mars/Olympus'\n",
+            "schedule.timezone: 'Mars/Olympus' is not a known IANA timezone",
+        ),
+        ("[selection]\nmin_score = 140\n", "selection.min_score:"),
+        ("[[searches]]\nlocation = 'US'\n", "searches.0.keywords: Field required"),
+        ("[surprise]\nx = 1\n", "surprise: Extra inputs are not permitted"),
+        ("[schedule\n", "is not valid TOML"),
+    ],
+)
+def test_bad_config_file_names_the_key(isolated_env, text, expected):
+    path = isolated_env / "jobpicks.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert expected in str(err.value)
+    assert str(err.value).startswith("JOBPICKS_CONFIG:")
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"TELEGRAM_CHAT_IDS": "x"}, "jobpicks: TELEGRAM_CHAT_IDS: 'x' is not a chat id"),
+        ({"JOBPICKS_INDEED_URL": "nope"}, "jobpicks: JOBPICKS_INDEED_URL:"),
+    ],
+)
+def test_cli_stops_with_one_line_and_exit_2(env, expected):
+    proc = subprocess.run(
+        jobpicks_cmd("run", "--dry-run"),
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]  # exactly one line
+    assert proc.stderr.startswith(expected)
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_bad_config_file_exit_2(isolated_env):
+    (isolated_env / "jobpicks.toml").write_text("[selection]\nmax_picks = 'ten'\n")
+    proc = subprocess.run(
+        jobpicks_cmd("digest"), env=cli_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2
+    assert "selection.max_picks" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_bot_without_token_is_a_config_error():
+    proc = subprocess.run(
+        jobpicks_cmd("bot"), env=cli_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("jobpicks: TELEGRAM_BOT_TOKEN: not set")
+
+
+def test_env_example_copied_verbatim_gives_defaults(isolated_env, monkeypatch):
+    from tests.conftest import REPO
+
+    monkeypatch.delenv("JOBPICKS_DB")
+    monkeypatch.delenv("JOBPICKS_CONFIG")
+    (isolated_env / ".env").write_text((REPO / ".env.example").read_text())
+    s = load_settings()
+    assert s.jobpicks_db.name == "jobpicks.json" and s.jobpicks_db.is_absolute()
+    assert str(s.jobpicks_config) == "jobpicks.toml"
+    assert s.token is None and s.telegram_chat_ids == [] and s.llm_model == ""
