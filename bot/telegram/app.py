@@ -28,6 +28,7 @@ from bot.telegram.delivery import Courier, DeliveryReport
 log = logging.getLogger(__name__)
 
 MORNING_JOB = "morning"
+STOP_GRACE_SECONDS = 5.0
 
 
 def quiet_loggers() -> None:
@@ -218,6 +219,11 @@ async def serve(
                 on_started(app)
             await stop.wait()
             log.info("stopping")
+            # Let deliveries finish the message in hand (they stop between messages), then
+            # cancel what is left, e.g. a run still scoring: it is redone at the next start.
+            rt.courier.stopping = True
+            if rt.tasks:
+                await asyncio.wait(set(rt.tasks), timeout=STOP_GRACE_SECONDS)
             for task in list(rt.tasks):
                 task.cancel()
             await asyncio.gather(*rt.tasks, return_exceptions=True)

@@ -68,6 +68,27 @@ class DeliveryReport:
     def failed(self) -> dict[int, str]:
         return {chat: c.error for chat, c in self.chats.items() if c.error}
 
+    @property
+    def ok(self) -> bool:
+        """Every chat got everything it should (paused chats count as fine)."""
+        return not self.failed
+
+    def __str__(self) -> str:
+        lines = [f"Telegram delivery {self.day}:"]
+        for chat, c in self.chats.items():
+            if c.skipped:
+                lines.append(f"  chat {chat}: skipped ({c.skipped})")
+                continue
+            line = f"  chat {chat}: {c.sent} sent"
+            if c.already_sent:
+                line += f", {c.already_sent} already sent earlier"
+            if c.error:
+                line += f"; stopped: {c.error}"
+            lines.append(line)
+        if not self.chats:
+            lines.append("  nothing to deliver")
+        return "\n".join(lines)
+
 
 def _seconds(value: int | float | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
@@ -82,6 +103,8 @@ class Courier:
         self.interval = PER_CHAT_INTERVAL if interval is None else interval
         self._pacers: dict[int, AsyncLimiter] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        # Set on shutdown: deliveries stop between two messages, never in the middle of one.
+        self.stopping = False
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         """Held while delivering to a chat, so two deliveries never interleave or repeat."""
@@ -119,8 +142,12 @@ class Courier:
 
     async def _pick(self, chat_id: int, pick: Pick) -> None:
         message = await self.send(chat_id, render.pick_message(pick), pick_keyboard(pick))
+        # Shielded: once Telegram has the message, a stop must not lose the record of it.
+        await asyncio.shield(self._mark_sent(pick, chat_id, message.message_id))
+
+    async def _mark_sent(self, pick: Pick, chat_id: int, message_id: int) -> None:
         async with self.ctx.store.transaction():
-            self.ctx.store.mark_sent(pick.day, pick.key, chat_id, message.message_id)
+            self.ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
 
     async def morning_to_chat(self, chat_id: int, day: str, record: RunRecord) -> ChatReport:
         """The day's header (once) and every pick not yet delivered to this chat."""
@@ -141,6 +168,9 @@ class Courier:
                     await chat_state.mark_header_sent(ctx, day, chat_id)
                     report.header = True
                 for pick in picks:
+                    if self.stopping:
+                        report.error = "stopped before the end (resumes at the next start)"
+                        break
                     if str(chat_id) in pick.sent:
                         report.already_sent += 1
                         continue

@@ -158,7 +158,7 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float  # time.monotonic() when received
-    status: int = 200
+    status: int = 0  # 0 while in flight
     result: Any = None
 
 
@@ -180,6 +180,7 @@ class _Fail:
     retry_after: int | None
     chat_id: int | None
     times: int
+    after: int
 
 
 @dataclass
@@ -308,25 +309,39 @@ class FakeTelegram:
         description: str | None = None,
         chat_id: int | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Make the next `times` calls of `method` (to `chat_id`, if given) fail."""
+        """Make `times` calls of `method` (to `chat_id`, if given) fail, once `after`
+        calls of it have succeeded."""
         if description is None:
             description = (
                 f"Too Many Requests: retry after {retry_after}" if code == 429 else "Bad Request"
             )
         self._fails.append(
-            _Fail(method, code, description, retry_after if code == 429 else None, chat_id, times)
+            _Fail(
+                method,
+                code,
+                description,
+                retry_after if code == 429 else None,
+                chat_id,
+                times,
+                after,
+            )
         )
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send to this chat answers 403."""
         self.blocked.add(chat_id)
 
-    def hold(self, method: str, after: int) -> asyncio.Event:
-        """Let `after` calls of `method` through, then hold every later one until released."""
-        event = asyncio.Event()
-        self._holds[method] = (after, event)
-        return event
+    def hold(self, method: str, after: int) -> None:
+        """Let `after` calls of `method` through, then hang every later one (as if the
+        network died mid-request) until `release()`, which drops them with a 500."""
+        self._holds[method] = (after, asyncio.Event())
+
+    def release(self) -> None:
+        for _after, event in self._holds.values():
+            event.set()
+        self._holds.clear()
 
     def calls_of(self, method: str, **match: Any) -> list[Call]:
         return [
@@ -394,6 +409,7 @@ class FakeTelegram:
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
             call.result = await handler(params)
+            call.status = 200
         except ApiError as exc:
             call.status = exc.code
             body: dict[str, Any] = {
@@ -419,13 +435,19 @@ class FakeTelegram:
         done = len([c for c in self.calls_of(method) if c.status == 200])
         if done >= after:
             await event.wait()
+            raise ApiError(500, "Internal Server Error: request dropped")
 
     def _maybe_fail(self, method: str, params: dict[str, Any]) -> None:
         chat_id = params.get("chat_id")
         if method.startswith(("send", "edit")) and chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         for fail in self._fails:
-            if fail.method == method and fail.times > 0 and fail.chat_id in (None, chat_id):
+            if (
+                fail.method == method
+                and fail.times > 0
+                and fail.chat_id in (None, chat_id)
+                and len([c for c in self.calls_of(method) if c.status == 200]) >= fail.after
+            ):
                 fail.times -= 1
                 parameters = {"retry_after": fail.retry_after} if fail.retry_after else None
                 raise ApiError(fail.code, fail.description, parameters)
