@@ -24,17 +24,12 @@ from bot.context import AppContext
 from bot.pipeline import Collector, Progress, RunOutcome, collect_configured, run_daily
 from bot.telegram import render
 from bot.telegram.delivery import Courier, DeliveryReport
+from bot.telegram.logsafe import quiet_loggers, redact_token
 
 log = logging.getLogger(__name__)
 
 MORNING_JOB = "morning"
 STOP_GRACE_SECONDS = 5.0
-
-
-def quiet_loggers() -> None:
-    """httpx logs every request URL at INFO, and the URL contains the bot token."""
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def ptb_weekday(moment: datetime) -> int:
@@ -189,6 +184,7 @@ async def serve(
 ) -> None:
     """Long-poll until `stop` is set (SIGINT/SIGTERM set it when no event is given)."""
     quiet_loggers()
+    redact_token(ctx.settings.token)
     if stop is None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -205,9 +205,13 @@ def make_bot(ctx: AppContext) -> Bot:
     """A Bot for the configured API base, with Telegram's overall rate limit applied."""
     from telegram.ext import AIORateLimiter, ExtBot
 
+    from bot.telegram.logsafe import quiet_loggers, redact_token
+
     token = ctx.settings.token
     if not token:
         raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+    quiet_loggers()
+    redact_token(token)
     return ExtBot(
         token,
         base_url=ctx.settings.telegram_api_base,

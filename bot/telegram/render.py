@@ -8,6 +8,7 @@ stray `<` in a job title can never make Telegram reject the whole message.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,26 @@ from bot.stats_service import Stats
 from scoring.profile import Profile
 
 LIMIT = 4096
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def visible_len(markup: str) -> int:
+    """Length of our HTML as Telegram counts it (escaped content has no raw < or >)."""
+    return len(html.unescape(_TAG.sub("", markup)))
+
+
+def fit(lines: list[str], limit: int = LIMIT) -> str:
+    """Join lines (each one balanced HTML); drop whole lines from the end until it fits."""
+    while lines and visible_len("\n".join(lines)) > limit - 2:
+        lines = lines[:-1]
+        if lines and lines[-1] != "…":
+            lines = [*lines, "…"]
+            if visible_len("\n".join(lines)) <= limit - 2:
+                break
+            lines = lines[:-1]
+    return "\n".join(lines)
 
 
 def clip(text: str, limit: int) -> str:
@@ -50,7 +71,7 @@ def pick_message(pick: Pick) -> str:
         lines.append(esc(pick.summary, 800))
     scorer = "local scorer" if pick.scorer == "local" else pick.scorer
     lines.append(f"<i>{esc(pick.source, 60)} · {esc(scorer, 80)}</i>")
-    return "\n".join(lines)
+    return fit(lines)
 
 
 def header_message(day: str, record: RunRecord, picks: int) -> str:
@@ -74,7 +95,7 @@ def header_message(day: str, record: RunRecord, picks: int) -> str:
         for s in failed[:12]:
             why = f": {esc(s.reason, 200)}" if s.reason else ""
             lines.append(f"• {esc(s.source, 60)} — {esc(s.state, 20)}{why}")
-    return "\n".join(lines)
+    return fit(lines)
 
 
 def vote_label(vote: dict[str, Any] | None) -> str:
@@ -137,11 +158,11 @@ def profile_message(profile: Profile) -> str:
     """The profile as the scorer sees it."""
     f = profile.filters
     lines = [f"<b>Profile</b> (version {profile.version})", "", "<b>About</b>"]
-    lines.append(esc(profile.about, 1500) if profile.about.strip() else "<i>(empty)</i>")
+    lines.append(esc(profile.about, 1200) if profile.about.strip() else "<i>(empty)</i>")
     lines += ["", "<b>Directives</b>"]
-    lines += _items(profile.directives, 15, 200) or ["<i>(none)</i>"]
+    lines += _items(profile.directives, 10, 150) or ["<i>(none)</i>"]
     lines += ["", "<b>Learned</b>"]
-    lines += _items(profile.learned, 15, 200) or ["<i>(nothing yet)</i>"]
+    lines += _items(profile.learned, 10, 150) or ["<i>(nothing yet)</i>"]
     lines += ["", "<b>Filters</b>"]
     for label, values in (
         ("Blocked companies", f.blocked_companies),
@@ -151,8 +172,8 @@ def profile_message(profile: Profile) -> str:
         ("Employment types", f.employment_types),
     ):
         lines.append(f"{label}: {esc(', '.join(values), 300) if values else 'any'}")
-    lines.append(f"Max age: {f.max_age_days or 'any'} days" if f.max_age_days else "Max age: any")
-    return "\n".join(lines)
+    lines.append(f"Max age: {f.max_age_days} days" if f.max_age_days else "Max age: any")
+    return fit(lines)
 
 
 def history_message(versions: list[dict[str, Any]]) -> str:
@@ -164,7 +185,7 @@ def history_message(versions: list[dict[str, Any]]) -> str:
     if len(versions) > 20:
         lines.append(f"… {len(versions) - 20} older")
     lines.append("\n/profile undo goes back one step.")
-    return "\n".join(lines)
+    return fit(lines)
 
 
 def settings_message(view: SettingsView) -> str:
