@@ -251,17 +251,17 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if parsed is None or pick is None or str(chat) not in pick.sent:
         await query.answer("This button is not valid here.")
         return
+    # Answer first: the spinner on the user's button stops at once, whatever the write costs.
     if parsed.kind == VOTE:
+        await query.answer("👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)")
         await feedback.record_vote(ctx, chat, pick, parsed.value)
-        answer = "👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)"
     elif parsed.kind == REASON:
+        await query.answer(f"👎 noted: {VOTE_REASONS[parsed.value]}")
         await feedback.record_vote(ctx, chat, pick, "down", parsed.value)
-        answer = f"👎 noted: {VOTE_REASONS[parsed.value]}"
     else:
         assert parsed.kind == BLOCK
+        await query.answer(f"🚫 {pick.company[:150]} will not be shown again")
         await feedback.block_company(ctx, pick.company)
-        answer = f"🚫 {pick.company[:150]} will not be shown again"
-    await query.answer(answer)
 
     vote = ctx.store.vote_for(pick.key, chat) or {}
     blocked_names = {
