@@ -14,7 +14,7 @@ from bot.models import Pick, RunRecord, SourceReport
 from scoring.engine import score_postings
 from scoring.filters import veto
 from scoring.select import select_picks
-from scrapers.dedup import dedup, fingerprint
+from scrapers.dedup import fingerprint, group_duplicates
 from scrapers.models import Posting, SourceResult, SourceState
 
 log = logging.getLogger(__name__)
@@ -102,13 +102,18 @@ async def run_daily(
 
     collected = [p for r in results for p in r.postings]
     counts.collected = len(collected)
-    unique, counts.duplicates = dedup(collected)
+    groups = group_duplicates(collected)
+    counts.duplicates = sum(len(copies) for _, copies in groups)
     fresh: list[Posting] = []
-    for p in unique:
-        if store.is_seen(p.key, fingerprint(p)):
+    fresh_copies: list[
+        Posting
+    ] = []  # seen-marked with their job, so another board's copy is not new tomorrow
+    for kept, copies in groups:
+        if any(store.is_seen(p.key, fingerprint(p)) for p in (kept, *copies)):
             counts.seen += 1
         else:
-            fresh.append(p)
+            fresh.append(kept)
+            fresh_copies.extend(copies)
     counts.new = len(fresh)
 
     # The pool: earlier candidates not yet picked or not yet scored; they expire after POOL_DAYS.
@@ -171,7 +176,7 @@ async def run_daily(
         picked = {p.key for p in picks}
         keep = [(p, first_seen[p.key]) for p in candidates if p.key not in picked]
         async with store.transaction():
-            store.add_seen((p.key, fingerprint(p), day) for p in fresh)
+            store.add_seen((p.key, fingerprint(p), day) for p in (*fresh, *fresh_copies))
             store.set_pending(keep)
             store.save_picks(picks)
     record.status = "done"

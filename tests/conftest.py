@@ -49,3 +49,17 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 def jobpicks_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot", *args]
+
+
+async def run_jobpicks(*args: str, **env: str) -> tuple[int, str, str]:
+    """Run the CLI as an async subprocess, so fakes served by the test's loop keep answering."""
+    import asyncio
+
+    proc = await asyncio.create_subprocess_exec(
+        *jobpicks_cmd(*args),
+        env=cli_env(**env),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=120)
+    return proc.returncode or 0, out.decode(), err.decode()

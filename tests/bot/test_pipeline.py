@@ -144,3 +144,36 @@ async def test_today_is_the_configured_timezone_not_utc(ctx):
 def test_samples_are_recent():
     now = datetime.now(UTC)
     assert all(now - timedelta(days=4) < p.posted_at <= now for p in load_samples(now))
+
+
+async def test_a_job_met_on_two_boards_is_not_new_when_only_the_other_board_lists_it_later(ctx):
+    def job(source: str, sid: str, company: str, description: str) -> Posting:
+        return Posting(
+            source=source,
+            source_id=sid,
+            url=f"https://example.test/{source}/{sid}",
+            title="Machine Learning Intern",
+            company=company,
+            location="Austin, TX",
+            description=description,
+        )
+
+    lever = job("lever", "g1", "Globex", "Globex builds forecasting models in PyTorch.")
+    linkedin = job(
+        "linkedin", "4200000001", "Globex, Inc.", "Join Globex! Our ML team ships models."
+    )
+    first = await run_daily(
+        ctx,
+        collector=Counting(
+            [
+                SourceResult(source="lever", postings=[lever]),
+                SourceResult(source="linkedin", postings=[linkedin]),
+            ]
+        ),
+    )
+    assert first.record.counts.new == 1 and first.record.counts.duplicates == 1
+    # The next run only LinkedIn lists it, with its own (different) description.
+    later = await run_daily(
+        ctx, collector=Counting([SourceResult(source="linkedin", postings=[linkedin])]), force=True
+    )
+    assert later.record.counts.new == 0 and later.record.counts.seen == 1

@@ -1,0 +1,101 @@
+"""Scraping benchmark: every source against local fakes with real latency and politeness gaps.
+
+500 postings across LinkedIn, Indeed, Greenhouse, Lever and Ashby; half of LinkedIn's jobs are
+"seen before". Prints wall time, requests made, the politeness floor (for each host: its
+requests spaced by its gap, plus one latency; hosts run in parallel, so the slowest host is
+the floor), the ratio wall / floor (target ≤ 1.3) and detail fetches for seen jobs (target 0).
+
+    python bench/scrape.py [--latency 0.05] [--linkedin-gap 0.1] [--gap 0.1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scrapers.collect import collect_all  # noqa: E402
+from scrapers.dedup import dedup  # noqa: E402
+from scrapers.http import HttpClient, gaps_for, new_session  # noqa: E402
+from scrapers.options import BoardConfig, HttpConfig, SearchConfig  # noqa: E402
+from tests.fakes.boards import BoardsFake, make_jobs  # noqa: E402
+
+LINKEDIN, INDEED, PER_BOARD, BOARDS_EACH = 150, 200, 10, 5
+
+
+def populate(fake: BoardsFake) -> list[BoardConfig]:
+    fake.linkedin = make_jobs("", LINKEDIN, start_id=5_000_000_000, company="Hooli")
+    fake.indeed = make_jobs("in", INDEED, company="Pied Piper", location="Seattle, WA")
+    boards = []
+    for kind in ("greenhouse", "lever", "ashby"):
+        for b in range(BOARDS_EACH):
+            token = f"{kind[:2]}co{b}"
+            getattr(fake, kind)[token] = make_jobs(
+                f"{token}-", PER_BOARD, company=f"{kind.title()} Co {b}", location="Austin, TX"
+            )
+            boards.append(BoardConfig(board=f"{kind}:{token}"))
+    return boards
+
+
+async def main(latency: float, linkedin_gap: float, gap: float) -> None:
+    fake = BoardsFake(latency=latency)
+    boards = populate(fake)
+    search = SearchConfig(
+        keywords="software engineer intern", location="United States", max_results=200
+    )
+    http = HttpConfig(
+        linkedin_gap_seconds=linkedin_gap,
+        default_gap_seconds=gap,
+        per_host_concurrency=2,
+        timeout_seconds=5,
+        backoff_base_seconds=0.05,
+    )
+    seen = {f"linkedin:{5_000_000_000 + i}" for i in range(0, LINKEDIN, 2)}
+    async with fake:
+        assert fake.urls is not None
+        async with new_session(http) as session:
+            client = HttpClient(session, http, gaps_for(http, fake.urls.linkedin))
+            t0 = time.perf_counter()
+            results = await collect_all(
+                [search], boards, http, fake.urls, is_seen=seen.__contains__, client=client
+            )
+            wall = time.perf_counter() - t0
+    postings = [p for r in results for p in r.postings]
+    unique, _ = dedup(postings)
+    per_host = Counter(r.board for r in fake.requests)
+    host_gap = {name: (linkedin_gap if name == "linkedin" else gap) for name in per_host}
+    floors = {h: max(n - 1, 0) * host_gap[h] + latency for h, n in per_host.items() if n}
+    floor = max(floors.values())
+    seen_details = sum(
+        n for job_id, n in fake.detail_fetches().items() if f"linkedin:{job_id}" in seen
+    )
+    bad = [r for r in results if r.state.value != "ok"]
+    print(f"latency {latency * 1000:.0f} ms, gap linkedin {linkedin_gap:g} s / others {gap:g} s")
+    print(f"postings collected   {len(postings)} ({len(unique)} unique), sources {len(results)}")
+    print(
+        f"requests made        {len(fake.requests)} "
+        + ", ".join(f"{h} {n}" for h, n in per_host.items())
+    )
+    print(
+        f"detail fetches       {sum(fake.detail_fetches().values())} (for seen postings: {seen_details}, target 0)"
+    )
+    print("politeness floor     " + ", ".join(f"{h} {s:.2f} s" for h, s in floors.items()))
+    print(f"wall time            {wall:.2f} s")
+    print(f"floor (slowest host) {floor:.2f} s")
+    print(f"ratio wall/floor     {wall / floor:.3f} (target <= 1.3)")
+    if bad:
+        print("NOT OK:", [(r.source, r.state.value, r.reason) for r in bad])
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--latency", type=float, default=0.05)
+    ap.add_argument("--linkedin-gap", type=float, default=0.1)
+    ap.add_argument("--gap", type=float, default=0.1)
+    a = ap.parse_args()
+    asyncio.run(main(a.latency, a.linkedin_gap, a.gap))

@@ -1,0 +1,109 @@
+"""What every source shares: timing and tallying a run, turning problems into a status."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from scrapers.http import FetchError, Response, Tally
+from scrapers.models import Posting, SourceResult, SourceState
+
+
+class SourceProblem(Exception):
+    """The source cannot go on: `blocked` (the board refused us) or failed."""
+
+    def __init__(self, reason: str, *, blocked: bool = False):
+        super().__init__(reason)
+        self.reason = reason
+        self.blocked = blocked
+
+    @classmethod
+    def from_fetch(cls, what: str, exc: FetchError) -> SourceProblem:
+        return cls(f"{what}: {exc.reason}", blocked=exc.blocked)
+
+
+def refusal(what: str, resp: Response) -> SourceProblem:
+    """A non-2xx answer that retries cannot fix: 401/403 are refusals, the rest failures."""
+    if resp.status in (401, 403, 407, 451):
+        return SourceProblem(f"{what}: HTTP {resp.status} (refused)", blocked=True)
+    if resp.status == 404:
+        return SourceProblem(f"{what}: HTTP 404 (not found)")
+    return SourceProblem(f"{what}: HTTP {resp.status}")
+
+
+@dataclass
+class SourceRun:
+    """Collects one source's postings and troubles; `result()` gives the honest summary."""
+
+    source: str
+    tally: Tally = field(default_factory=Tally)
+    postings: list[Posting] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # non-fatal: some pages/details failed
+    fatal: SourceProblem | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+    def result(self) -> SourceResult:
+        if self.fatal is not None:
+            state = SourceState.BLOCKED if self.fatal.blocked else SourceState.FAILED
+            reasons = [self.fatal.reason, *self.problems]
+            # Postings gathered before the fatal page still count: the run got something.
+            if self.postings:
+                state = SourceState.PARTIAL
+        elif self.problems:
+            state, reasons = SourceState.PARTIAL, list(self.problems)
+        else:
+            state, reasons = SourceState.OK, []
+        return SourceResult(
+            source=self.source,
+            state=state,
+            reason="; ".join(dict.fromkeys(reasons)),
+            postings=self.postings,
+            requests=self.tally.requests,
+            seconds=time.perf_counter() - self.started,
+        )
+
+
+def from_epoch_ms(value: object) -> datetime | None:
+    if isinstance(value, int | float) and value > 0:
+        try:
+            return datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    return None
+
+
+def from_iso(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def employment_from_title(title: str) -> str | None:
+    """Company boards rarely state the type; the title usually does for interns."""
+    t = f" {title.lower()} "
+    for words, kind in (
+        (
+            (" intern ", " intern,", "internship", " interns ", " co-op", " coop ", "(intern)"),
+            "internship",
+        ),
+        (("part-time", "part time"), "part-time"),
+        ((" contract ", "contractor", "(contract)"), "contract"),
+        ((" temporary ", " temp "), "temporary"),
+    ):
+        if any(w in t for w in words):
+            return kind
+    return None
+
+
+def remote_from_text(*texts: str | None) -> bool | None:
+    """True when a location or workplace field says remote; None when nothing says."""
+    for text in texts:
+        if text and "remote" in text.lower():
+            return True
+    return None

@@ -1,0 +1,79 @@
+"""HTML → clean text for descriptions: entities decoded, blocks on their own lines, capped."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+# Elements whose content starts on a new line in the text.
+_BLOCKS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "section", "article", "header", "footer", "blockquote", "pre", "hr", "dd", "dt",
+}  # fmt: skip
+_DROP = {"script", "style", "noscript", "template", "svg", "head"}
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+def looks_escaped(text: str) -> bool:
+    """Greenhouse sends `&lt;p&gt;…`: HTML whose tags are themselves entity-escaped."""
+    return "&lt;" in text and "<" not in text.replace("&lt;", "")
+
+
+def html_to_text(markup: str, max_chars: int | None = None) -> str:
+    """Readable plain text of an HTML fragment (or already-plain text), at most `max_chars`."""
+    if not markup:
+        return ""
+    if looks_escaped(markup):
+        markup = htmllib.unescape(markup)
+    if "<" not in markup:
+        return cap(normalise_space(htmllib.unescape(markup)), max_chars)
+    soup = BeautifulSoup(markup, "lxml")
+    parts: list[str] = []
+    _walk(soup, parts)
+    return cap(normalise_space("".join(parts)), max_chars)
+
+
+def _walk(node: Tag, out: list[str]) -> None:
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString:  # skip comments, doctypes, CDATA
+                out.append(str(child))
+            continue
+        if not isinstance(child, Tag) or child.name in _DROP:
+            continue
+        block = child.name in _BLOCKS
+        if block:
+            out.append("\n")
+        if child.name == "li":
+            out.append("- ")
+        _walk(child, out)
+        if block:
+            out.append("\n")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of spaces, trim each line, drop blank lines (one line per block)."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
+    joined = "\n".join(lines)
+    return _BLANK_LINES.sub("\n", joined).strip()
+
+
+def cap(text: str, max_chars: int | None) -> str:
+    """Cut at a word boundary under `max_chars`, marking the cut with an ellipsis."""
+    if max_chars is None or len(text) <= max_chars:
+        return text
+    cut = text[: max(max_chars - 1, 0)]
+    space = cut.rfind(" ")
+    if space > max_chars * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def inline_text(node: Tag | None) -> str:
+    """One-line text of an element (titles, company names): whitespace collapsed."""
+    if node is None:
+        return ""
+    return _SPACES.sub(" ", node.get_text(" ", strip=True)).strip()

@@ -1,0 +1,81 @@
+"""`jobpicks run` then `jobpicks digest` on a tmp DB, against the board fakes; a second
+same-day run adds nothing; the next day a job seen on another board is not new."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_jobpicks
+from tests.fakes.boards import BoardsFake, Job, make_jobs
+
+CONFIG = """
+[profile]
+about = "Student looking for a machine learning or backend internship. Python, PyTorch, Postgres."
+
+[profile.filters]
+locations = ["United States"]
+employment_types = ["internship", "full-time"]
+
+[selection]
+min_score = 0
+max_picks = 5
+per_company = 5
+
+[[searches]]
+keywords = "machine learning intern"
+location = "United States"
+sources = ["linkedin"]
+max_results = 20
+
+[[boards]]
+board = "lever:globex"
+
+[http]
+linkedin_gap_seconds = 0
+default_gap_seconds = 0
+timeout_seconds = 2
+max_retries = 0
+"""
+
+
+def _env(fake: BoardsFake, tmp: Path) -> dict[str, str]:
+    u = fake.urls
+    assert u is not None
+    return {
+        "JOBPICKS_CONFIG": str(tmp / "jobpicks.toml"),
+        "JOBPICKS_LINKEDIN_URL": u.linkedin,
+        "JOBPICKS_INDEED_URL": u.indeed,
+        "JOBPICKS_GREENHOUSE_URL": u.greenhouse,
+        "JOBPICKS_LEVER_URL": u.lever,
+        "JOBPICKS_ASHBY_URL": u.ashby,
+    }
+
+
+async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:
+    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    db = isolated_env / "db" / "jobpicks.json"
+    async with BoardsFake() as fake:
+        fake.linkedin = make_jobs("", 8, start_id=4100000000, company="Hooli")
+        fake.lever["globex"] = [
+            Job(id="g1", title="Machine Learning Intern", company="Globex", location="Austin, TX")
+        ]
+        env = _env(fake, isolated_env)
+
+        code, run_out, err = await run_jobpicks("run", **env)
+        assert code == 0, err
+        assert run_out.startswith("# Daily Job Picks - ") and run_out.count("## [") == 5
+
+        code, digest_out, err = await run_jobpicks("digest", **env)
+        assert code == 0, err
+        assert digest_out == run_out  # the stored picks render exactly as the run printed them
+
+        requests_before = len(fake.requests)
+        size_before = db.read_bytes()
+        code, again_out, err = await run_jobpicks("run", **env)
+        assert code == 0, err
+        assert again_out == "" and "already happened" in err
+        assert len(fake.requests) == requests_before  # nothing collected again
+        assert db.read_bytes() == size_before  # nothing stored again
+    data = json.loads(db.read_text())
+    assert len(data["picks"]) == 5 and len(data["runs"]) == 1

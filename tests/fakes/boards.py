@@ -1,0 +1,573 @@
+"""A fake of every job board on 127.0.0.1, speaking each board's real shapes.
+
+One aiohttp server per board (so each is its own host for per-host pacing):
+- LinkedIn guest search (`/jobs-guest/jobs/api/seeMoreJobPostings/search`, 10 cards a page,
+  card variants, the `<!DOCTYPE html>\\n\\n<!---->` end page) and detail pages `/jobs/view/<id>`;
+- Indeed's mobile GraphQL `jobSearch` (cursor paging; refuses calls without the app key);
+- Greenhouse `/v1/boards/<token>/jobs`, Lever `/v0/postings/<co>`, Ashby `/posting-api/job-board/<org>`.
+
+Faults are queued per route and consumed one request at a time: 429 with Retry-After, 500,
+slow answers, the login-wall redirect, changed markup, malformed JSON, a captcha page, a
+GraphQL error. Every request is recorded so tests can count what the client really did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from aiohttp import web
+
+from scrapers.options import SourceUrls
+
+SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
+END_PAGE = "<!DOCTYPE html>\n\n<!---->"
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class Job:
+    id: str
+    title: str
+    company: str
+    location: str = "Austin, TX, United States"
+    description: str = "Build data services in Python and Postgres for a fleet of robots."
+    employment: str = "internship"  # internship / full-time / part-time / contract
+    seniority: str = "Internship"
+    remote: bool = False
+    salary: str | None = None
+    posted: datetime = NOW - timedelta(hours=3)
+
+
+@dataclass
+class Fault:
+    """What one request to a route gets instead of the normal answer."""
+
+    kind: str  # status | slow | login_wall | changed | malformed | captcha | graphql_error | empty
+    status: int = 200
+    retry_after: str | None = None
+    seconds: float = 0.0
+
+
+def status(code: int, retry_after: str | None = None) -> Fault:
+    return Fault("status", status=code, retry_after=retry_after)
+
+
+def slow(seconds: float) -> Fault:
+    return Fault("slow", seconds=seconds)
+
+
+LOGIN_WALL = Fault("login_wall")
+CHANGED = Fault("changed")
+MALFORMED = Fault("malformed")
+CAPTCHA = Fault("captcha")
+GRAPHQL_ERROR = Fault("graphql_error")
+
+
+@dataclass
+class Seen:
+    board: str
+    route: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    at: float
+
+
+@dataclass
+class BoardsFake:
+    latency: float = 0.0
+    linkedin: list[Job] = field(default_factory=list)
+    indeed: list[Job] = field(default_factory=list)
+    greenhouse: dict[str, list[Job]] = field(default_factory=dict)
+    lever: dict[str, list[Job]] = field(default_factory=dict)
+    ashby: dict[str, list[Job]] = field(default_factory=dict)
+    # LinkedIn past this many pages serves the last page again instead of the end page.
+    linkedin_repeat_after: int | None = None
+    # route -> queued faults ("linkedin.search", "linkedin.detail", "indeed", "greenhouse:<t>"…);
+    # a None in the queue is one normal answer.
+    faults: dict[str, list[Fault | None]] = field(default_factory=dict)
+    # routes that fail on every request, not just once
+    always: dict[str, Fault] = field(default_factory=dict)
+    requests: list[Seen] = field(default_factory=list)
+    urls: SourceUrls | None = None
+    _runners: list[web.AppRunner] = field(default_factory=list)
+
+    # -- control -----------------------------------------------------------------------
+    def fail(self, route: str, *faults: Fault | None) -> None:
+        self.faults.setdefault(route, []).extend(faults)
+
+    def count(self, route: str) -> int:
+        return sum(1 for r in self.requests if r.route == route)
+
+    def detail_fetches(self) -> Counter[str]:
+        return Counter(
+            r.path.rsplit("/", 1)[1] for r in self.requests if r.route == "linkedin.detail"
+        )
+
+    def _fault(self, route: str) -> Fault | None:
+        queue = self.faults.get(route)
+        if queue:
+            return queue.pop(0) or None
+        return self.always.get(route)
+
+    async def _enter(self, request: web.Request, board: str, route: str) -> Fault | None:
+        loop = asyncio.get_running_loop()
+        self.requests.append(
+            Seen(
+                board, route, request.path, request.query_string, dict(request.headers), loop.time()
+            )
+        )
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        fault = self._fault(route)
+        if fault is not None and fault.kind == "slow":
+            await asyncio.sleep(fault.seconds)
+            return None
+        return fault
+
+    # -- lifecycle -----------------------------------------------------------------------
+    async def start(self) -> SourceUrls:
+        apps = {
+            "linkedin": self._linkedin_app(),
+            "indeed": self._indeed_app(),
+            "greenhouse": self._greenhouse_app(),
+            "lever": self._lever_app(),
+            "ashby": self._ashby_app(),
+        }
+        bases: dict[str, str] = {}
+        for name, app in apps.items():
+            runner = web.AppRunner(app, access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self._runners.append(runner)
+            bases[name] = f"http://127.0.0.1:{port}"
+        self.urls = SourceUrls(
+            linkedin=bases["linkedin"],
+            indeed=bases["indeed"] + "/graphql",
+            greenhouse=bases["greenhouse"],
+            lever=bases["lever"],
+            ashby=bases["ashby"],
+        )
+        return self.urls
+
+    async def stop(self) -> None:
+        for runner in self._runners:
+            await runner.cleanup()
+        self._runners.clear()
+
+    async def __aenter__(self) -> BoardsFake:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- common fault answers ------------------------------------------------------------
+    @staticmethod
+    def _status(fault: Fault) -> web.Response:
+        headers = {"Retry-After": fault.retry_after} if fault.retry_after else {}
+        return web.Response(status=fault.status, text=f"status {fault.status}", headers=headers)
+
+    # -- LinkedIn ------------------------------------------------------------------------
+    def _linkedin_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get(SEARCH_PATH, self._li_search)
+        app.router.add_get("/jobs/view/{job_id}", self._li_detail)
+        app.router.add_get("/authwall", self._li_authwall)
+        return app
+
+    async def _li_search(self, request: web.Request) -> web.Response:
+        fault = await self._enter(request, "linkedin", "linkedin.search")
+        if fault is not None:
+            if fault.kind == "status":
+                return self._status(fault)
+            if fault.kind == "login_wall":
+                raise web.HTTPFound("/authwall?trk=public_jobs&sessionRedirect=x")
+            if fault.kind == "changed":
+                return web.Response(
+                    text="<ul><li><div class='job-card-v2'><span>Engineer</span></div></li></ul>",
+                    content_type="text/html",
+                )
+        try:
+            start = int(request.query.get("start", "0"))
+        except ValueError:
+            return web.Response(status=400, text="bad start")
+        page = start // 10
+        if self.linkedin_repeat_after is not None and page >= self.linkedin_repeat_after:
+            page = self.linkedin_repeat_after - 1
+        jobs = self.linkedin[page * 10 : page * 10 + 10]
+        if not jobs:
+            return web.Response(text=END_PAGE, content_type="text/html")
+        cards = "".join(_li_card(job, page * 10 + i) for i, job in enumerate(jobs))
+        return web.Response(text=cards, content_type="text/html")
+
+    async def _li_detail(self, request: web.Request) -> web.Response:
+        fault = await self._enter(request, "linkedin", "linkedin.detail")
+        if fault is not None:
+            if fault.kind == "status":
+                return self._status(fault)
+            if fault.kind == "login_wall":
+                raise web.HTTPFound("/authwall?trk=public_jobs_topcard")
+            if fault.kind == "changed":
+                return web.Response(
+                    text="<html><body><main>New look</main></body></html>", content_type="text/html"
+                )
+        job = next((j for j in self.linkedin if j.id == request.match_info["job_id"]), None)
+        if job is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(text=_li_detail_page(job), content_type="text/html")
+
+    async def _li_authwall(self, request: web.Request) -> web.Response:
+        self.requests.append(
+            Seen(
+                "linkedin",
+                "linkedin.authwall",
+                request.path,
+                request.query_string,
+                dict(request.headers),
+                0.0,
+            )
+        )
+        return web.Response(
+            text="<html><body>Sign in to view more jobs</body></html>", content_type="text/html"
+        )
+
+    # -- Indeed --------------------------------------------------------------------------
+    def _indeed_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/graphql", self._indeed)
+        return app
+
+    async def _indeed(self, request: web.Request) -> web.Response:
+        fault = await self._enter(request, "indeed", "indeed")
+        if fault is not None:
+            if fault.kind == "status":
+                return self._status(fault)
+            if fault.kind == "malformed":
+                return web.Response(
+                    text='{"data": {"jobSearch": {"results": [', content_type="application/json"
+                )
+            if fault.kind == "captcha":
+                return web.Response(
+                    text="<html><head><title>hCaptcha challenge</title></head><body>captcha</body></html>",
+                    content_type="text/html",
+                )
+            if fault.kind == "graphql_error":
+                return web.json_response(
+                    {"errors": [{"message": "Unauthorized: invalid api key"}], "data": None}
+                )
+        if not request.headers.get("indeed-api-key"):
+            return web.json_response({"errors": [{"message": "missing api key"}]}, status=403)
+        try:
+            body = await request.json()
+            query = body["query"]
+        except (ValueError, KeyError, TypeError):
+            return web.json_response({"errors": [{"message": "bad request"}]}, status=400)
+        if "jobSearch(" not in query:
+            return web.json_response({"errors": [{"message": "unknown operation"}]}, status=400)
+        limit_m = re.search(r"limit:\s*(\d+)", query)
+        cursor_m = re.search(r'cursor:\s*"c(\d+)"', query)
+        limit = min(int(limit_m.group(1)) if limit_m else 100, 100)
+        offset = int(cursor_m.group(1)) if cursor_m else 0
+        jobs = self.indeed[offset : offset + limit]
+        nxt = offset + limit
+        cursor = f"c{nxt}" if nxt < len(self.indeed) else None
+        return web.json_response(
+            {
+                "data": {
+                    "jobSearch": {
+                        "pageInfo": {"nextCursor": cursor},
+                        "results": [{"trackingKey": "t", "job": _indeed_job(j)} for j in jobs],
+                    }
+                }
+            }
+        )
+
+    # -- company boards -----------------------------------------------------------------
+    def _greenhouse_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/v1/boards/{token}/jobs", self._greenhouse)
+        return app
+
+    def _lever_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/v0/postings/{token}", self._lever)
+        return app
+
+    def _ashby_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/posting-api/job-board/{token}", self._ashby)
+        return app
+
+    async def _board_fault(self, request: web.Request, board: str) -> web.Response | None:
+        token = request.match_info["token"]
+        fault = await self._enter(request, board, f"{board}:{token}")
+        if fault is None:
+            return None
+        if fault.kind == "status":
+            return self._status(fault)
+        if fault.kind == "malformed":
+            return web.Response(text="{'jobs': [oops", content_type="application/json")
+        return None
+
+    async def _greenhouse(self, request: web.Request) -> web.Response:
+        if (answer := await self._board_fault(request, "greenhouse")) is not None:
+            return answer
+        token = request.match_info["token"]
+        if token not in self.greenhouse:
+            return web.json_response({"status": 404, "error": "Job board not found"}, status=404)
+        with_content = request.query.get("content") == "true"
+        jobs = [_greenhouse_job(token, j, with_content) for j in self.greenhouse[token]]
+        return web.json_response({"jobs": jobs, "meta": {"total": len(jobs)}})
+
+    async def _lever(self, request: web.Request) -> web.Response:
+        if (answer := await self._board_fault(request, "lever")) is not None:
+            return answer
+        token = request.match_info["token"]
+        if token not in self.lever:
+            return web.json_response({"ok": False, "error": "Document not found"}, status=404)
+        if request.query.get("mode") != "json":
+            return web.Response(text="<html>lever html</html>", content_type="text/html")
+        return web.json_response([_lever_job(token, j) for j in self.lever[token]])
+
+    async def _ashby(self, request: web.Request) -> web.Response:
+        if (answer := await self._board_fault(request, "ashby")) is not None:
+            return answer
+        token = request.match_info["token"]
+        if token not in self.ashby:
+            return web.json_response({"success": False, "error": "not found"}, status=404)
+        return web.json_response(
+            {"apiVersion": "1", "jobs": [_ashby_job(token, j) for j in self.ashby[token]]}
+        )
+
+
+# -- shapes ---------------------------------------------------------------------------------
+def _li_card(job: Job, position: int) -> str:
+    """One search card; the variants rotate: <div> card with inner link, card that is an <a>,
+    the '--new' date class, salary present or not, country subdomain + tracking params."""
+    e = html.escape
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{job.title} at {job.company}".lower()).strip("-")
+    sub = ("www", "uk", "de")[position % 3]
+    href = f"https://{sub}.linkedin.com/jobs/view/{slug}-{job.id}?position={position % 10 + 1}&amp;pageNum={position // 10}&amp;refId=abc%3D%3D&amp;trackingId=xyz%3D%3D"
+    fresh = NOW - job.posted < timedelta(hours=24)
+    date_cls = "job-search-card__listdate--new" if fresh else "job-search-card__listdate"
+    salary = (
+        f'<span class="job-search-card__salary-info">\n          {e(job.salary)}\n        </span>'
+        if job.salary
+        else ""
+    )
+    inner = f"""
+      <div class="base-search-card__info">
+        <h3 class="base-search-card__title">
+          {e(job.title)}
+        </h3>
+        <h4 class="base-search-card__subtitle">
+          <a class="hidden-nested-link" href="https://www.linkedin.com/company/x?trk=public_jobs">{e(job.company)}</a>
+        </h4>
+        <div class="base-search-card__metadata">
+          <span class="job-search-card__location">
+            {e(job.location)}
+          </span>
+          {salary}
+          <time class="{date_cls}" datetime="{job.posted.date().isoformat()}">
+            3 hours ago
+          </time>
+        </div>
+      </div>"""
+    if position % 2:
+        return f"""<li>
+    <a class="base-card relative w-full hover:no-underline base-card--link base-search-card base-search-card--link job-search-card" href="{href}" data-entity-urn="urn:li:jobPosting:{job.id}" data-tracking-id="t">
+      <div class="base-search-card__media"><img alt="" /></div>{inner}
+    </a>
+  </li>
+"""
+    return f"""<li>
+    <div class="base-card relative w-full hover:no-underline focus:no-underline base-card--link base-search-card base-search-card--link job-search-card" data-entity-urn="urn:li:jobPosting:{job.id}" data-impression-id="jobs-search-result-{position}">
+      <a class="base-card__full-link absolute top-0 right-0 bottom-0 left-0 p-0 z-[2]" href="{href}" data-tracking-control-name="public_jobs_jserp-result_search-card">
+        <span class="sr-only">{html.escape(job.title)}</span>
+      </a>{inner}
+    </div>
+  </li>
+"""
+
+
+_LI_TYPES = {
+    "internship": "Internship",
+    "full-time": "Full-time",
+    "part-time": "Part-time",
+    "contract": "Contract",
+}
+
+
+def _li_detail_page(job: Job) -> str:
+    e = html.escape
+    paras = "".join(f"<p>{e(p)}</p>" for p in job.description.split("\n"))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><title>{e(job.title)} - {e(job.company)}</title></head>
+<body>
+<section class="top-card-layout"><h1 class="top-card-layout__title">{e(job.title)}</h1></section>
+<div class="description__text description__text--rich">
+  <section class="show-more-less-html">
+    <div class="show-more-less-html__markup show-more-less-html__markup--clamp-after-5">
+      {paras}<ul><li>Python &amp; SQL</li><li>Postgres</li></ul>
+    </div>
+  </section>
+</div>
+<ul class="description__job-criteria-list">
+  <li class="description__job-criteria-item">
+    <h3 class="description__job-criteria-subheader">Seniority level</h3>
+    <span class="description__job-criteria-text description__job-criteria-text--criteria">{e(job.seniority)}</span>
+  </li>
+  <li class="description__job-criteria-item">
+    <h3 class="description__job-criteria-subheader">Employment type</h3>
+    <span class="description__job-criteria-text description__job-criteria-text--criteria">{_LI_TYPES.get(job.employment, "Other")}</span>
+  </li>
+</ul>
+</body></html>"""
+
+
+_INDEED_KEYS = {
+    "internship": "VDTG7",
+    "full-time": "CF3CP",
+    "part-time": "75GKK",
+    "contract": "NJXCK",
+}
+
+
+def _indeed_job(job: Job) -> dict:
+    city, _, rest = job.location.partition(",")
+    attrs = [{"key": _INDEED_KEYS[job.employment], "label": job.employment.title()}]
+    if job.remote:
+        attrs.append({"key": "DSQF7", "label": "Remote"})
+    return {
+        "key": job.id,
+        "title": job.title,
+        "dateOnIndeed": int(job.posted.timestamp() * 1000),
+        "datePublished": int(job.posted.timestamp() * 1000),
+        "description": {
+            "html": "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n"))
+        },
+        "location": {
+            "city": city.strip(),
+            "admin1Code": rest.strip().split(",")[0].strip() if rest else None,
+            "countryCode": "US",
+            "formatted": {"long": job.location, "short": city.strip()},
+        },
+        "employer": {"name": job.company},
+        "sourceEmployerName": job.company,
+        "attributes": attrs,
+        "compensation": {
+            "baseSalary": {"unitOfWork": "HOUR", "range": {"min": 40.0, "max": 50.0}},
+            "currencyCode": "USD",
+        }
+        if job.salary
+        else None,
+    }
+
+
+def _greenhouse_job(token: str, job: Job, with_content: bool) -> dict:
+    content = "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n"))
+    out: dict = {
+        "id": int(job.id) if job.id.isdigit() else job.id,
+        "internal_job_id": 1,
+        "title": job.title,
+        "company_name": job.company,
+        "absolute_url": f"https://job-boards.greenhouse.io/{token}/jobs/{job.id}",
+        "location": {"name": job.location},
+        "updated_at": job.posted.isoformat(),
+        "first_published": job.posted.isoformat(),
+        "metadata": None,
+        "requisition_id": "R1",
+    }
+    if with_content:
+        out["content"] = html.escape(content)  # Greenhouse escapes the HTML itself
+        out["departments"] = [{"id": 1, "name": "Engineering"}]
+        out["offices"] = [{"id": 1, "name": job.location}]
+    return out
+
+
+_LEVER_COMMITMENT = {
+    "internship": "Intern",
+    "full-time": "Full-time",
+    "part-time": "Part-time",
+    "contract": "Contract",
+}
+
+
+def _lever_job(token: str, job: Job) -> dict:
+    first, _, rest = job.description.partition("\n")
+    return {
+        "id": job.id,
+        "text": job.title,
+        "hostedUrl": f"https://jobs.lever.co/{token}/{job.id}",
+        "applyUrl": f"https://jobs.lever.co/{token}/{job.id}/apply",
+        "createdAt": int(job.posted.timestamp() * 1000),
+        "categories": {
+            "commitment": _LEVER_COMMITMENT[job.employment],
+            "location": job.location,
+            "team": "Engineering",
+            "allLocations": [job.location],
+        },
+        "workplaceType": "remote" if job.remote else "onsite",
+        "description": f"<div>{html.escape(first)}</div>",
+        "descriptionPlain": first,
+        "lists": [
+            {"text": "What you'll do", "content": f"<li>{html.escape(rest or 'Ship code')}</li>"}
+        ],
+        "additional": "<div>We are an equal opportunity employer.</div>",
+        "additionalPlain": "We are an equal opportunity employer.",
+    }
+
+
+_ASHBY_TYPES = {
+    "internship": "Intern",
+    "full-time": "FullTime",
+    "part-time": "PartTime",
+    "contract": "Contract",
+}
+
+
+def _ashby_job(token: str, job: Job) -> dict:
+    return {
+        "id": job.id,
+        "title": job.title,
+        "department": "Engineering",
+        "team": "Platform",
+        "employmentType": _ASHBY_TYPES[job.employment],
+        "location": job.location,
+        "secondaryLocations": [],
+        "publishedAt": job.posted.isoformat().replace("+00:00", ".000Z"),
+        "isListed": True,
+        "isRemote": job.remote,
+        "workplaceType": "Remote" if job.remote else "OnSite",
+        "jobUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}",
+        "applyUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}/application",
+        "descriptionHtml": "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n")),
+        "descriptionPlain": job.description,
+    }
+
+
+def make_jobs(
+    prefix: str, n: int, *, company: str = "Acme Robotics", start_id: int = 0, **kw: object
+) -> list[Job]:
+    """n distinct jobs; ids are digits for LinkedIn-like boards."""
+    out = []
+    for i in range(n):
+        jid = str(start_id + i) if prefix == "" else f"{prefix}{start_id + i}"
+        out.append(
+            Job(
+                id=jid,
+                title=kw.get("title", f"Software Engineer Intern {start_id + i}"),  # type: ignore[arg-type]
+                company=company,
+                description=f"Job number {start_id + i} at {company}: Python, SQL and distributed systems.",
+                **{k: v for k, v in kw.items() if k != "title"},  # type: ignore[arg-type]
+            )
+        )
+    return out

@@ -1,0 +1,166 @@
+"""Greenhouse, Lever and Ashby against the fake; board specs; the local search filter."""
+
+from __future__ import annotations
+
+import pytest
+
+from scrapers import ashby, greenhouse, lever
+from scrapers.boards_spec import BoardRef, parse_board
+from scrapers.http import HttpClient
+from scrapers.match import filter_board, keywords_match, location_matches
+from scrapers.models import Posting, SourceState
+from scrapers.options import BoardConfig, SearchConfig
+from tests.fakes.boards import MALFORMED, BoardsFake, Job, status
+
+JOBS = [
+    Job(id="101", title="Software Engineer Intern (Summer 2026)", company="Acme Robotics",
+        location="San Francisco, CA", description="Build APIs & services.\nUse <Python> daily.",
+        employment="internship"),
+    Job(id="102", title="Senior Staff Engineer", company="Acme Robotics", location="Remote - US",
+        employment="full-time", remote=True),
+]  # fmt: skip
+
+
+async def test_greenhouse_unescapes_content(fake: BoardsFake, client: HttpClient) -> None:
+    assert fake.urls is not None
+    fake.greenhouse["acme"] = JOBS
+    result = (
+        await greenhouse.fetch(client, fake.urls.greenhouse, "acme", company=None, max_chars=2000)
+    ).result()
+    assert result.state is SourceState.OK and result.requests == 1
+    a, b = result.postings
+    assert a.key == "greenhouse:acme:101"
+    assert a.description == "Build APIs & services.\nUse <Python> daily."
+    assert a.company == "Acme Robotics" and a.location == "San Francisco, CA"
+    assert a.employment_type == "internship" and a.posted_at is not None
+    assert a.url == "https://job-boards.greenhouse.io/acme/jobs/101"
+    assert b.remote is True and b.employment_type is None
+    assert "content=true" in fake.requests[0].query
+
+
+async def test_lever_fields(fake: BoardsFake, client: HttpClient) -> None:
+    assert fake.urls is not None
+    fake.lever["acme-robotics"] = JOBS
+    result = (
+        await lever.fetch(client, fake.urls.lever, "acme-robotics", company=None, max_chars=2000)
+    ).result()
+    a, b = result.postings
+    assert a.company == "Acme Robotics"  # from the token when Lever gives no name
+    assert a.employment_type == "internship" and b.employment_type == "full-time"
+    assert a.remote is False and b.remote is True
+    assert a.url == "https://jobs.lever.co/acme-robotics/101" and a.posted_at is not None
+    assert "Build APIs & services." in a.description and "Use <Python> daily." in a.description
+    assert "mode=json" in fake.requests[0].query
+
+
+async def test_ashby_fields(fake: BoardsFake, client: HttpClient) -> None:
+    assert fake.urls is not None
+    fake.ashby["acme"] = JOBS
+    result = (
+        await ashby.fetch(
+            client, fake.urls.ashby, "acme", company="Acme Robotics, Inc.", max_chars=2000
+        )
+    ).result()
+    a, b = result.postings
+    assert a.company == "Acme Robotics, Inc."
+    assert a.employment_type == "internship" and b.employment_type == "full-time"
+    assert b.remote is True and a.remote is False
+    assert a.posted_at is not None and a.posted_at.tzinfo is not None
+    assert a.description.startswith("Build APIs & services.")
+
+
+@pytest.mark.parametrize("kind", ["greenhouse", "lever", "ashby"])
+async def test_malformed_json_and_missing_board(
+    kind: str, fake: BoardsFake, client: HttpClient
+) -> None:
+    assert fake.urls is not None
+    fetch = {"greenhouse": greenhouse.fetch, "lever": lever.fetch, "ashby": ashby.fetch}[kind]
+    base = getattr(fake.urls, kind)
+    getattr(fake, kind)["acme"] = JOBS
+    fake.fail(f"{kind}:acme", MALFORMED)
+    bad = (await fetch(client, base, "acme", company=None, max_chars=500)).result()
+    assert bad.state is SourceState.FAILED and "malformed JSON" in bad.reason
+    missing = (await fetch(client, base, "ghost", company=None, max_chars=500)).result()
+    assert missing.state is SourceState.FAILED and "HTTP 404" in missing.reason
+    fake.fail(f"{kind}:acme", status(403))
+    refused = (await fetch(client, base, "acme", company=None, max_chars=500)).result()
+    assert refused.state is SourceState.BLOCKED and "HTTP 403" in refused.reason
+
+
+@pytest.mark.parametrize(
+    ("spec", "ref"),
+    [
+        ("greenhouse:airbnb", BoardRef("greenhouse", "airbnb")),
+        ("Lever:palantir", BoardRef("lever", "palantir")),
+        ("ashby:openai", BoardRef("ashby", "openai")),
+        ("https://boards.greenhouse.io/stripe", BoardRef("greenhouse", "stripe")),
+        ("job-boards.greenhouse.io/figma/jobs/123", BoardRef("greenhouse", "figma")),
+        (
+            "https://job-boards.greenhouse.io/embed/job_board?for=vercel",
+            BoardRef("greenhouse", "vercel"),
+        ),
+        ("https://jobs.lever.co/palantir/", BoardRef("lever", "palantir")),
+        ("jobs.ashbyhq.com/Notion", BoardRef("ashby", "Notion")),
+    ],
+)
+def test_board_specs(spec: str, ref: BoardRef) -> None:
+    assert parse_board(spec) == ref
+
+
+@pytest.mark.parametrize(
+    "spec", ["", "workday:acme", "https://example.com/careers", "jobs.lever.co/", "lever:bad token"]
+)
+def test_bad_board_specs_say_why(spec: str) -> None:
+    with pytest.raises(ValueError, match=r"board|company|token"):
+        parse_board(spec)
+    with pytest.raises(ValueError):
+        BoardConfig(board=spec)
+
+
+def _p(
+    title: str, location: str = "", employment: str | None = None, remote: bool | None = None
+) -> Posting:
+    return Posting(source="greenhouse", source_id=title, url="u", title=title, company="X",
+                   location=location, employment_type=employment, remote=remote)  # fmt: skip
+
+
+def test_keywords_match_titles() -> None:
+    assert keywords_match("machine learning intern", "Machine Learning Engineer, Internship")
+    assert keywords_match("machine learning intern", "ML Intern")
+    assert keywords_match("software engineer intern", "Software Engineering Intern - Summer")
+    assert not keywords_match("software engineer intern", "Senior Software Engineer")
+
+
+def test_location_matching() -> None:
+    assert location_matches("California", _p("t", "San Francisco, CA"))
+    assert location_matches("United States", _p("t", "Austin, TX"))
+    assert location_matches("United States", _p("t", "New York"))
+    assert not location_matches("United States", _p("t", "London, UK"))
+    assert not location_matches("California", _p("t", "Austin, TX"))
+    assert not location_matches("Austin", _p("t", "Houston, TX"))
+    assert location_matches("Austin", _p("t", "Austin, TX"))
+    assert location_matches("California", _p("t", ""))  # unknown: kept
+
+
+def test_filter_board_by_any_search() -> None:
+    searches = [
+        SearchConfig(
+            keywords="software engineer intern",
+            location="California",
+            employment_types=["internship"],
+        ),
+        SearchConfig(keywords="data scientist", workplace=["remote"]),
+    ]
+    posts = [
+        _p("Software Engineer Intern", "San Jose, CA", "internship"),
+        _p("Software Engineer Intern", "Austin, TX", "internship"),
+        _p("Software Engineer Intern", "San Jose, CA", "full-time"),
+        _p("Data Scientist", "Remote - US", remote=True),
+        _p("Data Scientist", "Boston, MA", remote=False),
+    ]
+    kept = filter_board(posts, searches)
+    assert [(p.title, p.location) for p in kept] == [
+        ("Software Engineer Intern", "San Jose, CA"),
+        ("Data Scientist", "Remote - US"),
+    ]
+    assert filter_board(posts, []) == posts

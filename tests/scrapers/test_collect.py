@@ -1,0 +1,131 @@
+"""collect_all against every fake at once: statuses, filtering, dedup across boards and days."""
+
+from __future__ import annotations
+
+from scrapers.collect import collect_all, summarise
+from scrapers.dedup import dedup, fingerprint
+from scrapers.models import SourceState
+from scrapers.options import BoardConfig, HttpConfig, SearchConfig
+from tests.fakes.boards import BoardsFake, Job, make_jobs, status
+
+SEARCHES = [
+    SearchConfig(keywords="software engineer intern", location="United States",
+                 employment_types=["internship"], max_results=30),
+    SearchConfig(keywords="machine learning intern", location="California", sources=["linkedin"],
+                 max_results=30),
+]  # fmt: skip
+SHARED = Job(id="4000000001", title="Software Engineer Intern", company="Acme, Inc.",
+             location="Austin, TX, United States",
+             description="Join Acme to build robot fleet services in Python.")  # fmt: skip
+
+
+def boards() -> list[BoardConfig]:
+    return [
+        BoardConfig(board="greenhouse:acme"),
+        BoardConfig(board="https://jobs.lever.co/globex"),
+        BoardConfig(board="ashby:initech", company="Initech"),
+        BoardConfig(board="greenhouse:broken"),
+    ]
+
+
+def populate(fake: BoardsFake) -> None:
+    fake.linkedin = [SHARED, *make_jobs("", 14, start_id=4000000100, company="Hooli")]
+    fake.indeed = make_jobs("ind", 12, company="Pied Piper", location="Seattle, WA")
+    fake.greenhouse["acme"] = [
+        Job(id="77", title="Software Engineer Intern", company="ACME", location="Austin, Texas",
+            description=SHARED.description),
+        Job(id="78", title="Senior Accountant", company="ACME", employment="full-time"),
+    ]  # fmt: skip
+    fake.lever["globex"] = [
+        Job(id="g1", title="Software Engineering Intern", company="Globex", location="New York, NY"),
+        Job(id="g2", title="Software Engineer Intern", company="Globex", location="London, UK"),
+    ]  # fmt: skip
+    fake.ashby["initech"] = [
+        Job(
+            id="i1",
+            title="Machine Learning Intern",
+            company="Initech",
+            location="San Francisco, CA",
+        ),
+    ]
+    fake.fail("greenhouse:broken", *[status(500)] * 5)
+
+
+async def test_every_source_at_once(fake: BoardsFake, http_cfg: HttpConfig) -> None:
+    populate(fake)
+    assert fake.urls is not None
+    results = await collect_all(SEARCHES, boards(), http_cfg, fake.urls)
+    by = {r.source: r for r in results}
+    assert set(by) == {
+        "linkedin: software engineer intern @ United States",
+        "indeed: software engineer intern @ United States",
+        "linkedin: machine learning intern @ California",
+        "greenhouse:acme",
+        "lever:globex",
+        "ashby:initech",
+        "greenhouse:broken",
+    }
+    assert by["greenhouse:broken"].state is SourceState.FAILED
+    assert "HTTP 500" in by["greenhouse:broken"].reason
+    for name, r in by.items():
+        if name != "greenhouse:broken":
+            assert r.state is SourceState.OK, (name, r.reason)
+    assert len(by["linkedin: software engineer intern @ United States"].postings) == 15
+    assert len(by["indeed: software engineer intern @ United States"].postings) == 12
+    # boards filtered locally by the searches
+    assert [p.title for p in by["greenhouse:acme"].postings] == ["Software Engineer Intern"]
+    assert [p.location for p in by["lever:globex"].postings] == ["New York, NY"]
+    assert [p.company for p in by["ashby:initech"].postings] == ["Initech"]
+    # both LinkedIn searches found the same 15 jobs: each detail page fetched once
+    assert sum(fake.detail_fetches().values()) == 15
+    assert max(fake.detail_fetches().values()) == 1
+    # the shared Acme job (LinkedIn + Greenhouse) and the repeated LinkedIn results collapse
+    everything = [p for r in results for p in r.postings]
+    unique, dropped = dedup(everything)
+    assert len(unique) == 15 + 12 + 1 + 1  # LinkedIn, Indeed, Globex NY, Initech (Acme shared)
+    assert dropped == len(everything) - len(unique)
+    assert "greenhouse:broken: failed" in summarise(results)
+
+
+async def test_second_day_skips_seen_details_and_relisted_jobs(
+    fake: BoardsFake, http_cfg: HttpConfig
+) -> None:
+    populate(fake)
+    assert fake.urls is not None
+    day1 = await collect_all(SEARCHES[:1], [], http_cfg, fake.urls)
+    unique1, _ = dedup([p for r in day1 for p in r.postings])
+    seen_keys = {p.key for p in unique1}
+    seen_fps = {fingerprint(p) for p in unique1}
+
+    # Day 2: the Acme job re-listed under a new id with the same words; one brand-new job.
+    fake.requests.clear()
+    relisted = Job(id="4000000999", title=SHARED.title, company="ACME", location="Austin, TX",
+                   description=SHARED.description)  # fmt: skip
+    fresh = Job(
+        id="4000000777", title="Software Engineer Intern", company="Umbrella", location="Austin, TX"
+    )
+    fake.linkedin = [relisted, fresh, *fake.linkedin[1:]]
+    day2 = await collect_all(SEARCHES[:1], [], http_cfg, fake.urls, is_seen=seen_keys.__contains__)
+    assert set(fake.detail_fetches()) == {"4000000999", "4000000777"}  # nothing seen is re-fetched
+    unique2, _ = dedup([p for r in day2 for p in r.postings])
+    new = [p for p in unique2 if p.key not in seen_keys and fingerprint(p) not in seen_fps]
+    assert [p.source_id for p in new] == ["4000000777"]
+
+
+async def test_all_sources_failing_is_reported_per_source(
+    fake: BoardsFake, http_cfg: HttpConfig
+) -> None:
+    assert fake.urls is not None
+    fake.always["linkedin.search"] = status(403)
+    fake.always["indeed"] = status(503)
+    results = await collect_all(
+        SEARCHES[:1], [BoardConfig(board="lever:ghost")], http_cfg, fake.urls
+    )
+    states = {r.source: (r.state, r.reason) for r in results}
+    assert states["linkedin: software engineer intern @ United States"][0] is SourceState.BLOCKED
+    assert states["indeed: software engineer intern @ United States"] == (
+        SourceState.FAILED,
+        "Indeed search: HTTP 503 (3 tries)",
+    )
+    assert states["lever:ghost"][0] is SourceState.FAILED and "404" in states["lever:ghost"][1]
+    assert all(not r.postings for r in results)

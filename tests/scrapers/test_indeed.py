@@ -1,0 +1,113 @@
+"""Indeed's mobile GraphQL search against the fake."""
+
+from __future__ import annotations
+
+import json
+
+from scrapers import indeed
+from scrapers.http import HttpClient
+from scrapers.models import SourceState
+from scrapers.options import DEFAULT_INDEED_HEADERS, SearchConfig
+from tests.fakes.boards import CAPTCHA, GRAPHQL_ERROR, MALFORMED, BoardsFake, Job, make_jobs, status
+
+SEARCH = SearchConfig(
+    keywords='machine learning "intern"',
+    location="California",
+    sources=["indeed"],
+    posted_within_hours=48,
+    employment_types=["internship"],
+    workplace=["remote"],
+    max_results=250,
+)
+
+
+async def run(fake: BoardsFake, client: HttpClient, search: SearchConfig = SEARCH, headers=None):  # type: ignore[no-untyped-def]
+    assert fake.urls is not None
+    return (
+        await indeed.search(
+            client,
+            fake.urls.indeed,
+            dict(headers or DEFAULT_INDEED_HEADERS),
+            search,
+            "indeed: x",
+            max_chars=3000,
+        )
+    ).result()
+
+
+async def test_cursor_paging_and_query_shape(fake: BoardsFake, client: HttpClient) -> None:
+    fake.indeed = make_jobs("k", 230)
+    result = await run(fake, client)
+    assert result.state is SourceState.OK, result.reason
+    assert len(result.postings) == 230
+    assert fake.count("indeed") == 3
+    assert len({p.key for p in result.postings}) == 230
+
+
+async def test_query_carries_the_search(fake: BoardsFake, client: HttpClient) -> None:
+    captured: list[str] = []
+    fake.indeed = make_jobs("k", 2)
+    q = indeed.build_query(SEARCH, "c100", 100)
+    captured.append(q)
+    assert 'what: "machine learning \\"intern\\""' in q
+    assert 'where: "California"' in q and "radiusUnit: MILES" in q
+    assert 'cursor: "c100"' in q
+    assert 'field: "dateOnIndeed", start: "48h"' in q
+    assert '"VDTG7"' in q and '"DSQF7"' in q
+    result = await run(fake, client)
+    assert result.state is SourceState.OK
+    headers = fake.requests[0].headers
+    assert headers["indeed-api-key"] == DEFAULT_INDEED_HEADERS["indeed-api-key"]
+    assert headers["Content-Type"].startswith("application/json")
+
+
+async def test_fields_are_mapped(fake: BoardsFake, client: HttpClient) -> None:
+    fake.indeed = [
+        Job(id="abc123", title="ML Intern", company="Acme, Inc.", location="San Jose, CA",
+            description="Train models.\nShip them.", employment="internship", remote=True, salary="x"),
+    ]  # fmt: skip
+    (p,) = (await run(fake, client)).postings
+    assert p.url == "https://www.indeed.com/viewjob?jk=abc123" and p.key == "indeed:abc123"
+    assert (p.title, p.company, p.location) == ("ML Intern", "Acme, Inc.", "San Jose, CA")
+    assert p.employment_type == "internship" and p.remote is True
+    assert p.description == "Train models.\nShip them."
+    assert p.posted_at is not None
+    assert p.salary == "USD 40–50 per hour"
+
+
+async def test_missing_app_key_is_blocked_with_status(fake: BoardsFake, client: HttpClient) -> None:
+    result = await run(fake, client, headers={"content-type": "application/json"})
+    assert result.state is SourceState.BLOCKED
+    assert "HTTP 403" in result.reason
+
+
+async def test_graphql_error_is_blocked(fake: BoardsFake, client: HttpClient) -> None:
+    fake.fail("indeed", GRAPHQL_ERROR)
+    result = await run(fake, client)
+    assert result.state is SourceState.BLOCKED
+    assert "GraphQL error: Unauthorized" in result.reason
+
+
+async def test_captcha_page_is_blocked(fake: BoardsFake, client: HttpClient) -> None:
+    fake.fail("indeed", CAPTCHA)
+    result = await run(fake, client)
+    assert result.state is SourceState.BLOCKED and "captcha" in result.reason
+
+
+async def test_malformed_json_fails_clearly(fake: BoardsFake, client: HttpClient) -> None:
+    fake.fail("indeed", MALFORMED)
+    result = await run(fake, client)
+    assert result.state is SourceState.FAILED
+    assert result.reason == "Indeed sent malformed JSON (HTTP 200)"
+
+
+async def test_second_page_failing_is_partial(fake: BoardsFake, client: HttpClient) -> None:
+    fake.indeed = make_jobs("k", 150)
+    fake.fail("indeed", None, *[status(500)] * 3)
+    result = await run(fake, client)
+    assert result.state is SourceState.PARTIAL and len(result.postings) == 100
+    assert "HTTP 500" in result.reason
+
+
+def test_default_headers_are_json_serialisable() -> None:
+    json.dumps(DEFAULT_INDEED_HEADERS)
