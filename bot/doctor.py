@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass
@@ -36,20 +35,13 @@ class Check:
 
 def board_target(board: str) -> tuple[str, str] | None:
     """(kind, token) from ``greenhouse:x`` / ``lever:x`` / ``ashby:x`` or a careers URL."""
-    board = board.strip()
-    m = re.match(r"^(greenhouse|lever|ashby):([\w.-]+)$", board)
-    if m:
-        return m.group(1), m.group(2)
-    patterns = (
-        (r"(?:job-)?boards\.greenhouse\.io/([\w.-]+)", "greenhouse"),
-        (r"jobs\.lever\.co/([\w.-]+)", "lever"),
-        (r"jobs\.ashbyhq\.com/([\w.-]+)", "ashby"),
-    )
-    for pattern, kind in patterns:
-        m = re.search(pattern, board)
-        if m:
-            return kind, m.group(1)
-    return None
+    from scrapers.boards_spec import parse_board
+
+    try:
+        ref = parse_board(board)
+    except ValueError:
+        return None
+    return ref.kind, ref.token
 
 
 def check_settings(ctx: AppContext) -> list[Check]:
@@ -226,6 +218,7 @@ async def check_sources(ctx: AppContext) -> list[Check]:
                     "POST",
                     urls.indeed,
                     json={"query": query % _gql_string(first.keywords)},
+                    headers=cfg.http.indeed_headers,
                 )
             )
         checks: list[Check] = []

@@ -74,6 +74,8 @@ async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
         assert decode(senior) is not None
         qid = await fake.tap(CHAT, first.message_id, senior)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        await fake.wait_for("editMessageReplyMarkup", count=3, message_id=first.message_id)
+        assert "too senior ✓" in [t for t, _ in fake.buttons(CHAT, first.message_id)]
         vote = ctx.store.vote_for(picks[0].key, CHAT)
         assert (vote["vote"], vote["reason"]) == ("down", "senior")
 
