@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
 
 from bot.config import Config
 from bot.settings import Settings
@@ -11,12 +15,41 @@ from bot.storage import Store
 from scoring.options import LLMSettings
 from scrapers.options import SourceUrls
 
+log = logging.getLogger(__name__)
+
+# Store meta key of the settings changed from the chat (/settings); they win over the file.
+OVERRIDES_META = "settings_overrides"
+
 
 @dataclass
 class AppContext:
     settings: Settings
     config: Config
     store: Store
+    # The config as read from the file; `config` is this plus the chat's /settings overrides.
+    file_config: Config | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.file_config is None:
+            self.file_config = self.config
+        self.apply_overrides(self.store.get_meta(OVERRIDES_META) or {})
+
+    def apply_overrides(self, overrides: dict[str, Any]) -> None:
+        """Make `config` the file's config with `overrides` ({"schedule": {...},
+        "selection": {...}}) on top, so the schedule and the daily run read the effective
+        values. A stored override that no longer validates is ignored with a warning."""
+        base = self.file_config or self.config
+        if not overrides:
+            self.config = base
+            return
+        data = base.model_dump()
+        for section in ("schedule", "selection"):
+            data[section] = data[section] | dict(overrides.get(section) or {})
+        try:
+            self.config = Config.model_validate(data)
+        except ValidationError as exc:
+            log.warning("ignoring stored /settings overrides: %s", exc.errors()[0]["msg"])
+            self.config = base
 
     def now(self) -> datetime:
         return datetime.now(self.config.schedule.tz)

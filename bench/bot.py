@@ -1,0 +1,210 @@
+"""Bot benchmark: 200 button taps at 20/s against the fake Bot API while a daily run scores.
+
+The bot runs in its own process (the real `run_bot`, local scorer) so its peak RSS is its
+own; this process runs the fake Telegram server and taps. Yesterday's picks are delivered
+first (so the taps are on real pick messages); the bot then starts "late", so it catches up
+today's run at once (1,060 postings by default) while the taps come in; `--stress` also
+re-scores every posting back to back (dry runs) for the whole tapping window. Prints p50/p95/max from tap to answerCallbackQuery (target p95 ≤ 100 ms)
+and the bot's peak RSS (target ≤ 150 MB).
+
+Usage: python bench/bot.py [--taps 200] [--rate 20] [--copies 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+CHAT = 4242
+
+
+def build_ctx(db: Path, token: str, base: str):  # type: ignore[no-untyped-def]
+    from bot.config import default_config
+    from bot.context import AppContext
+    from bot.settings import Settings
+    from bot.storage import Store
+
+    data = default_config().model_dump()
+    data["schedule"] = {"time": "00:00", "timezone": "UTC", "days": list(range(7))}
+    data["selection"] = {"min_score": 0, "max_picks": 10, "per_company": 3}
+    data["profile"]["filters"] = {}
+    config = type(default_config()).model_validate(data)
+    settings = Settings(
+        jobpicks_db=db,
+        jobpicks_config=db.with_name("none.toml"),
+        telegram_bot_token=token,
+        telegram_chat_ids=[CHAT],
+        telegram_api_base=base,
+        llm_model="",
+    )
+    return AppContext(settings=settings, config=config, store=Store(db))
+
+
+def many_postings(copies: int, tag: str):  # type: ignore[no-untyped-def]
+    from scrapers.sample import load_samples
+
+    out = []
+    for i in range(copies):
+        for p in load_samples():
+            out.append(
+                p.model_copy(
+                    update={"source_id": f"{p.source_id}-{tag}{i}", "title": f"{p.title} {i}"}
+                )
+            )
+    return out
+
+
+def child(db: str, token: str, base: str, copies: int) -> None:
+    """The bot process: run_bot with a big collector and a background re-scoring loop."""
+    from bot.pipeline import run_daily
+    from bot.telegram import app as app_module
+    from scrapers.models import SourceResult
+
+    ctx = build_ctx(Path(db), token, base)
+    postings = many_postings(copies, "t")
+
+    async def collector(_ctx):  # type: ignore[no-untyped-def]
+        await asyncio.sleep(0.2)  # the network part of a real run
+        return [SourceResult(source="bench", postings=postings)]
+
+    async def rescoring() -> None:
+        runs = 0
+        while os.environ.get("BENCH_STRESS") == "1":
+            await run_daily(ctx, collector=collector, dry_run=True)
+            runs += 1
+            Path(db + ".runs").write_text(str(runs))  # noqa: ASYNC240 (tiny)
+
+    real_serve = app_module.serve
+
+    async def serve_with_load(ctx_, **kwargs):  # type: ignore[no-untyped-def]
+        task = asyncio.get_running_loop().create_task(rescoring())
+        try:
+            await real_serve(ctx_, **kwargs)
+        finally:
+            task.cancel()
+
+    app_module.serve = serve_with_load  # type: ignore[assignment]
+    app_module.run_bot(ctx, collector=collector)
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def bench(taps: int, rate: float, copies: int) -> None:
+    from bot.pipeline import run_daily
+    from bot.telegram import delivery
+    from tests.fakes.telegram import FakeTelegram
+
+    fake = FakeTelegram()
+    await fake.start()
+    fake.add_chat(CHAT)
+    with tempfile.TemporaryDirectory(prefix="jobpicks-bench-") as tmp:
+        db = Path(tmp) / "db.json"
+        # Yesterday's run, delivered: these are the messages the user taps.
+        ctx = build_ctx(db, fake.token, fake.base_url)
+        yesterday = ctx.now() - timedelta(days=1)
+        ctx.now = lambda: yesterday  # type: ignore[method-assign]
+        small = many_postings(1, "y")
+
+        async def collect_small(_ctx):  # type: ignore[no-untyped-def]
+            from scrapers.models import SourceResult
+
+            return [SourceResult(source="bench", postings=small)]
+
+        outcome = await run_daily(ctx, collector=collect_small)
+        delivery.PER_CHAT_INTERVAL = 0.0
+        await delivery.deliver_run(ctx, outcome)
+        picks = ctx.store.picks_for(outcome.record.day)  # now with their message ids
+        ctx.store.close()
+        from bot.telegram.keyboards import encode
+
+        datas = []
+        for pick in picks:
+            for kind, value in (("v", "u"), ("v", "d"), ("r", "senior")):
+                datas.append((pick, encode(kind, pick.day, pick.key, value)))
+        fake.calls.clear()
+
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, __file__, "--child", str(db), fake.token, fake.base_url,
+            str(copies), cwd=tmp, env={**os.environ, "PYTHONPATH": str(REPO)},
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        await fake.wait_for("setMyCommands", within=60)  # the catch-up run starts now
+
+        sent: dict[str, float] = {}
+        t0 = time.monotonic()
+        for i in range(taps):
+            await asyncio.sleep(max(0.0, t0 + i / rate - time.monotonic()))
+            pick, data = datas[i % len(datas)]
+            qid = await fake.tap(CHAT, pick.sent[str(CHAT)], data)
+            sent[qid] = time.monotonic()
+        await fake.wait_for("answerCallbackQuery", count=taps, within=60)
+        lat = []
+        for call in fake.calls_of("answerCallbackQuery"):
+            qid = call.params["callback_query_id"]
+            if qid in sent:
+                lat.append((call.at - sent[qid]) * 1000)
+        rss = peak_rss_mb(proc.pid)
+        counter = Path(str(db) + ".runs")
+        runs = counter.read_text() if counter.exists() else "0"  # noqa: ASYNC240
+        delivered = len(fake.calls_of("sendMessage", chat_id=CHAT))
+        first_pick = fake.calls_of("sendMessage", chat_id=CHAT)
+        run_end = f"{first_pick[0].at - t0:+.1f} s" if first_pick else "after the window"
+        proc.send_signal(signal.SIGTERM)
+        rc = await asyncio.wait_for(proc.wait(), 30)
+        err = (await proc.stderr.read()).decode()
+    await fake.stop()
+
+    lat.sort()
+    p95 = lat[int(0.95 * (len(lat) - 1))]
+    print(f"taps: {len(lat)} at {rate:g}/s; postings per run: {copies * 53}")
+    print(f"background runs during the window: {runs} dry re-scorings (+ the catch-up run)")
+    print(
+        f"catch-up run delivered its header at {run_end} from the first tap; messages: {delivered}"
+    )
+    print(
+        f"tap → answerCallbackQuery: p50 {statistics.median(lat):.1f} ms, p95 {p95:.1f} ms, "
+        f"max {lat[-1]:.1f} ms (target p95 ≤ 100 ms)"
+    )
+    print(f"bot peak RSS: {rss:.1f} MB (target ≤ 150 MB)")
+    print(f"bot exit code after SIGTERM: {rc}")
+    if rc != 0:
+        print(err[-2000:])
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--taps", type=int, default=200)
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--copies", type=int, default=20, help="53 sample postings × copies")
+    parser.add_argument(
+        "--stress",
+        action="store_true",
+        help="also re-score every posting back to back (dry runs) for the whole window",
+    )
+    args = parser.parse_args()
+    if args.stress:
+        os.environ["BENCH_STRESS"] = "1"
+    asyncio.run(bench(args.taps, args.rate, args.copies))
+
+
+if __name__ == "__main__":
+    main()

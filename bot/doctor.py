@@ -1,0 +1,283 @@
+"""`jobpicks doctor`: check a real setup in one screen, ✓ or ✗ with the fix for each.
+
+Settings and config, the database, the bot token (getMe), each chat id (the bot can
+message it), the LLM (one tiny call, or "local scorer") and each configured source (one
+request each, to the configured base URLs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
+
+from bot.context import AppContext
+
+TIMEOUT = 10.0
+
+
+@dataclass
+class Check:
+    ok: bool
+    name: str
+    detail: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = "✓" if self.ok else "✗"
+        text = f"{mark} {self.name}: {self.detail}"
+        return text if self.ok or not self.fix else f"{text}\n    fix: {self.fix}"
+
+
+def board_target(board: str) -> tuple[str, str] | None:
+    """(kind, token) from ``greenhouse:x`` / ``lever:x`` / ``ashby:x`` or a careers URL."""
+    from scrapers.boards_spec import parse_board
+
+    try:
+        ref = parse_board(board)
+    except ValueError:
+        return None
+    return ref.kind, ref.token
+
+
+def check_settings(ctx: AppContext) -> list[Check]:
+    s = ctx.settings
+    checks = []
+    path = s.jobpicks_config
+    if path.exists():
+        checks.append(Check(True, "config", f"{path} loaded"))
+    else:
+        checks.append(Check(True, "config", f"{path} not found: using the built-in example config"))
+    checks.append(
+        Check(
+            bool(s.token),
+            "TELEGRAM_BOT_TOKEN",
+            "set" if s.token else "not set",
+            "create a bot with @BotFather and put its token in .env",
+        )
+    )
+    checks.append(
+        Check(
+            bool(s.telegram_chat_ids),
+            "TELEGRAM_CHAT_IDS",
+            ", ".join(map(str, s.telegram_chat_ids)) or "not set",
+            "send your bot a message, then put your chat id (e.g. from @userinfobot) in .env",
+        )
+    )
+    return checks
+
+
+async def check_db(ctx: AppContext) -> Check:
+    try:
+        async with ctx.store.transaction():
+            ctx.store.set_meta("doctor_checked_at", datetime.now(UTC).isoformat())
+        if not os.access(ctx.store.path, os.W_OK):
+            raise PermissionError("not writable")
+        return Check(True, "database", f"{ctx.store.path} is writable")
+    except OSError as exc:
+        return Check(
+            False,
+            "database",
+            f"cannot write {ctx.store.path}: {exc.strerror or exc}",
+            "point JOBPICKS_DB at a file in a folder you can write",
+        )
+
+
+async def check_telegram(ctx: AppContext) -> list[Check]:
+    from telegram import Bot
+    from telegram.error import Forbidden, InvalidToken, TelegramError
+
+    from bot.telegram.logsafe import quiet_loggers, redact_token
+
+    token = ctx.settings.token
+    if not token:
+        return []
+    quiet_loggers()
+    redact_token(token)
+    bot = Bot(token, base_url=ctx.settings.telegram_api_base)
+    checks = []
+    try:
+        me = await asyncio.wait_for(bot.get_me(), TIMEOUT)
+    except (InvalidToken, TelegramError, TimeoutError, OSError) as exc:
+        why = "timed out" if isinstance(exc, TimeoutError) else str(exc) or type(exc).__name__
+        return [
+            Check(
+                False,
+                "Telegram token",
+                f"getMe failed: {why}",
+                "check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_BASE",
+            )
+        ]
+    checks.append(Check(True, "Telegram token", f"bot @{me.username}"))
+    for chat_id in ctx.settings.telegram_chat_ids:
+        try:
+            await asyncio.wait_for(bot.send_chat_action(chat_id, "typing"), TIMEOUT)
+            checks.append(Check(True, f"chat {chat_id}", "the bot can message it"))
+        except Forbidden as exc:
+            checks.append(
+                Check(
+                    False,
+                    f"chat {chat_id}",
+                    exc.message,
+                    "open the bot in Telegram and press Start (or unblock it)",
+                )
+            )
+        except (TelegramError, TimeoutError, OSError) as exc:
+            checks.append(
+                Check(
+                    False,
+                    f"chat {chat_id}",
+                    str(exc) or type(exc).__name__,
+                    "send the bot a message from that chat first, and check the id",
+                )
+            )
+    await bot.shutdown()
+    return checks
+
+
+async def check_llm(ctx: AppContext) -> Check:
+    llm = ctx.llm()
+    if llm is None:
+        return Check(True, "scoring", "local scorer (no LLM_MODEL set; no key, no cost)")
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    try:
+        import litellm  # lazily: it is slow and heavy to import
+
+        await litellm.acompletion(
+            model=llm.model,
+            messages=[{"role": "user", "content": "Reply with OK."}],
+            max_tokens=2,
+            api_base=llm.api_base,
+            api_key=llm.api_key,
+            timeout=TIMEOUT,
+            num_retries=0,
+        )
+        return Check(True, "LLM", f"{llm.model} answered")
+    except Exception as exc:
+        why = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return Check(
+            False,
+            "LLM",
+            f"{llm.model}: {why}",
+            "check LLM_MODEL, LLM_API_BASE and LLM_API_KEY (or unset LLM_MODEL for the local scorer)",
+        )
+
+
+async def _probe(session, name: str, method: str, url: str, **kwargs) -> Check:  # type: ignore[no-untyped-def]
+    import aiohttp
+
+    try:
+        async with session.request(method, url, **kwargs) as resp:
+            await resp.read()
+            if resp.status < 400:
+                return Check(True, name, f"HTTP {resp.status}")
+            fix = {
+                404: "the board or company name is probably wrong",
+                403: "the site refuses this machine (blocked); try later or another network",
+                429: "rate-limited right now; wait a minute",
+            }.get(resp.status, "the site answered with an error; try again later")
+            return Check(False, name, f"HTTP {resp.status} from {url}", fix)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        why = "timed out" if isinstance(exc, TimeoutError) else str(exc) or type(exc).__name__
+        return Check(
+            False, name, f"{why} ({url})", "check the network and the JOBPICKS_*_URL setting"
+        )
+
+
+async def check_sources(ctx: AppContext) -> list[Check]:
+    import aiohttp
+
+    urls = ctx.source_urls()
+    cfg = ctx.config
+    probes: list[Awaitable[Check]] = []
+    timeout = aiohttp.ClientTimeout(total=TIMEOUT)
+    headers = {"User-Agent": cfg.http.user_agent}
+    async with aiohttp.ClientSession(timeout=timeout, headers=headers) as session:
+        wanted = {src for search in cfg.searches for src in search.sources}
+        first = cfg.searches[0] if cfg.searches else None
+        if "linkedin" in wanted and first:
+            probes.append(
+                _probe(
+                    session,
+                    "LinkedIn",
+                    "GET",
+                    f"{urls.linkedin}/jobs-guest/jobs/api/seeMoreJobPostings/search",
+                    params={"keywords": first.keywords, "location": first.location, "start": "0"},
+                )
+            )
+        if "indeed" in wanted and first:
+            query = "query { jobSearch(what: %s, limit: 1) { results { job { key } } } }"
+            probes.append(
+                _probe(
+                    session,
+                    "Indeed",
+                    "POST",
+                    urls.indeed,
+                    json={"query": query % _gql_string(first.keywords)},
+                    headers=cfg.http.indeed_headers,
+                )
+            )
+        checks: list[Check] = []
+        for board in cfg.boards:
+            target = board_target(board.board)
+            if target is None:
+                checks.append(
+                    Check(
+                        False,
+                        f"board {board.board}",
+                        "not a board I know",
+                        "use greenhouse:<token>, lever:<company>, ashby:<org> or the careers URL",
+                    )
+                )
+                continue
+            kind, token = target
+            url = {
+                "greenhouse": f"{urls.greenhouse}/v1/boards/{token}/jobs",
+                "lever": f"{urls.lever}/v0/postings/{token}?mode=json",
+                "ashby": f"{urls.ashby}/posting-api/job-board/{token}",
+            }[kind]
+            probes.append(_probe(session, f"{kind} {token}", "GET", url))
+        checks += await asyncio.gather(*probes)
+    if not cfg.searches and not cfg.boards:
+        checks.append(
+            Check(
+                False,
+                "sources",
+                "no [[searches]] or [[boards]] configured",
+                "add some to jobpicks.toml",
+            )
+        )
+    return checks
+
+
+def _gql_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+async def run_doctor(ctx: AppContext, out: TextIO | None = None) -> int:
+    """Print every check; exit code 0 when all pass, 1 otherwise."""
+    out = out or sys.stdout
+    checks: list[Check] = []
+
+    def show(new: list[Check]) -> None:
+        for check in new:
+            print(check.line(), file=out, flush=True)
+        checks.extend(new)
+
+    show(check_settings(ctx))
+    show([await check_db(ctx)])
+    show(await check_telegram(ctx))
+    show([await check_llm(ctx)])
+    show(await check_sources(ctx))
+    failed = [c for c in checks if not c.ok]
+    print(
+        f"\n{len(checks) - len(failed)} ok, {len(failed)} to fix"
+        if failed
+        else f"\nall {len(checks)} checks ok",
+        file=out,
+    )
+    return 1 if failed else 0

@@ -1,0 +1,1 @@
+"""The Telegram side of jobpicks: the Application, handlers, rendering and morning delivery."""

@@ -1,0 +1,332 @@
+"""Update handlers: parse the update, call a service, render, send. Nothing else lives here.
+
+A guard in group -1 runs before every handler: chats not in TELEGRAM_CHAT_IDS get at most
+one neutral refusal per process and nothing from them is stored or acted on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import chat_state, feedback, profile_service, settings_service, stats_service
+from bot.models import VOTE_REASONS
+from bot.profile_service import ProfileError
+from bot.settings_service import SettingsError
+from bot.telegram import render
+from bot.telegram.app import Runtime, next_run, runtime, schedule_daily
+from bot.telegram.delivery import ChatUnreachable
+from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
+from scrapers.dedup import normalise_company
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "Sorry, this is a private bot."
+MAX_PICKS_ARG = 100
+
+
+def _chat_id(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+async def reply(context: ContextTypes.DEFAULT_TYPE, update: Update, html: str) -> None:
+    """Answer a command in its chat (paced like every other message to that chat)."""
+    try:
+        await runtime(context).courier.send(_chat_id(update), html)
+    except ChatUnreachable:
+        log.warning("chat %s refuses messages", _chat_id(update))
+
+
+# -- the guard ---------------------------------------------------------------------------------
+async def guard(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if not isinstance(update, Update):
+        return
+    rt = runtime(context)
+    chat = update.effective_chat
+    if chat is not None and rt.allowed(chat.id):
+        if chat_state.unreachable(rt.ctx, chat.id):
+            # They talk to us again, so they unblocked the bot: deliver to them again.
+            await chat_state.set_unreachable(rt.ctx, chat.id, None)
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(Exception):
+            await update.callback_query.answer()
+    elif chat is not None and chat.id not in rt.refused:
+        rt.refused.add(chat.id)
+        with contextlib.suppress(Exception):
+            await context.bot.send_message(chat.id, REFUSAL)
+    log.info("ignored an update from a chat that is not configured")
+    raise ApplicationHandlerStop
+
+
+# -- commands ----------------------------------------------------------------------------------
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    llm = rt.ctx.llm()
+    scorer = f"LLM {llm.model}" if llm else "the local scorer (no LLM configured)"
+    paused = chat_state.is_paused(rt.ctx, _chat_id(update))
+    await reply(context, update, render.start_message(next_run(rt.ctx), scorer, paused))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(context, update, render.help_message())
+
+
+class ProgressMessage:
+    """Edits one "working…" message with the latest progress, at most once a second."""
+
+    def __init__(self, rt: Runtime, chat_id: int, message_id: int, interval: float = 1.0) -> None:
+        self.rt, self.chat_id, self.message_id, self.interval = rt, chat_id, message_id, interval
+        self.latest = ""
+        self.shown = ""
+        self._changed = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    def update(self, text: str) -> None:
+        self.latest = text
+        self._changed.set()
+
+    async def _loop(self) -> None:
+        while True:
+            await self._changed.wait()
+            self._changed.clear()
+            if self.latest != self.shown:
+                await self.edit(f"⏳ working… {render.esc(self.latest, 200)}")
+                self.shown = self.latest
+            await asyncio.sleep(self.interval)
+
+    async def edit(self, html: str) -> None:
+        try:
+            await self.rt.courier.bot.edit_message_text(
+                html, chat_id=self.chat_id, message_id=self.message_id, parse_mode="HTML"
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message:
+                log.warning("progress edit failed: %s", exc.message)
+
+    async def close(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+async def picks(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/picks [N]: today's picks again; if today has not run yet, run now and show progress."""
+    rt = runtime(context)
+    ctx, chat = rt.ctx, _chat_id(update)
+    limit = ctx.config.selection.max_picks
+    if context.args:
+        try:
+            limit = int(context.args[0])
+            if not 1 <= limit <= MAX_PICKS_ARG:
+                raise ValueError
+        except ValueError:
+            await reply(context, update, render.error_message("Use /picks or /picks N (1–100)."))
+            return
+    day = ctx.today()
+    if ctx.store.finished_run(day) is None:
+        working = await rt.courier.send(chat, "⏳ working…")
+        progress = ProgressMessage(rt, chat, working.message_id)
+        try:
+            outcome = await rt.run_today(progress=progress.update)
+        except Exception as exc:
+            await progress.close()
+            await progress.edit(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
+            raise
+        await progress.close()
+        await progress.edit(render.header_message(day, outcome.record, len(outcome.picks)))
+        await chat_state.mark_header_sent(ctx, day, chat)
+        chosen = ctx.store.picks_for(day)[:limit]
+    else:
+        chosen = ctx.store.picks_for(day)[:limit]
+        if not chosen:
+            run = ctx.store.finished_run(day)
+            assert run is not None
+            await reply(context, update, render.header_message(day, run, 0))
+            return
+    await rt.courier.picks_again(chat, chosen)
+
+
+async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/profile [set <text> | add <rule> | block <company> | history | undo]."""
+    ctx = runtime(context).ctx
+    text = update.effective_message.text if update.effective_message else ""
+    parts = (text or "").split(maxsplit=2)
+    sub = parts[1].lower() if len(parts) > 1 else ""
+    rest = parts[2] if len(parts) > 2 else ""
+    try:
+        if sub == "":
+            shown = await profile_service.current(ctx)
+            await reply(context, update, render.profile_message(shown))
+        elif sub == "set":
+            shown = await profile_service.set_about(ctx, rest)
+            await reply(context, update, f"✓ About replaced (version {shown.version}).")
+        elif sub == "add":
+            shown = await profile_service.add_directive(ctx, rest)
+            await reply(context, update, f"✓ Directive added (version {shown.version}).")
+        elif sub == "block":
+            shown = await profile_service.block(ctx, rest)
+            await reply(
+                context,
+                update,
+                f"✓ {render.esc(rest, 120)} is blocked (version {shown.version}).",
+            )
+        elif sub == "history":
+            await reply(context, update, render.history_message(await profile_service.history(ctx)))
+        elif sub == "undo":
+            shown = await profile_service.undo(ctx)
+            await reply(context, update, f"↩️ Back to version {shown.version}.")
+        else:
+            raise ProfileError("Use /profile, or /profile set | add | block | history | undo.")
+    except ProfileError as exc:
+        await reply(context, update, render.error_message(str(exc)))
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/settings, or /settings <name> <value>."""
+    ctx = runtime(context).ctx
+    args = context.args or []
+    if not args:
+        await reply(context, update, render.settings_message(settings_service.view(ctx)))
+        return
+    try:
+        change = await settings_service.change(ctx, args[0], " ".join(args[1:]))
+    except SettingsError as exc:
+        await reply(context, update, render.error_message(str(exc)))
+        return
+    if change.schedule_changed:
+        schedule_daily(context.application)
+    await reply(
+        context,
+        update,
+        f"✓ {render.esc(change.setting.label)} is now <b>{render.esc(change.value)}</b>.",
+    )
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    rt = runtime(context)
+    await reply(
+        context, update, render.stats_message(stats_service.stats(rt.ctx, _chat_id(update)))
+    )
+
+
+async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await chat_state.set_paused(runtime(context).ctx, _chat_id(update), True)
+    await reply(context, update, "⏸ Morning picks paused. /resume turns them back on.")
+
+
+async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await chat_state.set_paused(runtime(context).ctx, _chat_id(update), False)
+    await reply(context, update, "▶️ Morning picks are on again.")
+
+
+async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(context, update, "I don't know that command. /help lists them all.")
+
+
+# -- buttons -----------------------------------------------------------------------------------
+async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍/👎, a 👎 reason, or "never show this company"."""
+    query = update.callback_query
+    assert query is not None
+    rt = runtime(context)
+    ctx, chat = rt.ctx, _chat_id(update)
+    parsed = decode(query.data or "")
+    pick = resolve(ctx.store, parsed) if parsed else None
+    if parsed is None or pick is None or str(chat) not in pick.sent:
+        await query.answer("This button is not valid here.")
+        return
+    # Answer first: the spinner on the user's button stops at once, whatever the write costs.
+    if parsed.kind == VOTE:
+        await query.answer("👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)")
+        await feedback.record_vote(ctx, chat, pick, parsed.value)
+    elif parsed.kind == REASON:
+        await query.answer(f"👎 noted: {VOTE_REASONS[parsed.value]}")
+        await feedback.record_vote(ctx, chat, pick, "down", parsed.value)
+    else:
+        assert parsed.kind == BLOCK
+        await query.answer(f"🚫 {pick.company[:150]} will not be shown again")
+        await feedback.block_company(ctx, pick.company)
+
+    vote = ctx.store.vote_for(pick.key, chat) or {}
+    blocked_names = {
+        normalise_company(b) for b in ctx.store.current_profile().filters.blocked_companies
+    }
+    markup = pick_keyboard(
+        pick,
+        vote.get("vote"),
+        vote.get("reason"),
+        blocked=normalise_company(pick.company) in blocked_names,
+    )
+    try:
+        await query.edit_message_reply_markup(markup)
+    except BadRequest as exc:
+        if "not modified" not in exc.message:
+            raise
+    after_vote = getattr(feedback, "after_vote", None)
+    if parsed.kind != BLOCK and after_vote is not None:
+        await after_vote(ctx)
+
+
+# -- errors ------------------------------------------------------------------------------------
+def describe(update: object) -> str:
+    """Where an error happened, for the log (never the token, never message contents)."""
+    if not isinstance(update, Update):
+        return "a job" if update is None else type(update).__name__
+    parts = [f"update {update.update_id}"]
+    if update.effective_chat:
+        parts.append(f"chat {update.effective_chat.id}")
+    if update.callback_query is not None:
+        parts.append(f"button {update.callback_query.data!r}")
+    elif update.effective_message and update.effective_message.text:
+        parts.append(f"command {update.effective_message.text.split()[0][:40]!r}")
+    return ", ".join(parts)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error(
+        "error while handling %s: %r", describe(update), context.error, exc_info=context.error
+    )
+    if isinstance(update, Update) and update.effective_chat is not None:
+        rt = runtime(context)
+        if rt.allowed(update.effective_chat.id):
+            with contextlib.suppress(Exception):
+                await rt.courier.send(
+                    update.effective_chat.id,
+                    render.error_message(
+                        f"Something went wrong ({type(context.error).__name__}); it is logged."
+                    ),
+                )
+
+
+def register(app: Application) -> None:
+    """Every handler; another feature adds a button family with one more
+    `CallbackQueryHandler(..., pattern=r"^<prefix>:")`."""
+    app.add_handler(TypeHandler(Update, guard), group=-1)
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    # block=False: a run can take minutes, and taps must be answered meanwhile.
+    app.add_handler(CommandHandler("picks", picks, block=False))
+    app.add_handler(CommandHandler("profile", profile))
+    app.add_handler(CommandHandler("settings", settings))
+    app.add_handler(CommandHandler("stats", stats))
+    app.add_handler(CommandHandler("pause", pause))
+    app.add_handler(CommandHandler("resume", resume))
+    app.add_handler(CallbackQueryHandler(tap, pattern=rf"^({VOTE}|{REASON}|{BLOCK}):"))
+    app.add_handler(MessageHandler(filters.COMMAND, unknown))
+    app.add_error_handler(on_error)

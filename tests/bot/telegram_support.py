@@ -1,0 +1,167 @@
+"""Shared pieces for the Telegram tests: the fake server, a context, postings, a running bot."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Config
+from bot.context import AppContext
+from bot.settings import Settings
+from bot.storage import Store
+from bot.telegram.app import serve
+from scrapers.models import Posting, SourceResult
+from tests.fakes.telegram import FakeTelegram
+
+CHAT = 4242
+CHAT2 = 4343
+STRANGER = 9999
+
+COMPANIES = ["Acme <Robotics>", "Globex & Sons", "Initech"]
+
+
+def make_postings() -> list[Posting]:
+    """Two postings per company (hostile characters included), all fresh."""
+    now = datetime.now(UTC)
+    postings = []
+    for i, company in enumerate(COMPANIES):
+        for j in range(2):
+            postings.append(
+                Posting(
+                    source="fakeboard",
+                    source_id=f"{i}{j}",
+                    url=f"https://jobs.example.com/{i}{j}?a=1&b=<2>",
+                    title=f"Backend <Python> Intern {i}{j} & ML",
+                    company=company,
+                    location="Austin, TX",
+                    posted_at=now - timedelta(hours=j + 1),
+                    employment_type="internship",
+                    description="Python, Postgres, machine learning pipelines. <script>x</script>",
+                )
+            )
+    return postings
+
+
+async def collect_fake(_ctx: AppContext) -> list[SourceResult]:
+    return [
+        SourceResult(source="fakeboard", postings=make_postings()),
+        SourceResult(source="brokenboard", state="failed", reason="layout changed <div>"),
+    ]
+
+
+def make_config(**schedule: object) -> Config:
+    return Config.model_validate(
+        {
+            "profile": {
+                "about": "Student looking for a Python backend or machine learning internship.",
+                "directives": ["Internships only."],
+            },
+            "schedule": {"time": "00:00", "timezone": "UTC", **schedule},
+            "selection": {"min_score": 0, "max_picks": 3, "per_company": 1},
+        }
+    )
+
+
+def make_ctx(
+    tmp_path: Path, fake: FakeTelegram, chats: list[int] | None = None, **sched
+) -> AppContext:
+    settings = Settings(
+        jobpicks_db=tmp_path / "db.json",
+        jobpicks_config=tmp_path / "none.toml",
+        telegram_bot_token=fake.token,
+        telegram_chat_ids=[CHAT] if chats is None else chats,
+        telegram_api_base=fake.base_url,
+        llm_model="",
+    )
+    return AppContext(
+        settings=settings, config=make_config(**sched), store=Store(tmp_path / "db.json")
+    )
+
+
+def reopen(ctx: AppContext) -> AppContext:
+    """The same setup with the Store read back from disk (as after a restart)."""
+    return AppContext(
+        settings=ctx.settings, config=ctx.file_config or ctx.config, store=Store(ctx.store.path)
+    )
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    server.add_chat(CHAT)
+    server.add_chat(CHAT2, "Bea")
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+# A schedule that is never due today: the bot starts without a catch-up run.
+def not_today() -> dict[str, object]:
+    today = (datetime.now(UTC).weekday() + 1) % 7
+    return {"days": [d for d in range(7) if d != today]}
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    ctx: AppContext, *, collector=collect_fake, interval: float = 0.0
+) -> AsyncIterator[object]:
+    """The real PTB Application, long-polling the fake, until the block ends."""
+    stop = asyncio.Event()
+    started = asyncio.Event()
+    holder: dict[str, object] = {}
+
+    def on_started(app: object) -> None:
+        holder["app"] = app
+        started.set()
+
+    task = asyncio.create_task(
+        serve(
+            ctx,
+            stop,
+            collector=collector,
+            poll_timeout=1,
+            per_chat_interval=interval,
+            on_started=on_started,
+        )
+    )
+    waiter = asyncio.create_task(started.wait())
+    done, _ = await asyncio.wait({task, waiter}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        waiter.cancel()
+        task.result()  # raises the start-up error
+    assert waiter in done, "bot did not start"
+    try:
+        yield holder["app"]
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+async def eventually(condition, within: float = 5.0) -> None:
+    """Wait until `condition()` is true (the bot records state just after it sends)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.01)
+
+
+def ctx_for_child(db: Path, token: str, base: str) -> AppContext:
+    """Used by the subprocess tests (`python -c …`), where there is no fake object."""
+    settings = Settings(
+        jobpicks_db=db,
+        jobpicks_config=db.with_name("none.toml"),
+        telegram_bot_token=token,
+        telegram_chat_ids=[CHAT],
+        telegram_api_base=base,
+        llm_model="",
+    )
+    return AppContext(settings=settings, config=make_config(), store=Store(db))

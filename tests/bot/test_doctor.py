@@ -1,0 +1,128 @@
+"""`jobpicks doctor` against the fake Bot API and a fake job-board server."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.doctor import board_target, run_doctor
+from tests.bot.telegram_support import CHAT, CHAT2, make_ctx
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+async def boards():
+    app = web.Application()
+    seen: list[str] = []
+
+    async def greenhouse(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.json_response({"jobs": []})
+
+    async def missing(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.json_response({"ok": False}, status=404)
+
+    async def linkedin(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.Response(text="<li><div class='base-search-card'></div></li>")
+
+    async def indeed(request: web.Request) -> web.Response:
+        seen.append(request.path)
+        return web.Response(status=403, text="blocked")
+
+    app.router.add_get("/v1/boards/acme/jobs", greenhouse)
+    app.router.add_get("/v0/postings/{co}", missing)
+    app.router.add_get("/jobs-guest/jobs/api/seeMoreJobPostings/search", linkedin)
+    app.router.add_post("/graphql", indeed)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", seen
+    await runner.cleanup()
+
+
+def test_board_target():
+    assert board_target("greenhouse:airbnb") == ("greenhouse", "airbnb")
+    assert board_target("https://jobs.lever.co/palantir") == ("lever", "palantir")
+    assert board_target("https://job-boards.greenhouse.io/acme/jobs/1") == ("greenhouse", "acme")
+    assert board_target("jobs.ashbyhq.com/openai") == ("ashby", "openai")
+    assert board_target("workday:acme") is None
+
+
+async def test_doctor_reports_each_check_with_a_fix(fake, boards, tmp_path):
+    base, seen = boards
+    fake.block(CHAT2)
+    ctx = make_ctx(tmp_path, fake, chats=[CHAT, CHAT2, 31337])
+    ctx.settings = ctx.settings.model_copy(
+        update={
+            "jobpicks_greenhouse_url": base,
+            "jobpicks_lever_url": base,
+            "jobpicks_linkedin_url": base,
+            "jobpicks_indeed_url": f"{base}/graphql",
+        }
+    )
+    data = ctx.config.model_dump()
+    data["searches"] = [{"keywords": "ml intern", "sources": ["linkedin", "indeed"]}]
+    data["boards"] = [{"board": "greenhouse:acme"}, {"board": "lever:nope"}]
+    ctx.config = type(ctx.config).model_validate(data)
+    out = io.StringIO()
+    code = await run_doctor(ctx, out)
+    text = out.getvalue()
+    assert code == 1
+    assert "✓ database" in text
+    assert "✓ Telegram token: bot @jobpicks_test_bot" in text
+    assert f"✓ chat {CHAT}: the bot can message it" in text
+    assert f"✗ chat {CHAT2}" in text and "unblock" in text
+    assert "✗ chat 31337" in text and "chat not found" in text.lower()
+    assert "✓ scoring: local scorer" in text
+    assert "✓ LinkedIn" in text and "✓ greenhouse acme" in text
+    assert "✗ Indeed: HTTP 403" in text and "✗ lever nope: HTTP 404" in text
+    assert fake.token not in text
+    assert sorted(seen) == sorted(
+        [
+            "/v1/boards/acme/jobs",
+            "/v0/postings/nope",
+            "/jobs-guest/jobs/api/seeMoreJobPostings/search",
+            "/graphql",
+        ]
+    )
+
+
+async def test_doctor_cli_with_a_wrong_token(fake, tmp_path):
+    config = tmp_path / "jobpicks.toml"
+    config.write_text('[[boards]]\nboard = "greenhouse:acme"\n')
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "JOBPICKS_DB": str(tmp_path / "db.json"),
+        "JOBPICKS_CONFIG": str(config),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_CHAT_IDS": str(CHAT),
+        "TELEGRAM_API_BASE": fake.base_url,
+        "LLM_MODEL": "",
+        "JOBPICKS_GREENHOUSE_URL": fake.base_url.removesuffix("/bot"),
+    }
+
+    async def doctor(**over: str) -> tuple[int, str]:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "doctor",
+            cwd=tmp_path, env=env | over,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )  # fmt: skip
+        out, _ = await asyncio.wait_for(proc.communicate(), 30)
+        return proc.returncode, out.decode()
+
+    code, out = await doctor(TELEGRAM_BOT_TOKEN="999:wrong")
+    assert code == 1 and "✗ Telegram token" in out and "999:wrong" not in out
+    # the fake answers 404 for the board path: the board check fails with a fix
+    assert "greenhouse acme: HTTP 404" in out and "fix:" in out

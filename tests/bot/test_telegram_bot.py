@@ -1,0 +1,198 @@
+"""The real python-telegram-bot Application against the fake Bot API: commands and buttons."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.pipeline import run_daily
+from bot.telegram.keyboards import decode
+from tests.bot.telegram_support import (
+    CHAT,
+    collect_fake,
+    eventually,
+    make_ctx,
+    not_today,
+    reopen,
+    running_bot,
+)
+from tests.fakes.telegram import visible_text
+
+
+async def command(fake, text: str, chat: int = CHAT, count: int = 1) -> list:
+    before = len(fake.calls_of("sendMessage", chat_id=chat))
+    await fake.user_says(chat, text)
+    calls = await fake.wait_for("sendMessage", count=before + count, chat_id=chat)
+    return calls[before:]
+
+
+async def test_start_registers_commands_and_explains(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        assert {c["command"] for c in fake.commands} >= {"start", "help", "picks", "profile"}
+        (reply,) = await command(fake, "/start")
+        text = visible_text(reply.params["text"], reply.params.get("parse_mode"))
+        assert "Next run:" in text and "local scorer" in text and "/settings" in text
+        (reply,) = await command(fake, "/help")
+        for name in ("/picks", "/profile", "/settings", "/stats", "/pause", "/resume"):
+            assert name in reply.params["text"]
+
+
+async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        # today has no run: a "working…" message, edited into the header, then 3 picks
+        replies = await command(fake, "/picks", count=4)
+        assert replies[0].params["text"].startswith("⏳ working")
+        header = fake.sent_to(CHAT)[0]
+        assert header.edits >= 1 and "Job picks for" in header.text
+        assert "brokenboard" in header.text and "layout changed <div>" in header.text
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        picks = ctx.store.picks_for(ctx.today())
+        assert len(picks) == 3
+        first = fake.messages[(CHAT, picks[0].sent[str(CHAT)])]
+        assert "Backend <Python> Intern" in first.text  # escaped on the way, shown as written
+
+        # 👍 then 👎 on the same pick: the later tap wins, the keyboard shows it
+        up, down = [data for _, data in fake.buttons(CHAT, first.message_id)]
+        qid = await fake.tap(CHAT, first.message_id, up)
+        await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        await fake.wait_for("editMessageReplyMarkup", message_id=first.message_id)
+        assert ctx.store.vote_for(picks[0].key, CHAT)["vote"] == "up"
+        assert fake.buttons(CHAT, first.message_id)[0][0] == "👍 ✓"
+
+        qid = await fake.tap(CHAT, first.message_id, down)
+        await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        await fake.wait_for("editMessageReplyMarkup", count=2, message_id=first.message_id)
+        assert ctx.store.vote_for(picks[0].key, CHAT)["vote"] == "down"
+        labels = [text for text, _ in fake.buttons(CHAT, first.message_id)]
+        assert "👎 ✓" in labels and "too senior" in labels
+        assert any(label.startswith("🚫 Never show") for label in labels)
+
+        # a reason tap keeps 👎 and records the reason
+        senior = next(d for t, d in fake.buttons(CHAT, first.message_id) if t == "too senior")
+        assert decode(senior) is not None
+        qid = await fake.tap(CHAT, first.message_id, senior)
+        await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        await fake.wait_for("editMessageReplyMarkup", count=3, message_id=first.message_id)
+        assert "too senior ✓" in [t for t, _ in fake.buttons(CHAT, first.message_id)]
+        vote = ctx.store.vote_for(picks[0].key, CHAT)
+        assert (vote["vote"], vote["reason"]) == ("down", "senior")
+
+        # /picks again: today has run, nothing is scored again, the top 2 are re-sent
+        runs = len(ctx.store.all_runs())
+        replies = await command(fake, "/picks 2", count=2)
+        assert len(ctx.store.all_runs()) == runs
+        assert [r.params["reply_markup"] is not None for r in replies] == [True, True]
+        (bad,) = await command(fake, "/picks lots")
+        assert "/picks N" in bad.params["text"]
+
+
+async def test_never_show_company_takes_effect_next_run(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        await command(fake, "/picks", count=4)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        pick = ctx.store.picks_for(ctx.today())[0]
+        message_id = pick.sent[str(CHAT)]
+        down = fake.buttons(CHAT, message_id)[1][1]
+        await fake.tap(CHAT, message_id, down)
+        await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
+        block = fake.buttons(CHAT, message_id)[-1][1]
+        qid = await fake.tap(CHAT, message_id, block)
+        (answer,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        assert "will not be shown again" in answer.params["text"]
+        await fake.wait_for("editMessageReplyMarkup", count=2, message_id=message_id)
+        assert "blocked ✓" in fake.buttons(CHAT, message_id)[-1][0]
+        assert pick.company in ctx.store.current_profile().filters.blocked_companies
+
+    # tomorrow's run: the company's other posting (still in the pool) is vetoed
+    tomorrow = ctx.now() + timedelta(days=1)
+    ctx.now = lambda: tomorrow  # type: ignore[method-assign]
+    outcome = await run_daily(ctx, collector=collect_fake)
+    assert outcome.picks, "the other companies still have postings"
+    assert all(p.company != pick.company for p in outcome.picks)
+    assert outcome.record.filtered_reasons
+
+
+async def test_profile_set_add_history_undo(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        (shown,) = await command(fake, "/profile")
+        assert "version 1" in shown.params["text"] and "Internships only." in shown.params["text"]
+        (r,) = await command(fake, "/profile set I want <data> & ML roles in Berlin.")
+        assert "version 2" in r.params["text"]
+        assert ctx.store.current_profile().about == "I want <data> & ML roles in Berlin."
+        (r,) = await command(fake, "/profile add No QA roles.")
+        assert ctx.store.current_profile().directives[-1] == "No QA roles."
+        (r,) = await command(fake, "/profile")
+        assert "I want &lt;data&gt; &amp; ML roles" in r.params["text"]
+        (r,) = await command(fake, "/profile history")
+        text = visible_text(r.params["text"], "HTML")
+        assert "v3" in text and "current" in text and "v1" in text
+        (r,) = await command(fake, "/profile undo")
+        assert "version 2" in r.params["text"]
+        assert ctx.store.current_profile().directives == ["Internships only."]
+        (r,) = await command(fake, "/profile set")
+        assert "⚠️" in r.params["text"]
+        (r,) = await command(fake, "/profile block Umbrella Corp")
+        assert "Umbrella Corp" in ctx.store.current_profile().filters.blocked_companies
+
+
+async def test_settings_change_and_bad_value(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx) as app:
+        (r,) = await command(fake, "/settings")
+        text = visible_text(r.params["text"], "HTML")
+        assert "Delivery time: 00:00" in text and "Picks per day: 3" in text
+        (r,) = await command(fake, "/settings time 25:99")
+        assert "⚠️" in r.params["text"] and "not a time of day" in r.params["text"]
+        (r,) = await command(fake, "/settings picks 500")
+        assert "out of range" in r.params["text"]
+        (r,) = await command(fake, "/settings timezone Mars/Olympus")
+        assert "not a known timezone" in r.params["text"]
+        (r,) = await command(fake, "/settings colour blue")
+        assert "no setting" in r.params["text"]
+        assert ctx.config.schedule.time == "00:00"
+
+        (r,) = await command(fake, "/settings time 07:30")
+        assert "07:30" in r.params["text"]
+        (r,) = await command(fake, "/settings picks 2")
+        assert ctx.config.schedule.time == "07:30" and ctx.config.selection.max_picks == 2
+        (job,) = app.job_queue.get_jobs_by_name("morning")
+        assert job.next_t.strftime("%H:%M") == "07:30"
+    # survives a restart
+    again = reopen(ctx)
+    assert again.config.selection.max_picks == 2 and again.config.schedule.time == "07:30"
+
+
+async def test_stats_pause_resume(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx) as app:
+        await command(fake, "/picks", count=4)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        (r,) = await command(fake, "/stats")
+        text = visible_text(r.params["text"], "HTML")
+        assert "Picks sent here: 3" in text and "👍 0" in text
+        (r,) = await command(fake, "/pause")
+        report = await app.bot_data["runtime"].morning()
+        assert report.chats[CHAT].skipped == "paused"
+        await command(fake, "/resume")
+        await command(fake, "/nonsense")
+        assert "/help" in fake.calls_of("sendMessage", chat_id=CHAT)[-1].params["text"]
+
+
+async def test_catch_up_runs_once_and_delivers(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake)  # due at 00:00 UTC every day: started "late"
+    async with running_bot(ctx):
+        await fake.wait_for("sendMessage", count=4, chat_id=CHAT)
+        sent = fake.sent_to(CHAT)
+        assert sent[0].text.startswith("Job picks for")
+        assert [m.reply_markup is not None for m in sent] == [False, True, True, True]
+    assert len(ctx.store.all_runs()) == 1
+    # a restart the same day neither runs again nor resends
+    again = reopen(ctx)
+    async with running_bot(again):
+        await asyncio.sleep(0.3)
+    assert len(again.store.all_runs()) == 1
+    assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == 4

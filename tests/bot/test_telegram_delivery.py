@@ -1,0 +1,171 @@
+"""Morning delivery against the fake Bot API: pacing, 429, 403, crash and restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot import chat_state
+from bot.pipeline import run_daily
+from bot.telegram.delivery import Courier, deliver_run, make_bot
+from bot.telegram.keyboards import pick_id
+from tests.bot.telegram_support import (
+    CHAT,
+    CHAT2,
+    collect_fake,
+    ctx_for_child,
+    eventually,
+    make_ctx,
+    not_today,
+    reopen,
+    running_bot,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def _delivered(ctx, chat: int) -> int:
+    return sum(1 for p in ctx.store.picks_for(ctx.today()) if str(chat) in p.sent)
+
+
+async def test_morning_delivery_header_then_picks_paced(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, chats=[CHAT, CHAT2])
+    outcome = await run_daily(ctx, collector=collect_fake)
+    courier = Courier(make_bot(ctx), ctx, 0.2)
+    async with courier.bot:
+        report = await courier.morning(outcome.record.day, outcome.record)
+    assert report.ok and report.sent == 6
+    for chat in (CHAT, CHAT2):
+        sent = fake.sent_to(chat)
+        assert len(sent) == 4
+        assert "Job picks for" in sent[0].text and "3 picks" in sent[0].text
+        # best first, each with 👍/👎 whose data resolves to that pick
+        for message, pick in zip(sent[1:], outcome.picks, strict=True):
+            assert f"{pick.score}/100" in message.text and pick.company in message.text
+            assert [t for t, _ in fake.buttons(chat, message.message_id)] == ["👍", "👎"]
+            assert all(
+                d.endswith(pick_id(pick.key)) for _, d in fake.buttons(chat, message.message_id)
+            )
+        times = [c.at for c in fake.calls_of("sendMessage", chat_id=chat)]
+        assert all(b - a >= 0.18 for a, b in zip(times, times[1:], strict=False)), times
+    # delivering again sends nothing
+    report = await deliver_run(ctx, outcome)
+    assert report.sent == 0 and report.chats[CHAT].already_sent == 3
+    assert len(fake.calls_of("sendMessage")) == 8
+
+
+async def test_retry_after_is_waited_out(fake, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.telegram.delivery.PER_CHAT_INTERVAL", 0.05)
+    ctx = make_ctx(tmp_path, fake)
+    outcome = await run_daily(ctx, collector=collect_fake)
+    fake.fail_next("sendMessage", code=429, retry_after=1, chat_id=CHAT, after=2)
+    report = await deliver_run(ctx, outcome)
+    assert report.ok and report.sent == 3
+    calls = fake.calls_of("sendMessage", chat_id=CHAT)
+    assert [c.status for c in calls] == [200, 200, 429, 200, 200]
+    assert calls[3].at - calls[2].at >= 0.95  # waited the retry_after
+    assert calls[3].params["text"] == calls[2].params["text"]
+    assert len(fake.sent_to(CHAT)) == 4
+
+
+async def test_blocked_user_pauses_that_chat(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, chats=[CHAT, CHAT2], **not_today())
+    fake.block(CHAT2)
+    async with running_bot(ctx) as app:
+        rt = app.bot_data["runtime"]
+        report = await rt.morning()
+        assert report.chats[CHAT].sent == 3
+        assert "blocked" in report.chats[CHAT2].error
+        assert len(fake.calls_of("sendMessage", chat_id=CHAT2)) == 1  # tried once, not forever
+        assert "blocked" in chat_state.unreachable(ctx, CHAT2)
+        report = await rt.morning()
+        assert report.chats[CHAT2].skipped.startswith("unreachable")
+        assert len(fake.calls_of("sendMessage", chat_id=CHAT2)) == 1
+        # the user unblocks the bot and talks to it: delivery is back on
+        fake.blocked.discard(CHAT2)
+        await fake.user_says(CHAT2, "/start")
+        await fake.wait_for("sendMessage", count=1, chat_id=CHAT2)
+        assert chat_state.unreachable(ctx, CHAT2) is None
+        report = await rt.morning()
+        assert report.chats[CHAT2].sent == 3
+
+
+async def test_failed_run_notifies_owner(fake, tmp_path):
+    async def broken(_ctx):
+        raise RuntimeError("disk <full>")
+
+    ctx = make_ctx(tmp_path, fake)  # due now: the catch-up run fails
+    async with running_bot(ctx, collector=broken):
+        (call,) = await fake.wait_for("sendMessage", chat_id=CHAT)
+    assert "run failed" in fake.sent_to(CHAT)[0].text
+    assert "RuntimeError: disk <full>" in fake.sent_to(CHAT)[0].text
+    assert ctx.store.finished_run(ctx.today()) is None
+
+
+CHILD = """
+import sys
+from pathlib import Path
+from bot.telegram.app import run_bot
+from tests.bot.telegram_support import collect_fake, ctx_for_child
+run_bot(ctx_for_child(Path(sys.argv[1]), sys.argv[2], sys.argv[3]), collector=collect_fake)
+"""
+
+
+async def _child(tmp_path: Path, fake) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        CHILD,
+        str(tmp_path / "db.json"),
+        fake.token,
+        fake.base_url,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_crash_between_two_picks_then_restart(fake, tmp_path):
+    # header and pick 1 go through, pick 2 hangs in flight, and the process is killed (-9)
+    fake.hold("sendMessage", after=2)
+    proc = await _child(tmp_path, fake)
+    try:
+        await fake.wait_for("sendMessage", count=2, chat_id=CHAT, within=20)
+        await eventually(lambda: len(fake.calls_of("sendMessage")) == 3, within=10)
+        await asyncio.sleep(0.2)  # pick 1's record is written right after its send
+    finally:
+        proc.kill()
+        await proc.wait()
+    fake.release()
+    gaps = [c.at for c in fake.calls_of("sendMessage")]
+    assert gaps[1] - gaps[0] >= 0.9  # the real per-chat pacing (1 message/s)
+
+    ctx = ctx_for_child(tmp_path / "db.json", fake.token, fake.base_url)
+    picks = ctx.store.picks_for(ctx.today())
+    assert [str(CHAT) in p.sent for p in picks] == [True, False, False]
+
+    # restart (a clean one this time): only the unsent picks go out, no header again
+    proc = await _child(tmp_path, fake)
+    try:
+        await fake.wait_for("sendMessage", count=4, chat_id=CHAT, within=20)
+        after = Path(tmp_path / "db.json")
+        await eventually(lambda: after.read_text().count(f'"{CHAT}":') >= 3, within=5)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = await asyncio.wait_for(proc.wait(), 15)
+    stderr = (await proc.stderr.read()).decode()
+    assert rc == 0, stderr
+    sent = fake.sent_to(CHAT)
+    assert len(sent) == 4  # header + 3 picks, none twice
+    assert sent[0].text.startswith("Job picks for")
+    titles = [m.text.splitlines()[1] for m in sent[1:]]
+    assert titles == [p.title for p in picks]
+    ctx = reopen(ctx)
+    assert all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today()))
+    assert len(ctx.store.all_runs()) == 1
+    assert fake.token not in stderr

@@ -1,0 +1,84 @@
+"""Only configured chats are served; buttons are checked; the token never reaches the logs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from bot.telegram.keyboards import encode
+from tests.bot.telegram_support import (
+    CHAT,
+    CHAT2,
+    STRANGER,
+    eventually,
+    make_ctx,
+    not_today,
+    running_bot,
+)
+
+
+async def test_unknown_chat_gets_one_refusal_and_nothing_is_stored(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        await fake.user_says(CHAT, "/picks")
+        await fake.wait_for("sendMessage", count=4, chat_id=CHAT)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        pick = ctx.store.picks_for(ctx.today())[0]
+        db_before = ctx.store.path.read_text()
+
+        for text in ("/start", "/picks", "/profile set I am an intruder", "/settings picks 1"):
+            await fake.user_says(STRANGER, text)
+        qid = await fake.tap(STRANGER, pick.sent[str(CHAT)], encode("v", pick.day, pick.key, "u"))
+        (answer,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        await fake.user_says(CHAT, "/help")  # processed after the stranger's updates
+        await fake.wait_for("sendMessage", count=5, chat_id=CHAT)
+
+        refusals = fake.calls_of("sendMessage", chat_id=STRANGER)
+        assert len(refusals) == 1 and "private" in refusals[0].params["text"]
+        assert "text" not in answer.params  # a bare answer: no information given
+        assert ctx.store.path.read_text() == db_before
+        assert ctx.store.vote_for(pick.key, STRANGER) is None
+        assert ctx.config.selection.max_picks == 3
+
+
+async def test_button_of_a_pick_not_sent_to_this_chat_is_refused(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, chats=[CHAT, CHAT2], **not_today())
+    async with running_bot(ctx):
+        await fake.user_says(CHAT, "/picks 1")
+        await fake.wait_for("sendMessage", count=2, chat_id=CHAT)
+        await eventually(lambda: ctx.store.picks_for(ctx.today())[0].sent)
+        pick = ctx.store.picks_for(ctx.today())[0]
+        second = ctx.store.picks_for(ctx.today())[1]
+        taps = [
+            (CHAT2, encode("v", pick.day, pick.key, "d")),  # sent to CHAT, not to CHAT2
+            (CHAT, encode("v", second.day, second.key, "u")),  # picked, but not sent (/picks 1)
+            (CHAT, "v:u:2020-01-01:000000000000"),  # no such pick
+            (CHAT, "v:x:" + pick.day),  # malformed
+        ]
+        for chat, data in taps:
+            qid = await fake.tap(chat, 1, data)
+            (answer,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+            assert answer.params["text"] == "This button is not valid here."
+        assert ctx.store.votes() == []
+        assert not fake.calls_of("editMessageReplyMarkup")
+
+
+async def test_token_never_in_logs(fake, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    ctx = make_ctx(tmp_path, fake)  # due now: the catch-up run and delivery happen too
+    async with running_bot(ctx):
+        await fake.wait_for("sendMessage", count=4, chat_id=CHAT)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        pick = ctx.store.picks_for(ctx.today())[0]
+        qid = await fake.tap(CHAT, pick.sent[str(CHAT)], encode("v", pick.day, pick.key, "u"))
+        await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        # an error inside a handler goes through the error handler, with context
+        fake.fail_next("sendMessage", code=400, description="Bad Request: boom", chat_id=CHAT)
+        await fake.user_says(CHAT, "/stats")
+        await fake.wait_for("sendMessage", count=5, chat_id=CHAT)
+        await asyncio.sleep(0.05)
+    assert len(caplog.records) > 20  # the logs were really captured at DEBUG
+    assert "error while handling update" in caplog.text and "'/stats'" in caplog.text
+    assert fake.token not in caplog.text
+    assert fake.token.split(":")[1] not in caplog.text
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING

@@ -1,0 +1,594 @@
+"""A fake Telegram Bot API server (aiohttp, 127.0.0.1) that python-telegram-bot talks to for real.
+
+It answers `POST /bot<token>/<method>` with complete objects, long-polls `getUpdates`, and
+enforces the rules a real server would: 4096 visible characters, 1–64-byte callback data,
+HTML with only Telegram's tags and entities, 429 with `parameters.retry_after` and 403 for a
+chat that blocked the bot (both scriptable). Every call is recorded for assertions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 777000111
+ALLOWED_TAGS = {
+    "b": set(),
+    "strong": set(),
+    "i": set(),
+    "em": set(),
+    "u": set(),
+    "ins": set(),
+    "s": set(),
+    "strike": set(),
+    "del": set(),
+    "tg-spoiler": set(),
+    "span": {"class"},
+    "a": {"href"},
+    "code": {"class"},
+    "pre": set(),
+    "blockquote": {"expandable"},
+    "tg-emoji": {"emoji-id"},
+}
+NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+NESTED = {
+    "reply_markup",
+    "entities",
+    "allowed_updates",
+    "commands",
+    "scope",
+    "link_preview_options",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.parameters = code, description, parameters
+
+
+def bad(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
+
+
+class _TelegramHTML(HTMLParser):
+    """Checks Telegram's HTML subset and collects the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.error: str | None = None
+
+    def fail(self, why: str) -> None:
+        if self.error is None:
+            self.error = why
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.fail(f'unsupported start tag "{tag}"')
+            return
+        for name, _value in attrs:
+            if name not in ALLOWED_TAGS[tag]:
+                self.fail(f'unsupported attribute "{name}" of tag "{tag}"')
+        if tag == "a" and not dict(attrs).get("href"):
+            self.fail("a tag without href")
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.fail(f'unsupported self-closing tag "{tag}"')
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.fail(f'unexpected end tag "{tag}"')
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for ch in "<>&":
+            if ch in data:
+                self.fail(f"unescaped {ch!r} in text")
+        self.text.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in NAMED_ENTITIES:
+            self.fail(f'unsupported entity "&{name};"')
+            return
+        self.text.append(NAMED_ENTITIES[name])
+
+    def handle_charref(self, name: str) -> None:
+        try:
+            code = int(name[1:], 16) if name[:1] in "xX" else int(name)
+            self.text.append(chr(code))
+        except ValueError:
+            self.fail(f"bad character reference &#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.fail("comments are not supported")
+
+    def handle_decl(self, decl: str) -> None:
+        self.fail("declarations are not supported")
+
+    def unknown_decl(self, data: str) -> None:
+        self.fail("declarations are not supported")
+
+
+def visible_text(text: str, parse_mode: str | None) -> str:
+    """The message as the user sees it; raises ApiError(400) like Telegram on bad HTML."""
+    if not parse_mode:
+        return text
+    if parse_mode.upper() != "HTML":
+        raise bad(f"unsupported parse_mode {parse_mode}")
+    parser = _TelegramHTML()
+    parser.feed(text)
+    parser.close()
+    if parser.rawdata:  # an unfinished tag such as "<b" at the end
+        parser.fail("unfinished tag at the end")
+    if parser.stack and parser.error is None:
+        parser.fail(f'unclosed tag "{parser.stack[-1]}"')
+    if parser.error:
+        raise bad(f"can't parse entities: {parser.error}")
+    return "".join(parser.text)
+
+
+def check_markup(markup: Any) -> None:
+    if markup is None:
+        return
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        raise bad("unsupported reply_markup")
+    for row in markup["inline_keyboard"]:
+        for button in row:
+            if not button.get("text"):
+                raise bad("text buttons are unallowed in the inline keyboard")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(data.encode("utf-8")) <= 64:
+                raise bad("BUTTON_DATA_INVALID")
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float  # time.monotonic() when received
+    status: int = 0  # 0 while in flight
+    result: Any = None
+
+
+@dataclass
+class SentMessage:
+    chat_id: int
+    message_id: int
+    html: str
+    text: str
+    reply_markup: dict | None
+    edits: int = 0
+
+
+@dataclass
+class _Fail:
+    method: str
+    code: int
+    description: str
+    retry_after: int | None
+    chat_id: int | None
+    times: int
+    after: int
+
+
+@dataclass
+class FakeTelegram:
+    """The fake server. `await start()` returns the base URL for `TELEGRAM_API_BASE`."""
+
+    token: str = "123456:TEST-token-abcdefghijklmnopqrstuv"
+    username: str = "jobpicks_test_bot"
+    calls: list[Call] = field(default_factory=list)
+    messages: dict[tuple[int, int], SentMessage] = field(default_factory=dict)
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(1000)
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._changed = asyncio.Condition()
+        self._fails: list[_Fail] = []
+        self._holds: dict[str, tuple[int, asyncio.Event]] = {}
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle ------------------------------------------------------------------------
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("POST", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def stop(self) -> None:
+        for _n, event in self._holds.values():
+            event.set()
+        async with self._changed:
+            self._changed.notify_all()
+        if self._runner:
+            await self._runner.cleanup()
+
+    # -- test helpers -----------------------------------------------------------------------
+    def add_chat(self, chat_id: int, first_name: str = "Ada") -> dict[str, Any]:
+        chat = {"id": chat_id, "type": "private", "first_name": first_name}
+        self.chats[chat_id] = chat
+        return chat
+
+    def _user(self, chat_id: int) -> dict[str, Any]:
+        chat = self.chats.get(chat_id) or self.add_chat(chat_id)
+        return {"id": chat_id, "is_bot": False, "first_name": chat["first_name"]}
+
+    def _next_message_id(self, chat_id: int) -> int:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        return next(counter)
+
+    async def _push(self, update: dict[str, Any]) -> int:
+        update["update_id"] = next(self._update_ids)
+        async with self._changed:
+            self._updates.append(update)
+            self._changed.notify_all()
+        return update["update_id"]
+
+    async def user_says(self, chat_id: int, text: str) -> int:
+        """Inject a message from a user; a leading /command gets its bot_command entity."""
+        msg: dict[str, Any] = {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": self.chats.get(chat_id) or self.add_chat(chat_id),
+            "from": self._user(chat_id),
+            "text": text,
+        }
+        if text.startswith("/"):
+            command = text.split()[0]
+            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return await self._push({"message": msg})
+
+    async def tap(self, chat_id: int, message_id: int, data: str) -> str:
+        """Inject a callback-button tap on a message the bot sent; returns the query id."""
+        sent = self.messages.get((chat_id, message_id))
+        message = (
+            self._message_obj(sent)
+            if sent
+            else {
+                "message_id": message_id,
+                "date": int(time.time()),
+                "chat": self.chats.get(chat_id) or self.add_chat(chat_id),
+                "text": "?",
+            }
+        )
+        query_id = str(next(self._query_ids))
+        await self._push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._user(chat_id),
+                    "message": message,
+                    "chat_instance": f"ci-{chat_id}",
+                    "data": data,
+                }
+            }
+        )
+        return query_id
+
+    def buttons(self, chat_id: int, message_id: int) -> list[tuple[str, str]]:
+        """(text, callback_data) of every button on a sent message, in order."""
+        markup = self.messages[(chat_id, message_id)].reply_markup or {}
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+        ]
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        code: int = 429,
+        retry_after: int | None = 1,
+        description: str | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+        after: int = 0,
+    ) -> None:
+        """Make `times` calls of `method` (to `chat_id`, if given) fail, once `after`
+        calls of it have succeeded."""
+        if description is None:
+            description = (
+                f"Too Many Requests: retry after {retry_after}" if code == 429 else "Bad Request"
+            )
+        self._fails.append(
+            _Fail(
+                method,
+                code,
+                description,
+                retry_after if code == 429 else None,
+                chat_id,
+                times,
+                after,
+            )
+        )
+
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot: every send to this chat answers 403."""
+        self.blocked.add(chat_id)
+
+    def hold(self, method: str, after: int) -> None:
+        """Let `after` calls of `method` through, then hang every later one (as if the
+        network died mid-request) until `release()`, which drops them with a 500."""
+        self._holds[method] = (after, asyncio.Event())
+
+    def release(self) -> None:
+        for _after, event in self._holds.values():
+            event.set()
+        self._holds.clear()
+
+    def calls_of(self, method: str, **match: Any) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method == method and all(c.params.get(k) == v for k, v in match.items())
+        ]
+
+    def sent_to(self, chat_id: int) -> list[SentMessage]:
+        """Messages the bot successfully sent to a chat, in order."""
+        return sorted(
+            (m for (c, _), m in self.messages.items() if c == chat_id), key=lambda m: m.message_id
+        )
+
+    async def wait_for(
+        self, method: str, count: int = 1, within: float = 5.0, **match: Any
+    ) -> list[Call]:
+        """Wait until the bot made at least `count` successful calls of `method` matching."""
+
+        def ready() -> bool:
+            return len([c for c in self.calls_of(method, **match) if c.status == 200]) >= count
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(ready), within)
+            except TimeoutError:
+                got = [(c.method, c.status) for c in self.calls[-10:]]
+                raise AssertionError(
+                    f"bot made fewer than {count} {method} calls matching {match}; last: {got}"
+                ) from None
+        return [c for c in self.calls_of(method, **match) if c.status == 200]
+
+    # -- the API ------------------------------------------------------------------------------
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.can_read_body:
+            form = await request.post()
+            params.update({k: v for k, v in form.items() if isinstance(v, str)})
+        for key in NESTED:
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        for key in ("chat_id", "message_id", "offset", "limit"):
+            if isinstance(params.get(key), str) and params[key].lstrip("-").isdigit():
+                params[key] = int(params[key])
+        if isinstance(params.get("timeout"), str):
+            params["timeout"] = float(params["timeout"])
+        return params
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        params = await self._params(request)
+        call = Call(method, params, time.monotonic())
+        if method != "getUpdates":
+            self.calls.append(call)
+        try:
+            await self._maybe_hold(method)
+            self._maybe_fail(method, params)
+            handler = getattr(self, f"api_{method}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            call.result = await handler(params)
+            call.status = 200
+        except ApiError as exc:
+            call.status = exc.code
+            body: dict[str, Any] = {
+                "ok": False,
+                "error_code": exc.code,
+                "description": exc.description,
+            }
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            await self._notify()
+            return web.json_response(body, status=exc.code)
+        await self._notify()
+        return web.json_response({"ok": True, "result": call.result})
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def _maybe_hold(self, method: str) -> None:
+        if method not in self._holds:
+            return
+        after, event = self._holds[method]
+        done = len([c for c in self.calls_of(method) if c.status == 200])
+        if done >= after:
+            await event.wait()
+            raise ApiError(500, "Internal Server Error: request dropped")
+
+    def _maybe_fail(self, method: str, params: dict[str, Any]) -> None:
+        chat_id = params.get("chat_id")
+        if method.startswith(("send", "edit")) and chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        for fail in self._fails:
+            if (
+                fail.method == method
+                and fail.times > 0
+                and fail.chat_id in (None, chat_id)
+                and len([c for c in self.calls_of(method) if c.status == 200]) >= fail.after
+            ):
+                fail.times -= 1
+                parameters = {"retry_after": fail.retry_after} if fail.retry_after else None
+                raise ApiError(fail.code, fail.description, parameters)
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "jobpicks",
+            "username": self.username,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _chat(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self.chats.get(params.get("chat_id"))  # type: ignore[arg-type]
+        if chat is None:
+            raise bad("chat not found")
+        return chat
+
+    def _message_obj(self, sent: SentMessage) -> dict[str, Any]:
+        msg: dict[str, Any] = {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "chat": self.chats[sent.chat_id],
+            "from": self._bot_user(),
+            "text": sent.text,
+        }
+        if sent.edits:
+            msg["edit_date"] = int(time.time())
+        if sent.reply_markup:
+            msg["reply_markup"] = sent.reply_markup
+        return msg
+
+    async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._bot_user()
+
+    async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        if params.get("drop_pending_updates") in (True, "true", "True"):
+            self._updates.clear()
+        return True
+
+    async def api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list) or not commands:
+            raise bad("commands must be a non-empty list")
+        for c in commands:
+            name, desc = c.get("command", ""), c.get("description", "")
+            if not (
+                1 <= len(name) <= 32 and name == name.lower() and name.replace("_", "").isalnum()
+            ):
+                raise bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(desc) <= 256:
+                raise bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands = commands
+        return True
+
+    async def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+
+            def pending() -> bool:
+                return any(u["update_id"] >= offset for u in self._updates)
+
+            if not pending() and timeout > 0:
+                # Long poll: hold the request until an update arrives or the timeout passes.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait_for(pending), timeout)
+            return [u for u in self._updates if u["update_id"] >= offset][:limit]
+
+    def _check_text(self, params: dict[str, Any]) -> tuple[str, str]:
+        html = params.get("text")
+        if not isinstance(html, str) or not html.strip():
+            raise bad("message text is empty")
+        text = visible_text(html, params.get("parse_mode"))
+        if not text.strip():
+            raise bad("message text is empty")
+        if len(text) > 4096:
+            raise bad("message is too long")
+        return html, text
+
+    async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        html, text = self._check_text(params)
+        markup = params.get("reply_markup")
+        check_markup(markup)
+        sent = SentMessage(chat["id"], self._next_message_id(chat["id"]), html, text, markup)
+        self.messages[(chat["id"], sent.message_id)] = sent
+        return self._message_obj(sent)
+
+    def _sent(self, params: dict[str, Any]) -> SentMessage:
+        self._chat(params)
+        sent = self.messages.get((params["chat_id"], params.get("message_id")))
+        if sent is None:
+            raise bad("message to edit not found")
+        return sent
+
+    async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self._sent(params)
+        html, text = self._check_text(params)
+        markup = params.get("reply_markup")
+        check_markup(markup)
+        if html == sent.html and markup == sent.reply_markup:
+            raise bad(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        sent.html, sent.text, sent.reply_markup = html, text, markup
+        sent.edits += 1
+        return self._message_obj(sent)
+
+    async def api_editMessageReplyMarkup(self, params: dict[str, Any]) -> dict[str, Any]:
+        sent = self._sent(params)
+        markup = params.get("reply_markup")
+        check_markup(markup)
+        if markup == sent.reply_markup:
+            raise bad(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
+        sent.reply_markup = markup
+        sent.edits += 1
+        return self._message_obj(sent)
+
+    async def api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        if not params.get("callback_query_id"):
+            raise bad("query is too old and response timeout expired or query ID is invalid")
+        if len(params.get("text") or "") > 200:
+            raise bad("MESSAGE_TOO_LONG")
+        return True
+
+    async def api_sendChatAction(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        return True
+
+    async def api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._chat(params) | {"accent_color_id": 0, "max_reaction_count": 11}
+
+    async def api_close(self, params: dict[str, Any]) -> bool:
+        return True
