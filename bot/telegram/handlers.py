@@ -10,7 +10,8 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
@@ -24,13 +25,17 @@ from telegram.ext import (
 )
 
 from bot import chat_state, feedback, profile_service, settings_service, stats_service
+from bot.context import AppContext
 from bot.models import VOTE_REASONS
 from bot.profile_service import ProfileError
+from bot.proposal_render import CALLBACK_PREFIX as PROPOSAL_PREFIX
+from bot.proposal_render import parse_proposal_callback, render_outcome, render_proposal
 from bot.settings_service import SettingsError
 from bot.telegram import render
 from bot.telegram.app import Runtime, next_run, runtime, schedule_daily
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
+from scoring.proposals import Proposal
 from scrapers.dedup import normalise_company
 
 log = logging.getLogger(__name__)
@@ -278,9 +283,56 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except BadRequest as exc:
         if "not modified" not in exc.message:
             raise
-    after_vote = getattr(feedback, "after_vote", None)
-    if parsed.kind != BLOCK and after_vote is not None:
-        await after_vote(ctx)
+    if parsed.kind != BLOCK:
+        # A proposal may cost an LLM call: do it off the update path so taps stay instant.
+        context.application.create_task(_propose(context, chat), update=update)
+
+
+async def _propose(context: ContextTypes.DEFAULT_TYPE, chat: int) -> None:
+    """Every N votes (with an LLM), offer a new learned section with Apply / Reject."""
+    proposal = await feedback.after_vote(runtime(context).ctx)
+    if proposal is None:
+        return
+    text, rows = render_proposal(proposal)
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+    try:
+        await runtime(context).courier.send(chat, text, markup)
+    except ChatUnreachable:
+        log.warning("chat %s refuses messages; proposal #%s stays pending", chat, proposal.id)
+
+
+async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Apply or Reject on a learning proposal."""
+    query = update.callback_query
+    assert query is not None
+    parsed = parse_proposal_callback(query.data or "")
+    if parsed is None:
+        await query.answer("This button is not valid here.")
+        return
+    action, proposal_id = parsed
+    ctx = runtime(context).ctx
+    try:
+        if action == "apply":
+            profile = await feedback.apply_proposal(ctx, proposal_id)
+            done = render_outcome(action, _proposal(ctx, proposal_id), profile.version)
+        else:
+            done = render_outcome(action, await feedback.reject_proposal(ctx, proposal_id))
+    except feedback.FeedbackError as exc:
+        await query.answer(str(exc)[:190], show_alert=True)
+        return
+    await query.answer("✅ applied" if action == "apply" else "✖️ rejected")
+    with contextlib.suppress(BadRequest):  # the message may be too old to edit
+        await query.edit_message_text(
+            f"{query.message.text_html if query.message else ''}\n\n{done}"[-4096:],
+            parse_mode=ParseMode.HTML,
+            reply_markup=None,
+        )
+
+
+def _proposal(ctx: AppContext, proposal_id: int) -> Proposal:
+    return next(p for p in feedback.proposals(ctx) if p.id == proposal_id)
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -328,5 +380,6 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("pause", pause))
     app.add_handler(CommandHandler("resume", resume))
     app.add_handler(CallbackQueryHandler(tap, pattern=rf"^({VOTE}|{REASON}|{BLOCK}):"))
+    app.add_handler(CallbackQueryHandler(proposal_tap, pattern=rf"^{PROPOSAL_PREFIX}:"))
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
     app.add_error_handler(on_error)

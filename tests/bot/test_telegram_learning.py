@@ -1,0 +1,84 @@
+"""Votes in Telegram → an LLM proposal with Apply / Reject → a new profile version."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import SecretStr
+
+from tests.bot.telegram_support import CHAT, eventually, make_ctx, not_today, running_bot
+from tests.bot.test_telegram_bot import command
+from tests.fakes.llm import FakeLLM, Reply
+from tests.fakes.telegram import visible_text
+
+PROPOSAL = ["prefers backend internships with Python", "avoids <b>Initech</b>"]
+
+
+async def _vote_until_proposal(fake, ctx, llm: FakeLLM) -> tuple[int, list[tuple[str, str]]]:
+    ctx.config.learning.propose_every = 2
+    ctx.config.learning.propose_min_votes = 2
+    await command(fake, "/picks", count=4)
+    await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+    # An LLM from now on (the picks above were scored locally, so the fake sees only proposals).
+    ctx.settings = ctx.settings.model_copy(
+        update={
+            "llm_model": "openai/fake",
+            "llm_api_base": llm.base,
+            "llm_api_key": SecretStr("dummy"),
+        }
+    )
+    llm.queue(Reply(kind="text", content=json.dumps({"proposal": PROPOSAL})))
+    picks = ctx.store.picks_for(ctx.today())
+    for pick, button in ((picks[0], 0), (picks[1], 1)):  # 👍 then 👎
+        message_id = pick.sent[str(CHAT)]
+        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[button][1])
+    await eventually(lambda: any("What I learned" in m.text for m in fake.sent_to(CHAT)))
+    message = next(m for m in fake.sent_to(CHAT) if "What I learned" in m.text)
+    return message.message_id, fake.buttons(CHAT, message.message_id)
+
+
+async def test_proposal_apply_makes_a_new_profile_version(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with FakeLLM() as llm, running_bot(ctx):
+        message_id, buttons = await _vote_until_proposal(fake, ctx, llm)
+        before = ctx.store.current_profile()
+        assert llm.calls == 1
+        text = fake.messages[(CHAT, message_id)].text
+        assert (
+            "prefers backend internships with Python" in text and "<b>" not in text
+        )  # markup stripped
+        assert [label for label, _ in buttons] == ["✅ Apply", "✖️ Reject"]
+
+        qid = await fake.tap(CHAT, message_id, buttons[0][1])
+        (answer,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        assert answer.params["text"] == "✅ applied"
+        await fake.wait_for("editMessageText", message_id=message_id)
+        after = ctx.store.current_profile()
+        assert after.version > before.version
+        assert after.learned[0] == "prefers backend internships with Python"
+        assert after.about == before.about and after.directives == before.directives
+        shown = visible_text(fake.messages[(CHAT, message_id)].text, "HTML")
+        assert f"profile version {after.version}" in shown and fake.buttons(CHAT, message_id) == []
+
+        # A second tap on the same proposal is refused, nothing changes.
+        qid = await fake.tap(CHAT, message_id, buttons[0][1])
+        (again,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        assert (
+            again.params.get("show_alert") and ctx.store.current_profile().version == after.version
+        )
+
+        (undo,) = await command(fake, "/profile undo")
+        assert ctx.store.current_profile().version == before.version
+
+
+async def test_proposal_reject_keeps_the_profile(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with FakeLLM() as llm, running_bot(ctx):
+        message_id, buttons = await _vote_until_proposal(fake, ctx, llm)
+        before = ctx.store.current_profile()
+        qid = await fake.tap(CHAT, message_id, buttons[1][1])
+        (answer,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        assert answer.params["text"] == "✖️ rejected"
+        await fake.wait_for("editMessageText", message_id=message_id)
+        assert ctx.store.current_profile() == before
+        assert "Rejected proposal" in fake.messages[(CHAT, message_id)].text
