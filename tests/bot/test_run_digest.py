@@ -79,3 +79,30 @@ async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:
         assert db.read_bytes() == size_before  # nothing stored again
     data = json.loads(db.read_text())
     assert len(data["picks"]) == 5 and len(data["runs"]) == 1
+
+
+async def test_run_with_an_llm_scores_caches_and_reports_spend(isolated_env: Path) -> None:
+    from tests.fakes.llm import FakeLLM
+
+    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    async with BoardsFake() as fake, FakeLLM() as llm:
+        fake.linkedin = make_jobs("", 6, start_id=4300000000, company="Hooli")
+        fake.lever["globex"] = [
+            Job(id="g1", title="Machine Learning Intern", company="Globex", location="Austin, TX")
+        ]
+        env = _env(fake, isolated_env) | {
+            "LLM_MODEL": "openai/fake",
+            "LLM_API_BASE": llm.base,
+            "LLM_API_KEY": "dummy",
+        }
+
+        code, out, err = await run_jobpicks("run", **env)
+        assert code == 0, err
+        assert llm.calls == 7  # every candidate scored once by the model
+        assert f"LLM: {llm.calls} calls" in err and "(LLM openai/fake)" in err
+        assert out.count("## [") == 5
+
+        code, _out, err = await run_jobpicks("run", "--force", **env)
+        assert code == 0, err
+        assert llm.calls == 7  # same postings, same profile: every score comes from the cache
+    assert "dummy" not in err
