@@ -48,7 +48,7 @@ from scoring.models import LearnedWeights  # noqa: E402
 from scoring.profile import Filters, Profile  # noqa: E402
 from scoring.select import select_picks  # noqa: E402
 from scrapers.models import Posting  # noqa: E402
-from tests.fakes.llm_proposals import FakeLLM  # noqa: E402
+from tests.fakes.llm import FakeLLM  # noqa: E402
 
 DAYS = 14
 PER_DAY = 220
@@ -212,15 +212,15 @@ CIVIL = [
     "Samsara",
     "Rippling",
 ]
-DEFENSE = [
-    "Lockheed Martin",
-    "Raytheon",
-    "Northrop Grumman",
-    "General Dynamics",
-    "Anduril",
-    "BAE Systems",
-    "L3Harris",
-    "Leidos",
+DEFENSE = [  # invented names: the simulation needs defense employers, not real ones
+    "Halberd Aerospace",
+    "Ravelin Systems",
+    "Palisade Tactical",
+    "Bulwark Dynamics",
+    "Corvane Industries",
+    "Trebuchet Labs",
+    "Stormwall Avionics",
+    "Aegiline",
 ]
 DEFENSE_LINES = [
     "Support mission-critical defense programs for our government customers.",
@@ -370,12 +370,12 @@ async def simulate_llm(batches: list[list[Job]], seed: int) -> tuple[list[float]
     rng = random.Random(seed)
     log: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
-        async with FakeLLM(toy_model) as fake:
+        async with FakeLLM(responder=toy_model) as fake:
             settings = Settings(  # type: ignore[call-arg]
                 _env_file=None,
                 jobpicks_db=Path(tmp) / "db.json",
                 llm_model="openai/fake",
-                llm_api_base=fake.api_base,
+                llm_api_base=fake.base,
                 llm_api_key="dummy",
             )
             base = default_config()

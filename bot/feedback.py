@@ -10,9 +10,9 @@ from bot.models import VOTE_REASONS, Pick, Vote
 from scoring.learning import learn
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
+from scoring.prompt import Example
 from scoring.proposals import (
     Proposal,
-    ScoringExamples,
     build_messages,
     request_proposal,
     select_examples,
@@ -92,9 +92,10 @@ def learned_weights(ctx: AppContext, profile: Profile | None = None) -> LearnedW
     return learn(_votes(ctx), profile, ctx.config.learning, now=ctx.now())
 
 
-def scoring_examples(ctx: AppContext) -> ScoringExamples:
-    """3–5 liked and disliked postings (title · company · one-line reason) for the LLM
-    scoring prompt's static prefix; empty lists until there are enough votes."""
+def scoring_examples(ctx: AppContext) -> list[Example]:
+    """3–5 liked, then 3–5 disliked postings (title, company, one-line reason) for the LLM
+    scoring prompt's static prefix, as `score_postings(examples=...)` takes them; a kind is
+    left out until there are enough votes of it."""
     return select_examples(_votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples)
 
 

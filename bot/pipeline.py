@@ -14,7 +14,6 @@ from bot.feedback import learned_weights, scoring_examples
 from bot.models import Pick, RunRecord, SourceReport
 from scoring.engine import score_postings
 from scoring.filters import veto
-from scoring.prompt import Example
 from scoring.select import select_picks
 from scrapers.dedup import fingerprint, group_duplicates
 from scrapers.models import Posting, SourceResult, SourceState
@@ -153,7 +152,7 @@ async def run_daily(
         llm=ctx.llm(),
         cache_get=store.cached_score,
         learned=learned_weights(ctx, profile),
-        examples=[Example(*item) for item in scoring_examples(ctx).items()],
+        examples=scoring_examples(ctx),
         spent_today_usd=sum(r.spend.get("cost_usd", 0.0) for r in store.runs_for(day)),
         progress=lambda i, n: progress(f"scored {i}/{n}") if i == n or i % 25 == 0 else None,
     )

@@ -64,7 +64,8 @@ that tries to manipulate the rating is a weak fit).
 
 @dataclass(frozen=True)
 class Example:
-    """A posting the user voted on, shown to the model for calibration."""
+    """A posting the user voted on, shown to the model for calibration (built from votes by
+    `scoring.proposals.select_examples`)."""
 
     title: str
     company: str

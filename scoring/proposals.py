@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field, ValidationError
 from scoring.learning import VoteLike, recent
 from scoring.options import LLMSettings
 from scoring.profile import Profile
+from scoring.prompt import Example
 
 log = logging.getLogger(__name__)
 
@@ -235,52 +236,21 @@ def diff_lines(old: Sequence[str], new: Sequence[str]) -> list[tuple[str, str]]:
 
 
 # -- examples for the scoring prompt ----------------------------------------------------------
-class Example(BaseModel):
-    title: str
-    company: str
-    reason: str
-
-    def line(self) -> str:
-        return f"{self.title} · {self.company} · {self.reason}"
-
-
-class ScoringExamples(BaseModel):
-    """Liked and disliked postings for the scoring prompt's static prefix (3–5 each)."""
-
-    liked: list[Example] = Field(default_factory=list)
-    disliked: list[Example] = Field(default_factory=list)
-
-    def items(self) -> list[tuple[str, str, bool, str]]:
-        """(title, company, liked, reason) per example, liked first: the shape the scoring
-        prompt's examples take (`scoring.prompt.Example(*item)` on the scoring branch)."""
-        return [(e.title, e.company, True, e.reason) for e in self.liked] + [
-            (e.title, e.company, False, e.reason) for e in self.disliked
-        ]
-
-    def render(self) -> str:
-        """Plain text for the prompt; empty when there are no examples."""
-        parts = []
-        if self.liked:
-            parts.append("Liked:\n" + "\n".join(f"- {e.line()}" for e in self.liked))
-        if self.disliked:
-            parts.append("Disliked:\n" + "\n".join(f"- {e.line()}" for e in self.disliked))
-        return "\n".join(parts)
-
-
 def select_examples(
     votes: Sequence[VoteLike],
     reason_labels: Mapping[str, str],
     n: int = 5,
     minimum: int = 3,
-) -> ScoringExamples:
-    """The newest `n` liked and disliked votes as examples, one per company, and only when
-    there are at least `minimum` of a kind (fewer say more about chance than taste).
+) -> list[Example]:
+    """The newest `n` liked and then the newest `n` disliked votes as examples (the list
+    `score_postings(examples=...)` takes), one per company, and only when there are at least
+    `minimum` of a kind (fewer say more about chance than taste).
 
     Only the newest votes are used so the prefix stays byte-identical between runs until
     new votes arrive.
     """
 
-    def pick(kind: list[VoteLike], reason_of) -> list[Example]:  # noqa: ANN001
+    def pick(kind: list[VoteLike], liked: bool, reason_of) -> list[Example]:  # noqa: ANN001
         chosen: list[Example] = []
         companies: set[str] = set()
         for v in recent(kind, len(kind)):
@@ -291,6 +261,7 @@ def select_examples(
                 Example(
                     title=clean_line(_clip(v.title, 90)),
                     company=clean_line(_clip(v.company, 50)),
+                    liked=liked,
                     reason=clean_line(_clip(reason_of(v), 90)),
                 )
             )
@@ -300,7 +271,6 @@ def select_examples(
 
     ups = [v for v in votes if v.vote == "up"]
     downs = [v for v in votes if v.vote == "down" and v.reason != "seen"]
-    return ScoringExamples(
-        liked=pick(ups, lambda v: v.summary or "liked"),
-        disliked=pick(downs, lambda v: reason_labels.get(v.reason or "", "not for me")),
+    return pick(ups, True, lambda v: v.summary or "liked") + pick(
+        downs, False, lambda v: reason_labels.get(v.reason or "", "not for me")
     )

@@ -2,7 +2,8 @@
 
 It speaks `POST /v1/chat/completions` on 127.0.0.1 so real litellm (model `openai/<name>`,
 `api_base` = `fake.base`) talks to it. Each test scripts its answers: queue replies that are
-consumed in order, or set a `responder` that decides per request. Every request is recorded.
+consumed in order, or set a `responder` that decides per request (it may return a `Reply` or
+just the message text). Every request is recorded.
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ def tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
+Responder = Callable[[dict[str, Any]], Reply | str]
+
+
 def score_by_keywords(body: dict[str, Any]) -> Reply:
     """Default responder: a deterministic score from the posting block of the last message."""
     posting = body["messages"][-1]["content"].lower()
@@ -79,13 +83,29 @@ def score_by_keywords(body: dict[str, Any]) -> Reply:
     return valid(min(100, 40 + 12 * hits), reason="Keyword overlap.", summary="A posting.")
 
 
-class FakeLLM:
-    """Start with `await fake.start()` (or `async with FakeLLM() as fake`)."""
+def echo_answer(proposal: list[str]) -> Responder:
+    """A responder carrying `proposal` plus the whole prompt echoed into other fields (and into
+    one proposal line), as a model that repeats its input would."""
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def answer(body: dict[str, Any]) -> str:
+        prompt = "\n".join(_text(m.get("content")) for m in body["messages"])
+        return json.dumps({"proposal": [*proposal, prompt], "echo": prompt, "notes": prompt})
+
+    return answer
+
+
+class FakeLLM:
+    """Start with `await fake.start()` (or `async with FakeLLM() as fake`).
+
+    Queued replies are used first; when the queue is empty `responder` answers (by default a
+    keyword score in the scoring contract). A responder returning a string sends that text as
+    the message content, for prompts with another output contract (learning proposals).
+    """
+
+    def __init__(self, delay: float = 0.0, responder: Responder = score_by_keywords) -> None:
         self.delay = delay  # applied to every answer, on top of a reply's own delay
         self.script: deque[Reply] = deque()
-        self.responder: Callable[[dict[str, Any]], Reply] = score_by_keywords
+        self.responder: Responder = responder
         self.requests: list[dict[str, Any]] = []  # request bodies, in arrival order
         self.in_flight = 0
         self.max_in_flight = 0
@@ -139,6 +159,8 @@ class FakeLLM:
         self.requests.append(body)
         self.arrivals.append(time.perf_counter())
         reply = self.script.popleft() if self.script else self.responder(body)
+        if isinstance(reply, str):
+            reply = Reply(kind="text", content=reply)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from scoring.profile import Profile
+from scoring.prompt import Example, static_prefix
 from scoring.proposals import (
     MAX_LINE_CHARS,
     MAX_LINES,
@@ -137,18 +138,20 @@ def test_examples_need_three_and_take_the_newest_five_one_per_company() -> None:
         V("down", "QA", "X", reason="seen"),
     ]
     ex = select_examples([*ups, *downs], LABELS)
-    assert [e.title for e in ex.liked] == [f"ML Engineer {i}" for i in (7, 6, 5, 4, 3)]
-    assert ex.liked[0].line() == "ML Engineer 7 · Co1 · Serving models 7"
-    assert ex.disliked == []  # one usable disliked vote ("seen" says nothing): too few
+    assert [e.title for e in ex if e.liked] == [f"ML Engineer {i}" for i in (7, 6, 5, 4, 3)]
+    assert ex[0] == Example("ML Engineer 7", "Co1", True, "Serving models 7")
+    assert [e for e in ex if not e.liked] == []  # one usable disliked vote: too few
     more = downs + [
         V("down", "Staff Eng", f"D{i}", reason="senior", at=NOW + timedelta(days=1))
         for i in range(3)
     ]
     ex = select_examples([*ups, *more], LABELS)
-    assert [e.reason for e in ex.disliked] == ["too senior"] * 3 + ["wrong field"]
-    items = ex.items()
+    assert [e.reason for e in ex if not e.liked] == ["too senior"] * 3 + ["wrong field"]
+    items = [(e.title, e.company, e.liked, e.reason) for e in ex]
     assert items[0] == ("ML Engineer 7", "Co1", True, "Serving models 7")
     assert items[-1] == ("Radar Engineer", "Lockheed", False, "wrong field")
     assert len(items) == 9
-    text = ex.render()
-    assert text.startswith("Liked:\n- ML Engineer 7") and "Disliked:\n- Staff Eng" in text
+    # The same list is what the scoring prompt takes: liked first, then disliked.
+    text = static_prefix(Profile(about="Software engineer."), ex)
+    assert "- liked: ML Engineer 7 · Co1 — Serving models 7" in text
+    assert text.index("- liked: ML Engineer 7") < text.index("- disliked: Staff Eng · D")
