@@ -91,5 +91,10 @@ class AtomicJSONStorage(Storage):
             os.close(dir_fd)
         self._dirty = False
 
+    def rollback(self) -> None:
+        """Forget unflushed changes: memory goes back to what the file holds."""
+        self._data = self._load()
+        self._dirty = False
+
     def close(self) -> None:
         self.flush()

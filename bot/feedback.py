@@ -177,18 +177,18 @@ async def apply_proposal(ctx: AppContext, proposal_id: int) -> Profile:
     async with ctx.store.transaction():
         items, proposal = _take_pending(ctx, proposal_id)
         profile = ctx.store.current_profile()
-        if profile.learned != proposal.base_learned:
-            proposal.status = "superseded"
-            _save_proposals(ctx, items)
-            raise FeedbackError(
-                f"proposal #{proposal_id} is out of date: the learned section changed since"
-            )
-        proposal.status = "applied"
+        stale = profile.learned != proposal.base_learned
+        proposal.status = "superseded" if stale else "applied"
         _save_proposals(ctx, items)
-        return ctx.store.save_profile(
-            profile.model_copy(update={"learned": list(proposal.lines)}),
-            f"learned: applied proposal #{proposal_id}",
-        )
+        if not stale:
+            return ctx.store.save_profile(
+                profile.model_copy(update={"learned": list(proposal.lines)}),
+                f"learned: applied proposal #{proposal_id}",
+            )
+    # Raised outside the step: a failed step keeps none of its changes, and this one must.
+    raise FeedbackError(
+        f"proposal #{proposal_id} is out of date: the learned section changed since"
+    )
 
 
 async def reject_proposal(ctx: AppContext, proposal_id: int) -> Proposal:

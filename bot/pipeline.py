@@ -97,18 +97,22 @@ async def run_daily(
     )
 
     if results and all(r.state in (SourceState.BLOCKED, SourceState.FAILED) for r in results):
+        # Logged, but not a finished run: a later run today (or /picks) tries again.
         record.status = "all-sources-failed"
         record.notes.append("every source failed: no digest today")
-        return await _finish(ctx, record, [], t0, dry_run)
+        _stamp(record, t0)
+        if not dry_run:
+            async with store.transaction():
+                store.save_run(record)
+        return RunOutcome(record=record)
 
     collected = [p for r in results for p in r.postings]
     counts.collected = len(collected)
     groups = group_duplicates(collected)
     counts.duplicates = sum(len(copies) for _, copies in groups)
     fresh: list[Posting] = []
-    fresh_copies: list[
-        Posting
-    ] = []  # seen-marked with their job, so another board's copy is not new tomorrow
+    # Copies are marked seen with their job, so another board's copy is not new tomorrow.
+    fresh_copies: list[Posting] = []
     for kept, copies in groups:
         if any(store.is_seen(p.key, fingerprint(p)) for p in (kept, *copies)):
             counts.seen += 1
@@ -176,23 +180,21 @@ async def run_daily(
     picks = [Pick.from_scored(day, rank, p, s) for rank, (p, s) in enumerate(chosen, 1)]
     counts.picked = len(picks)
 
+    record.status = "done"
+    _stamp(record, t0)
     if not dry_run:
         picked = {p.key for p in picks}
         keep = [(p, first_seen[p.key]) for p in candidates if p.key not in picked]
+        # One write: picks and the finished run land together, so a crash cannot leave picks
+        # of a run that a rerun would not know had finished (and would pick again).
         async with store.transaction():
             store.add_seen((p.key, fingerprint(p), day) for p in (*fresh, *fresh_copies))
             store.set_pending(keep)
             store.save_picks(picks)
-    record.status = "done"
-    return await _finish(ctx, record, picks, t0, dry_run)
+            store.save_run(record)
+    return RunOutcome(record=record, picks=picks)
 
 
-async def _finish(
-    ctx: AppContext, record: RunRecord, picks: list[Pick], t0: float, dry_run: bool
-) -> RunOutcome:
+def _stamp(record: RunRecord, t0: float) -> None:
     record.finished_at = datetime.now(UTC)
     record.seconds = round(time.perf_counter() - t0, 2)
-    if not dry_run:
-        async with ctx.store.transaction():
-            ctx.store.save_run(record)
-    return RunOutcome(record=record, picks=picks)

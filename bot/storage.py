@@ -60,12 +60,22 @@ class Store:
     # -- writing -------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Store]:
-        """Hold the writer lock; flush once at the end (also if the block raised)."""
+        """Hold the writer lock; flush once at the end. If the block raises, none of its
+        changes are kept: the step is all or nothing, on disk and in memory."""
         async with self.lock:
             try:
                 yield self
-            finally:
-                self._storage.flush()
+            except BaseException:
+                self._rollback()
+                raise
+            self._storage.flush()
+
+    def _rollback(self) -> None:
+        self._storage.rollback()
+        for name in self.db.tables():
+            self.db.table(name).clear_cache()
+        self._seen_keys = self._seen_fps = None
+        self._score_index = None
 
     def _must_hold_lock(self) -> None:
         if not self.lock.locked():
@@ -202,9 +212,10 @@ class Store:
         return [RunRecord.model_validate(d) for d in self.db.table(RUNS).search(Query().day == day)]
 
     def finished_run(self, day: str) -> RunRecord | None:
-        """Today's completed (non-dry) run, if there was one."""
+        """The day's completed run, if there was one (a run where every source failed does
+        not count: the day is tried again)."""
         for run in self.runs_for(day):
-            if run.status in ("done", "all-sources-failed") and not run.dry_run:
+            if run.status == "done" and not run.dry_run:
                 return run
         return None
 

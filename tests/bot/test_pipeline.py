@@ -74,9 +74,14 @@ async def test_every_source_failing_is_loud_and_picks_nothing(ctx):
         ),
         SourceResult(source="indeed", state=SourceState.FAILED, reason="timeout"),
     ]
-    outcome = await run_daily(ctx, collector=Counting(failed))
+    collector = Counting(failed)
+    outcome = await run_daily(ctx, collector=collector)
     assert outcome.all_sources_failed and outcome.picks == []
-    assert ctx.store.finished_run(ctx.today()).status == "all-sources-failed"
+    assert [r.status for r in ctx.store.runs_for(ctx.today())] == ["all-sources-failed"]
+    # Not a finished day: the next run tries the sources again.
+    assert ctx.store.finished_run(ctx.today()) is None
+    await run_daily(ctx, collector=collector)
+    assert collector.calls == 2
 
 
 async def test_one_failing_source_does_not_stop_the_others(ctx):
@@ -177,3 +182,21 @@ async def test_a_job_met_on_two_boards_is_not_new_when_only_the_other_board_list
         ctx, collector=Counting([SourceResult(source="linkedin", postings=[linkedin])]), force=True
     )
     assert later.record.counts.new == 0 and later.record.counts.seen == 1
+
+
+async def test_a_crash_while_storing_leaves_no_half_finished_day(ctx, monkeypatch):
+    collector = Counting(await collect_samples())
+
+    def crash(_record):
+        raise RuntimeError("killed while storing")
+
+    monkeypatch.setattr(ctx.store, "save_run", crash)
+    with pytest.raises(RuntimeError):
+        await run_daily(ctx, collector=collector)
+    monkeypatch.undo()
+    # The step that failed stored nothing of it: no picks without a finished run.
+    assert ctx.store.picks_for(ctx.today()) == [] and ctx.store.finished_run(ctx.today()) is None
+    rerun = await run_daily(ctx, collector=collector)
+    assert rerun.record.counts.new == 50 and len(rerun.picks) == len(
+        ctx.store.picks_for(ctx.today())
+    )

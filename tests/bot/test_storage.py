@@ -162,3 +162,24 @@ async def test_flush_cost_is_one_write_per_step(isolated_env, monkeypatch):
         store.add_seen((f"k:{i}", f"f{i}", "2026-01-01") for i in range(2000))
         store.set_pending([(_posting(i), "2026-01-01") for i in range(50)])
     assert len(writes) == 1
+
+
+async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
+    store = Store(isolated_env / "db.json")
+    async with store.transaction():
+        store.add_seen([("a:1", "fp1", "2026-01-01")])
+    with pytest.raises(RuntimeError):
+        async with store.transaction():
+            store.add_seen([("a:2", "fp2", "2026-01-01")])
+            store.set_meta("x", 1)
+            raise RuntimeError("boom")
+    assert store.is_seen("a:1") and not store.is_seen("a:2") and not store.is_seen("z", "fp2")
+    assert store.get_meta("x") is None
+    async with store.transaction():  # a later step does not resurrect the failed one
+        store.set_meta("y", 2)
+    reopened = Store(isolated_env / "db.json")
+    assert (
+        not reopened.is_seen("a:2")
+        and reopened.get_meta("x") is None
+        and reopened.get_meta("y") == 2
+    )
