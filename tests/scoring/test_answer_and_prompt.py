@@ -44,6 +44,13 @@ def test_accepted_answers(content: str, score: int):
         '{"reason": "  ", "score": 50, "summary": "s"}',
         '["reason", 50, "summary"]',
         '{"reason": "r", "score": 50, "summary": "s"',
+        # Shapes a model really sends that once escaped as TypeError/OverflowError.
+        '{"reason": "r", "score": null, "summary": "s"}',
+        '{"reason": "r", "score": [80], "summary": "s"}',
+        '{"reason": "r", "score": {"value": 80}, "summary": "s"}',
+        '{"reason": "r", "score": Infinity, "summary": "s"}',
+        '{"reason": "r", "score": 1e999, "summary": "s"}',
+        '{"reason": "r", "score": NaN, "summary": "s"}',
     ],
 )
 def test_rejected_answers(content: str):
