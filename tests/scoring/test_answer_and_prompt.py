@@ -101,3 +101,12 @@ def test_cache_key_changes_with_each_part():
     }
     assert base not in others and len(others) == 3
     assert PROMPT_VERSION in base
+
+
+def test_prompt_version_follows_any_template_edit(monkeypatch: pytest.MonkeyPatch):
+    """Not only the rubric: a changed heading or posting block also means new cache keys."""
+    import scoring.prompt as prompt
+
+    assert prompt.template_version() == PROMPT_VERSION
+    monkeypatch.setattr(prompt, "OPEN", "<job>")
+    assert prompt.template_version() != PROMPT_VERSION
