@@ -285,7 +285,9 @@ def learned_nudge(
         ]
     company = normalise_company(posting.real_employer or posting.company)
     found += [w for c, w in learned.companies.items() if normalise_company(c) == company]
-    found += [learned.locations.get(tok, 0.0) for tok in set(location_tokens(posting.location))]
+    # dict.fromkeys, not set: the same summation order in every process
+    locs = dict.fromkeys(location_tokens(posting.location))
+    found += [learned.locations.get(tok, 0.0) for tok in locs]
     lift = min(cap, sum(w for w in found if w > 0))
     drop = max(-cap, sum(w for w in found if w < 0))
     return lift + drop, cite(learned, posting, words)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -58,12 +59,13 @@ class Answer(BaseModel):
     @field_validator("score", mode="before")
     @classmethod
     def _number(cls, v: Any) -> int:
-        if isinstance(v, bool):
+        # null, lists and objects must fail validation here, not escape as TypeError.
+        if isinstance(v, bool) or not isinstance(v, int | float | str):
             raise ValueError("score is not a number")
         if isinstance(v, str):
             v = v.strip().removesuffix("/100").strip()
         number = float(v)
-        if number != number:  # NaN
+        if not math.isfinite(number):  # NaN, Infinity, 1e999: round() would raise
             raise ValueError("score is not a number")
         return max(0, min(100, round(number)))  # clamp: 140 -> 100
 
@@ -304,6 +306,9 @@ class LLMScorer:
                 if failure.fatal and self.fatal is None:
                     self.fatal = failure
                 outcome.cause = failure.cause
+            except Exception as exc:  # a surprise in one answer must not sink the whole batch
+                log.exception("scoring %s failed unexpectedly", posting.key)
+                outcome.cause = f"error-{type(exc).__name__}"
             return outcome
 
     async def _complete(self, messages: list[dict[str, str]], spend: Spend) -> str:

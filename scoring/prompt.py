@@ -3,8 +3,8 @@
 Providers cache a prompt's longest repeated prefix, so everything that is the same for every
 posting (rubric, output contract, profile, learned preferences, examples) comes first and is
 byte-identical across the run; the posting comes last, inside delimiters, introduced as
-untrusted data. `PROMPT_VERSION` is derived from the template text, so editing the prompt
-invalidates cached scores by itself.
+untrusted data. `PROMPT_VERSION` is derived from the whole rendered template (rubric, section
+headings, the posting block), so editing any of it invalidates cached scores by itself.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from scoring.profile import Profile
+from scoring.profile import Filters, Profile
 from scrapers.models import Posting
 
 OPEN = "<posting>"
@@ -72,8 +72,6 @@ class Example:
     liked: bool
     reason: str = ""
 
-
-PROMPT_VERSION = "p1-" + hashlib.sha256(RUBRIC.encode()).hexdigest()[:8]
 
 _DELIMITER = re.compile(r"<\s*/?\s*posting\s*>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -145,3 +143,24 @@ def build_messages(prefix: str, posting: Posting) -> list[dict[str, str]]:
         {"role": "system", "content": prefix},
         {"role": "user", "content": posting_block(posting)},
     ]
+
+
+def template_version() -> str:
+    """A hash of everything the template adds around the data: a sample profile and posting
+    rendered through `static_prefix` and `posting_block`, so a change to any wording counts."""
+    profile = Profile(
+        about="A",
+        directives=["B"],
+        learned=["C"],
+        filters=Filters(levels=["entry"], employment_types=["internship"], locations=["L"]),
+    )
+    sample = Posting(
+        source="s", source_id="1", url="u", title="T", company="C", location="L", remote=True,
+        employment_type="internship", seniority="entry", salary="S", description="D",
+    )  # fmt: skip
+    examples = [Example("T", "C", True, "R"), Example("U", "D", False)]
+    text = static_prefix(profile, examples) + posting_block(sample)
+    return "p1-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+PROMPT_VERSION = template_version()

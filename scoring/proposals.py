@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import json
 import logging
-import os
 import re
 import secrets
 from collections.abc import Mapping, Sequence
@@ -196,9 +195,9 @@ async def request_proposal(
     llm: LLMSettings, messages: list[dict[str, str]], *, timeout_s: float = 60.0
 ) -> list[str]:
     """Ask the model (through litellm) for a proposal; one retry on an invalid answer."""
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-    import litellm  # lazily: the import is slow and heavy
+    from scoring.llm import load_litellm  # litellm loads only when a proposal is asked for
 
+    litellm = load_litellm()
     last: Exception | None = None
     for _attempt in range(2):
         resp = await litellm.acompletion(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from scrapers.boards import company_name, fetch_json
-from scrapers.common import SourceProblem, SourceRun, employment_from_title, from_iso
+from scrapers.boards import company_name, fetch_board
+from scrapers.common import SourceRun, employment_from_title, from_iso
 from scrapers.http import HttpClient
 from scrapers.models import Posting
 from scrapers.text import cap, html_to_text, normalise_space
@@ -20,25 +20,14 @@ _TYPES = {
 async def fetch(
     client: HttpClient, base: str, token: str, *, company: str | None, max_chars: int
 ) -> SourceRun:
-    run = SourceRun(f"ashby:{token}")
-    what = f"Ashby board {token!r}"
-    try:
-        data = await fetch_json(client, f"{base}/posting-api/job-board/{token}", run, what)
-        jobs = data.get("jobs") if isinstance(data, dict) else None
-        if not isinstance(jobs, list):
-            raise SourceProblem(f"{what}: JSON without a 'jobs' list (API changed?)")
-    except SourceProblem as exc:
-        run.fatal = exc
-        return run
-    for job in jobs:
-        if not isinstance(job, dict) or job.get("isListed") is False:
-            continue
-        posting = _posting(job, token, company, max_chars)
-        if posting is None:
-            run.problems.append(f"{what}: a job without id or title was skipped")
-        else:
-            run.postings.append(posting)
-    return run
+    return await fetch_board(
+        client,
+        f"{base}/posting-api/job-board/{token}",
+        label=f"ashby:{token}",
+        what=f"Ashby board {token!r}",
+        listed=lambda job: job.get("isListed") is not False,
+        to_posting=lambda job: _posting(job, token, company, max_chars),
+    )
 
 
 def _posting(job: dict, token: str, company: str | None, max_chars: int) -> Posting | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -62,6 +63,18 @@ class SourceRun:
             requests=self.tally.requests,
             seconds=time.perf_counter() - self.started,
         )
+
+
+def read_posting(to_posting: Callable[[dict], Posting | None], item: object) -> Posting | None:
+    """One raw result as a Posting, or None when it is not one we can read.
+
+    A board's odd entry (a field of an unexpected type) costs that entry, not the source."""
+    if not isinstance(item, dict):
+        return None
+    try:
+        return to_posting(item)
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return None
 
 
 def from_epoch_ms(value: object) -> datetime | None:

@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scrapers.models import Posting
 
@@ -109,7 +109,26 @@ def canonical_url(url: str) -> str:
         if jk:
             return f"https://www.indeed.com/viewjob?jk={jk}"
     host = host.removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}"
+    # The query stays (careers pages tell jobs apart by `?gh_jid=`), minus tracking noise.
+    query = sorted(
+        (name, value)
+        for name, values in parse_qs(parts.query).items()
+        if not _is_tracking(name)
+        for value in values
+    )
+    tail = "?" + urlencode(query) if query else ""
+    return f"{host}{parts.path.rstrip('/')}{tail}"
+
+
+_TRACKING = {
+    "ref", "refid", "source", "src", "trk", "trackingid", "gclid", "fbclid", "msclkid",
+    "gh_src", "lever-source", "lever-origin", "position", "pagenum", "mc_cid", "mc_eid",
+}  # fmt: skip
+
+
+def _is_tracking(name: str) -> bool:
+    low = name.lower()
+    return low in _TRACKING or low.startswith(("utm_", "_hs"))
 
 
 def listing_key(posting: Posting) -> str:

@@ -5,14 +5,8 @@
 
 from __future__ import annotations
 
-from scrapers.boards import company_name, fetch_json
-from scrapers.common import (
-    SourceProblem,
-    SourceRun,
-    employment_from_title,
-    from_iso,
-    remote_from_text,
-)
+from scrapers.boards import company_name, fetch_board
+from scrapers.common import SourceRun, employment_from_title, from_iso, remote_from_text
 from scrapers.http import HttpClient
 from scrapers.models import Posting
 from scrapers.text import html_to_text
@@ -21,25 +15,14 @@ from scrapers.text import html_to_text
 async def fetch(
     client: HttpClient, base: str, token: str, *, company: str | None, max_chars: int
 ) -> SourceRun:
-    run = SourceRun(f"greenhouse:{token}")
-    what = f"Greenhouse board {token!r}"
-    try:
-        data = await fetch_json(
-            client, f"{base}/v1/boards/{token}/jobs", run, what, params={"content": "true"}
-        )
-        jobs = data.get("jobs") if isinstance(data, dict) else None
-        if not isinstance(jobs, list):
-            raise SourceProblem(f"{what}: JSON without a 'jobs' list (API changed?)")
-    except SourceProblem as exc:
-        run.fatal = exc
-        return run
-    for job in jobs:
-        posting = _posting(job, token, company, max_chars) if isinstance(job, dict) else None
-        if posting is None:
-            run.problems.append(f"{what}: a job without id or title was skipped")
-        else:
-            run.postings.append(posting)
-    return run
+    return await fetch_board(
+        client,
+        f"{base}/v1/boards/{token}/jobs",
+        label=f"greenhouse:{token}",
+        what=f"Greenhouse board {token!r}",
+        params={"content": "true"},
+        to_posting=lambda job: _posting(job, token, company, max_chars),
+    )
 
 
 def _posting(job: dict, token: str, company: str | None, max_chars: int) -> Posting | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from scrapers.common import SourceProblem, SourceRun, from_epoch_ms, refusal
+from scrapers.common import SourceProblem, SourceRun, from_epoch_ms, read_posting, refusal
 from scrapers.http import FetchError, HttpClient
 from scrapers.models import Posting
 from scrapers.options import SearchConfig
@@ -22,7 +22,9 @@ RADIUS_MILES = 25
 # Attribute keys Indeed uses for job types and remote work.
 TYPE_KEYS = {"full-time": "CF3CP", "part-time": "75GKK", "contract": "NJXCK", "internship": "VDTG7"}
 REMOTE_KEY = "DSQF7"
-_KEY_TYPES = {v: k for k, v in TYPE_KEYS.items()}
+# When a job carries several type attributes (internships are often also "Full-time"), the
+# most specific one wins: the first of these the job has.
+_TYPE_PRIORITY = ("internship", "contract", "part-time", "full-time")
 
 _FIELDS = """
     pageInfo { nextCursor }
@@ -101,7 +103,7 @@ async def search(
             break
         new = 0
         for job in jobs:
-            posting = _posting(job, max_chars)
+            posting = read_posting(lambda j: _posting(j, max_chars), job)
             if posting is None:
                 run.problems.append("a result without key or title was skipped")
                 continue
@@ -194,7 +196,7 @@ def _posting(job: dict, max_chars: int) -> Posting | None:
     attrs = [a for a in job.get("attributes") or [] if isinstance(a, dict)]
     attr_keys = {a.get("key") for a in attrs}
     labels = " ".join(str(a.get("label", "")) for a in attrs).lower()
-    employment = next((_KEY_TYPES[k] for k in attr_keys if k in _KEY_TYPES), None)
+    employment = next((t for t in _TYPE_PRIORITY if TYPE_KEYS[t] in attr_keys), None)
     remote = (
         True
         if REMOTE_KEY in attr_keys or "remote" in labels or "remote" in location.lower()

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from scrapers.boards import company_name, fetch_json
-from scrapers.common import (
-    SourceProblem,
-    SourceRun,
-    employment_from_title,
-    from_epoch_ms,
-    remote_from_text,
-)
+from scrapers.boards import company_name, fetch_board
+from scrapers.common import SourceRun, employment_from_title, from_epoch_ms, remote_from_text
 from scrapers.http import HttpClient
 from scrapers.models import Posting
 from scrapers.text import cap, html_to_text, normalise_space
@@ -31,22 +25,15 @@ _COMMITMENTS = {
 async def fetch(
     client: HttpClient, base: str, token: str, *, company: str | None, max_chars: int
 ) -> SourceRun:
-    run = SourceRun(f"lever:{token}")
-    what = f"Lever board {token!r}"
-    try:
-        data = await fetch_json(client, f"{base}/v0/postings/{token}", run, what, {"mode": "json"})
-        if not isinstance(data, list):
-            raise SourceProblem(f"{what}: JSON is not a list of postings (API changed?)")
-    except SourceProblem as exc:
-        run.fatal = exc
-        return run
-    for job in data:
-        posting = _posting(job, token, company, max_chars) if isinstance(job, dict) else None
-        if posting is None:
-            run.problems.append(f"{what}: a posting without id or title was skipped")
-        else:
-            run.postings.append(posting)
-    return run
+    return await fetch_board(
+        client,
+        f"{base}/v0/postings/{token}",
+        label=f"lever:{token}",
+        what=f"Lever board {token!r}",
+        params={"mode": "json"},
+        jobs_key=None,
+        to_posting=lambda job: _posting(job, token, company, max_chars),
+    )
 
 
 def _employment(commitment: str, title: str) -> str | None:

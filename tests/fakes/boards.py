@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiohttp import web
 
@@ -93,6 +94,10 @@ class BoardsFake:
     faults: dict[str, list[Fault | None]] = field(default_factory=dict)
     # routes that fail on every request, not just once
     always: dict[str, Fault] = field(default_factory=dict)
+    # route ("indeed", "greenhouse:<t>", "lever:<t>", "ashby:<t>") -> raw items appended to
+    # each answer's job list,
+    # to serve entries of odd shapes next to the well-formed ones
+    raw_jobs: dict[str, list[Any]] = field(default_factory=dict)
     requests: list[Seen] = field(default_factory=list)
     urls: SourceUrls | None = None
     _runners: list[web.AppRunner] = field(default_factory=list)
@@ -284,7 +289,8 @@ class BoardsFake:
                 "data": {
                     "jobSearch": {
                         "pageInfo": {"nextCursor": cursor},
-                        "results": [{"trackingKey": "t", "job": _indeed_job(j)} for j in jobs],
+                        "results": [{"trackingKey": "t", "job": _indeed_job(j)} for j in jobs]
+                        + [{"trackingKey": "t", "job": j} for j in self.raw_jobs.get("indeed", [])],
                     }
                 }
             }
@@ -325,6 +331,7 @@ class BoardsFake:
             return web.json_response({"status": 404, "error": "Job board not found"}, status=404)
         with_content = request.query.get("content") == "true"
         jobs = [_greenhouse_job(token, j, with_content) for j in self.greenhouse[token]]
+        jobs += self.raw_jobs.get(f"greenhouse:{token}", [])
         return web.json_response({"jobs": jobs, "meta": {"total": len(jobs)}})
 
     async def _lever(self, request: web.Request) -> web.Response:
@@ -335,7 +342,8 @@ class BoardsFake:
             return web.json_response({"ok": False, "error": "Document not found"}, status=404)
         if request.query.get("mode") != "json":
             return web.Response(text="<html>lever html</html>", content_type="text/html")
-        return web.json_response([_lever_job(token, j) for j in self.lever[token]])
+        jobs = [_lever_job(token, j) for j in self.lever[token]]
+        return web.json_response(jobs + self.raw_jobs.get(f"lever:{token}", []))
 
     async def _ashby(self, request: web.Request) -> web.Response:
         if (answer := await self._board_fault(request, "ashby")) is not None:
@@ -343,9 +351,9 @@ class BoardsFake:
         token = request.match_info["token"]
         if token not in self.ashby:
             return web.json_response({"success": False, "error": "not found"}, status=404)
-        return web.json_response(
-            {"apiVersion": "1", "jobs": [_ashby_job(token, j) for j in self.ashby[token]]}
-        )
+        jobs = [_ashby_job(token, j) for j in self.ashby[token]]
+        jobs += self.raw_jobs.get(f"ashby:{token}", [])
+        return web.json_response({"apiVersion": "1", "jobs": jobs})
 
 
 # -- shapes ---------------------------------------------------------------------------------

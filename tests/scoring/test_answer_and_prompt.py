@@ -44,6 +44,13 @@ def test_accepted_answers(content: str, score: int):
         '{"reason": "  ", "score": 50, "summary": "s"}',
         '["reason", 50, "summary"]',
         '{"reason": "r", "score": 50, "summary": "s"',
+        # Shapes a model really sends that once escaped as TypeError/OverflowError.
+        '{"reason": "r", "score": null, "summary": "s"}',
+        '{"reason": "r", "score": [80], "summary": "s"}',
+        '{"reason": "r", "score": {"value": 80}, "summary": "s"}',
+        '{"reason": "r", "score": Infinity, "summary": "s"}',
+        '{"reason": "r", "score": 1e999, "summary": "s"}',
+        '{"reason": "r", "score": NaN, "summary": "s"}',
     ],
 )
 def test_rejected_answers(content: str):
@@ -94,3 +101,12 @@ def test_cache_key_changes_with_each_part():
     }
     assert base not in others and len(others) == 3
     assert PROMPT_VERSION in base
+
+
+def test_prompt_version_follows_any_template_edit(monkeypatch: pytest.MonkeyPatch):
+    """Not only the rubric: a changed heading or posting block also means new cache keys."""
+    import scoring.prompt as prompt
+
+    assert prompt.template_version() == PROMPT_VERSION
+    monkeypatch.setattr(prompt, "OPEN", "<job>")
+    assert prompt.template_version() != PROMPT_VERSION

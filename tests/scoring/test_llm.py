@@ -317,3 +317,16 @@ def test_no_llm_means_local_only_and_litellm_never_imported(tmp_path: Path):
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+async def test_a_null_score_is_an_invalid_answer_not_a_crash(fake_llm, llm_settings):
+    """A model answering `"score": null` twice leaves the posting unscored; the batch goes on."""
+    fake_llm.responder = lambda body: (
+        invalid('{"reason": "r", "score": null, "summary": "s"}')
+        if "Streamly" in body["messages"][1]["content"]  # the posting, also on the retry
+        else valid(64)
+    )
+    batch = await run([ML_INTERN, SWE_INTERN], llm_settings)
+    assert batch.unscored == {ML_INTERN.key: "invalid-json"}
+    assert batch.scores[SWE_INTERN.key].score == 64
+    assert ML_INTERN.key not in batch.scores and len(batch.cache_writes) == 1

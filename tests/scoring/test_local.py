@@ -161,3 +161,43 @@ def test_tokens_split_slashes_and_stem_plurals():
         "and",
         "node.js",
     ]
+
+
+def test_same_scores_and_reasons_in_every_process():
+    """No set or dict order leaks into a score or a reason: string hashing differs per
+    process (PYTHONHASHSEED), so the same postings are scored under several seeds."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import hashlib\n"
+        "from datetime import UTC, datetime\n"
+        "from types import SimpleNamespace as V\n"
+        "from scoring.learning import learn\n"
+        "from scoring.local import LocalScorer\n"
+        "from tests.scoring.corpus import example_profile, generated\n"
+        "now = datetime(2026, 3, 2, tzinfo=UTC)\n"
+        "posts = generated(300)\n"
+        "votes = [V(vote='up' if i % 3 else 'down', reason=[None, 'location', 'senior', 'field'][i % 4],\n"
+        "           title=p.title, company=p.company, location=p.location,\n"
+        "           summary=p.description[:200], at=now) for i, p in enumerate(posts[:40])]\n"
+        "profile = example_profile()\n"
+        "scorer = LocalScorer(profile, learn(votes, profile, now=now))\n"
+        "out = '\\n'.join(f'{p.key} {s.score} {s.reason}' for p in posts for s in [scorer.score(p)])\n"
+        "print(hashlib.sha256(out.encode()).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    digests = set()
+    for seed in ("0", "1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PYTHONPATH": str(root), "PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+        )
+        assert out.returncode == 0, out.stderr
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1

@@ -164,3 +164,33 @@ def test_filter_board_by_any_search() -> None:
         ("Data Scientist", "Remote - US"),
     ]
     assert filter_board(posts, []) == posts
+
+
+# Entries a board may send that no posting can come from: each costs itself, not the board.
+ODD = {
+    "greenhouse": [{"id": 7, "title": "Data Intern", "metadata": 5}, {"title": "No id"}, "x"],
+    "lever": [{"id": "7", "text": "Data Intern", "lists": 5}, {"text": "No id"}, None],
+    "ashby": [{"id": "7", "title": "Data Intern", "location": "X", "isRemote": "yes",
+               "descriptionPlain": {"odd": 1}, "publishedAt": 3},
+              {"title": "No id"}, 42],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["greenhouse", "lever", "ashby"])
+async def test_odd_entries_are_skipped_and_reported_the_rest_kept(
+    kind: str, fake: BoardsFake, client: HttpClient
+) -> None:
+    assert fake.urls is not None
+    fetch = {"greenhouse": greenhouse.fetch, "lever": lever.fetch, "ashby": ashby.fetch}[kind]
+    getattr(fake, kind)["acme"] = JOBS
+    fake.raw_jobs[f"{kind}:acme"] = ODD[kind]
+    if kind == "ashby":  # an unlisted job is left out quietly: it is not a problem
+        fake.raw_jobs["ashby:acme"].append({"id": "8", "title": "Hidden", "isListed": False})
+    run = await fetch(client, getattr(fake.urls, kind), "acme", company=None, max_chars=2000)
+    result = run.result()
+    titles = [p.title for p in result.postings]
+    # Ashby's odd-typed fields all have a safe reading, so its first odd entry is a posting.
+    kept = ["Data Intern"] if kind == "ashby" else []
+    assert titles == [j.title for j in JOBS] + kept
+    assert result.state is SourceState.PARTIAL
+    assert f"{3 - len(kept)} unreadable job(s) skipped" in result.reason

@@ -152,3 +152,20 @@ def test_nameless_postings_do_not_swallow_each_other() -> None:
     a = post("sample", "1", company="", url="")
     b = post("sample", "2", company="", url="")
     assert len(dedup([a, b])[0]) == 2
+
+
+def test_jobs_told_apart_only_by_a_query_parameter_stay_apart() -> None:
+    """Greenhouse boards embedded in a careers site give every job the same page + `gh_jid`."""
+    a = post("greenhouse", "acme:101", title="Data Engineer Intern",
+             url="https://www.acme.com/careers/?gh_jid=101&gh_src=abc")  # fmt: skip
+    b = post("greenhouse", "acme:102", title="Security Engineer Intern",
+             url="https://www.acme.com/careers/?gh_jid=102")  # fmt: skip
+    kept, dropped = dedup([a, b])
+    assert dropped == 0 and [p.key for p in kept] == [a.key, b.key]
+    # Tracking parameters alone still do not make a new listing.
+    assert canonical_url("https://www.acme.com/careers/?gh_jid=101&utm_source=x&gh_src=y") == (
+        canonical_url("https://acme.com/careers?gh_jid=101")
+    )
+    assert canonical_url("https://jobs.lever.co/acme/42?lever-source=LinkedIn") == (
+        canonical_url("https://jobs.lever.co/acme/42/")
+    )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from scrapers import indeed
 from scrapers.http import HttpClient
@@ -111,3 +114,39 @@ async def test_second_page_failing_is_partial(fake: BoardsFake, client: HttpClie
 
 def test_default_headers_are_json_serialisable() -> None:
     json.dumps(DEFAULT_INDEED_HEADERS)
+
+
+def test_an_internship_tagged_full_time_too_is_an_internship() -> None:
+    """Indeed often tags internships both Full-time and Internship; the specific type wins,
+    whatever the order and in every process (a set's hash order once decided it, so a full-time
+    label vetoed some internships depending on PYTHONHASHSEED)."""
+    code = (
+        "from scrapers import indeed\n"
+        "full, intern = {'key': 'CF3CP', 'label': 'Full-time'}, {'key': 'VDTG7', 'label': 'Internship'}\n"
+        "for attrs in ([full, intern], [intern, full]):\n"
+        "    p = indeed._posting({'key': 'abc123', 'title': 'ML Intern', 'attributes': attrs}, 500)\n"
+        "    print(p.employment_type)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    for seed in range(4):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env={"PYTHONPATH": str(root), "PYTHONHASHSEED": str(seed), "PATH": "/usr/bin:/bin"},
+        )
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split() == ["internship", "internship"], seed
+
+
+async def test_an_odd_result_costs_itself_not_the_search(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    fake.indeed = make_jobs("k", 3)
+    fake.raw_jobs["indeed"] = [{"key": "odd1", "title": "Data Intern", "attributes": 5}]
+    result = await run(fake, client)
+    assert [p.source_id for p in result.postings] == [j.id for j in fake.indeed]
+    assert result.state is SourceState.PARTIAL
+    assert "skipped" in result.reason
