@@ -24,9 +24,11 @@ from telegram.error import Forbidden, RetryAfter
 
 from bot import chat_state
 from bot.context import AppContext
+from bot.errors import ConfigError
 from bot.models import Pick, RunRecord
 from bot.telegram import render
 from bot.telegram.keyboards import pick_keyboard
+from bot.telegram.logsafe import quiet_loggers, redact_token, token_errors_named_not_shown
 
 if TYPE_CHECKING:
     from bot.pipeline import RunOutcome
@@ -205,8 +207,6 @@ def make_bot(ctx: AppContext) -> Bot:
     """A Bot for the configured API base, with Telegram's overall rate limit applied."""
     from telegram.ext import AIORateLimiter, ExtBot
 
-    from bot.telegram.logsafe import quiet_loggers, redact_token
-
     token = ctx.settings.token
     if not token:
         raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
@@ -228,5 +228,10 @@ async def deliver_run(ctx: AppContext, outcome: RunOutcome) -> DeliveryReport:
     if record.dry_run:
         return DeliveryReport(day=record.day)
     bot = make_bot(ctx)
-    async with bot:
-        return await Courier(bot, ctx).morning(record.day, record)
+    try:
+        with token_errors_named_not_shown():
+            async with bot:
+                return await Courier(bot, ctx).morning(record.day, record)
+    except ConfigError as exc:  # the run itself is stored: report the delivery as failed
+        chats = ctx.settings.telegram_chat_ids
+        return DeliveryReport(day=record.day, chats={c: ChatReport(error=str(exc)) for c in chats})
