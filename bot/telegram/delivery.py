@@ -195,6 +195,16 @@ class Courier:
         results = await asyncio.gather(*(self.morning_to_chat(c, day, record) for c in chats))
         return DeliveryReport(day=day, chats=dict(zip(chats, results, strict=True)))
 
+    async def unsent_to_chat(self, chat_id: int, day: str, limit: int) -> int:
+        """The day's top `limit` picks that this chat has not been sent yet."""
+        sent = 0
+        async with self.lock(chat_id):
+            for pick in self.ctx.store.picks_for(day)[:limit]:  # fresh: sent ones are recorded
+                if str(chat_id) not in pick.sent:
+                    await self._pick(chat_id, pick)
+                    sent += 1
+        return sent
+
     async def picks_again(self, chat_id: int, picks: list[Pick]) -> int:
         """/picks: send these picks to one chat again (fresh buttons), recording each."""
         async with self.lock(chat_id):

@@ -12,7 +12,7 @@ import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -93,7 +93,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 class ProgressMessage:
-    """Edits one "working…" message with the latest progress, at most once a second."""
+    """Edits one "working…" message with the latest progress, at most once a second.
+
+    Progress is cosmetic: a failed edit is logged and never stops the run or the delivery."""
 
     def __init__(self, rt: Runtime, chat_id: int, message_id: int, interval: float = 1.0) -> None:
         self.rt, self.chat_id, self.message_id, self.interval = rt, chat_id, message_id, interval
@@ -115,14 +117,21 @@ class ProgressMessage:
                 self.shown = self.latest
             await asyncio.sleep(self.interval)
 
-    async def edit(self, html: str) -> None:
+    async def edit(self, html: str) -> bool:
+        """Show `html` in the message; False when Telegram refused (logged)."""
         try:
             await self.rt.courier.bot.edit_message_text(
                 html, chat_id=self.chat_id, message_id=self.message_id, parse_mode="HTML"
             )
         except BadRequest as exc:
-            if "not modified" not in exc.message:
-                log.warning("progress edit failed: %s", exc.message)
+            if "not modified" in exc.message:
+                return True
+            log.warning("progress edit failed: %s", exc.message)
+            return False
+        except TelegramError as exc:  # flood control, network: the next update tries again
+            log.warning("progress edit failed: %s: %s", type(exc).__name__, exc)
+            return False
+        return True
 
     async def close(self) -> None:
         self._task.cancel()
@@ -144,27 +153,31 @@ async def picks(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply(context, update, render.error_message("Use /picks or /picks N (1–100)."))
             return
     day = ctx.today()
-    if ctx.store.finished_run(day) is None:
-        working = await rt.courier.send(chat, "⏳ working…")
-        progress = ProgressMessage(rt, chat, working.message_id)
-        try:
-            outcome = await rt.run_today(progress=progress.update)
-        except Exception as exc:
-            await progress.close()
-            await progress.edit(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
-            raise
-        await progress.close()
-        await progress.edit(render.header_message(day, outcome.record, len(outcome.picks)))
-        await chat_state.mark_header_sent(ctx, day, chat)
-        chosen = ctx.store.picks_for(day)[:limit]
-    else:
+    run = ctx.store.finished_run(day)
+    if run is not None:
         chosen = ctx.store.picks_for(day)[:limit]
         if not chosen:
-            run = ctx.store.finished_run(day)
-            assert run is not None
             await reply(context, update, render.header_message(day, run, 0))
             return
-    await rt.courier.picks_again(chat, chosen)
+        await rt.courier.picks_again(chat, chosen)
+        return
+    working = await rt.courier.send(chat, "⏳ working…")
+    progress = ProgressMessage(rt, chat, working.message_id)
+    try:
+        # Tracked like the morning job, so a stop cancels a long run instead of waiting for it.
+        outcome = await rt.spawn(rt.run_today(progress=progress.update))
+    except Exception as exc:
+        await progress.close()
+        await progress.edit(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        await progress.close()
+    header = render.header_message(day, outcome.record, len(outcome.picks))
+    if not await progress.edit(header):
+        await rt.courier.send(chat, header)
+    await chat_state.mark_header_sent(ctx, day, chat)
+    # Only what this chat has not got: a morning delivery may have run alongside.
+    await rt.courier.unsent_to_chat(chat, day, limit)
 
 
 async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -196,3 +196,46 @@ async def test_catch_up_runs_once_and_delivers(fake, tmp_path):
         await asyncio.sleep(0.3)
     assert len(again.store.all_runs()) == 1
     assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == 4
+
+
+def slow_collector(seconds: float):
+    async def collect(ctx):
+        await asyncio.sleep(seconds)
+        return await collect_fake(ctx)
+
+    return collect
+
+
+async def test_picks_alongside_the_morning_job_sends_each_pick_once(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx, collector=slow_collector(0.3)) as app:
+        rt = app.bot_data["runtime"]
+        await fake.user_says(CHAT, "/picks")
+        await fake.wait_for("sendMessage", chat_id=CHAT)  # "working…": the run has started
+        morning = rt.spawn(rt.morning())  # the scheduled job fires while /picks runs
+        await eventually(lambda: morning.done(), within=5)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        await asyncio.sleep(0.3)  # let a duplicate, if any, go out
+    picks = [m for m in fake.sent_to(CHAT) if m.reply_markup]
+    assert len(picks) == 3, [m.text.splitlines()[1] for m in picks]
+    assert len(ctx.store.all_runs()) == 1
+
+
+async def test_picks_survives_a_failed_progress_edit(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    fake.fail_next("editMessageText", code=500, description="Internal Server Error")
+    async with running_bot(ctx, collector=slow_collector(0.1)):
+        await command(fake, "/picks", count=4)
+    assert fake.calls_of("editMessageText")[0].status == 500
+    assert len([m for m in fake.sent_to(CHAT) if m.reply_markup]) == 3
+
+
+async def test_stop_cancels_a_picks_run_instead_of_waiting_for_it(fake, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.telegram.app.STOP_GRACE_SECONDS", 0.1)
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    loop = asyncio.get_running_loop()
+    async with running_bot(ctx, collector=slow_collector(60)):
+        await command(fake, "/picks")  # "working…"; the collector hangs
+        stopping = loop.time()
+    assert loop.time() - stopping < 5
+    assert ctx.store.finished_run(ctx.today()) is None  # redone at the next start
