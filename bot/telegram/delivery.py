@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot import chat_state
 from bot.context import AppContext
@@ -41,6 +41,9 @@ PER_CHAT_INTERVAL = 1.0
 MAX_FLOOD_RETRIES = 5
 # Never wait longer than this for one RetryAfter (a longer one ends this chat's delivery).
 MAX_RETRY_AFTER = 300.0
+# Waits before sending again after a network error or a 5xx (then delivery to the chat stops
+# until the next start or /picks). A timed-out send may have arrived: at least once, not lost.
+NETWORK_RETRY_WAITS = (2.0, 10.0, 30.0)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -115,11 +118,13 @@ class Courier:
     async def send(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
     ) -> Message:
-        """Send one HTML message, paced; wait out RetryAfter; 403 → ChatUnreachable."""
+        """Send one HTML message, paced; wait out RetryAfter; retry network errors a few times;
+        403 → ChatUnreachable."""
         pacer = self._pacers.get(chat_id)
         if pacer is None and self.interval > 0:
             pacer = self._pacers[chat_id] = AsyncLimiter(1, self.interval)
-        for _attempt in range(MAX_FLOOD_RETRIES + 1):
+        floods = failures = 0
+        while True:
             if pacer is not None:
                 await pacer.acquire()
             try:
@@ -131,6 +136,11 @@ class Courier:
                     link_preview_options=NO_PREVIEW,
                 )
             except RetryAfter as exc:
+                floods += 1
+                if floods > MAX_FLOOD_RETRIES:
+                    raise RuntimeError(
+                        f"Telegram kept answering 429 after {MAX_FLOOD_RETRIES} waits"
+                    ) from exc
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     wait = _seconds(exc.retry_after)
@@ -140,7 +150,15 @@ class Courier:
                 await asyncio.sleep(wait)
             except Forbidden as exc:
                 raise ChatUnreachable(exc.message) from exc
-        raise RuntimeError(f"Telegram kept answering 429 after {MAX_FLOOD_RETRIES} waits")
+            except BadRequest:
+                raise  # the message itself is refused: sending it again cannot help
+            except NetworkError as exc:  # a dropped connection, a 5xx, a timeout
+                if failures >= len(NETWORK_RETRY_WAITS):
+                    raise
+                wait = NETWORK_RETRY_WAITS[failures]
+                failures += 1
+                log.warning("chat %s: %s; trying again in %.0f s", chat_id, exc, wait)
+                await asyncio.sleep(wait)
 
     async def _pick(self, chat_id: int, pick: Pick) -> None:
         message = await self.send(chat_id, render.pick_message(pick), pick_keyboard(pick))
