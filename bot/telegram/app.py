@@ -147,6 +147,19 @@ def schedule_daily(app: Application) -> None:
     log.info("morning run scheduled at %s %s on days %s", sched.time, sched.timezone, sched.days)
 
 
+def reschedule(app: Application) -> bool:
+    """After /settings changed the time or timezone: schedule again, and, as at start, run
+    at once if today's new time has already passed with no run today (else today would be
+    skipped). True when that catch-up run started."""
+    schedule_daily(app)
+    rt: Runtime = app.bot_data["runtime"]
+    if not due_now(rt.ctx):
+        return False
+    log.info("the new schedule time has passed today and today has not run: running now")
+    rt.spawn(rt.morning())
+    return True
+
+
 def build_application(
     ctx: AppContext,
     *,

@@ -32,7 +32,7 @@ from bot.proposal_render import CALLBACK_PREFIX as PROPOSAL_PREFIX
 from bot.proposal_render import parse_proposal_callback, render_outcome, render_proposal
 from bot.settings_service import SettingsError
 from bot.telegram import render
-from bot.telegram.app import Runtime, next_run, runtime, schedule_daily
+from bot.telegram.app import Runtime, next_run, reschedule, runtime
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
 from scoring.proposals import Proposal
@@ -227,12 +227,14 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except SettingsError as exc:
         await reply(context, update, render.error_message(str(exc)))
         return
-    if change.schedule_changed:
-        schedule_daily(context.application)
+    caught_up = change.schedule_changed and reschedule(context.application)
+    note = (
+        " Today's run time has passed and today has not run: running it now." if caught_up else ""
+    )
     await reply(
         context,
         update,
-        f"✓ {render.esc(change.setting.label)} is now <b>{render.esc(change.value)}</b>.",
+        f"✓ {render.esc(change.setting.label)} is now <b>{render.esc(change.value)}</b>.{note}",
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.pipeline import run_daily
 from bot.telegram.keyboards import decode
@@ -239,3 +239,22 @@ async def test_stop_cancels_a_picks_run_instead_of_waiting_for_it(fake, tmp_path
         stopping = loop.time()
     assert loop.time() - stopping < 5
     assert ctx.store.finished_run(ctx.today()) is None  # redone at the next start
+
+
+async def test_moving_the_time_before_now_runs_today_instead_of_skipping_it(fake, tmp_path):
+    # A zone where it is now about noon, so 23:00 is later today and 00:00 has passed.
+    offset = 12 - datetime.now(UTC).hour  # local = UTC + offset; Etc/GMT-N is UTC+N
+    zone = f"Etc/GMT{-offset:+d}" if offset else "UTC"
+    ctx = make_ctx(tmp_path, fake, time="23:00", timezone=zone)
+    async with running_bot(ctx):
+        await asyncio.sleep(0.2)
+        assert ctx.store.finished_run(ctx.today()) is None  # not due at start
+        (r,) = await command(fake, "/settings time 00:00")
+        assert "running it now" in r.params["text"]
+        await fake.wait_for("sendMessage", count=5, chat_id=CHAT)  # + header and 3 picks
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        (r,) = await command(fake, "/settings time 01:00")  # today has run: no second run
+        assert "running it now" not in r.params["text"]
+        await asyncio.sleep(0.2)
+    assert len(ctx.store.all_runs()) == 1
+    assert len([m for m in fake.sent_to(CHAT) if m.reply_markup]) == 3
