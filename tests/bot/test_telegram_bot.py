@@ -258,3 +258,33 @@ async def test_moving_the_time_before_now_runs_today_instead_of_skipping_it(fake
         await asyncio.sleep(0.2)
     assert len(ctx.store.all_runs()) == 1
     assert len([m for m in fake.sent_to(CHAT) if m.reply_markup]) == 3
+
+
+async def test_schedule_days_count_from_sunday_in_the_configured_zone(fake, tmp_path):
+    """What /start announces (next_run) is when the JobQueue fires, across a DST change."""
+    from zoneinfo import ZoneInfo
+
+    from bot.telegram.app import build_application, next_run, ptb_weekday, schedule_daily
+
+    la = ZoneInfo("America/Los_Angeles")
+    cases = [  # (days, now, when the JobQueue fires) — DST starts Sunday 2026-03-08 in LA
+        ([1, 3], datetime(2026, 3, 7, 12, 0, tzinfo=la), datetime(2026, 3, 9, 8, 0, tzinfo=la)),
+        ([0], datetime(2026, 3, 4, 9, 0, tzinfo=la), datetime(2026, 3, 8, 8, 0, tzinfo=la)),
+        ([0], datetime(2026, 3, 8, 7, 59, tzinfo=la), datetime(2026, 3, 8, 8, 0, tzinfo=la)),
+        ([6], datetime(2026, 10, 31, 7, 0, tzinfo=la), datetime(2026, 10, 31, 8, 0, tzinfo=la)),
+        ([6], datetime(2026, 10, 31, 8, 1, tzinfo=la), datetime(2026, 11, 7, 8, 0, tzinfo=la)),
+    ]
+    assert ptb_weekday(datetime(2026, 3, 8, tzinfo=la)) == 0  # a Sunday
+    for days, now, expected in cases:
+        ctx = make_ctx(tmp_path / str(now.timestamp()), fake, time="08:00",
+                       timezone="America/Los_Angeles", days=days)  # fmt: skip
+        app = build_application(ctx)
+        schedule_daily(app)
+        (job,) = app.job_queue.get_jobs_by_name("morning")
+        fires = job.job.trigger.get_next_fire_time(None, now)
+        assert fires == expected and fires.utcoffset() == expected.utcoffset(), (days, now)
+        # /start announces the same, except that a slot passed today with no run is due now
+        # (the bot catches up at start) and one that ran today is skipped.
+        due = now.date() != expected.date() and ptb_weekday(now) in days and now.hour >= 8
+        assert next_run(ctx, now) == (now if due else expected), (days, now)
+        assert ptb_weekday(expected) in days
