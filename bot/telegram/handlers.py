@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -338,11 +338,11 @@ async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query.answer(str(exc)[:190], show_alert=True)
         return
     await query.answer("✅ applied" if action == "apply" else "✖️ rejected")
+    message = query.message
+    shown = message.text_html if isinstance(message, Message) and message.text else ""
     with contextlib.suppress(BadRequest):  # the message may be too old to edit
         await query.edit_message_text(
-            f"{query.message.text_html if query.message else ''}\n\n{done}"[-4096:],
-            parse_mode=ParseMode.HTML,
-            reply_markup=None,
+            render.with_note(shown, done), parse_mode=ParseMode.HTML, reply_markup=None
         )
 
 

@@ -41,6 +41,13 @@ def fit(lines: list[str], limit: int = LIMIT) -> str:
     return "\n".join(lines)
 
 
+def with_note(markup: str, note: str, limit: int = LIMIT) -> str:
+    """`markup` (a message's HTML) with `note` below it; just the note when both would not
+    fit (cutting HTML anywhere else could leave half a tag, which Telegram rejects)."""
+    both = f"{markup}\n\n{note}" if markup else note
+    return both if visible_len(both) <= limit else note
+
+
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters of `text` (whitespace collapsed), with … when cut."""
     text = " ".join(str(text).split())

@@ -112,3 +112,16 @@ async def test_fake_rejects_what_telegram_rejects(fake, text, why):
             CHAT, "<b>fine</b> &amp; <i>dandy</i> &#128077;", parse_mode="HTML"
         )
         assert ok.text == "fine & dandy 👍"
+
+
+def test_a_note_below_a_long_message_never_cuts_its_html():
+    note = "✅ Applied proposal #3: profile version 9. /profile undo reverts it."
+    short = "<b>🧠 What I learned</b>\n➕ likes <i>ranking</i> &amp; search"
+    assert render.with_note(short, note) == f"{short}\n\n{note}"
+    line = "➕ R&amp;D &lt;ranking&gt; roles\n"
+    long = "<b>🧠 What I learned</b>\n" + line * (4040 // len(visible_text(line, "HTML")))
+    assert 4096 - len(note) < len(visible_text(long, "HTML")) < 4096 < len(long)
+    both = render.with_note(long, note)
+    assert both == note
+    assert len(visible_text(both, "HTML")) <= 4096
+    assert render.with_note("", note) == note
