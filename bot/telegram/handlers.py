@@ -36,7 +36,6 @@ from bot.telegram.app import Runtime, next_run, reschedule, runtime
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
 from scoring.proposals import Proposal
-from scrapers.dedup import normalise_company
 
 log = logging.getLogger(__name__)
 
@@ -284,15 +283,8 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await feedback.block_company(ctx, pick.company)
 
     vote = ctx.store.vote_for(pick.key, chat) or {}
-    blocked_names = {
-        normalise_company(b) for b in ctx.store.current_profile().filters.blocked_companies
-    }
-    markup = pick_keyboard(
-        pick,
-        vote.get("vote"),
-        vote.get("reason"),
-        blocked=normalise_company(pick.company) in blocked_names,
-    )
+    blocked = feedback.is_blocked(ctx.store.current_profile(), pick.company)
+    markup = pick_keyboard(pick, vote.get("vote"), vote.get("reason"), blocked=blocked)
     try:
         await query.edit_message_reply_markup(markup)
     except BadRequest as exc:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from bot.models import VOTE_REASONS, Pick, RunRecord
+from bot.models import Pick, RunRecord
 from bot.settings_service import SETTINGS, SettingsView
 from bot.stats_service import Stats
 from scoring.profile import Profile
@@ -103,14 +103,6 @@ def header_message(day: str, record: RunRecord, picks: int) -> str:
             why = f": {esc(s.reason, 200)}" if s.reason else ""
             lines.append(f"• {esc(s.source, 60)} — {esc(s.state, 20)}{why}")
     return fit(lines)
-
-
-def vote_label(vote: dict[str, Any] | None) -> str:
-    if not vote:
-        return ""
-    mark = "👍" if vote.get("vote") == "up" else "👎"
-    reason = VOTE_REASONS.get(vote.get("reason") or "")
-    return f"{mark} ({reason})" if reason else mark
 
 
 COMMANDS: list[tuple[str, str]] = [
