@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -259,6 +259,15 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # -- buttons -----------------------------------------------------------------------------------
+async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Stop the button's spinner. A tap that waited in the queue while the bot was down is
+    too old to answer: Telegram refuses, and the tap must still count."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        log.info("could not answer a button tap: %s", exc.message)
+
+
 async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """👍/👎, a 👎 reason, or "never show this company"."""
     query = update.callback_query
@@ -268,18 +277,18 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parsed = decode(query.data or "")
     pick = resolve(ctx.store, parsed) if parsed else None
     if parsed is None or pick is None or str(chat) not in pick.sent:
-        await query.answer("This button is not valid here.")
+        await answer(query, "This button is not valid here.")
         return
     # Answer first: the spinner on the user's button stops at once, whatever the write costs.
     if parsed.kind == VOTE:
-        await query.answer("👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)")
+        await answer(query, "👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)")
         await feedback.record_vote(ctx, chat, pick, parsed.value)
     elif parsed.kind == REASON:
-        await query.answer(f"👎 noted: {VOTE_REASONS[parsed.value]}")
+        await answer(query, f"👎 noted: {VOTE_REASONS[parsed.value]}")
         await feedback.record_vote(ctx, chat, pick, "down", parsed.value)
     else:
         assert parsed.kind == BLOCK
-        await query.answer(f"🚫 {pick.company[:150]} will not be shown again")
+        await answer(query, f"🚫 {pick.company[:150]} will not be shown again")
         await feedback.block_company(ctx, pick.company)
 
     vote = ctx.store.vote_for(pick.key, chat) or {}
@@ -316,7 +325,7 @@ async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     assert query is not None
     parsed = parse_proposal_callback(query.data or "")
     if parsed is None:
-        await query.answer("This button is not valid here.")
+        await answer(query, "This button is not valid here.")
         return
     action, proposal_id = parsed
     ctx = runtime(context).ctx
@@ -327,9 +336,9 @@ async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         else:
             done = render_outcome(action, await feedback.reject_proposal(ctx, proposal_id))
     except feedback.FeedbackError as exc:
-        await query.answer(str(exc)[:190], show_alert=True)
+        await answer(query, str(exc)[:190], alert=True)
         return
-    await query.answer("✅ applied" if action == "apply" else "✖️ rejected")
+    await answer(query, "✅ applied" if action == "apply" else "✖️ rejected")
     message = query.message
     shown = message.text_html if isinstance(message, Message) and message.text else ""
     with contextlib.suppress(BadRequest):  # the message may be too old to edit

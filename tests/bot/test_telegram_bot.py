@@ -288,3 +288,24 @@ async def test_schedule_days_count_from_sunday_in_the_configured_zone(fake, tmp_
         due = now.date() != expected.date() and ptb_weekday(now) in days and now.hour >= 8
         assert next_run(ctx, now) == (now if due else expected), (days, now)
         assert ptb_weekday(expected) in days
+
+
+async def test_a_tap_too_old_to_answer_still_counts(fake, tmp_path):
+    """Taps made while the bot was down arrive late: Telegram refuses the answer, the vote
+    must still be recorded and shown."""
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        await command(fake, "/picks", count=4)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        pick = ctx.store.picks_for(ctx.today())[0]
+        message_id = pick.sent[str(CHAT)]
+        fake.fail_next(
+            "answerCallbackQuery",
+            code=400,
+            description="Bad Request: query is too old and response timeout expired or "
+            "query ID is invalid",
+        )
+        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[0][1])
+        await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
+        assert ctx.store.vote_for(pick.key, CHAT)["vote"] == "up"
+        assert fake.calls_of("answerCallbackQuery")[-1].status == 400
