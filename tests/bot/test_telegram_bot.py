@@ -171,13 +171,20 @@ async def test_stats_pause_resume(fake, tmp_path):
     async with running_bot(ctx) as app:
         await command(fake, "/picks", count=4)
         await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        pick = ctx.store.picks_for(ctx.today())[0]
+        message_id = pick.sent[str(CHAT)]
+        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[1][1])  # 👎
+        await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
         (r,) = await command(fake, "/stats")
         text = visible_text(r.params["text"], "HTML")
-        assert "Picks sent here: 3" in text and "👍 0" in text
+        assert "Picks sent here: 3" in text and "👍 0 · 👎 1" in text
+        assert "Postings seen: 6 over 1 run day" in text
         (r,) = await command(fake, "/pause")
         report = await app.bot_data["runtime"].morning()
         assert report.chats[CHAT].skipped == "paused"
         await command(fake, "/resume")
+        report = await app.bot_data["runtime"].morning()
+        assert report.chats[CHAT].skipped is None and report.chats[CHAT].already_sent == 3
         await command(fake, "/nonsense")
         assert "/help" in fake.calls_of("sendMessage", chat_id=CHAT)[-1].params["text"]
 
