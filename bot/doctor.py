@@ -13,9 +13,12 @@ import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.context import AppContext
+
+if TYPE_CHECKING:
+    from telegram import Bot
 
 TIMEOUT = 10.0
 
@@ -89,7 +92,6 @@ async def check_db(ctx: AppContext) -> Check:
 
 async def check_telegram(ctx: AppContext) -> list[Check]:
     from telegram import Bot
-    from telegram.error import Forbidden, InvalidToken, TelegramError
 
     from bot.telegram.logsafe import quiet_loggers, redact_token
 
@@ -99,10 +101,18 @@ async def check_telegram(ctx: AppContext) -> list[Check]:
     quiet_loggers()
     redact_token(token)
     bot = Bot(token, base_url=ctx.settings.telegram_api_base)
-    checks = []
+    try:
+        return await _telegram_checks(ctx, bot)
+    finally:
+        await bot.shutdown()  # close its HTTP connections whatever failed
+
+
+async def _telegram_checks(ctx: AppContext, bot: Bot) -> list[Check]:
+    from telegram.error import Forbidden, TelegramError
+
     try:
         me = await asyncio.wait_for(bot.get_me(), TIMEOUT)
-    except (InvalidToken, TelegramError, TimeoutError, OSError) as exc:
+    except (TelegramError, TimeoutError, OSError) as exc:
         why = "timed out" if isinstance(exc, TimeoutError) else str(exc) or type(exc).__name__
         return [
             Check(
@@ -112,7 +122,7 @@ async def check_telegram(ctx: AppContext) -> list[Check]:
                 "check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_BASE",
             )
         ]
-    checks.append(Check(True, "Telegram token", f"bot @{me.username}"))
+    checks = [Check(True, "Telegram token", f"bot @{me.username}")]
     for chat_id in ctx.settings.telegram_chat_ids:
         try:
             await asyncio.wait_for(bot.send_chat_action(chat_id, "typing"), TIMEOUT)
@@ -135,7 +145,6 @@ async def check_telegram(ctx: AppContext) -> list[Check]:
                     "send the bot a message from that chat first, and check the id",
                 )
             )
-    await bot.shutdown()
     return checks
 
 

@@ -55,15 +55,21 @@ async def record_vote(
     return record
 
 
+def is_blocked(profile: Profile, company: str) -> bool:
+    """Whether the profile's blocked list names this company (as the hard filter matches it)."""
+    name = normalise_company(company)
+    return any(normalise_company(b) == name for b in profile.filters.blocked_companies)
+
+
 async def block_company(ctx: AppContext, company: str) -> Profile:
     """Add a company to the profile's blocked list at once (a new profile version)."""
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     async with ctx.store.transaction():
         profile = ctx.store.current_profile()
-        blocked = profile.filters.blocked_companies
-        if any(normalise_company(b) == normalise_company(company) for b in blocked):
+        if is_blocked(profile, company):
             return profile
-        filters = profile.filters.model_copy(update={"blocked_companies": [*blocked, company]})
+        blocked = [*profile.filters.blocked_companies, company]
+        filters = profile.filters.model_copy(update={"blocked_companies": blocked})
         return ctx.store.save_profile(
             profile.model_copy(update={"filters": filters}), f"blocked {company}"
         )

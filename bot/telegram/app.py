@@ -24,7 +24,7 @@ from bot.context import AppContext
 from bot.pipeline import Collector, Progress, RunOutcome, collect_configured, run_daily
 from bot.telegram import render
 from bot.telegram.delivery import Courier, DeliveryReport
-from bot.telegram.logsafe import quiet_loggers, redact_token
+from bot.telegram.logsafe import quiet_loggers, redact_token, token_errors_named_not_shown
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +147,19 @@ def schedule_daily(app: Application) -> None:
     log.info("morning run scheduled at %s %s on days %s", sched.time, sched.timezone, sched.days)
 
 
+def reschedule(app: Application) -> bool:
+    """After /settings changed the time or timezone: schedule again, and, as at start, run
+    at once if today's new time has already passed with no run today (else today would be
+    skipped). True when that catch-up run started."""
+    schedule_daily(app)
+    rt: Runtime = app.bot_data["runtime"]
+    if not due_now(rt.ctx):
+        return False
+    log.info("the new schedule time has passed today and today has not run: running now")
+    rt.spawn(rt.morning())
+    return True
+
+
 def build_application(
     ctx: AppContext,
     *,
@@ -192,41 +205,51 @@ async def serve(
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, stop.set)
     app = build_application(ctx, collector=collector, per_chat_interval=per_chat_interval)
-    rt: Runtime = app.bot_data["runtime"]
     try:
-        async with app:  # initialize (getMe) … shutdown
-            await app.bot.set_my_commands([BotCommand(n, d) for n, d in render.COMMANDS])
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(
-                timeout=int(poll_timeout),
-                allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
-            )
-            schedule_daily(app)
-            if due_now(ctx):
-                log.info("started after today's run time and today has not run: catching up")
-                rt.spawn(rt.morning())
-            elif ctx.store.finished_run(ctx.today()) is not None:
-                # Resume a delivery a crash or restart cut short (sends only what is unsent).
-                run = ctx.store.finished_run(ctx.today())
-                assert run is not None
-                rt.spawn(rt.courier.morning(run.day, run))
-            if on_started:
-                on_started(app)
-            await stop.wait()
-            log.info("stopping")
-            # Let deliveries finish the message in hand (they stop between messages), then
-            # cancel what is left, e.g. a run still scoring: it is redone at the next start.
-            rt.courier.stopping = True
-            if rt.tasks:
-                await asyncio.wait(set(rt.tasks), timeout=STOP_GRACE_SECONDS)
-            for task in list(rt.tasks):
-                task.cancel()
-            await asyncio.gather(*rt.tasks, return_exceptions=True)
-            await app.updater.stop()
-            await app.stop()
+        # A rejected token must stop the bot with a clear line, never print the token.
+        with token_errors_named_not_shown():
+            async with app:  # initialize (getMe) … shutdown
+                await _serve_started(app, stop, poll_timeout, on_started)
     finally:
         ctx.store.flush()
+
+
+async def _serve_started(
+    app: Application,
+    stop: asyncio.Event,
+    poll_timeout: float,
+    on_started: Callable[[Application], None] | None,
+) -> None:
+    rt: Runtime = app.bot_data["runtime"]
+    ctx = rt.ctx
+    await app.bot.set_my_commands([BotCommand(n, d) for n, d in render.COMMANDS])
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(
+        timeout=int(poll_timeout),
+        allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
+    )
+    schedule_daily(app)
+    if due_now(ctx):
+        log.info("started after today's run time and today has not run: catching up")
+        rt.spawn(rt.morning())
+    elif (run := ctx.store.finished_run(ctx.today())) is not None:
+        # Resume a delivery a crash or restart cut short (sends only what is unsent).
+        rt.spawn(rt.courier.morning(run.day, run))
+    if on_started:
+        on_started(app)
+    await stop.wait()
+    log.info("stopping")
+    # Let deliveries finish the message in hand (they stop between messages), then
+    # cancel what is left, e.g. a run still scoring: it is redone at the next start.
+    rt.courier.stopping = True
+    if rt.tasks:
+        await asyncio.wait(set(rt.tasks), timeout=STOP_GRACE_SECONDS)
+    for task in list(rt.tasks):
+        task.cancel()
+    await asyncio.gather(*rt.tasks, return_exceptions=True)
+    await app.updater.stop()
+    await app.stop()
 
 
 def run_bot(ctx: AppContext, *, collector: Collector = collect_configured) -> None:

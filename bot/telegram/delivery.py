@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING
 from aiolimiter import AsyncLimiter
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
-from telegram.error import Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot import chat_state
 from bot.context import AppContext
+from bot.errors import ConfigError
 from bot.models import Pick, RunRecord
 from bot.telegram import render
 from bot.telegram.keyboards import pick_keyboard
+from bot.telegram.logsafe import quiet_loggers, redact_token, token_errors_named_not_shown
 
 if TYPE_CHECKING:
     from bot.pipeline import RunOutcome
@@ -39,6 +41,9 @@ PER_CHAT_INTERVAL = 1.0
 MAX_FLOOD_RETRIES = 5
 # Never wait longer than this for one RetryAfter (a longer one ends this chat's delivery).
 MAX_RETRY_AFTER = 300.0
+# Waits before sending again after a network error or a 5xx (then delivery to the chat stops
+# until the next start or /picks). A timed-out send may have arrived: at least once, not lost.
+NETWORK_RETRY_WAITS = (2.0, 10.0, 30.0)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -113,11 +118,13 @@ class Courier:
     async def send(
         self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
     ) -> Message:
-        """Send one HTML message, paced; wait out RetryAfter; 403 → ChatUnreachable."""
+        """Send one HTML message, paced; wait out RetryAfter; retry network errors a few times;
+        403 → ChatUnreachable."""
         pacer = self._pacers.get(chat_id)
         if pacer is None and self.interval > 0:
             pacer = self._pacers[chat_id] = AsyncLimiter(1, self.interval)
-        for _attempt in range(MAX_FLOOD_RETRIES + 1):
+        floods = failures = 0
+        while True:
             if pacer is not None:
                 await pacer.acquire()
             try:
@@ -129,6 +136,11 @@ class Courier:
                     link_preview_options=NO_PREVIEW,
                 )
             except RetryAfter as exc:
+                floods += 1
+                if floods > MAX_FLOOD_RETRIES:
+                    raise RuntimeError(
+                        f"Telegram kept answering 429 after {MAX_FLOOD_RETRIES} waits"
+                    ) from exc
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     wait = _seconds(exc.retry_after)
@@ -138,7 +150,15 @@ class Courier:
                 await asyncio.sleep(wait)
             except Forbidden as exc:
                 raise ChatUnreachable(exc.message) from exc
-        raise RuntimeError(f"Telegram kept answering 429 after {MAX_FLOOD_RETRIES} waits")
+            except BadRequest:
+                raise  # the message itself is refused: sending it again cannot help
+            except NetworkError as exc:  # a dropped connection, a 5xx, a timeout
+                if failures >= len(NETWORK_RETRY_WAITS):
+                    raise
+                wait = NETWORK_RETRY_WAITS[failures]
+                failures += 1
+                log.warning("chat %s: %s; trying again in %.0f s", chat_id, exc, wait)
+                await asyncio.sleep(wait)
 
     async def _pick(self, chat_id: int, pick: Pick) -> None:
         message = await self.send(chat_id, render.pick_message(pick), pick_keyboard(pick))
@@ -193,6 +213,16 @@ class Courier:
         results = await asyncio.gather(*(self.morning_to_chat(c, day, record) for c in chats))
         return DeliveryReport(day=day, chats=dict(zip(chats, results, strict=True)))
 
+    async def unsent_to_chat(self, chat_id: int, day: str, limit: int) -> int:
+        """The day's top `limit` picks that this chat has not been sent yet."""
+        sent = 0
+        async with self.lock(chat_id):
+            for pick in self.ctx.store.picks_for(day)[:limit]:  # fresh: sent ones are recorded
+                if str(chat_id) not in pick.sent:
+                    await self._pick(chat_id, pick)
+                    sent += 1
+        return sent
+
     async def picks_again(self, chat_id: int, picks: list[Pick]) -> int:
         """/picks: send these picks to one chat again (fresh buttons), recording each."""
         async with self.lock(chat_id):
@@ -204,8 +234,6 @@ class Courier:
 def make_bot(ctx: AppContext) -> Bot:
     """A Bot for the configured API base, with Telegram's overall rate limit applied."""
     from telegram.ext import AIORateLimiter, ExtBot
-
-    from bot.telegram.logsafe import quiet_loggers, redact_token
 
     token = ctx.settings.token
     if not token:
@@ -228,5 +256,10 @@ async def deliver_run(ctx: AppContext, outcome: RunOutcome) -> DeliveryReport:
     if record.dry_run:
         return DeliveryReport(day=record.day)
     bot = make_bot(ctx)
-    async with bot:
-        return await Courier(bot, ctx).morning(record.day, record)
+    try:
+        with token_errors_named_not_shown():
+            async with bot:
+                return await Courier(bot, ctx).morning(record.day, record)
+    except ConfigError as exc:  # the run itself is stored: report the delivery as failed
+        chats = ctx.settings.telegram_chat_ids
+        return DeliveryReport(day=record.day, chats={c: ChatReport(error=str(exc)) for c in chats})

@@ -10,9 +10,9 @@ import asyncio
 import contextlib
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -32,11 +32,10 @@ from bot.proposal_render import CALLBACK_PREFIX as PROPOSAL_PREFIX
 from bot.proposal_render import parse_proposal_callback, render_outcome, render_proposal
 from bot.settings_service import SettingsError
 from bot.telegram import render
-from bot.telegram.app import Runtime, next_run, runtime, schedule_daily
+from bot.telegram.app import Runtime, next_run, reschedule, runtime
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
 from scoring.proposals import Proposal
-from scrapers.dedup import normalise_company
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +92,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 class ProgressMessage:
-    """Edits one "working…" message with the latest progress, at most once a second."""
+    """Edits one "working…" message with the latest progress, at most once a second.
+
+    Progress is cosmetic: a failed edit is logged and never stops the run or the delivery."""
 
     def __init__(self, rt: Runtime, chat_id: int, message_id: int, interval: float = 1.0) -> None:
         self.rt, self.chat_id, self.message_id, self.interval = rt, chat_id, message_id, interval
@@ -115,14 +116,21 @@ class ProgressMessage:
                 self.shown = self.latest
             await asyncio.sleep(self.interval)
 
-    async def edit(self, html: str) -> None:
+    async def edit(self, html: str) -> bool:
+        """Show `html` in the message; False when Telegram refused (logged)."""
         try:
             await self.rt.courier.bot.edit_message_text(
                 html, chat_id=self.chat_id, message_id=self.message_id, parse_mode="HTML"
             )
         except BadRequest as exc:
-            if "not modified" not in exc.message:
-                log.warning("progress edit failed: %s", exc.message)
+            if "not modified" in exc.message:
+                return True
+            log.warning("progress edit failed: %s", exc.message)
+            return False
+        except TelegramError as exc:  # flood control, network: the next update tries again
+            log.warning("progress edit failed: %s: %s", type(exc).__name__, exc)
+            return False
+        return True
 
     async def close(self) -> None:
         self._task.cancel()
@@ -144,27 +152,31 @@ async def picks(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply(context, update, render.error_message("Use /picks or /picks N (1–100)."))
             return
     day = ctx.today()
-    if ctx.store.finished_run(day) is None:
-        working = await rt.courier.send(chat, "⏳ working…")
-        progress = ProgressMessage(rt, chat, working.message_id)
-        try:
-            outcome = await rt.run_today(progress=progress.update)
-        except Exception as exc:
-            await progress.close()
-            await progress.edit(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
-            raise
-        await progress.close()
-        await progress.edit(render.header_message(day, outcome.record, len(outcome.picks)))
-        await chat_state.mark_header_sent(ctx, day, chat)
-        chosen = ctx.store.picks_for(day)[:limit]
-    else:
+    run = ctx.store.finished_run(day)
+    if run is not None:
         chosen = ctx.store.picks_for(day)[:limit]
         if not chosen:
-            run = ctx.store.finished_run(day)
-            assert run is not None
             await reply(context, update, render.header_message(day, run, 0))
             return
-    await rt.courier.picks_again(chat, chosen)
+        await rt.courier.picks_again(chat, chosen)
+        return
+    working = await rt.courier.send(chat, "⏳ working…")
+    progress = ProgressMessage(rt, chat, working.message_id)
+    try:
+        # Tracked like the morning job, so a stop cancels a long run instead of waiting for it.
+        outcome = await rt.spawn(rt.run_today(progress=progress.update))
+    except Exception as exc:
+        await progress.close()
+        await progress.edit(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
+        raise
+    finally:
+        await progress.close()
+    header = render.header_message(day, outcome.record, len(outcome.picks))
+    if not await progress.edit(header):
+        await rt.courier.send(chat, header)
+    await chat_state.mark_header_sent(ctx, day, chat)
+    # Only what this chat has not got: a morning delivery may have run alongside.
+    await rt.courier.unsent_to_chat(chat, day, limit)
 
 
 async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -214,12 +226,14 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except SettingsError as exc:
         await reply(context, update, render.error_message(str(exc)))
         return
-    if change.schedule_changed:
-        schedule_daily(context.application)
+    caught_up = change.schedule_changed and reschedule(context.application)
+    note = (
+        " Today's run time has passed and today has not run: running it now." if caught_up else ""
+    )
     await reply(
         context,
         update,
-        f"✓ {render.esc(change.setting.label)} is now <b>{render.esc(change.value)}</b>.",
+        f"✓ {render.esc(change.setting.label)} is now <b>{render.esc(change.value)}</b>.{note}",
     )
 
 
@@ -245,6 +259,15 @@ async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 # -- buttons -----------------------------------------------------------------------------------
+async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Stop the button's spinner. A tap that waited in the queue while the bot was down is
+    too old to answer: Telegram refuses, and the tap must still count."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        log.info("could not answer a button tap: %s", exc.message)
+
+
 async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """👍/👎, a 👎 reason, or "never show this company"."""
     query = update.callback_query
@@ -254,30 +277,23 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parsed = decode(query.data or "")
     pick = resolve(ctx.store, parsed) if parsed else None
     if parsed is None or pick is None or str(chat) not in pick.sent:
-        await query.answer("This button is not valid here.")
+        await answer(query, "This button is not valid here.")
         return
     # Answer first: the spinner on the user's button stops at once, whatever the write costs.
     if parsed.kind == VOTE:
-        await query.answer("👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)")
+        await answer(query, "👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)")
         await feedback.record_vote(ctx, chat, pick, parsed.value)
     elif parsed.kind == REASON:
-        await query.answer(f"👎 noted: {VOTE_REASONS[parsed.value]}")
+        await answer(query, f"👎 noted: {VOTE_REASONS[parsed.value]}")
         await feedback.record_vote(ctx, chat, pick, "down", parsed.value)
     else:
         assert parsed.kind == BLOCK
-        await query.answer(f"🚫 {pick.company[:150]} will not be shown again")
+        await answer(query, f"🚫 {pick.company[:150]} will not be shown again")
         await feedback.block_company(ctx, pick.company)
 
     vote = ctx.store.vote_for(pick.key, chat) or {}
-    blocked_names = {
-        normalise_company(b) for b in ctx.store.current_profile().filters.blocked_companies
-    }
-    markup = pick_keyboard(
-        pick,
-        vote.get("vote"),
-        vote.get("reason"),
-        blocked=normalise_company(pick.company) in blocked_names,
-    )
+    blocked = feedback.is_blocked(ctx.store.current_profile(), pick.company)
+    markup = pick_keyboard(pick, vote.get("vote"), vote.get("reason"), blocked=blocked)
     try:
         await query.edit_message_reply_markup(markup)
     except BadRequest as exc:
@@ -309,7 +325,7 @@ async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     assert query is not None
     parsed = parse_proposal_callback(query.data or "")
     if parsed is None:
-        await query.answer("This button is not valid here.")
+        await answer(query, "This button is not valid here.")
         return
     action, proposal_id = parsed
     ctx = runtime(context).ctx
@@ -320,14 +336,14 @@ async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         else:
             done = render_outcome(action, await feedback.reject_proposal(ctx, proposal_id))
     except feedback.FeedbackError as exc:
-        await query.answer(str(exc)[:190], show_alert=True)
+        await answer(query, str(exc)[:190], alert=True)
         return
-    await query.answer("✅ applied" if action == "apply" else "✖️ rejected")
+    await answer(query, "✅ applied" if action == "apply" else "✖️ rejected")
+    message = query.message
+    shown = message.text_html if isinstance(message, Message) and message.text else ""
     with contextlib.suppress(BadRequest):  # the message may be too old to edit
         await query.edit_message_text(
-            f"{query.message.text_html if query.message else ''}\n\n{done}"[-4096:],
-            parse_mode=ParseMode.HTML,
-            reply_markup=None,
+            render.with_note(shown, done), parse_mode=ParseMode.HTML, reply_markup=None
         )
 
 

@@ -7,11 +7,19 @@ redacted as it is created, as a second line of defence (e.g. an exception text).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
+from collections.abc import Iterator
 from typing import Any
 
+from bot.errors import ConfigError
+
 REDACTED = "<token>"
+TOKEN_REJECTED = (
+    "TELEGRAM_BOT_TOKEN: Telegram rejected the token "
+    "(copy it again from @BotFather; check TELEGRAM_API_BASE too)"
+)
 _installed: set[str] = set()
 
 
@@ -46,3 +54,17 @@ def redact_token(token: str | None) -> None:
         return record
 
     logging.setLogRecordFactory(factory)
+
+
+@contextlib.contextmanager
+def token_errors_named_not_shown() -> Iterator[None]:
+    """Turn PTB's InvalidToken into a ConfigError that names the setting, not its value.
+
+    `Bot.initialize()` raises ``InvalidToken("The token `<the token>` was rejected …")``: left
+    alone, that traceback prints the token on stderr (the journal, `docker logs`)."""
+    from telegram.error import InvalidToken
+
+    try:
+        yield
+    except InvalidToken:
+        raise ConfigError(TOKEN_REJECTED) from None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from bot.models import VOTE_REASONS, Pick, RunRecord
+from bot.models import Pick, RunRecord
 from bot.settings_service import SETTINGS, SettingsView
 from bot.stats_service import Stats
 from scoring.profile import Profile
@@ -39,6 +39,13 @@ def fit(lines: list[str], limit: int = LIMIT) -> str:
                 break
             lines = lines[:-1]
     return "\n".join(lines)
+
+
+def with_note(markup: str, note: str, limit: int = LIMIT) -> str:
+    """`markup` (a message's HTML) with `note` below it; just the note when both would not
+    fit (cutting HTML anywhere else could leave half a tag, which Telegram rejects)."""
+    both = f"{markup}\n\n{note}" if markup else note
+    return both if visible_len(both) <= limit else note
 
 
 def clip(text: str, limit: int) -> str:
@@ -96,14 +103,6 @@ def header_message(day: str, record: RunRecord, picks: int) -> str:
             why = f": {esc(s.reason, 200)}" if s.reason else ""
             lines.append(f"• {esc(s.source, 60)} — {esc(s.state, 20)}{why}")
     return fit(lines)
-
-
-def vote_label(vote: dict[str, Any] | None) -> str:
-    if not vote:
-        return ""
-    mark = "👍" if vote.get("vote") == "up" else "👎"
-    reason = VOTE_REASONS.get(vote.get("reason") or "")
-    return f"{mark} ({reason})" if reason else mark
 
 
 COMMANDS: list[tuple[str, str]] = [

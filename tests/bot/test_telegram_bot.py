@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.pipeline import run_daily
 from bot.telegram.keyboards import decode
@@ -171,13 +171,20 @@ async def test_stats_pause_resume(fake, tmp_path):
     async with running_bot(ctx) as app:
         await command(fake, "/picks", count=4)
         await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        pick = ctx.store.picks_for(ctx.today())[0]
+        message_id = pick.sent[str(CHAT)]
+        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[1][1])  # 👎
+        await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
         (r,) = await command(fake, "/stats")
         text = visible_text(r.params["text"], "HTML")
-        assert "Picks sent here: 3" in text and "👍 0" in text
+        assert "Picks sent here: 3" in text and "👍 0 · 👎 1" in text
+        assert "Postings seen: 6 over 1 run day" in text
         (r,) = await command(fake, "/pause")
         report = await app.bot_data["runtime"].morning()
         assert report.chats[CHAT].skipped == "paused"
         await command(fake, "/resume")
+        report = await app.bot_data["runtime"].morning()
+        assert report.chats[CHAT].skipped is None and report.chats[CHAT].already_sent == 3
         await command(fake, "/nonsense")
         assert "/help" in fake.calls_of("sendMessage", chat_id=CHAT)[-1].params["text"]
 
@@ -196,3 +203,116 @@ async def test_catch_up_runs_once_and_delivers(fake, tmp_path):
         await asyncio.sleep(0.3)
     assert len(again.store.all_runs()) == 1
     assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == 4
+
+
+def slow_collector(seconds: float):
+    async def collect(ctx):
+        await asyncio.sleep(seconds)
+        return await collect_fake(ctx)
+
+    return collect
+
+
+async def test_picks_alongside_the_morning_job_sends_each_pick_once(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx, collector=slow_collector(0.3)) as app:
+        rt = app.bot_data["runtime"]
+        await fake.user_says(CHAT, "/picks")
+        await fake.wait_for("sendMessage", chat_id=CHAT)  # "working…": the run has started
+        morning = rt.spawn(rt.morning())  # the scheduled job fires while /picks runs
+        await eventually(lambda: morning.done(), within=5)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        await asyncio.sleep(0.3)  # let a duplicate, if any, go out
+    picks = [m for m in fake.sent_to(CHAT) if m.reply_markup]
+    assert len(picks) == 3, [m.text.splitlines()[1] for m in picks]
+    assert len(ctx.store.all_runs()) == 1
+
+
+async def test_picks_survives_a_failed_progress_edit(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    fake.fail_next("editMessageText", code=500, description="Internal Server Error")
+    async with running_bot(ctx, collector=slow_collector(0.1)):
+        await command(fake, "/picks", count=4)
+    assert fake.calls_of("editMessageText")[0].status == 500
+    assert len([m for m in fake.sent_to(CHAT) if m.reply_markup]) == 3
+
+
+async def test_stop_cancels_a_picks_run_instead_of_waiting_for_it(fake, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.telegram.app.STOP_GRACE_SECONDS", 0.1)
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    loop = asyncio.get_running_loop()
+    async with running_bot(ctx, collector=slow_collector(60)):
+        await command(fake, "/picks")  # "working…"; the collector hangs
+        stopping = loop.time()
+    assert loop.time() - stopping < 5
+    assert ctx.store.finished_run(ctx.today()) is None  # redone at the next start
+
+
+async def test_moving_the_time_before_now_runs_today_instead_of_skipping_it(fake, tmp_path):
+    # A zone where it is now about noon, so 23:00 is later today and 00:00 has passed.
+    offset = 12 - datetime.now(UTC).hour  # local = UTC + offset; Etc/GMT-N is UTC+N
+    zone = f"Etc/GMT{-offset:+d}" if offset else "UTC"
+    ctx = make_ctx(tmp_path, fake, time="23:00", timezone=zone)
+    async with running_bot(ctx):
+        await asyncio.sleep(0.2)
+        assert ctx.store.finished_run(ctx.today()) is None  # not due at start
+        (r,) = await command(fake, "/settings time 00:00")
+        assert "running it now" in r.params["text"]
+        await fake.wait_for("sendMessage", count=5, chat_id=CHAT)  # + header and 3 picks
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        (r,) = await command(fake, "/settings time 01:00")  # today has run: no second run
+        assert "running it now" not in r.params["text"]
+        await asyncio.sleep(0.2)
+    assert len(ctx.store.all_runs()) == 1
+    assert len([m for m in fake.sent_to(CHAT) if m.reply_markup]) == 3
+
+
+async def test_schedule_days_count_from_sunday_in_the_configured_zone(fake, tmp_path):
+    """What /start announces (next_run) is when the JobQueue fires, across a DST change."""
+    from zoneinfo import ZoneInfo
+
+    from bot.telegram.app import build_application, next_run, ptb_weekday, schedule_daily
+
+    la = ZoneInfo("America/Los_Angeles")
+    cases = [  # (days, now, when the JobQueue fires) — DST starts Sunday 2026-03-08 in LA
+        ([1, 3], datetime(2026, 3, 7, 12, 0, tzinfo=la), datetime(2026, 3, 9, 8, 0, tzinfo=la)),
+        ([0], datetime(2026, 3, 4, 9, 0, tzinfo=la), datetime(2026, 3, 8, 8, 0, tzinfo=la)),
+        ([0], datetime(2026, 3, 8, 7, 59, tzinfo=la), datetime(2026, 3, 8, 8, 0, tzinfo=la)),
+        ([6], datetime(2026, 10, 31, 7, 0, tzinfo=la), datetime(2026, 10, 31, 8, 0, tzinfo=la)),
+        ([6], datetime(2026, 10, 31, 8, 1, tzinfo=la), datetime(2026, 11, 7, 8, 0, tzinfo=la)),
+    ]
+    assert ptb_weekday(datetime(2026, 3, 8, tzinfo=la)) == 0  # a Sunday
+    for days, now, expected in cases:
+        ctx = make_ctx(tmp_path / str(now.timestamp()), fake, time="08:00",
+                       timezone="America/Los_Angeles", days=days)  # fmt: skip
+        app = build_application(ctx)
+        schedule_daily(app)
+        (job,) = app.job_queue.get_jobs_by_name("morning")
+        fires = job.job.trigger.get_next_fire_time(None, now)
+        assert fires == expected and fires.utcoffset() == expected.utcoffset(), (days, now)
+        # /start announces the same, except that a slot passed today with no run is due now
+        # (the bot catches up at start) and one that ran today is skipped.
+        due = now.date() != expected.date() and ptb_weekday(now) in days and now.hour >= 8
+        assert next_run(ctx, now) == (now if due else expected), (days, now)
+        assert ptb_weekday(expected) in days
+
+
+async def test_a_tap_too_old_to_answer_still_counts(fake, tmp_path):
+    """Taps made while the bot was down arrive late: Telegram refuses the answer, the vote
+    must still be recorded and shown."""
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        await command(fake, "/picks", count=4)
+        await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+        pick = ctx.store.picks_for(ctx.today())[0]
+        message_id = pick.sent[str(CHAT)]
+        fake.fail_next(
+            "answerCallbackQuery",
+            code=400,
+            description="Bad Request: query is too old and response timeout expired or "
+            "query ID is invalid",
+        )
+        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[0][1])
+        await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
+        assert ctx.store.vote_for(pick.key, CHAT)["vote"] == "up"
+        assert fake.calls_of("answerCallbackQuery")[-1].status == 400

@@ -71,6 +71,31 @@ async def test_retry_after_is_waited_out(fake, tmp_path, monkeypatch):
     assert len(fake.sent_to(CHAT)) == 4
 
 
+async def test_a_5xx_during_delivery_is_retried_not_the_end_of_the_day(fake, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.telegram.delivery.PER_CHAT_INTERVAL", 0.0)
+    monkeypatch.setattr("bot.telegram.delivery.NETWORK_RETRY_WAITS", (0.05, 0.05))
+    ctx = make_ctx(tmp_path, fake)
+    outcome = await run_daily(ctx, collector=collect_fake)
+    fake.fail_next("sendMessage", code=502, description="Bad Gateway", chat_id=CHAT, after=2)
+    report = await deliver_run(ctx, outcome)
+    assert report.ok and report.sent == 3
+    assert [c.status for c in fake.calls_of("sendMessage", chat_id=CHAT)] == [
+        200,
+        200,
+        502,
+        200,
+        200,
+    ]
+    # a message Telegram refuses is not sent again and again
+    ctx2 = make_ctx(tmp_path / "b", fake)
+    outcome = await run_daily(ctx2, collector=collect_fake)
+    fake.fail_next("sendMessage", code=400, description="Bad Request: chat not found", chat_id=CHAT)
+    before = len(fake.calls_of("sendMessage", chat_id=CHAT))
+    report = await deliver_run(ctx2, outcome)
+    assert "chat not found" in report.chats[CHAT].error.lower()
+    assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == before + 1
+
+
 async def test_blocked_user_pauses_that_chat(fake, tmp_path):
     ctx = make_ctx(tmp_path, fake, chats=[CHAT, CHAT2], **not_today())
     fake.block(CHAT2)

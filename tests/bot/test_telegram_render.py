@@ -9,8 +9,9 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bot.models import Pick, RunRecord, SourceReport
+from bot.stats_service import Stats
 from bot.telegram import render
-from bot.telegram.keyboards import decode, encode, pick_keyboard
+from bot.telegram.keyboards import decode, encode, pick_id, pick_keyboard
 from scoring.profile import Filters, Profile
 from tests.bot.telegram_support import CHAT
 from tests.fakes.telegram import visible_text
@@ -70,6 +71,9 @@ def test_every_screen_stays_valid_and_short():
         render.help_message(),
         render.run_failed_message("2026-03-02", HOSTILE * 100),
         render.error_message(HOSTILE * 100),
+        render.start_message(datetime.now(UTC), HOSTILE * 10, paused=True),
+        render.stats_message(Stats(10**9, 10**4, 10**6, 10**6, 10**6, 1e9, 1e9, 10**9)),
+        render.with_note(render.esc(HOSTILE * 300, 5000), render.esc(HOSTILE)),
     ):
         assert len(visible_text(html, "HTML")) <= 4096
 
@@ -82,6 +86,8 @@ def test_callback_data_fits_and_round_trips():
         assert 1 <= len(data.encode()) <= 64
         tap = decode(data)
         assert tap is not None and tap.day == pick.day
+        assert (tap.kind, tap.pick_id) == (kind, pick_id(pick.key))
+        assert tap.value == {"u": "up", "d": "down"}.get(value, value)
     for bad in ("", "v", "v:q:2026-03-02:abc", "r:nope:2026-03-02:abc", "x:1:2:3", "b:1"):
         assert decode(bad) is None
     rows = pick_keyboard(pick, "down", "senior", blocked=True).inline_keyboard
@@ -112,3 +118,16 @@ async def test_fake_rejects_what_telegram_rejects(fake, text, why):
             CHAT, "<b>fine</b> &amp; <i>dandy</i> &#128077;", parse_mode="HTML"
         )
         assert ok.text == "fine & dandy 👍"
+
+
+def test_a_note_below_a_long_message_never_cuts_its_html():
+    note = "✅ Applied proposal #3: profile version 9. /profile undo reverts it."
+    short = "<b>🧠 What I learned</b>\n➕ likes <i>ranking</i> &amp; search"
+    assert render.with_note(short, note) == f"{short}\n\n{note}"
+    line = "➕ R&amp;D &lt;ranking&gt; roles\n"
+    long = "<b>🧠 What I learned</b>\n" + line * (4040 // len(visible_text(line, "HTML")))
+    assert 4096 - len(note) < len(visible_text(long, "HTML")) < 4096 < len(long)
+    both = render.with_note(long, note)
+    assert both == note
+    assert len(visible_text(both, "HTML")) <= 4096
+    assert render.with_note("", note) == note

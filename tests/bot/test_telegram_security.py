@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
+from pathlib import Path
 
+from pydantic import SecretStr
+
+from bot.pipeline import run_daily
+from bot.telegram.delivery import deliver_run
 from bot.telegram.keyboards import encode
 from tests.bot.telegram_support import (
     CHAT,
     CHAT2,
     STRANGER,
+    collect_fake,
     eventually,
     make_ctx,
     not_today,
     running_bot,
 )
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 async def test_unknown_chat_gets_one_refusal_and_nothing_is_stored(fake, tmp_path):
@@ -82,3 +92,37 @@ async def test_token_never_in_logs(fake, tmp_path, caplog):
     assert fake.token not in caplog.text
     assert fake.token.split(":")[1] not in caplog.text
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+
+
+async def test_rejected_token_is_named_not_shown(fake, tmp_path):
+    """PTB's initialize() puts the token in its InvalidToken message; it must not get out."""
+    wrong = "999:wrong-SECRET-token"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "JOBPICKS_DB": str(tmp_path / "db.json"),
+        "JOBPICKS_CONFIG": str(tmp_path / "none.toml"),
+        "TELEGRAM_BOT_TOKEN": wrong,
+        "TELEGRAM_CHAT_IDS": str(CHAT),
+        "TELEGRAM_API_BASE": fake.base_url,
+        "LLM_MODEL": "",
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "bot",
+        cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    out, _ = await asyncio.wait_for(proc.communicate(), 30)
+    text = out.decode()
+    assert proc.returncode == 2, text
+    assert "TELEGRAM_BOT_TOKEN" in text and "rejected" in text
+    assert "SECRET" not in text and "Traceback" not in text
+
+    # `jobpicks run` delivers through deliver_run: the run stays, the delivery reports why.
+    ctx = make_ctx(tmp_path, fake)
+    ctx.settings = ctx.settings.model_copy(update={"telegram_bot_token": SecretStr(wrong)})
+    outcome = await run_daily(ctx, collector=collect_fake)
+    report = await deliver_run(ctx, outcome)
+    assert not report.ok and "rejected" in report.chats[CHAT].error
+    assert "SECRET" not in str(report)
+    assert ctx.store.finished_run(ctx.today()) is not None
