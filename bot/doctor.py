@@ -152,16 +152,13 @@ async def check_llm(ctx: AppContext) -> Check:
     llm = ctx.llm()
     if llm is None:
         return Check(True, "scoring", "local scorer (no LLM_MODEL set; no key, no cost)")
-    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     try:
-        import litellm  # lazily: it is slow and heavy to import
+        from scoring.llm import load_litellm  # lazily: it is slow and heavy to import
 
-        await litellm.acompletion(
-            model=llm.model,
+        await load_litellm().acompletion(
+            **llm.connection(),
             messages=[{"role": "user", "content": "Reply with OK."}],
             max_tokens=2,
-            api_base=llm.api_base,
-            api_key=llm.api_key,
             timeout=TIMEOUT,
             num_retries=0,
         )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.context import AppContext
-from bot.storage import PICKS
 
 
 @dataclass(frozen=True)
@@ -36,15 +35,11 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         if run.day >= month_start:
             month += cost
             calls += int(run.spend.get("calls", 0) or 0)
-    sent = 0
-    for doc in store.db.table(PICKS).all():
-        if str(chat_id) in (doc.get("sent") or {}):
-            sent += 1
     votes = [v for v in store.votes() if v.get("chat") == chat_id]
     return Stats(
         postings_seen=store.seen_count(),
         runs=len({r.day for r in runs}),
-        picks_sent=sent,
+        picks_sent=store.picks_sent_to(chat_id),
         up=sum(1 for v in votes if v.get("vote") == "up"),
         down=sum(1 for v in votes if v.get("vote") == "down"),
         spend_week_usd=week,

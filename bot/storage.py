@@ -65,10 +65,12 @@ class Store:
         async with self.lock:
             try:
                 yield self
+                self._storage.flush()
             except BaseException:
+                # Also when the write itself failed: memory must not keep what disk refused,
+                # or every later step would fail on it too.
                 self._rollback()
                 raise
-            self._storage.flush()
 
     def _rollback(self) -> None:
         self._storage.rollback()
@@ -190,6 +192,11 @@ class Store:
 
     def picked_keys(self) -> set[str]:
         return {d["key"] for d in self.db.table(PICKS).all()}
+
+    def picks_sent_to(self, chat_id: int) -> int:
+        """How many pick messages this chat has received, all days together."""
+        chat = str(chat_id)
+        return sum(1 for d in self.db.table(PICKS).all() if chat in (d.get("sent") or {}))
 
     def save_picks(self, picks: Iterable[Pick]) -> None:
         self._must_hold_lock()

@@ -326,7 +326,7 @@ class LLMScorer:
         lit = load_litellm()
         s = self.settings
         kwargs: dict[str, Any] = {
-            "model": s.model,
+            **s.connection(),
             "messages": messages,
             "timeout": self.options.timeout_seconds,
             "temperature": 0,
@@ -334,12 +334,6 @@ class LLMScorer:
             "num_retries": 0,
             "drop_params": True,  # a model without temperature/response_format still answers
         }
-        if s.api_base:
-            kwargs["api_base"] = s.api_base
-        if s.api_key:
-            kwargs["api_key"] = s.api_key
-        elif s.api_base and s.model.startswith("openai/"):
-            kwargs["api_key"] = "none"  # local OpenAI-compatible servers want some key
         if self.use_schema:
             kwargs["response_format"] = JobScore
         await self.limiter.acquire()

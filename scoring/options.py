@@ -24,6 +24,22 @@ class LLMSettings(BaseModel):
     api_base: str | None = None
     api_key: str | None = None
 
+    def connection(self) -> dict[str, str]:
+        """litellm keyword arguments naming the model and where to reach it.
+
+        With no key, litellm falls back to the provider's own variable (OPENAI_API_KEY, …);
+        only a local OpenAI-compatible server (an `openai/` model with a base URL) is given a
+        placeholder, because the OpenAI client refuses to send no key at all.
+        """
+        kwargs = {"model": self.model}
+        if self.api_base:
+            kwargs["api_base"] = self.api_base
+        if self.api_key:
+            kwargs["api_key"] = self.api_key
+        elif self.api_base and self.model.startswith("openai/"):
+            kwargs["api_key"] = "none"
+        return kwargs
+
     def __repr__(self) -> str:  # never show the key
         return f"LLMSettings(model={self.model!r}, api_base={self.api_base!r})"
 

@@ -201,10 +201,8 @@ async def request_proposal(
     last: Exception | None = None
     for _attempt in range(2):
         resp = await litellm.acompletion(
-            model=llm.model,
+            **llm.connection(),
             messages=messages,
-            api_base=llm.api_base,
-            api_key=llm.api_key or "not-needed",
             temperature=0,
             timeout=timeout_s,
             num_retries=1,

@@ -126,3 +126,30 @@ async def test_doctor_cli_with_a_wrong_token(fake, tmp_path):
     assert code == 1 and "✗ Telegram token" in out and "999:wrong" not in out
     # the fake answers 404 for the board path: the board check fails with a fix
     assert "greenhouse acme: HTTP 404" in out and "fix:" in out
+
+
+async def test_doctor_llm_check_makes_one_tiny_call(tmp_path):
+    from pydantic import SecretStr
+
+    from bot.config import Config
+    from bot.context import AppContext
+    from bot.doctor import check_llm
+    from bot.settings import Settings
+    from bot.storage import Store
+    from tests.fakes.llm import FakeLLM, Reply, status
+
+    async with FakeLLM() as llm:
+        settings = Settings(
+            llm_model="openai/fake", llm_api_base=llm.base, llm_api_key=SecretStr("k")
+        )
+        ctx = AppContext(settings=settings, config=Config(), store=Store(tmp_path / "db.json"))
+        llm.queue(Reply(kind="text", content="OK"))
+        ok = await check_llm(ctx)
+        assert ok.ok and ok.line() == "✓ LLM: openai/fake answered" and llm.calls == 1
+        llm.queue(status(500))
+        bad = await check_llm(ctx)
+        assert not bad.ok and "LLM_MODEL" in bad.fix and "k" not in bad.detail.split()
+
+        ctx.settings = Settings(llm_model="")
+        local = await check_llm(ctx)
+        assert local.ok and "local scorer" in local.detail and llm.calls == 2

@@ -183,3 +183,25 @@ async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
         and reopened.get_meta("x") is None
         and reopened.get_meta("y") == 2
     )
+
+
+async def test_a_write_the_disk_refuses_does_not_poison_later_steps(isolated_env, monkeypatch):
+    store = Store(isolated_env / "db.json")
+    async with store.transaction():
+        store.set_meta("a", 1)
+    real_replace = os.replace
+
+    def disk_full(_src, _dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(OSError):
+        async with store.transaction():
+            store.set_meta("b", 2)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert store.get_meta("b") is None  # memory matches the disk again
+    async with store.transaction():
+        store.set_meta("c", 3)
+    reopened = Store(isolated_env / "db.json")
+    assert (reopened.get_meta("a"), reopened.get_meta("b"), reopened.get_meta("c")) == (1, None, 3)
+    assert not list(isolated_env.glob(".db.json.*.tmp"))
