@@ -106,3 +106,35 @@ async def test_run_with_an_llm_scores_caches_and_reports_spend(isolated_env: Pat
         assert code == 0, err
         assert llm.calls == 7  # same postings, same profile: every score comes from the cache
     assert "dummy" not in err
+
+
+async def test_run_with_a_bot_token_delivers_to_telegram_once(isolated_env: Path) -> None:
+    from tests.fakes.telegram import FakeTelegram
+
+    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    telegram = FakeTelegram()
+    await telegram.start()
+    telegram.add_chat(77)
+    try:
+        async with BoardsFake() as fake:
+            fake.linkedin = make_jobs("", 8, start_id=4400000000, company="Hooli")
+            env = _env(fake, isolated_env) | {
+                "TELEGRAM_BOT_TOKEN": telegram.token,
+                "TELEGRAM_CHAT_IDS": "77",
+                "TELEGRAM_API_BASE": telegram.base_url,
+            }
+            code, out, err = await run_jobpicks("run", **env)
+            assert code == 0, err
+            assert out == ""  # the picks went to Telegram, not stdout
+            sent = telegram.sent_to(77)
+            assert sent[0].text.startswith("Job picks for") and len(sent) == 1 + 5
+            assert all(m.reply_markup is not None for m in sent[1:])
+            assert "chat 77: 5 sent" in err
+            assert telegram.token not in err
+
+            code, out, err = await run_jobpicks("run", **env)
+            assert code == 0, err
+            assert len(telegram.sent_to(77)) == 6  # nothing sent twice
+            assert "already happened" in err and "5 already sent earlier" in err
+    finally:
+        await telegram.stop()
