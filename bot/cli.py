@@ -17,6 +17,7 @@ from bot.errors import ConfigError
 if TYPE_CHECKING:
     from bot.context import AppContext
     from bot.pipeline import RunOutcome
+    from bot.telegram.delivery import DeliveryReport
 
 log = logging.getLogger("jobpicks")
 
@@ -156,14 +157,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
     if report is not None:
         print(str(report), file=sys.stderr)
-        if not getattr(report, "ok", True):
+        if not report.ok:
             return EXIT_FAILED
     return code
 
 
 async def _run_and_deliver(
     ctx: AppContext, args: argparse.Namespace, progress: TerminalProgress, *, telegram: bool
-) -> tuple[RunOutcome, object | None]:
+) -> tuple[RunOutcome, DeliveryReport | None]:
     """Run today's job; with a bot token, send (or resume sending) its picks to every chat."""
     from bot.pipeline import run_daily
 
