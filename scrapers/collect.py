@@ -138,12 +138,14 @@ async def _guarded(label: str, job: Callable[[], Awaitable[SourceRun]]) -> Sourc
     """A bug in one source is that source's failure, not the run's."""
     started = time.perf_counter()
     try:
-        return await job()
+        run = await job()
     except Exception as exc:  # the run must go on; the reason names what broke
         log.exception("source %s crashed", label)
         run = SourceRun(label, started=started)
         run.fatal = SourceProblem(f"internal error: {type(exc).__name__}: {exc}")
-        return run
+    # Sources finish at different times; results are read only once all are done.
+    run.finished = time.perf_counter()
+    return run
 
 
 def summarise(results: list[SourceResult]) -> str:

@@ -43,6 +43,7 @@ class SourceRun:
     problems: list[str] = field(default_factory=list)  # non-fatal: some pages/details failed
     fatal: SourceProblem | None = None
     started: float = field(default_factory=time.perf_counter)
+    finished: float | None = None  # set when the source is done, not when results are read
 
     def result(self) -> SourceResult:
         if self.fatal is not None:
@@ -61,7 +62,7 @@ class SourceRun:
             reason="; ".join(dict.fromkeys(reasons)),
             postings=self.postings,
             requests=self.tally.requests,
-            seconds=time.perf_counter() - self.started,
+            seconds=(self.finished or time.perf_counter()) - self.started,
         )
 
 

@@ -6,7 +6,7 @@ from scrapers.collect import collect_all, summarise
 from scrapers.dedup import dedup, fingerprint
 from scrapers.models import SourceState
 from scrapers.options import BoardConfig, HttpConfig, SearchConfig
-from tests.fakes.boards import BoardsFake, Job, make_jobs, status
+from tests.fakes.boards import BoardsFake, Job, make_jobs, slow, status
 
 SEARCHES = [
     SearchConfig(keywords="software engineer intern", location="United States",
@@ -129,3 +129,19 @@ async def test_all_sources_failing_is_reported_per_source(
     )
     assert states["lever:ghost"][0] is SourceState.FAILED and "404" in states["lever:ghost"][1]
     assert all(not r.postings for r in results)
+
+
+async def test_each_source_reports_its_own_time(fake: BoardsFake, http_cfg: HttpConfig) -> None:
+    fake.greenhouse["acme"] = [Job(id="1", title="Software Engineer Intern", company="ACME")]
+    fake.lever["globex"] = [Job(id="g1", title="Software Engineering Intern", company="Globex")]
+    fake.fail("lever:globex", slow(0.6))
+    assert fake.urls is not None
+    results = await collect_all(
+        SEARCHES,
+        [BoardConfig(board="greenhouse:acme"), BoardConfig(board="lever:globex")],
+        http_cfg,
+        fake.urls,
+    )
+    by = {r.source: r for r in results}
+    assert by["lever:globex"].seconds >= 0.5
+    assert by["greenhouse:acme"].seconds < 0.4  # not the time of the slowest source
