@@ -110,14 +110,19 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
     from bot.storage import Store
 
     settings = load_settings()
-    config = default_config() if use_example_config else load_config(settings.jobpicks_config)
+    if use_example_config:
+        config = default_config()
+    else:
+        # A path the user named must exist; only the default ./jobpicks.toml may be absent.
+        named = "jobpicks_config" in settings.model_fields_set
+        config = load_config(settings.jobpicks_config, required=named)
     path = db_path or settings.jobpicks_db
     try:
         store = Store(path)
-    except PermissionError as exc:
-        raise ConfigError(f"JOBPICKS_DB: cannot write {path}: {exc.strerror}") from None
     except IsADirectoryError:
         raise ConfigError(f"JOBPICKS_DB: {path} is a directory, not a file") from None
+    except OSError as exc:
+        raise ConfigError(f"JOBPICKS_DB: cannot use {path}: {exc.strerror or exc}") from None
     return AppContext(settings=settings, config=config, store=store)
 
 
@@ -232,9 +237,32 @@ def _require_telegram(ctx: AppContext) -> None:
 def cmd_bot(args: argparse.Namespace) -> int:
     ctx = make_context()
     _require_telegram(ctx)
-    from bot.telegram.app import run_bot
+    from telegram.error import NetworkError
 
-    run_bot(ctx)
+    from bot.telegram.app import next_run, run_bot
+
+    when = next_run(ctx)
+    if when is None:
+        next_text = "never (no run days)"
+    elif when <= ctx.now():
+        next_text = "now (today's run is due)"
+    else:
+        next_text = when.strftime("%Y-%m-%d %H:%M %Z")
+    chats = len(ctx.settings.telegram_chat_ids)
+    print(
+        f"jobpicks bot: serving {chats} chat(s); next run {next_text}; Ctrl-C to stop",
+        file=sys.stderr,
+    )
+    try:
+        run_bot(ctx)
+    except NetworkError as exc:
+        # The message names no URL (it would carry the token), only what went wrong.
+        print(
+            f"jobpicks: cannot reach Telegram at TELEGRAM_API_BASE ({type(exc).__name__}); "
+            "check the address and the network",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     return EXIT_OK
 
 

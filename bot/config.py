@@ -116,7 +116,9 @@ def load_config(path: Path, *, required: bool = False) -> Config:
     """
     if not path.exists():
         if required:
-            raise ConfigError(f"JOBPICKS_CONFIG: {path} does not exist")
+            raise ConfigError(
+                f"JOBPICKS_CONFIG: {path} does not exist (unset it to use the built-in example)"
+            )
         return default_config()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))

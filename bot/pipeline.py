@@ -91,7 +91,8 @@ async def run_daily(
     ]
     for r in results:
         if r.state is not SourceState.OK:
-            log.warning("source %s: %s — %s", r.source, r.state.value, r.reason)
+            # INFO: the run summary (and the Telegram header) already show it to the user.
+            log.info("source %s: %s — %s", r.source, r.state.value, r.reason)
     progress(
         f"collected {sum(len(r.postings) for r in results)} postings from {len(results)} sources"
     )

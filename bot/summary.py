@@ -5,6 +5,11 @@ from __future__ import annotations
 from bot.models import RunRecord
 
 _MARK = {"ok": "✓", "partial": "~", "blocked": "✗", "failed": "✗"}
+_STATUS = {"done": "done", "all-sources-failed": "every source failed", "running": "unfinished"}
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _counter(items: dict[str, int]) -> str:
@@ -28,13 +33,14 @@ def render_summary(
     head = f"jobpicks run {record.day} ({timezone})"
     if record.dry_run:
         head += " [dry run: nothing stored or sent]"
-    lines.append(f"{head} — {record.status} in {record.seconds:.1f} s")
+    status = _STATUS.get(record.status, record.status)
+    lines.append(f"{head} — {status} in {record.seconds:.1f} s")
     lines.append("Sources:")
     if not record.sources:
         lines.append("  (none configured)")
     for s in record.sources:
         mark = _MARK.get(s.state, "?")
-        detail = f"{s.postings} postings, {s.requests} requests, {s.seconds:.1f} s"
+        detail = f"{_n(s.postings, 'posting')}, {_n(s.requests, 'request')}, {s.seconds:.1f} s"
         if s.state != "ok":
             detail = f"{s.state}: {s.reason} ({detail})"
         lines.append(f"  {mark} {s.source:<22} {detail}")

@@ -34,7 +34,7 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("JOBPICKS_DB", str(tmp_path / "db" / "jobpicks.json"))
-    monkeypatch.setenv("JOBPICKS_CONFIG", str(tmp_path / "jobpicks.toml"))
+    # JOBPICKS_CONFIG stays unset: ./jobpicks.toml in the tmp cwd, built-in defaults if absent.
     monkeypatch.setenv("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     return tmp_path
 

@@ -260,6 +260,9 @@ async def deliver_run(ctx: AppContext, outcome: RunOutcome) -> DeliveryReport:
         with token_errors_named_not_shown():
             async with bot:
                 return await Courier(bot, ctx).morning(record.day, record)
-    except ConfigError as exc:  # the run itself is stored: report the delivery as failed
+    except (ConfigError, NetworkError) as exc:  # the run is stored: the delivery failed
+        why = str(exc)
+        if isinstance(exc, NetworkError):
+            why = f"cannot reach Telegram at TELEGRAM_API_BASE ({type(exc).__name__})"
         chats = ctx.settings.telegram_chat_ids
-        return DeliveryReport(day=record.day, chats={c: ChatReport(error=str(exc)) for c in chats})
+        return DeliveryReport(day=record.day, chats={c: ChatReport(error=why) for c in chats})

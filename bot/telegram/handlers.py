@@ -347,6 +347,12 @@ async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
 
 
+async def stale_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button no handler knows (an old keyboard, a forged tap): answer, do nothing."""
+    assert update.callback_query is not None
+    await update.callback_query.answer("This button is no longer active.")
+
+
 def _proposal(ctx: AppContext, proposal_id: int) -> Proposal:
     return next(p for p in feedback.proposals(ctx) if p.id == proposal_id)
 
@@ -397,5 +403,6 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("resume", resume))
     app.add_handler(CallbackQueryHandler(tap, pattern=rf"^({VOTE}|{REASON}|{BLOCK}):"))
     app.add_handler(CallbackQueryHandler(proposal_tap, pattern=rf"^{PROPOSAL_PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(stale_button))  # anything else: stop the spinner
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
     app.add_error_handler(on_error)

@@ -138,3 +138,29 @@ async def test_run_with_a_bot_token_delivers_to_telegram_once(isolated_env: Path
             assert "already happened" in err and "5 already sent earlier" in err
     finally:
         await telegram.stop()
+
+
+async def test_telegram_unreachable_is_one_clear_line(isolated_env: Path) -> None:
+    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    closed = {
+        "TELEGRAM_BOT_TOKEN": "1:SECRETtoken",
+        "TELEGRAM_CHAT_IDS": "5",
+        "TELEGRAM_API_BASE": "http://127.0.0.1:1/bot",
+    }
+    async with BoardsFake() as fake:
+        fake.linkedin = make_jobs("", 3, start_id=4500000000, company="Hooli")
+        code, out, err = await run_jobpicks("run", **(_env(fake, isolated_env) | closed))
+    assert code == 1 and "Traceback" not in err and "SECRETtoken" not in err
+    assert "chat 5: 0 sent; stopped: cannot reach Telegram at TELEGRAM_API_BASE" in err
+    code, out, _ = await run_jobpicks("digest", JOBPICKS_CONFIG=str(isolated_env / "jobpicks.toml"))
+    assert out.count("## [") == 3  # the run itself was stored; a later run resumes delivery
+
+    (isolated_env / "empty.toml").write_text("[selection]\nmin_score = 0\n", encoding="utf-8")
+    code, _, err = await run_jobpicks(
+        "bot", JOBPICKS_CONFIG=str(isolated_env / "empty.toml"), **closed
+    )
+    assert code == 1 and "Traceback" not in err and "SECRETtoken" not in err
+    assert err.startswith("jobpicks bot: serving 1 chat(s); next run")
+    assert err.strip().endswith(
+        "jobpicks: cannot reach Telegram at TELEGRAM_API_BASE (NetworkError); check the address and the network"
+    )

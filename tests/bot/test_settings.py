@@ -114,9 +114,31 @@ def test_env_example_copied_verbatim_gives_defaults(isolated_env, monkeypatch):
     from tests.conftest import REPO
 
     monkeypatch.delenv("JOBPICKS_DB")
-    monkeypatch.delenv("JOBPICKS_CONFIG")
+    monkeypatch.delenv("JOBPICKS_CONFIG", raising=False)
     (isolated_env / ".env").write_text((REPO / ".env.example").read_text())
     s = load_settings()
     assert s.jobpicks_db.name == "jobpicks.json" and s.jobpicks_db.is_absolute()
     assert str(s.jobpicks_config) == "jobpicks.toml"
     assert s.token is None and s.telegram_chat_ids == [] and s.llm_model == ""
+
+
+def test_a_named_config_file_that_is_missing_stops_with_exit_2(isolated_env):
+    proc = subprocess.run(
+        jobpicks_cmd("digest"), env=cli_env(JOBPICKS_CONFIG=str(isolated_env / "typo.toml")),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(
+        f"jobpicks: JOBPICKS_CONFIG: {isolated_env / 'typo.toml'} does not exist"
+    )
+
+
+def test_a_database_path_that_cannot_be_created_stops_with_exit_2(isolated_env):
+    (isolated_env / "afile").write_text("x")
+    proc = subprocess.run(
+        jobpicks_cmd("digest"), env=cli_env(JOBPICKS_DB=str(isolated_env / "afile" / "db.json")),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("jobpicks: JOBPICKS_DB: cannot use")
+    assert len(proc.stderr.strip().splitlines()) == 1
