@@ -72,6 +72,12 @@ async def run_daily(
         if done is not None:
             return RunOutcome(record=done, picks=store.picks_for(day), already_ran=True)
 
+    shown = progress
+
+    def progress(message: str) -> None:  # the terminal line, and the debug log (`-v`)
+        log.debug("run %s: %s", day, message)
+        shown(message)
+
     t0 = time.perf_counter()
     record = RunRecord(day=day, started_at=datetime.now(UTC), dry_run=dry_run)
     counts = record.counts
@@ -183,6 +189,14 @@ async def run_daily(
 
     record.status = "done"
     _stamp(record, t0)
+    log.debug(
+        "run %s: %d new, %d filtered, %d scored, %d picked",
+        day,
+        counts.new,
+        counts.filtered,
+        counts.scored,
+        counts.picked,
+    )
     if not dry_run:
         picked = {p.key for p in picks}
         keep = [(p, first_seen[p.key]) for p in candidates if p.key not in picked]
