@@ -34,22 +34,9 @@ async def record_vote(
         raise FeedbackError(f"unknown vote {vote!r}")
     if reason is not None and reason not in VOTE_REASONS:
         raise FeedbackError(f"unknown reason {reason!r}")
-    record = Vote(
-        key=pick.key,
-        chat=chat_id,
-        vote=vote,
-        reason=reason,
-        day=pick.day,
-        score=pick.score,
-        scorer=pick.scorer,
-        profile_version=pick.profile_version,
-        title=pick.title,
-        company=pick.company,
-        location=pick.location,
-        summary=pick.summary,
-        source=pick.source,
-        at=datetime.now(UTC),
-    )
+    # What produced the pick (score, scorer, profile version) is what the vote answered.
+    shared = pick.model_dump(include=set(Vote.model_fields) - {"chat", "vote", "reason", "at"})
+    record = Vote(**shared, chat=chat_id, vote=vote, reason=reason, at=datetime.now(UTC))
     async with ctx.store.transaction():
         ctx.store.record_vote(record.model_dump(mode="json"))
     return record

@@ -17,6 +17,7 @@ from scoring.filters import veto
 from scoring.select import select_picks
 from scrapers.dedup import fingerprint, group_duplicates
 from scrapers.models import Posting, SourceResult, SourceState
+from scrapers.models import summarise as summarise_sources
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,8 @@ async def run_daily(
         )
         for r in results
     ]
-    for r in results:
-        if r.state is not SourceState.OK:
-            # INFO: the run summary (and the Telegram header) already show it to the user.
-            log.info("source %s: %s — %s", r.source, r.state.value, r.reason)
+    # INFO: the run summary (and the Telegram header) already show this to the user.
+    log.info("sources of %s:\n%s", day, summarise_sources(results))
     progress(
         f"collected {sum(len(r.postings) for r in results)} postings from {len(results)} sources"
     )

@@ -183,13 +183,6 @@ class Store:
         doc = self.db.table(PICKS).get((q.day == day) & (q.key == key))
         return Pick.model_validate(doc) if doc else None
 
-    def find_pick(self, key: str) -> Pick | None:
-        """The latest pick of a posting, whatever the day."""
-        docs = self.db.table(PICKS).search(Query().key == key)
-        if not docs:
-            return None
-        return Pick.model_validate(max(docs, key=lambda d: d["day"]))
-
     def picked_keys(self) -> set[str]:
         return {d["key"] for d in self.db.table(PICKS).all()}
 

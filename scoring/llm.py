@@ -24,6 +24,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from scoring.models import Score, Spend
 from scoring.options import LLMSettings, ScoringConfig
 from scoring.prompt import build_messages
+from scoring.text import plain_line, shorten
 from scrapers.models import Posting
 
 log = logging.getLogger(__name__)
@@ -81,20 +82,11 @@ class Answer(BaseModel):
 
 
 _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
-_TAG = re.compile(r"<[^<>]{0,200}>")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"(\*\*|__|[*`#>]|~~)")
 
 
 def clean_text(text: str, limit: int = TEXT_MAX_CHARS) -> str:
     """One plain line: markup stripped, whitespace collapsed, length capped."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = _TAG.sub(" ", text)
-    text = _MD_MARKS.sub("", text)
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return text
+    return shorten(plain_line(text), limit)
 
 
 def parse_answer(content: str) -> Answer:

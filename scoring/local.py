@@ -31,6 +31,7 @@ from scoring.filters import location_ok, veto
 from scoring.learning import learned_nudge
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
 from scoring.profile import Profile
+from scoring.text import plain_line, shorten
 from scrapers.models import Posting
 
 # Canonical concept -> spellings that mean the same thing (matched after normalisation).
@@ -391,7 +392,6 @@ def _reason(matched: list[str], n_title: int, notes: list[str], against: list[st
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_MARKUP = re.compile(r"<[^>]{0,200}>|[*_`#]+")
 _ROLE_CUE = re.compile(
     r"\b(you will|you'll|you’ll|as an? |this role|the role|intern|we are looking|we're looking|"
     r"responsib|join)",
@@ -403,7 +403,7 @@ def summarise(posting: Posting, limit: int = 160) -> str:
     """One sentence from the description (or the title when there is none).
 
     Prefers an early sentence that talks about the role over company boilerplate."""
-    text = " ".join(_MARKUP.sub(" ", posting.description[:2000]).split())
+    text = plain_line(posting.description[:2000])
     if not text:
         return f"{posting.title} at {posting.company}."
     sentences = [s for s in _SENTENCE.split(text)[:8] if len(s) >= 25] or [text]
@@ -413,6 +413,4 @@ def summarise(posting: Posting, limit: int = 160) -> str:
         if _ROLE_CUE.search(s) or title_words & set(tokens(s)):
             chosen = s
             break
-    if len(chosen) > limit:
-        chosen = chosen[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-    return chosen
+    return shorten(chosen, limit)

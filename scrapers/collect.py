@@ -146,14 +146,3 @@ async def _guarded(label: str, job: Callable[[], Awaitable[SourceRun]]) -> Sourc
     # Sources finish at different times; results are read only once all are done.
     run.finished = time.perf_counter()
     return run
-
-
-def summarise(results: list[SourceResult]) -> str:
-    """One line per source, for logs and the CLI."""
-    lines = []
-    for r in results:
-        extra = f" — {r.reason}" if r.reason else ""
-        lines.append(
-            f"{r.source}: {r.state.value}, {len(r.postings)} postings, {r.requests} requests{extra}"
-        )
-    return "\n".join(lines)

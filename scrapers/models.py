@@ -76,3 +76,14 @@ class SourceResult(BaseModel):
     postings: list[Posting] = Field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
+
+
+def summarise(results: list[SourceResult]) -> str:
+    """One line per source, for the run log."""
+    lines = []
+    for r in results:
+        extra = f" — {r.reason}" if r.reason else ""
+        lines.append(
+            f"{r.source}: {r.state.value}, {len(r.postings)} postings, {r.requests} requests{extra}"
+        )
+    return "\n".join(lines)

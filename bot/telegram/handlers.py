@@ -35,6 +35,7 @@ from bot.telegram import render
 from bot.telegram.app import Runtime, next_run, reschedule, runtime
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
+from scoring.learning import top_terms
 from scoring.proposals import Proposal
 
 log = logging.getLogger(__name__)
@@ -189,7 +190,8 @@ async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         if sub == "":
             shown = await profile_service.current(ctx)
-            await reply(context, update, render.profile_message(shown))
+            taught = top_terms(feedback.learned_weights(ctx, shown))
+            await reply(context, update, render.profile_message(shown, taught))
         elif sub == "set":
             shown = await profile_service.set_about(ctx, rest)
             await reply(context, update, f"✓ About replaced (version {shown.version}).")

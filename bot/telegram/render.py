@@ -153,8 +153,8 @@ def _items(values: Iterable[str], limit: int, each: int) -> list[str]:
     return shown
 
 
-def profile_message(profile: Profile) -> str:
-    """The profile as the scorer sees it."""
+def profile_message(profile: Profile, taught: tuple[list[str], list[str]] = ([], [])) -> str:
+    """The profile as the scorer sees it; `taught` is (lifted, lowered) terms from votes."""
     f = profile.filters
     lines = [f"<b>Profile</b> (version {profile.version})", "", "<b>About</b>"]
     lines.append(esc(profile.about, 1200) if profile.about.strip() else "<i>(empty)</i>")
@@ -162,6 +162,13 @@ def profile_message(profile: Profile) -> str:
     lines += _items(profile.directives, 10, 150) or ["<i>(none)</i>"]
     lines += ["", "<b>Learned</b>"]
     lines += _items(profile.learned, 10, 150) or ["<i>(nothing yet)</i>"]
+    up, down = taught
+    if up or down:
+        lines += ["", "<b>From your votes</b> (local scorer)"]
+        if up:
+            lines.append(f"more of: {esc(', '.join(up), 300)}")
+        if down:
+            lines.append(f"less of: {esc(', '.join(down), 300)}")
     lines += ["", "<b>Filters</b>"]
     for label, values in (
         ("Blocked companies", f.blocked_companies),

@@ -67,20 +67,24 @@ def make_config(**schedule: object) -> Config:
     )
 
 
+def bot_settings(db: Path, token: str, base: str, chats: list[int] | None = None) -> Settings:
+    """Settings for a bot against the fake: local scorer, one chat unless told otherwise."""
+    return Settings(
+        jobpicks_db=db,
+        jobpicks_config=db.with_name("none.toml"),
+        telegram_bot_token=token,
+        telegram_chat_ids=[CHAT] if chats is None else chats,
+        telegram_api_base=base,
+        llm_model="",
+    )
+
+
 def make_ctx(
     tmp_path: Path, fake: FakeTelegram, chats: list[int] | None = None, **sched
 ) -> AppContext:
-    settings = Settings(
-        jobpicks_db=tmp_path / "db.json",
-        jobpicks_config=tmp_path / "none.toml",
-        telegram_bot_token=fake.token,
-        telegram_chat_ids=[CHAT] if chats is None else chats,
-        telegram_api_base=fake.base_url,
-        llm_model="",
-    )
-    return AppContext(
-        settings=settings, config=make_config(**sched), store=Store(tmp_path / "db.json")
-    )
+    db = tmp_path / "db.json"
+    settings = bot_settings(db, fake.token, fake.base_url, chats)
+    return AppContext(settings=settings, config=make_config(**sched), store=Store(db))
 
 
 def reopen(ctx: AppContext) -> AppContext:
@@ -156,12 +160,4 @@ async def eventually(condition, within: float = 5.0) -> None:
 
 def ctx_for_child(db: Path, token: str, base: str) -> AppContext:
     """Used by the subprocess tests (`python -c …`), where there is no fake object."""
-    settings = Settings(
-        jobpicks_db=db,
-        jobpicks_config=db.with_name("none.toml"),
-        telegram_bot_token=token,
-        telegram_chat_ids=[CHAT],
-        telegram_api_base=base,
-        llm_model="",
-    )
-    return AppContext(settings=settings, config=make_config(), store=Store(db))
+    return AppContext(settings=bot_settings(db, token, base), config=make_config(), store=Store(db))

@@ -289,3 +289,27 @@ async def test_applied_proposal_rescores_candidates_on_the_next_run(
         ctx.store.undo_profile()
     third = await run_daily(local, collector=collector([]), force=True)
     assert [(p.key, p.profile_version) for p in third.picks] == [("t:2", 1)]
+
+
+async def test_a_vote_records_what_produced_the_pick(tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path)
+    p = pick(7, title="Ranking Intern", company="Findly").model_copy(
+        update={
+            "score": 83,
+            "scorer": "openai/fake",
+            "profile_version": 4,
+            "location": "Austin, TX",
+        }
+    )
+    await feedback.record_vote(ctx, 5, p, "down", "location")
+    stored = ctx.store.vote_for(p.key, 5)
+    assert stored is not None
+    assert (stored["vote"], stored["reason"], stored["chat"]) == ("down", "location", 5)
+    assert (stored["score"], stored["scorer"], stored["profile_version"]) == (83, "openai/fake", 4)
+    assert (stored["title"], stored["company"], stored["location"], stored["day"]) == (
+        "Ranking Intern",
+        "Findly",
+        "Austin, TX",
+        "2026-03-02",
+    )
+    assert stored["at"]

@@ -67,6 +67,10 @@ async def test_proposal_apply_makes_a_new_profile_version(fake, tmp_path):
             again.params.get("show_alert") and ctx.store.current_profile().version == after.version
         )
 
+        # The local scorer's lessons are visible too: the 👍 pick's words are "more of".
+        (shown,) = await command(fake, "/profile")
+        assert "From your votes" in shown.params["text"] and "more of:" in shown.params["text"]
+
         (undo,) = await command(fake, "/profile undo")
         assert ctx.store.current_profile().version == before.version
 

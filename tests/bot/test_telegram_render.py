@@ -66,6 +66,7 @@ def test_every_screen_stays_valid_and_short():
     ]
     for html in (
         render.profile_message(profile),
+        render.profile_message(profile, ([HOSTILE] * 50, [HOSTILE] * 50)),
         render.header_message("2026-03-02", record, 0),
         render.history_message(history),
         render.help_message(),
@@ -131,3 +132,15 @@ def test_a_note_below_a_long_message_never_cuts_its_html():
     assert both == note
     assert len(visible_text(both, "HTML")) <= 4096
     assert render.with_note("", note) == note
+
+
+def test_profile_shows_what_votes_taught_the_local_scorer():
+    from scoring.profile import Profile
+
+    plain = visible_text(render.profile_message(Profile(about="x")), "HTML")
+    assert "From your votes" not in plain
+    taught = visible_text(
+        render.profile_message(Profile(about="x"), (["ml", "infra"], ["<defense>"])), "HTML"
+    )
+    assert "From your votes (local scorer)" in taught
+    assert "more of: ml, infra" in taught and "less of: <defense>" in taught

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from scrapers.collect import collect_all, summarise
+from scrapers.collect import collect_all
 from scrapers.dedup import dedup, fingerprint
-from scrapers.models import SourceState
+from scrapers.models import SourceState, summarise
 from scrapers.options import BoardConfig, HttpConfig, SearchConfig
 from tests.fakes.boards import BoardsFake, Job, make_jobs, slow, status
 

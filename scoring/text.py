@@ -1,0 +1,24 @@
+"""Plain one-line text for what the user reads: scorer reasons and summaries."""
+
+from __future__ import annotations
+
+import re
+
+_TAG = re.compile(r"<[^<>]{0,200}>")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(\*\*|__|[*`#>]|~~)")
+
+
+def plain_line(text: str) -> str:
+    """Markup gone (HTML tags, markdown links keep their text, emphasis marks), one line."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _MD_MARKS.sub("", text)
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
