@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -110,10 +109,6 @@ async def test_second_page_failing_is_partial(fake: BoardsFake, client: HttpClie
     result = await run(fake, client)
     assert result.state is SourceState.PARTIAL and len(result.postings) == 100
     assert "HTTP 500" in result.reason
-
-
-def test_default_headers_are_json_serialisable() -> None:
-    json.dumps(DEFAULT_INDEED_HEADERS)
 
 
 def test_an_internship_tagged_full_time_too_is_an_internship() -> None:
