@@ -35,7 +35,7 @@ def build_ctx(db: Path, token: str, base: str):  # type: ignore[no-untyped-def]
     from bot.config import default_config
     from bot.context import AppContext
     from bot.settings import Settings
-    from bot.storage import Store
+    from bot.store import Store
 
     data = default_config().model_dump()
     data["schedule"] = {"time": "00:00", "timezone": "UTC", "days": list(range(7))}
@@ -69,7 +69,7 @@ def many_postings(copies: int, tag: str):  # type: ignore[no-untyped-def]
 
 def child(db: str, token: str, base: str, copies: int) -> None:
     """The bot process: run_bot with a big collector and a background re-scoring loop."""
-    from bot.pipeline import run_daily
+    from bot.services.run import run_daily
     from bot.telegram import app as app_module
     from scrapers.models import SourceResult
 
@@ -108,7 +108,7 @@ def peak_rss_mb(pid: int) -> float:
 
 
 async def bench(taps: int, rate: float, copies: int) -> None:
-    from bot.pipeline import run_daily
+    from bot.services.run import run_daily
     from bot.telegram import delivery
     from tests.fakes.telegram import FakeTelegram
 

@@ -35,13 +35,13 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-from bot import feedback  # noqa: E402
 from bot.config import default_config  # noqa: E402
 from bot.context import AppContext  # noqa: E402
-from bot.models import Pick  # noqa: E402
-from bot.proposal_render import render_proposal  # noqa: E402
+from bot.services import feedback  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.storage import Store  # noqa: E402
+from bot.store import Store  # noqa: E402
+from bot.store.records import Pick  # noqa: E402
+from bot.telegram.proposals import render_proposal  # noqa: E402
 from scoring.learning import learn  # noqa: E402
 from scoring.local import LocalScorer  # noqa: E402
 from scoring.models import LearnedWeights  # noqa: E402

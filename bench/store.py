@@ -46,7 +46,7 @@ def _posting(i: int):
 
 
 async def _create(path: Path, seen: int) -> None:
-    from bot.storage import Store
+    from bot.store import Store
 
     store = Store(path)
     async with store.transaction():
@@ -60,7 +60,7 @@ async def _create(path: Path, seen: int) -> None:
 async def _ingest(path: Path, new: int) -> dict[str, float]:
     """What a run's store step does with `new` fresh postings: dedup against the seen set,
     keep them in the candidate pool with descriptions, mark them seen — one flush."""
-    from bot.storage import Store
+    from bot.store import Store
     from scrapers.dedup import fingerprint
 
     postings = [_posting(i) for i in range(new)]

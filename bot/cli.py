@@ -16,7 +16,7 @@ from bot.errors import ConfigError
 
 if TYPE_CHECKING:
     from bot.context import AppContext
-    from bot.pipeline import RunOutcome
+    from bot.services.run import RunOutcome
     from bot.telegram.delivery import DeliveryReport
 
 log = logging.getLogger("jobpicks")
@@ -107,7 +107,7 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
     from bot.config import default_config, load_config
     from bot.context import AppContext
     from bot.settings import load_settings
-    from bot.storage import Store
+    from bot.store import Store
 
     settings = load_settings()
     if use_example_config:
@@ -132,8 +132,8 @@ def _scorer_name(ctx: AppContext) -> str:
 
 
 def _print_outcome(ctx: AppContext, outcome: RunOutcome, *, digest: bool) -> int:
-    from bot.digest import render_digest
-    from bot.summary import render_summary
+    from bot.services.digest import render_digest
+    from bot.services.summary import render_summary
 
     if digest and not outcome.all_sources_failed:
         sys.stdout.write(render_digest(outcome.record.day, outcome.picks))
@@ -171,7 +171,7 @@ async def _run_and_deliver(
     ctx: AppContext, args: argparse.Namespace, progress: TerminalProgress, *, telegram: bool
 ) -> tuple[RunOutcome, DeliveryReport | None]:
     """Run today's job; with a bot token, send (or resume sending) its picks to every chat."""
-    from bot.pipeline import run_daily
+    from bot.services.run import run_daily
 
     outcome = await run_daily(ctx, dry_run=args.dry_run, force=args.force, progress=progress)
     progress.done()
@@ -183,7 +183,7 @@ async def _run_and_deliver(
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.pipeline import run_daily
+    from bot.services.run import run_daily
     from scrapers.sample import collect_samples
 
     with tempfile.TemporaryDirectory(prefix="jobpicks-demo-") as tmp:
@@ -204,7 +204,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from bot.digest import render_digest
+    from bot.services.digest import render_digest
 
     ctx = make_context()
     day = args.date or ctx.today()

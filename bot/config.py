@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from datetime import time
+from importlib.resources import files
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -102,11 +103,14 @@ def parse_timezone(value: str) -> ZoneInfo:
         raise ValueError(f"{value!r} is not a known IANA timezone like Europe/Berlin") from None
 
 
+def example_config_toml() -> str:
+    """The example config shipped inside the package, so a bare install has working defaults."""
+    return files("bot").joinpath("data/jobpicks.example.toml").read_text("utf-8")
+
+
 def default_config() -> Config:
     """The built-in config used when no config file exists: the example student profile."""
-    from bot.example_config import EXAMPLE_CONFIG_TOML
-
-    return Config.model_validate(tomllib.loads(EXAMPLE_CONFIG_TOML))
+    return Config.model_validate(tomllib.loads(example_config_toml()))
 
 
 def load_config(path: Path, *, required: bool = False) -> Config:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from bot.config import Config
 from bot.settings import Settings
-from bot.storage import Store
+from bot.store import Store
 from scoring.options import LLMSettings
 from scrapers.options import SourceUrls
 

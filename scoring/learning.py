@@ -6,7 +6,7 @@ curve ``max * e² / (e² + k²)``: one vote moves a weight by a fifth of its max
 (k = 2), agreeing votes add up, disagreeing ones cancel. The reason of a 👎 narrows what it
 is about ("location" lowers the location, not the skills; "seen" lowers nothing).
 
-Votes are read structurally (`VoteLike`), so `bot.models.Vote` works without `scoring`
+Votes are read structurally (`VoteLike`), so `bot.store.records.Vote` works without `scoring`
 importing `bot`.
 """
 
@@ -26,7 +26,7 @@ from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 from scrapers.models import Posting
 
-# The vote reasons learning understands; the bot's buttons (bot.models.VOTE_REASONS) use these keys.
+# The vote reasons learning understands; the bot's buttons (bot.store.records.VOTE_REASONS) use these keys.
 REASONS = ("field", "senior", "location", "company", "seen")
 
 # Words a "too senior" 👎 is about.
@@ -71,7 +71,7 @@ class LearningConfig(BaseModel):
 
 
 class VoteLike(Protocol):
-    """What learning reads from a vote (`bot.models.Vote` has all of it)."""
+    """What learning reads from a vote (`bot.store.records.Vote` has all of it)."""
 
     vote: str
     reason: str | None

@@ -21,7 +21,7 @@ from telegram import BotCommand, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.context import AppContext
-from bot.pipeline import Collector, Progress, RunOutcome, collect_configured, run_daily
+from bot.services.run import Collector, Progress, RunOutcome, collect_configured, run_daily
 from bot.telegram import render
 from bot.telegram.delivery import Courier, DeliveryReport
 from bot.telegram.logsafe import quiet_loggers, redact_token, token_errors_named_not_shown

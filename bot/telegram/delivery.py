@@ -22,16 +22,16 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot import chat_state
 from bot.context import AppContext
 from bot.errors import ConfigError
-from bot.models import Pick, RunRecord
+from bot.services import chat_state
+from bot.store.records import Pick, RunRecord
 from bot.telegram import render
 from bot.telegram.keyboards import pick_keyboard
 from bot.telegram.logsafe import quiet_loggers, redact_token, token_errors_named_not_shown
 
 if TYPE_CHECKING:
-    from bot.pipeline import RunOutcome
+    from bot.services.run import RunOutcome
 
 log = logging.getLogger(__name__)
 

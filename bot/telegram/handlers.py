@@ -24,17 +24,20 @@ from telegram.ext import (
     filters,
 )
 
-from bot import chat_state, feedback, profile_service, settings_service, stats_service
 from bot.context import AppContext
-from bot.models import VOTE_REASONS
-from bot.profile_service import ProfileError
-from bot.proposal_render import CALLBACK_PREFIX as PROPOSAL_PREFIX
-from bot.proposal_render import parse_proposal_callback, render_outcome, render_proposal
-from bot.settings_service import SettingsError
+from bot.services import chat_state, feedback
+from bot.services import profile as profile_service
+from bot.services import settings as settings_service
+from bot.services import stats as stats_service
+from bot.services.profile import ProfileError
+from bot.services.settings import SettingsError
+from bot.store.records import VOTE_REASONS
 from bot.telegram import render
 from bot.telegram.app import Runtime, next_run, reschedule, runtime
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
+from bot.telegram.proposals import CALLBACK_PREFIX as PROPOSAL_PREFIX
+from bot.telegram.proposals import parse_proposal_callback, render_outcome, render_proposal
 from scoring.learning import top_terms
 from scoring.proposals import Proposal
 

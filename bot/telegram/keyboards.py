@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.models import VOTE_REASONS, Pick
-from bot.storage import Store
+from bot.store import Store
+from bot.store.records import VOTE_REASONS, Pick
 
 VOTE, REASON, BLOCK = "v", "r", "b"
 

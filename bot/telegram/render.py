@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from bot.models import Pick, RunRecord
-from bot.settings_service import SETTINGS, SettingsView
-from bot.stats_service import Stats
+from bot.services.settings import SETTINGS, SettingsView
+from bot.services.stats import Stats
+from bot.store.records import Pick, RunRecord
 from scoring.profile import Profile
 
 LIMIT = 4096

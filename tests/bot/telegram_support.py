@@ -13,7 +13,7 @@ import pytest
 from bot.config import Config
 from bot.context import AppContext
 from bot.settings import Settings
-from bot.storage import Store
+from bot.store import Store
 from bot.telegram.app import serve
 from scrapers.models import Posting, SourceResult
 from tests.fakes.telegram import FakeTelegram

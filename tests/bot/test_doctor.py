@@ -135,7 +135,7 @@ async def test_doctor_llm_check_makes_one_tiny_call(tmp_path):
     from bot.context import AppContext
     from bot.doctor import check_llm
     from bot.settings import Settings
-    from bot.storage import Store
+    from bot.store import Store
     from tests.fakes.llm import FakeLLM, Reply, status
 
     async with FakeLLM() as llm:

@@ -9,9 +9,9 @@ import pytest
 
 from bot.config import default_config
 from bot.context import AppContext
-from bot.pipeline import run_daily
+from bot.services.run import run_daily
 from bot.settings import load_settings
-from bot.storage import Store
+from bot.store import Store
 from scrapers.sample import collect_samples
 from tests.conftest import cli_env, jobpicks_cmd
 from tests.fakes.llm import FakeLLM

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
-from bot.feedback import learned_weights, scoring_examples
-from bot.models import Pick, RunRecord, SourceReport
+from bot.services.feedback import learned_weights, scoring_examples
+from bot.store.records import Pick, RunRecord, SourceReport
 from scoring.engine import score_postings
 from scoring.filters import veto
 from scoring.select import select_picks

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import RunRecord
+from bot.store.records import RunRecord
 
 _MARK = {"ok": "✓", "partial": "~", "blocked": "✗", "failed": "✗"}
 _STATUS = {"done": "done", "all-sources-failed": "every source failed", "running": "unfinished"}

@@ -17,8 +17,8 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Document
 
-from bot.atomic_storage import AtomicJSONStorage
-from bot.models import Pick, RunRecord
+from bot.store.atomic import AtomicJSONStorage
+from bot.store.records import Pick, RunRecord
 from scoring.models import Score
 from scoring.profile import Profile
 from scrapers.models import Posting

@@ -8,8 +8,8 @@ import textwrap
 
 import pytest
 
-from bot.models import Pick
-from bot.storage import Store, StoreError
+from bot.store import Store, StoreError
+from bot.store.records import Pick
 from scoring.models import Score
 from scoring.profile import Filters, Profile
 from scrapers.models import Posting
@@ -61,7 +61,7 @@ _KILLED_WRITER = textwrap.dedent(
     """
     import asyncio, os, sys, time
     sys.path.insert(0, {repo!r})
-    from bot.storage import Store
+    from bot.store import Store
 
     async def main():
         store = Store({path!r})

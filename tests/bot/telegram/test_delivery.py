@@ -8,8 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
-from bot import chat_state
-from bot.pipeline import run_daily
+from bot.services import chat_state
+from bot.services.run import run_daily
 from bot.telegram.delivery import Courier, deliver_run, make_bot
 from bot.telegram.keyboards import pick_id
 from tests.bot.telegram_support import (
@@ -23,8 +23,7 @@ from tests.bot.telegram_support import (
     reopen,
     running_bot,
 )
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import REPO  # noqa: E402
 
 
 async def _delivered(ctx, chat: int) -> int:

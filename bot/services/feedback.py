@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 from bot.context import AppContext
-from bot.models import VOTE_REASONS, Pick, Vote
+from bot.store.records import VOTE_REASONS, Pick, Vote
 from scoring.learning import learn
 from scoring.models import LearnedWeights
 from scoring.profile import Profile

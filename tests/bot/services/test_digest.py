@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from bot.digest import escape_md, render_digest
-from bot.models import Pick
+from bot.services.digest import escape_md, render_digest
+from bot.store.records import Pick
 
 GOLDEN = Path(__file__).parent / "golden" / "digest.md"
 

@@ -6,11 +6,10 @@ import asyncio
 import logging
 import os
 import sys
-from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.pipeline import run_daily
+from bot.services.run import run_daily
 from bot.telegram.delivery import deliver_run
 from bot.telegram.keyboards import encode
 from tests.bot.telegram_support import (
@@ -23,8 +22,7 @@ from tests.bot.telegram_support import (
     not_today,
     running_bot,
 )
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import REPO  # noqa: E402
 
 
 async def test_unknown_chat_gets_one_refusal_and_nothing_is_stored(fake, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from bot.pipeline import run_daily
+from bot.services.run import run_daily
 from bot.telegram.keyboards import decode
 from tests.bot.telegram_support import (
     CHAT,

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.proposal_render import (
+from bot.telegram.proposals import (
     parse_proposal_callback,
     proposal_callback,
     render_outcome,

@@ -8,8 +8,8 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
-from bot.models import Pick, RunRecord, SourceReport
-from bot.stats_service import Stats
+from bot.services.stats import Stats
+from bot.store.records import Pick, RunRecord, SourceReport
 from bot.telegram import render
 from bot.telegram.keyboards import decode, encode, pick_id, pick_keyboard
 from scoring.profile import Filters, Profile

@@ -4,9 +4,9 @@ import pytest
 
 from bot.config import default_config
 from bot.context import AppContext
-from bot.pipeline import POOL_DAYS, run_daily
+from bot.services.run import POOL_DAYS, run_daily
 from bot.settings import load_settings
-from bot.storage import Store
+from bot.store import Store
 from scrapers.models import Posting, SourceResult, SourceState
 from scrapers.sample import collect_samples, load_samples
 

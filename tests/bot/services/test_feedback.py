@@ -10,14 +10,14 @@ from typing import Any
 
 import pytest
 
-from bot import feedback
 from bot.config import default_config
 from bot.context import AppContext
-from bot.models import VOTE_REASONS, Pick
-from bot.pipeline import run_daily
-from bot.proposal_render import parse_proposal_callback, render_proposal
+from bot.services import feedback
+from bot.services.run import run_daily
 from bot.settings import Settings
-from bot.storage import Store
+from bot.store import Store
+from bot.store.records import VOTE_REASONS, Pick
+from bot.telegram.proposals import parse_proposal_callback, render_proposal
 from scoring.learning import REASONS
 from scoring.profile import Filters
 from scoring.proposals import MAX_LINE_CHARS

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.context import AppContext
-from bot.feedback import block_company
+from bot.services.feedback import block_company
 from scoring.profile import Profile
 
 MAX_ABOUT = 3000

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from bot.models import Pick
+from bot.store.records import Pick
 
 # Characters that change meaning in CommonMark inline text; a `]` in a title would end a link.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
