@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from scoring.profile import Filters
 from scrapers.dedup import normalise_company
 from scrapers.models import Posting
+from scrapers.places import US_NAMES, in_us
 
 
 def _words(text: str) -> str:
@@ -45,79 +46,6 @@ def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str
     return None
 
 
-_US_NAMES = {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
-_US_STATES = {
-    "AL": "alabama",
-    "AK": "alaska",
-    "AZ": "arizona",
-    "AR": "arkansas",
-    "CA": "california",
-    "CO": "colorado",
-    "CT": "connecticut",
-    "DE": "delaware",
-    "DC": "district of columbia",
-    "FL": "florida",
-    "GA": "georgia",
-    "HI": "hawaii",
-    "ID": "idaho",
-    "IL": "illinois",
-    "IN": "indiana",
-    "IA": "iowa",
-    "KS": "kansas",
-    "KY": "kentucky",
-    "LA": "louisiana",
-    "ME": "maine",
-    "MD": "maryland",
-    "MA": "massachusetts",
-    "MI": "michigan",
-    "MN": "minnesota",
-    "MS": "mississippi",
-    "MO": "missouri",
-    "MT": "montana",
-    "NE": "nebraska",
-    "NV": "nevada",
-    "NH": "new hampshire",
-    "NJ": "new jersey",
-    "NM": "new mexico",
-    "NY": "new york",
-    "NC": "north carolina",
-    "ND": "north dakota",
-    "OH": "ohio",
-    "OK": "oklahoma",
-    "OR": "oregon",
-    "PA": "pennsylvania",
-    "RI": "rhode island",
-    "SC": "south carolina",
-    "SD": "south dakota",
-    "TN": "tennessee",
-    "TX": "texas",
-    "UT": "utah",
-    "VT": "vermont",
-    "VA": "virginia",
-    "WA": "washington",
-    "WV": "west virginia",
-    "WI": "wisconsin",
-    "WY": "wyoming",
-    "PR": "puerto rico",
-}
-_US_STATE_NAMES = set(_US_STATES.values())
-
-
-def in_us(location: str) -> bool:
-    """True for 'Austin, TX', 'Remote - US', 'Ohio', 'New York, NY, United States'."""
-    parts = [p.strip() for p in re.split(r"[,;()\-–/]", location) if p.strip()]
-    for part in parts:
-        low = part.lower()
-        if (
-            low in _US_NAMES
-            or low in _US_STATE_NAMES
-            or part.upper() in _US_STATES
-            and part.isupper()
-        ):
-            return True
-    return False
-
-
 def location_ok(posting: Posting, wanted: list[str]) -> bool:
     """True if the posting's location names a wanted place, or it is remote and remote is wanted.
 
@@ -130,7 +58,7 @@ def location_ok(posting: Posting, wanted: list[str]) -> bool:
             # "Remote" alone means remote anywhere; a remote posting outside a wanted country
             # still needs that country when other places are listed.
             return True
-        if p in _US_NAMES and in_us(posting.location):
+        if p in US_NAMES and in_us(posting.location):
             return True
         if p and _words(p) in loc:
             return True

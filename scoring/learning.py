@@ -13,7 +13,6 @@ importing `bot`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 from scrapers.models import Posting
+from scrapers.text import fold
 
 # The vote reasons learning understands; the bot's buttons (bot.store.records.VOTE_REASONS) use these keys.
 REASONS = ("field", "senior", "location", "company", "seen")
@@ -83,14 +83,11 @@ class VoteLike(Protocol):
 
 
 # -- text -------------------------------------------------------------------------------------
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case words of a text, accents folded (``"C++, Go."`` → ``["c++", "go"]``)."""
-    return _WORD.findall(_fold(text))
+    return _WORD.findall(fold(text))
 
 
 def terms_of(text: str) -> list[str]:

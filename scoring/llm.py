@@ -24,8 +24,9 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 from scoring.models import Score, Spend
 from scoring.options import LLMSettings, ScoringConfig
 from scoring.prompt import build_messages
-from scoring.text import plain_line, shorten
+from scoring.text import plain_line
 from scrapers.models import Posting
+from scrapers.text import cut
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ _FENCE = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.S)
 
 def clean_text(text: str, limit: int = TEXT_MAX_CHARS) -> str:
     """One plain line: markup stripped, whitespace collapsed, length capped."""
-    return shorten(plain_line(text), limit)
+    return cut(plain_line(text), limit)
 
 
 def parse_answer(content: str) -> Answer:

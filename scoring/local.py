@@ -31,8 +31,9 @@ from scoring.filters import location_ok, veto
 from scoring.learning import learned_nudge
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
 from scoring.profile import Profile
-from scoring.text import plain_line, shorten
+from scoring.text import plain_line
 from scrapers.models import Posting
+from scrapers.text import cut
 
 # Canonical concept -> spellings that mean the same thing (matched after normalisation).
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -413,4 +414,4 @@ def summarise(posting: Posting, limit: int = 160) -> str:
         if _ROLE_CUE.search(s) or title_words & set(tokens(s)):
             chosen = s
             break
-    return shorten(chosen, limit)
+    return cut(chosen, limit)

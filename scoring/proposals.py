@@ -24,6 +24,7 @@ from scoring.learning import VoteLike, recent
 from scoring.options import LLMSettings
 from scoring.profile import Profile
 from scoring.prompt import Example
+from scrapers.text import cut
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,6 @@ describe.
 - Answer with JSON only, exactly: {{"proposal": ["line", "..."]}}"""
 
 
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def build_messages(
     profile: Profile,
     votes: Sequence[VoteLike],
@@ -108,10 +104,10 @@ def build_messages(
 
     def entry(v: VoteLike) -> str:
         fields = [
-            f"title: {_clip(v.title, 120)}",
-            f"company: {_clip(v.company, 80)}",
-            f"location: {_clip(v.location, 60)}",
-            f"summary: {_clip(v.summary, 240)}",
+            f"title: {cut(v.title, 120, one_line=True)}",
+            f"company: {cut(v.company, 80, one_line=True)}",
+            f"location: {cut(v.location, 60, one_line=True)}",
+            f"summary: {cut(v.summary, 240, one_line=True)}",
         ]
         if v.vote == "down" and v.reason:
             fields.append(f"user's reason: {reason_labels.get(v.reason, v.reason)}")
@@ -256,10 +252,10 @@ def select_examples(
             companies.add(v.company.lower())
             chosen.append(
                 Example(
-                    title=clean_line(_clip(v.title, 90)),
-                    company=clean_line(_clip(v.company, 50)),
+                    title=clean_line(cut(v.title, 90, one_line=True)),
+                    company=clean_line(cut(v.company, 50, one_line=True)),
                     liked=liked,
-                    reason=clean_line(_clip(reason_of(v), 90)),
+                    reason=clean_line(cut(reason_of(v), 90, one_line=True)),
                 )
             )
             if len(chosen) == n:

@@ -15,10 +15,3 @@ def plain_line(text: str) -> str:
     text = _TAG.sub(" ", text)
     text = _MD_MARKS.sub("", text)
     return " ".join(text.split())
-
-
-def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word, with an ellipsis when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

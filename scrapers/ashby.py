@@ -6,7 +6,7 @@ from scrapers.boards import company_name, fetch_board
 from scrapers.common import SourceRun, employment_from_title, from_iso
 from scrapers.http import HttpClient
 from scrapers.models import Posting
-from scrapers.text import cap, html_to_text, normalise_space
+from scrapers.text import cut, html_to_text, normalise_space
 
 _TYPES = {
     "intern": "internship",
@@ -41,7 +41,7 @@ def _posting(job: dict, token: str, company: str | None, max_chars: int) -> Post
         remote = True if workplace == "remote" else None
     plain = job.get("descriptionPlain")
     description = (
-        cap(normalise_space(str(plain)), max_chars)
+        cut(normalise_space(str(plain)), max_chars)
         if plain
         else html_to_text(str(job.get("descriptionHtml") or ""), max_chars)
     )

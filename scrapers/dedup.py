@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from scrapers.models import Posting
+from scrapers.text import fold
 
 _COMPANY_SUFFIXES = re.compile(
     r"\b(incorporated|inc|llc|l\.l\.c|llp|ltd|limited|corp|corporation|co|company|gmbh|plc|sa|ag|bv|pty|pbc|holdings)\b\.?"
@@ -60,28 +60,23 @@ AGGREGATORS = {
 }
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
-
-
 def normalise_company(name: str) -> str:
     """'Acme, Inc.' and 'ACME' both become 'acme'."""
-    text = _fold(name).replace("&", " and ")
+    text = fold(name).replace("&", " and ")
     text = re.sub(r"^the\s+", "", text.strip())
     text = _COMPANY_SUFFIXES.sub(" ", text)
     return _NON_WORD.sub(" ", text).strip()
 
 
 def normalise_title(title: str) -> str:
-    text = _TITLE_NOISE.sub(" ", _fold(title).replace("&", " and "))
+    text = _TITLE_NOISE.sub(" ", fold(title).replace("&", " and "))
     words = (_TITLE_WORDS.get(w, w) for w in _NON_WORD.sub(" ", text).split())
     return " ".join(w for w in words if w)
 
 
 def normalise_location(location: str) -> str:
     """The city part, lower-cased: 'Austin, TX, United States' -> 'austin'; any remote -> 'remote'."""
-    folded = _fold(location)
+    folded = fold(location)
     if re.search(r"\bremote\b", folded):
         return "remote"
     text = folded.split(",")[0]
@@ -156,7 +151,7 @@ def job_identity(posting: Posting) -> str:
 
 
 def description_digest(description: str) -> str:
-    words = _NON_WORD.sub(" ", _fold(description)).split()[:_DESCRIPTION_WORDS]
+    words = _NON_WORD.sub(" ", fold(description)).split()[:_DESCRIPTION_WORDS]
     if not words:
         return "-"
     return hashlib.sha256(" ".join(words).encode()).hexdigest()[:12]

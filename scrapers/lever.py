@@ -6,7 +6,7 @@ from scrapers.boards import company_name, fetch_board
 from scrapers.common import SourceRun, employment_from_title, from_epoch_ms, remote_from_text
 from scrapers.http import HttpClient
 from scrapers.models import Posting
-from scrapers.text import cap, html_to_text, normalise_space
+from scrapers.text import cut, html_to_text, normalise_space
 
 _COMMITMENTS = {
     "intern": "internship",
@@ -76,5 +76,5 @@ def _posting(job: dict, token: str, company: str | None, max_chars: int) -> Post
         posted_at=from_epoch_ms(job.get("createdAt")),
         employment_type=_employment(str(cats.get("commitment") or ""), title),
         remote=remote,
-        description=cap(text, max_chars),
+        description=cut(text, max_chars),
     )

@@ -11,6 +11,7 @@ import re
 
 from scrapers.models import Posting
 from scrapers.options import SearchConfig
+from scrapers.places import US_CITIES, US_NAMES, US_STATES
 
 _WORD = re.compile(r"[a-z0-9+#]+")
 _STOP = {
@@ -40,29 +41,6 @@ _SYNONYMS = {
     "developer": ("developer", "engineer"),
 }
 
-US_STATES = {
-    "al": "alabama", "ak": "alaska", "az": "arizona", "ar": "arkansas", "ca": "california",
-    "co": "colorado", "ct": "connecticut", "de": "delaware", "fl": "florida", "ga": "georgia",
-    "hi": "hawaii", "id": "idaho", "il": "illinois", "in": "indiana", "ia": "iowa",
-    "ks": "kansas", "ky": "kentucky", "la": "louisiana", "me": "maine", "md": "maryland",
-    "ma": "massachusetts", "mi": "michigan", "mn": "minnesota", "ms": "mississippi",
-    "mo": "missouri", "mt": "montana", "ne": "nebraska", "nv": "nevada", "nh": "new hampshire",
-    "nj": "new jersey", "nm": "new mexico", "ny": "new york", "nc": "north carolina",
-    "nd": "north dakota", "oh": "ohio", "ok": "oklahoma", "or": "oregon", "pa": "pennsylvania",
-    "ri": "rhode island", "sc": "south carolina", "sd": "south dakota", "tn": "tennessee",
-    "tx": "texas", "ut": "utah", "vt": "vermont", "va": "virginia", "wa": "washington",
-    "wv": "west virginia", "wi": "wisconsin", "wy": "wyoming", "dc": "district of columbia",
-}  # fmt: skip
-# Big cities that boards often list without a state.
-_US_CITIES = {
-    "san francisco": "ca", "los angeles": "ca", "san diego": "ca", "san jose": "ca",
-    "palo alto": "ca", "mountain view": "ca", "sunnyvale": "ca", "menlo park": "ca",
-    "new york": "ny", "nyc": "ny", "seattle": "wa", "redmond": "wa", "bellevue": "wa",
-    "austin": "tx", "dallas": "tx", "houston": "tx", "boston": "ma", "cambridge": "ma",
-    "chicago": "il", "denver": "co", "atlanta": "ga", "pittsburgh": "pa", "washington dc": "dc",
-}  # fmt: skip
-_US_NAMES = {"united states", "usa", "us", "u s", "united states of america", "america"}
-
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
@@ -89,7 +67,7 @@ def _us_states_in(location: str) -> set[str]:
     text = " ".join(words)
     found = {abbr for abbr in US_STATES if abbr in words[1:]}  # "Austin, TX": not the first word
     found |= {abbr for abbr, name in US_STATES.items() if _phrase_in(name, text)}
-    found |= {st for city, st in _US_CITIES.items() if _phrase_in(city, text)}
+    found |= {st for city, st in US_CITIES.items() if _phrase_in(city, text)}
     return found
 
 
@@ -108,14 +86,14 @@ def location_matches(wanted: str, posting: Posting) -> bool:
         return bool(posting.remote) or "remote" in have.lower()
     have_states = _us_states_in(have)
     have_text = " ".join(_words(have))
-    if want in _US_NAMES:
-        return bool(have_states) or any(_phrase_in(n, have_text) for n in _US_NAMES)
+    if want in US_NAMES:
+        return bool(have_states) or any(_phrase_in(n, have_text) for n in US_NAMES)
     want_states = _us_states_in(wanted) or ({want} if want in US_STATES else set())
     if want_states and have_states & want_states:
         # 'California' vs 'San Francisco, CA'; but 'Austin' must not accept all of Texas.
         return want in US_STATES or want in US_STATES.values()
     # A remote US posting serves anyone in the US.
-    return bool(posting.remote) and any(_phrase_in(n, have_text) for n in _US_NAMES)
+    return bool(posting.remote) and any(_phrase_in(n, have_text) for n in US_NAMES)
 
 
 def search_accepts(search: SearchConfig, posting: Posting) -> bool:

@@ -5,12 +5,54 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+Workplace = Literal["remote", "hybrid", "onsite"]
+PayInterval = Literal["hour", "day", "week", "month", "year"]
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥"}
+_INTERVAL_WORDS = {"hour": "hr", "day": "day", "week": "wk", "month": "mo", "year": "yr"}
+
+
+class Pay(BaseModel):
+    """Pay as the board states it (or as parsed from the description): a range, one end, or
+    an exact figure (min == max), per interval, in an ISO 4217 currency."""
+
+    min: float | None = None
+    max: float | None = None
+    interval: PayInterval | None = None
+    currency: str | None = None
+    estimated: bool = False  # the board's own estimate (Indeed), not the employer's figure
+
+    def label(self) -> str:
+        """Short human form: "$40–50/hr", "from £30k/yr", "up to €5k/mo (est.)"."""
+        sign = _CURRENCY_SIGNS.get((self.currency or "").upper())
+        prefix = sign if sign else (f"{self.currency} " if self.currency else "")
+
+        def money(v: float) -> str:
+            if v >= 10_000:
+                return f"{v / 1000:.0f}k" if v % 1000 == 0 or v >= 100_000 else f"{v / 1000:.1f}k"
+            return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}"
+
+        if self.min is not None and self.max is not None and self.min != self.max:
+            text = f"{prefix}{money(self.min)}–{money(self.max)}"
+        elif self.min is not None and self.max is not None:
+            text = f"{prefix}{money(self.min)}"
+        elif self.min is not None:
+            text = f"from {prefix}{money(self.min)}"
+        elif self.max is not None:
+            text = f"up to {prefix}{money(self.max)}"
+        else:
+            return ""
+        if self.interval:
+            text += f"/{_INTERVAL_WORDS[self.interval]}"
+        return text + (" (est.)" if self.estimated else "")
 
 
 class Posting(BaseModel):
@@ -32,7 +74,10 @@ class Posting(BaseModel):
         None  # internship / entry / associate / mid-senior / director / executive
     )
     remote: bool | None = None
-    salary: str | None = None
+    workplace: Workplace | None = None  # remote / hybrid / onsite, when the board or text says
+    salary: str | None = None  # the board's own pay text, as shown
+    pay: Pay | None = None  # the same, structured
+    apply_url: str | None = None  # the employer's own application page, when the board gives it
     description: str = ""
     real_employer: str | None = None  # set when an aggregator posts on behalf of a named employer
     fetched_at: datetime = Field(default_factory=utcnow)

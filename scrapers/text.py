@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import unicodedata
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -29,11 +30,11 @@ def html_to_text(markup: str, max_chars: int | None = None) -> str:
     if looks_escaped(markup):
         markup = htmllib.unescape(markup)
     if "<" not in markup:
-        return cap(normalise_space(htmllib.unescape(markup)), max_chars)
+        return cut(normalise_space(htmllib.unescape(markup)), max_chars)
     soup = BeautifulSoup(markup, "lxml")
     parts: list[str] = []
     _walk(soup, parts)
-    return cap(normalise_space("".join(parts)), max_chars)
+    return cut(normalise_space("".join(parts)), max_chars)
 
 
 def _walk(node: Tag, out: list[str]) -> None:
@@ -61,15 +62,25 @@ def normalise_space(text: str) -> str:
     return _BLANK_LINES.sub("\n", joined).strip()
 
 
-def cap(text: str, max_chars: int | None) -> str:
-    """Cut at a word boundary under `max_chars`, marking the cut with an ellipsis."""
-    if max_chars is None or len(text) <= max_chars:
+def cut(text: str, limit: int | None, *, one_line: bool = False) -> str:
+    """At most `limit` characters: cut at a word boundary when one is near, marked with "…".
+
+    `one_line` first collapses all whitespace (titles, button labels, reasons)."""
+    if one_line:
+        text = " ".join(str(text).split())
+    if limit is None or len(text) <= limit:
         return text
-    cut = text[: max(max_chars - 1, 0)]
-    space = cut.rfind(" ")
-    if space > max_chars * 0.8:
-        cut = cut[:space]
-    return cut.rstrip() + "…"
+    head = text[: max(limit - 1, 0)]
+    space = head.rfind(" ")
+    if space > limit * 0.6:
+        head = head[:space]
+    return head.rstrip(" ,;:") + "…"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents ("Zürich" → "zurich"), for matching, never for display."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def inline_text(node: Tag | None) -> str:

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from scoring.models import Score
-from scrapers.models import Posting
+from scrapers.models import Pay, Posting, Workplace
 
 
 class Pick(BaseModel):
@@ -31,6 +31,9 @@ class Pick(BaseModel):
     source: str
     employment_type: str | None = None
     posted_at: datetime | None = None
+    pay: Pay | None = None
+    workplace: Workplace | None = None
+    apply_url: str | None = None
     # chat id (as str: JSON keys) -> Telegram message id of the delivered message.
     sent: dict[str, int] = Field(default_factory=dict)
 
@@ -52,6 +55,9 @@ class Pick(BaseModel):
             source=posting.source,
             employment_type=posting.employment_type,
             posted_at=posting.posted_at,
+            pay=posting.pay,
+            workplace=posting.workplace,
+            apply_url=posting.apply_url,
         )
 
 

@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.store import Store
 from bot.store.records import VOTE_REASONS, Pick
+from scrapers.text import cut
 
 VOTE, REASON, BLOCK = "v", "r", "b"
 
@@ -61,11 +62,6 @@ def resolve(store: Store, tap: Tap) -> Pick | None:
     return None
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def pick_keyboard(
     pick: Pick, vote: str | None = None, reason: str | None = None, blocked: bool = False
 ) -> InlineKeyboardMarkup:
@@ -88,9 +84,9 @@ def pick_keyboard(
         ]
         rows += [reasons[:3], reasons[3:]]
         label = (
-            f"🚫 {_short(pick.company, 28)} blocked ✓"
+            f"🚫 {cut(pick.company, 28, one_line=True)} blocked ✓"
             if blocked
-            else f"🚫 Never show {_short(pick.company, 28)}"
+            else f"🚫 Never show {cut(pick.company, 28, one_line=True)}"
         )
         rows.append([InlineKeyboardButton(label, callback_data=encode(BLOCK, pick.day, pick.key))])
     return InlineKeyboardMarkup(rows)

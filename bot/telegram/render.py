@@ -17,6 +17,7 @@ from bot.services.settings import SETTINGS, SettingsView
 from bot.services.stats import Stats
 from bot.store.records import Pick, RunRecord
 from scoring.profile import Profile
+from scrapers.text import cut
 
 LIMIT = 4096
 
@@ -49,9 +50,8 @@ def with_note(markup: str, note: str, limit: int = LIMIT) -> str:
 
 
 def clip(text: str, limit: int) -> str:
-    """At most `limit` characters of `text` (whitespace collapsed), with … when cut."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters of `text` on one line, with … when cut."""
+    return cut(str(text), limit, one_line=True)
 
 
 def esc(text: str, limit: int = 500) -> str:

@@ -1,4 +1,4 @@
-from scrapers.text import cap, html_to_text
+from scrapers.text import cut, html_to_text
 
 
 def test_entity_escaped_html_is_unescaped_then_stripped() -> None:
@@ -17,6 +17,6 @@ def test_plain_text_passes_through_with_entities_decoded() -> None:
 
 def test_cap_cuts_at_a_word_and_marks_it() -> None:
     text = "word " * 100
-    out = cap(text.strip(), 52)
+    out = cut(text.strip(), 52)
     assert len(out) <= 52 and out.endswith("…") and not out[:-1].endswith("wor")
     assert html_to_text("<p>" + text + "</p>", 200).endswith("…")
