@@ -46,7 +46,8 @@ def _walk(node: Tag, out: list[str]) -> None:
         if not isinstance(child, Tag) or child.name in _DROP:
             continue
         block = child.name in _BLOCKS
-        if block:
+        # A block right inside a list item (<li><p>…</p></li>) stays on the bullet's line.
+        if block and not (out and out[-1] == "- "):
             out.append("\n")
         if child.name == "li":
             out.append("- ")

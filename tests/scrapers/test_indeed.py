@@ -9,7 +9,8 @@ from pathlib import Path
 from scrapers import indeed
 from scrapers.http import HttpClient
 from scrapers.models import SourceState
-from scrapers.options import DEFAULT_INDEED_HEADERS, SearchConfig
+from scrapers.indeed import DEFAULT_HEADERS as DEFAULT_INDEED_HEADERS
+from scrapers.options import SearchConfig
 from tests.fakes.boards import CAPTCHA, GRAPHQL_ERROR, MALFORMED, BoardsFake, Job, make_jobs, status
 
 SEARCH = SearchConfig(
@@ -25,16 +26,10 @@ SEARCH = SearchConfig(
 
 async def run(fake: BoardsFake, client: HttpClient, search: SearchConfig = SEARCH, headers=None):  # type: ignore[no-untyped-def]
     assert fake.urls is not None
-    return (
-        await indeed.search(
-            client,
-            fake.urls.indeed,
-            dict(headers or DEFAULT_INDEED_HEADERS),
-            search,
-            "indeed: x",
-            max_chars=3000,
-        )
-    ).result()
+    politeness = client.config.model_copy(
+        update={"indeed_headers": headers or {}, "description_max_chars": 3000}
+    )
+    return await indeed.IndeedSearch(search, fake.urls.indeed).collect(client, politeness)
 
 
 async def test_cursor_paging_and_query_shape(fake: BoardsFake, client: HttpClient) -> None:
@@ -74,11 +69,11 @@ async def test_fields_are_mapped(fake: BoardsFake, client: HttpClient) -> None:
     assert p.employment_type == "internship" and p.remote is True
     assert p.description == "Train models.\nShip them."
     assert p.posted_at is not None
-    assert p.salary == "USD 40–50 per hour"
+    assert p.salary == "$40–50/hr"
 
 
 async def test_missing_app_key_is_blocked_with_status(fake: BoardsFake, client: HttpClient) -> None:
-    result = await run(fake, client, headers={"content-type": "application/json"})
+    result = await run(fake, client, headers={"indeed-api-key": ""})
     assert result.state is SourceState.BLOCKED
     assert "HTTP 403" in result.reason
 
