@@ -76,7 +76,9 @@ def _token(spec: str, token: str) -> str:
 
 def _workday(spec: str, tenant: str, site: str, dc: str = "") -> BoardRef:
     if not tenant or not site:
-        raise ValueError(f"{spec!r}: a Workday board needs tenant and site: workday:<tenant>/<site>")
+        raise ValueError(
+            f"{spec!r}: a Workday board needs tenant and site: workday:<tenant>/<site>"
+        )
     return BoardRef("workday", _token(spec, tenant), _token(spec, site), dc or "wd1")
 
 

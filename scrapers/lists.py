@@ -35,8 +35,10 @@ def list_label(url: str) -> str:
     """'list:SimplifyJobs/Summer2026-Internships' for a GitHub-hosted list, else the host."""
     parts = urlsplit(url)
     path = [p for p in parts.path.split("/") if p]
-    if parts.hostname == "raw.githubusercontent.com" and len(path) >= 2:
-        return f"list:{path[0]}/{path[1]}"
+    # <owner>/<repo>/<branch>/.github/scripts/listings.json, wherever it is served from
+    if ".github" in path and path.index(".github") >= 3:
+        i = path.index(".github")
+        return f"list:{path[i - 3]}/{path[i - 2]}"
     if parts.hostname == "github.com" and len(path) >= 2:
         return f"list:{path[0]}/{path[1]}"
     return f"list:{parts.hostname or url}" + (f"/{path[0]}" if path else "")

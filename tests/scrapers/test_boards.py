@@ -182,3 +182,46 @@ async def test_odd_entries_are_skipped_and_reported_the_rest_kept(
     assert titles == [j.title for j in JOBS] + kept
     assert result.state is SourceState.PARTIAL
     assert f"{3 - len(kept)} unreadable job(s) skipped" in result.reason
+
+
+async def test_lever_all_locations_are_kept_so_a_second_city_search_finds_the_job(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """`categories.allLocations` was ignored: a job open in London or Stockholm was dropped
+    by a Stockholm search."""
+    assert fake.urls is not None
+    fake.lever["acme"] = [Job(id="m1", title="Software Engineer Intern", company="Acme",
+                              location="London, UK; Stockholm, Sweden")]  # fmt: skip
+    stockholm = SearchConfig(keywords="software engineer intern", location="Stockholm")
+    result = await collect_board(client, fake.urls, "lever:acme", searches=[stockholm])
+    (p,) = result.postings
+    assert p.location == "London, UK; Stockholm, Sweden"
+
+
+@pytest.mark.parametrize("kind", ["greenhouse", "lever", "ashby"])
+async def test_hybrid_reads_the_same_on_every_board(
+    kind: str, fake: BoardsFake, client: HttpClient
+) -> None:
+    """Greenhouse "Hybrid - London" gave remote unknown while Lever's hybrid gave false."""
+    assert fake.urls is not None
+    location = "Hybrid - London" if kind == "greenhouse" else "London"
+    getattr(fake, kind)["acme"] = [
+        Job(id="h1", title="Data Intern", company="Acme", location=location, workplace="hybrid")
+    ]
+    (p,) = (await collect_board(client, fake.urls, f"{kind}:acme")).postings
+    assert (p.workplace, p.remote) == ("hybrid", False)
+    assert p.apply_url is not None and p.apply_url.startswith("https://")
+
+
+async def test_a_javascript_link_never_reaches_a_posting(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    assert fake.urls is not None
+    fake.greenhouse["acme"] = []
+    fake.raw_jobs["greenhouse:acme"] = [
+        {"id": 66, "title": "Data Intern", "absolute_url": "javascript:alert(document.cookie)",
+         "location": {"name": "Austin, TX"}, "content": "&lt;p&gt;Hi&lt;/p&gt;"},
+    ]  # fmt: skip
+    (p,) = (await collect_board(client, fake.urls, "greenhouse:acme")).postings
+    assert p.url == "https://job-boards.greenhouse.io/acme/jobs/66"  # the board's own page
+    assert p.apply_url == p.url
