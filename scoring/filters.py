@@ -43,9 +43,9 @@ def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str
         )
         if now - posted > timedelta(days=filters.max_age_days):
             return "too old"
-    if filters.min_salary and (yearly := yearly_pay(posting)) is not None:
-        if yearly < filters.min_salary:
-            return "pay below minimum"
+    yearly = yearly_pay(posting) if filters.min_salary else None
+    if yearly is not None and yearly < filters.min_salary:
+        return "pay below minimum"
     if filters.workplace and posting.workplace:
         wanted = {w.strip().lower().replace("-", "") for w in filters.workplace}
         if posting.workplace not in wanted:

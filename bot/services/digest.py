@@ -25,7 +25,7 @@ def escape_url(url: str) -> str:
 
 
 def posted_age(pick: Pick, day: str) -> str:
-    """"today", "1 day ago", "12 days ago" — counted from the digest's day, or "" if unknown."""
+    """ "today", "1 day ago", "12 days ago" — counted from the digest's day, or "" if unknown."""
     if pick.posted_at is None:
         return ""
     try:
@@ -47,7 +47,9 @@ def facts_line(pick: Pick, day: str) -> str:
     if pick.employment_type:
         facts.append(f"**Type:** {escape_md(pick.employment_type)}")
     if pick.workplace:
-        facts.append(f"**Workplace:** {'on-site' if pick.workplace == 'onsite' else pick.workplace}")
+        facts.append(
+            f"**Workplace:** {'on-site' if pick.workplace == 'onsite' else pick.workplace}"
+        )
     apply = http_url(pick.apply_url)
     if apply and apply != pick.url:
         facts.append(f"[Apply]({escape_url(apply)})")
@@ -63,9 +65,7 @@ def render_entry(pick: Pick, day: str | None = None) -> str:
     return (
         f"## {head}\n"
         f"{company}**Location:** {escape_md(pick.location or 'n/a')}"
-        f" | **Score:** {pick.score}/100\n"
-        + (f"{facts}\n" if facts else "")
-        + "\n"
+        f" | **Score:** {pick.score}/100\n" + (f"{facts}\n" if facts else "") + "\n"
         f"**Reason:** {escape_md(pick.reason)}\n"
         "\n"
         f"**Summary:** {escape_md(pick.summary)}\n"

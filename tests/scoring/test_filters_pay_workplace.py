@@ -14,7 +14,10 @@ def post(**kw: object) -> Posting:
 
 def test_min_salary_counts_hourly_pay_as_a_year_and_passes_unknown_pay() -> None:
     f = Filters(min_salary=50_000)
-    assert veto(post(pay=Pay(min=20, max=22, interval="hour", currency="USD")), f) == "pay below minimum"
+    assert (
+        veto(post(pay=Pay(min=20, max=22, interval="hour", currency="USD")), f)
+        == "pay below minimum"
+    )
     assert veto(post(pay=Pay(min=30, max=40, interval="hour", currency="USD")), f) is None  # 83k/yr
     assert veto(post(pay=Pay(min=None, max=45_000, interval="year")), f) == "pay below minimum"
     assert veto(post(pay=Pay(min=60_000, interval="year")), f) is None
