@@ -35,7 +35,7 @@ from scrapers.models import Posting, SourceResult
 from scrapers.options import HttpConfig, SearchConfig
 from scrapers.pay import parse_pay
 from scrapers.source import IsSeen, Setup
-from scrapers.text import html_to_text, inline_text
+from scrapers.text import element_text, inline_text
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 PAGE_SIZE = 10
@@ -196,7 +196,7 @@ def parse_detail(html: str, max_chars: int) -> Detail | None:
     if markup is None and not criteria:
         return None
     return Detail(
-        description=html_to_text(markup.decode_contents(), max_chars) if markup else "",
+        description=element_text(markup, max_chars) if markup else "",
         seniority=_SENIORITY.get(criteria.get("seniority level", "")),
         employment_type=_EMPLOYMENT.get(criteria.get("employment type", "")),
         apply_url=_apply_url(soup),

@@ -31,9 +31,13 @@ def html_to_text(markup: str, max_chars: int | None = None) -> str:
         markup = htmllib.unescape(markup)
     if "<" not in markup:
         return cut(normalise_space(htmllib.unescape(markup)), max_chars)
-    soup = BeautifulSoup(markup, "lxml")
+    return element_text(BeautifulSoup(markup, "lxml"), max_chars)
+
+
+def element_text(node: Tag, max_chars: int | None = None) -> str:
+    """Readable plain text of an already parsed element (no second parse of its markup)."""
     parts: list[str] = []
-    _walk(soup, parts)
+    _walk(node, parts)
     return cut(normalise_space("".join(parts)), max_chars)
 
 
