@@ -16,7 +16,7 @@ from typing import Any
 
 from scrapers.boards_spec import parse_board
 from scrapers.dedup import annotate_employer
-from scrapers.http import HttpClient, gaps_for, new_session
+from scrapers.http import CANNOT_RESOLVE, UNREACHABLE, HttpClient, gaps_for, new_session
 from scrapers.models import SourceResult, SourceState
 from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig, SourceUrls
 from scrapers.registry import SOURCES
@@ -123,7 +123,7 @@ def _say_offline_once(results: list[SourceResult]) -> None:
     failed = [r for r in results if r.state is not SourceState.OK]
     if not results or len(failed) < len(results):
         return
-    if not all(NO_NETWORK in r.reason for r in failed):
+    if not all(CANNOT_RESOLVE in r.reason or UNREACHABLE in r.reason for r in failed):
         return
     log.warning("no network: no source could be reached (DNS or network unreachable)")
     for r in failed:

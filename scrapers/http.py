@@ -91,6 +91,10 @@ class FetchError(Exception):
         self.offline = offline  # no network to reach the host at all: retrying cannot help
 
 
+# What a request that found no network says (its host cannot be resolved, or no route at all).
+CANNOT_RESOLVE = "cannot resolve the host name"
+UNREACHABLE = "network unreachable"
+
 # Socket errors that mean "no route to anywhere", not "this server is unhappy".
 _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}
 
@@ -98,12 +102,12 @@ _UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}
 def _network_down(exc: aiohttp.ClientError) -> str | None:
     """Why a connection error means no network (DNS failure, unreachable network), or None."""
     if isinstance(exc, aiohttp.ClientConnectorDNSError):
-        return "cannot resolve the host name"
+        return CANNOT_RESOLVE
     os_error = getattr(exc, "os_error", None)
     if isinstance(os_error, socket.gaierror):
-        return "cannot resolve the host name"
+        return CANNOT_RESOLVE
     if isinstance(os_error, OSError) and os_error.errno in _UNREACHABLE:
-        return "network unreachable"
+        return UNREACHABLE
     return None
 
 
@@ -220,7 +224,7 @@ class HttpClient:
         cfg = self.config
         down = self.network_down or host.down
         if down:
-            raise FetchError(f"no network: {down}", offline=True)
+            raise FetchError(f"{urlsplit(url).hostname}: {down}", offline=True)
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
             stop=stop_after_attempt(cfg.max_retries + 1) | _WaitBudget(cfg.max_retry_wait_seconds),
@@ -298,12 +302,13 @@ class HttpClient:
                 raise FetchError(f"bad response: HTTP {exc.status} {exc.message}") from None
             except aiohttp.ClientError as exc:
                 down = _network_down(exc)
-                if down == "network unreachable":
+                if down == UNREACHABLE:
                     self.network_down = down
                 if down:
                     host.down = down
-                    log.warning("%s: %s", urlsplit(url).hostname, down)
-                    raise FetchError(f"no network: {down}", offline=True) from None
+                    # Said once for the run by `scrapers.collect`, or in the source's reason.
+                    log.info("%s: %s", urlsplit(url).hostname, down)
+                    raise FetchError(f"{urlsplit(url).hostname}: {down}", offline=True) from None
                 # Connection refused/reset: as transient as a timeout.
                 raise _Transient(f"connection error ({type(exc).__name__})") from None
         if result.status in RETRY_STATUSES and result.status in no_retry:

@@ -11,6 +11,8 @@ from scrapers.collect import collect_all
 from scrapers.dedup import dedup, fingerprint
 from scrapers.models import SourceState, summarise
 from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig, SourceUrls
+from scrapers.registry import SOURCES
+from scrapers.source import Setup, Source
 from tests.fakes.ats import listing
 from tests.fakes.boards import BoardsFake, Job, make_jobs, slow, status
 
@@ -225,3 +227,26 @@ async def test_one_unresolvable_board_is_its_own_failure(
     assert by["greenhouse:acme"].state is SourceState.OK
     assert by["recruitee:bunq"].state is SourceState.FAILED
     assert "cannot resolve" in by["recruitee:bunq"].reason and by["recruitee:bunq"].requests == 1
+
+
+def test_every_registered_kind_builds_a_source_from_its_config() -> None:
+    """One protocol for all: each registry entry makes an object with a name, its config and
+    `collect(session, politeness)`."""
+    setup = Setup(urls=SourceUrls(), http=HttpConfig(), searches=SEARCHES[:1])
+    configs = {
+        "linkedin": SEARCHES[0],
+        "indeed": SEARCHES[0],
+        "list": ListConfig(
+            url="https://raw.githubusercontent.com/o/r/dev/.github/scripts/listings.json"
+        ),
+        "workday": BoardConfig(board="workday:acme.wd5/Careers"),
+    }
+    for kind, cls in SOURCES.items():
+        config = configs.get(kind) or BoardConfig(board=f"{kind}:acme")
+        source = cls.from_config(config, setup)
+        assert isinstance(source, Source), kind
+        assert source.config is config and source.name and source.kind == kind
+    wd = SOURCES["workday"].from_config(configs["workday"], setup)
+    assert wd.base == "https://acme.wd5.myworkdayjobs.com"  # type: ignore[attr-defined]
+    rc = SOURCES["recruitee"].from_config(BoardConfig(board="recruitee:bunq"), setup)
+    assert rc.base == "https://bunq.recruitee.com"  # type: ignore[attr-defined]
