@@ -20,16 +20,11 @@ from scrapers.http import CANNOT_RESOLVE, UNREACHABLE, HttpClient, gaps_for, new
 from scrapers.models import SourceResult, SourceState
 from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig, SourceUrls
 from scrapers.registry import SOURCES
-from scrapers.source import IsSeen, Setup, Source
+from scrapers.source import IsSeen, Setup, Source, search_label
 
 log = logging.getLogger(__name__)
 
 NO_NETWORK = "no network"
-
-
-def search_label(source: str, search: SearchConfig) -> str:
-    where = f" @ {search.location}" if search.location else ""
-    return f"{source}: {search.keywords}{where}"
 
 
 @dataclass

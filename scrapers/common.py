@@ -213,8 +213,3 @@ def workplace_from_text(*short: str | None, description: str | None = None) -> W
                 continue
             return kind  # type: ignore[return-value]
     return None
-
-
-def remote_from_text(*texts: str | None) -> bool | None:
-    """True when a location or workplace field says remote; None when nothing says."""
-    return True if workplace_from_text(*texts) == "remote" else None

@@ -32,7 +32,7 @@ from scrapers.models import Pay, Posting, SourceResult
 from scrapers.options import HttpConfig, SearchConfig
 from scrapers.pay import parse_pay, structured_pay
 from scrapers.places import in_us
-from scrapers.source import Setup
+from scrapers.source import Setup, search_label
 from scrapers.text import fold, html_to_text
 
 PAGE_LIMIT = 100
@@ -223,8 +223,7 @@ class IndeedSearch:
 
     @property
     def name(self) -> str:
-        where = f" @ {self.config.location}" if self.config.location else ""
-        return f"{self.kind}: {self.config.keywords}{where}"
+        return search_label(self.kind, self.config)
 
     async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
         run = SourceRun(self.name)

@@ -34,7 +34,7 @@ from scrapers.http import FetchError, HttpClient, Response
 from scrapers.models import Posting, SourceResult
 from scrapers.options import HttpConfig, SearchConfig
 from scrapers.pay import parse_pay
-from scrapers.source import IsSeen, Setup
+from scrapers.source import IsSeen, Setup, search_label
 from scrapers.text import element_text, inline_text
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
@@ -411,11 +411,6 @@ class LinkedInSearch:
     async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
         run = await self._shared(session, politeness).search(self.config, self.name)
         return run.result()
-
-
-def search_label(source: str, search: SearchConfig) -> str:
-    where = f" @ {search.location}" if search.location else ""
-    return f"{source}: {search.keywords}{where}"
 
 
 def _left_path(resp: Response, expected_prefix: str) -> bool:

@@ -17,6 +17,12 @@ from scrapers.options import HttpConfig, SearchConfig, SourceUrls
 IsSeen = Callable[[str], bool]
 
 
+def search_label(source: str, search: SearchConfig) -> str:
+    """How a search asked of one source is named in the run summary."""
+    where = f" @ {search.location}" if search.location else ""
+    return f"{source}: {search.keywords}{where}"
+
+
 @dataclass
 class Setup:
     """What every source of one run is built from."""

@@ -1,25 +1,31 @@
 """Fakes of the applicant-tracking boards and community lists added after the first five.
 
 Each serves the shape its real API returns, recorded from public documentation and from peer
-scrapers that read these endpoints (found with the `search` tool, code and docs corpora):
+scrapers that read these endpoints (found with the `search` tool, code and docs corpora;
+where a peer cites the vendor's page, it is named below):
 - Workday: `POST /wday/cxs/<tenant>/<site>/jobs` (`appliedFacets`, `limit`, `offset`,
   `searchText` → `total`, `jobPostings[]` of `title`, `externalPath`, `locationsText`,
   `postedOn`, `bulletFields`) and `GET /wday/cxs/<tenant>/<site>/job/...` (`jobPostingInfo`
   with `jobDescription`, `location`, `startDate`, `timeType`, `jobReqId`, `externalUrl`;
   `hiringOrganization.name`). The career site's own client pages by 20 and peers note larger
   pages are refused: a `limit` above 20 gets HTTP 400 here.
-- SmartRecruiters Posting API: `GET /v1/companies/<c>/postings` (`limit` ≤ 100, `offset` →
+- SmartRecruiters Posting API (public, no key; "page size default 100, max 100" in the
+  tool descriptions that wrap it): `GET /v1/companies/<c>/postings` (`limit` ≤ 100, `offset` →
   `offset`, `limit`, `totalFound`, `content[]`) and `GET /v1/companies/<c>/postings/<id>`
   (`jobAd.sections.*.text`, `postingUrl`, `applyUrl`); a limit over 100 is refused (400).
-- Workable widget API: `GET /api/v1/widget/accounts/<account>?details=true` (`name`,
+- Workable widget API (workable.readme.io/reference/jobs-1, as peers cite it):
+  `GET /api/v1/widget/accounts/<account>?details=true` (`name`,
   `jobs[]` with `shortcode`, `employment_type`, `telecommuting`, `url`, `application_url`,
   `published_on`, and `description` only when `details=true`).
-- Recruitee: `GET https://<company>.recruitee.com/api/offers/` (`offers[]` with `id`,
+- Recruitee (docs.recruitee.com/reference/offers, as peers cite it):
+  `GET https://<company>.recruitee.com/api/offers/` (`offers[]` with `id`,
   `title`, `description`, `requirements`, `remote`/`hybrid`/`on_site`,
   `employment_type_code`, `salary`, `published_at` as "YYYY-MM-DD HH:MM:SS UTC",
   `careers_url`, `careers_apply_url`, `status`). The company is the host name, so the fake
   serves `/<company>/api/offers/` and its base URL is the template `…/{company}`.
-- SimplifyJobs-style `listings.json` (the type those repositories publish: `id`, `source`,
+- SimplifyJobs-style `listings.json` at `<owner>/<repo>/dev/.github/scripts/listings.json`
+  on raw.githubusercontent.com, served as text/plain (the `Listing` type tools built on those
+  repositories declare: `id`, `source`,
   `company_name`, `company_url`, `title`, `locations`, `sponsorship`, `active`, `url`,
   `is_visible`, `date_posted`, `date_updated` in epoch seconds, `terms` or `season`).
 """
