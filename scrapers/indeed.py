@@ -31,9 +31,9 @@ from scrapers.http import FetchError, HttpClient
 from scrapers.models import Pay, Posting, SourceResult
 from scrapers.options import HttpConfig, SearchConfig
 from scrapers.pay import parse_pay, structured_pay
-from scrapers.places import in_us
+from scrapers.places import country_code, country_of
 from scrapers.source import Setup, search_label
-from scrapers.text import fold, html_to_text
+from scrapers.text import html_to_text
 
 PAGE_LIMIT = 100
 RADIUS_MILES = 25
@@ -65,79 +65,37 @@ class Country:
         return f"https://{self.site}.indeed.com/viewjob?jk={key}"
 
 
-# Indeed's country sites (host label and the language its app uses there), and the names a
-# search's place may give them.
-_COUNTRIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "US": ("www", "en", ("united states", "united states of america", "usa", "us", "u s", "u s a", "america")),
-    "GB": ("uk", "en", ("united kingdom", "uk", "u k", "great britain", "britain", "england", "scotland", "wales", "northern ireland")),
-    "CA": ("ca", "en", ("canada",)),
-    "AU": ("au", "en", ("australia",)),
-    "NZ": ("nz", "en", ("new zealand",)),
-    "IE": ("ie", "en", ("ireland",)),
-    "IN": ("in", "en", ("india",)),
-    "SG": ("sg", "en", ("singapore",)),
-    "ZA": ("za", "en", ("south africa",)),
-    "AE": ("ae", "en", ("united arab emirates", "uae")),
-    "HK": ("hk", "en", ("hong kong",)),
-    "PH": ("ph", "en", ("philippines",)),
-    "MY": ("malaysia", "en", ("malaysia",)),
-    "DE": ("de", "de", ("germany", "deutschland")),
-    "AT": ("at", "de", ("austria", "osterreich")),
-    "CH": ("ch", "de", ("switzerland", "schweiz", "suisse")),
-    "FR": ("fr", "fr", ("france",)),
-    "BE": ("be", "fr", ("belgium", "belgique", "belgie")),
-    "NL": ("nl", "nl", ("netherlands", "the netherlands", "nederland", "holland")),
-    "ES": ("es", "es", ("spain", "espana")),
-    "IT": ("it", "it", ("italy", "italia")),
-    "PT": ("pt", "pt", ("portugal",)),
-    "SE": ("se", "sv", ("sweden", "sverige")),
-    "DK": ("dk", "da", ("denmark", "danmark")),
-    "NO": ("no", "nb", ("norway", "norge")),
-    "FI": ("fi", "fi", ("finland", "suomi")),
-    "PL": ("pl", "pl", ("poland", "polska")),
-    "JP": ("jp", "ja", ("japan",)),
-    "BR": ("br", "pt", ("brazil", "brasil")),
-    "MX": ("mx", "es", ("mexico",)),
+# Indeed's country sites: the host label of its public site and the language its app uses
+# there (the country names themselves are place knowledge: `scrapers.places`).
+_SITES: dict[str, tuple[str, str]] = {
+    "US": ("www", "en"), "GB": ("uk", "en"), "CA": ("ca", "en"), "AU": ("au", "en"),
+    "NZ": ("nz", "en"), "IE": ("ie", "en"), "IN": ("in", "en"), "SG": ("sg", "en"),
+    "ZA": ("za", "en"), "AE": ("ae", "en"), "HK": ("hk", "en"), "PH": ("ph", "en"),
+    "MY": ("malaysia", "en"), "DE": ("de", "de"), "AT": ("at", "de"), "CH": ("ch", "de"),
+    "FR": ("fr", "fr"), "BE": ("be", "fr"), "NL": ("nl", "nl"), "ES": ("es", "es"),
+    "IT": ("it", "it"), "PT": ("pt", "pt"), "SE": ("se", "sv"), "DK": ("dk", "da"),
+    "NO": ("no", "nb"), "FI": ("fi", "fi"), "PL": ("pl", "pl"), "JP": ("jp", "ja"),
+    "BR": ("br", "pt"), "MX": ("mx", "es"),
 }  # fmt: skip
-# Big cities searched without their country.
-_CITIES = {
-    "london": "GB", "manchester": "GB", "edinburgh": "GB", "toronto": "CA", "vancouver": "CA",
-    "montreal": "CA", "berlin": "DE", "munich": "DE", "hamburg": "DE", "paris": "FR",
-    "amsterdam": "NL", "dublin": "IE", "sydney": "AU", "melbourne": "AU", "bangalore": "IN",
-    "bengaluru": "IN", "zurich": "CH", "stockholm": "SE", "madrid": "ES", "tokyo": "JP",
-}  # fmt: skip
-_BY_NAME = {name: code for code, (_, _, names) in _COUNTRIES.items() for name in names}
 US = Country("US", "www", "en")
 
 
-def _country(code: str) -> Country:
-    site, language, _ = _COUNTRIES[code]
+def _country(code: str, asked: str) -> Country:
+    if code not in _SITES:
+        raise ValueError(f"{asked!r}: Indeed has no site for that country")
+    site, language = _SITES[code]
     return Country(code, site, language)
 
 
 def country_for(search: SearchConfig) -> Country:
     """The search's `country` (code or name), else the one its place names, else the US."""
     if search.country.strip():
-        wanted = fold(search.country.strip())
-        code = wanted.upper() if wanted.upper() in _COUNTRIES else _BY_NAME.get(wanted)
-        if code is None and wanted == "gb":
-            code = "GB"
+        code = country_code(search.country)
         if code is None:
             raise ValueError(f"{search.country!r} is not a country Indeed serves")
-        return _country(code)
-    place = fold(search.location)
-    if not place.strip() or in_us(search.location):
-        return US
-    parts = [" ".join(p.replace(".", " ").split()) for p in place.split(",")]
-    for part in reversed(parts):
-        if part in _BY_NAME:
-            return _country(_BY_NAME[part])
-        if part.upper() in _COUNTRIES and len(part) == 2 and part != "in":
-            return _country(part.upper())
-    for part in parts:
-        if part in _CITIES:
-            return _country(_CITIES[part])
-    return US
+        return _country(code, search.country)
+    code = country_of(search.location)
+    return _country(code, search.location) if code else US
 
 
 def request_headers(overrides: dict[str, str], country: Country) -> dict[str, str]:

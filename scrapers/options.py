@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scrapers.boards_spec import parse_board
+from scrapers.places import country_code
 
 EmploymentType = Literal["internship", "full-time", "part-time", "contract", "temporary"]
 Level = Literal["internship", "entry", "associate", "mid-senior", "director", "executive"]
@@ -32,6 +33,15 @@ class SearchConfig(_Strict):
     # Indeed's country (ISO code or name: "GB", "Germany"); empty = the one `location` names,
     # else the US. It picks Indeed's site, its `indeed-co` and locale.
     country: str = ""
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value.strip() and country_code(value) is None:
+            raise ValueError(
+                f"{value!r} is not a country code or name jobpicks knows (e.g. GB, Germany)"
+            )
+        return value.strip()
 
 
 class BoardConfig(_Strict):

@@ -179,12 +179,14 @@ def test_country_from_place_or_key(
     assert headers["indeed-co"] == code and headers["indeed-app-info"] == "appv=999"
 
 
-async def test_an_unknown_country_fails_that_search_clearly(
-    fake: BoardsFake, client: HttpClient
-) -> None:
-    result = await run(fake, client, SEARCH.model_copy(update={"country": "Atlantis"}))
-    assert result.state is SourceState.FAILED and "Atlantis" in result.reason
-    assert fake.count("indeed") == 0
+def test_an_unknown_country_is_a_config_error() -> None:
+    with pytest.raises(ValueError, match="Atlantis"):
+        SearchConfig(keywords="x", country="Atlantis")
+
+
+def test_a_place_that_names_no_known_country_searches_the_us() -> None:
+    search = SEARCH.model_copy(update={"country": "", "location": "Reykjavik, IS"})
+    assert indeed.country_for(search) == indeed.US
 
 
 def _comp(range_: dict, *, estimated: bool = False) -> dict:
