@@ -225,3 +225,13 @@ async def test_a_javascript_link_never_reaches_a_posting(
     (p,) = (await collect_board(client, fake.urls, "greenhouse:acme")).postings
     assert p.url == "https://job-boards.greenhouse.io/acme/jobs/66"  # the board's own page
     assert p.apply_url == p.url
+
+
+def test_a_search_workplace_keeps_what_it_names_and_what_states_none() -> None:
+    def post(workplace: str | None) -> Posting:
+        return Posting(source="lever", source_id=str(workplace), url="https://x.example/1",
+                       title="Software Engineer Intern", company="X", workplace=workplace)  # type: ignore[arg-type]  # fmt: skip
+
+    search = SearchConfig(keywords="software engineer intern", workplace=["hybrid", "on-site"])
+    kept = filter_board([post("remote"), post("hybrid"), post("onsite"), post(None)], [search])
+    assert [p.workplace for p in kept] == ["hybrid", "onsite", None]
