@@ -114,6 +114,8 @@ def search_accepts(search: SearchConfig, posting: Posting) -> bool:
     wanted = {w.replace("-", "") for w in search.workplace}
     if wanted and posting.workplace and posting.workplace not in wanted:
         return False
+    if wanted == {"remote"} and posting.remote is False:
+        return False  # the board said "not remote" without saying what instead
     return not search.location or location_matches(search.location, posting)
 
 
