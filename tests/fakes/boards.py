@@ -448,7 +448,7 @@ def _li_detail_page(job: Job) -> str:
         target = quote(job.apply_url, safe="")
         apply = (
             '<code id="applyUrl" style="display: none"><!--"https://www.linkedin.com/jobs/view/'
-            f'externalApply/{job.id}?url={target}&amp;urlHash=AbCd"--></code>'
+            f'externalApply/{job.id}?url={target}&urlHash=AbCd"--></code>'
         )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><title>{e(job.title)} - {e(job.company)}</title></head>
