@@ -13,7 +13,10 @@ where a peer cites the vendor's page, it is named below):
   tool descriptions that wrap it): `GET /v1/companies/<c>/postings` (`limit` ≤ 100, `offset` →
   `offset`, `limit`, `totalFound`, `content[]`) and `GET /v1/companies/<c>/postings/<id>`
   (`jobAd.sections.*.text`, `postingUrl`, `applyUrl`); a limit over 100 is refused (400).
-- Workable widget API (workable.readme.io/reference/jobs-1, as peers cite it):
+- Workable widget API (workable.readme.io/reference/jobs-1, as peers cite it). Peers report
+  it "rate-limits aggressively (429 after just a couple of back-to-back requests from one
+  IP)": with `workable_burst` set, a request arriving when that many already came in the last
+  second gets 429 with Retry-After: 1.
   `GET /api/v1/widget/accounts/<account>?details=true` (`name`,
   `jobs[]` with `shortcode`, `employment_type`, `telecommuting`, `url`, `application_url`,
   `published_on`, and `description` only when `details=true`).
@@ -32,6 +35,7 @@ where a peer cites the vendor's page, it is named below):
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import re
@@ -417,10 +421,18 @@ class AtsRoutes:
 
     async def _workable(self: BoardsFake, request: web.Request) -> web.Response:  # type: ignore[misc]
         account = request.match_info["account"]
-        if (
-            answer := await self._simple_fault(request, "workable", f"workable:{account}")
-        ) is not None:
-            return answer
+        fault = await self._enter(request, "workable", f"workable:{account}")  # recorded first
+        if self.workable_burst is not None:
+            now = asyncio.get_running_loop().time()
+            earlier = [r for r in self.requests[:-1] if r.board == "workable" and now - r.at < 1.0]
+            if len(earlier) >= self.workable_burst:
+                return web.json_response(
+                    {"error": "Too many requests"}, status=429, headers={"Retry-After": "1"}
+                )
+        if fault is not None and fault.kind == "status":
+            return self._status(fault)
+        if fault is not None and fault.kind == "malformed":
+            return web.Response(text="{'jobs': [oops", content_type="application/json")
         if account not in self.workable:
             return web.json_response({"error": "Not found"}, status=404)
         details = request.query.get("details") == "true"

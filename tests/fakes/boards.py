@@ -99,6 +99,8 @@ class BoardsFake(AtsRoutes):
     lists: dict[str, list[dict]] = field(default_factory=dict)  # "owner/repo" -> raw entries
     lists_base: str | None = None
     now: datetime = NOW
+    # Workable's burst limit (requests per second before a 429); None: off.
+    workable_burst: int | None = None
     # LinkedIn past this many pages serves the last page again instead of the end page.
     linkedin_repeat_after: int | None = None
     # route -> queued faults ("linkedin.search", "linkedin.detail", "indeed", "greenhouse:<t>"…);

@@ -243,3 +243,17 @@ def test_list_labels() -> None:
     raw = "https://raw.githubusercontent.com/SimplifyJobs/New-Grad-Positions/dev/.github/scripts/listings.json"
     assert list_label(raw) == "list:SimplifyJobs/New-Grad-Positions"
     assert list_label("https://example.com/jobs/listings.json") == "list:example.com/jobs"
+
+
+async def test_workable_burst_limit_is_waited_out_not_failed(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """Workable answers 429 after a couple of quick requests; Retry-After is honoured."""
+    assert fake.urls is not None
+    fake.workable_burst = 2
+    for name in ("a", "b", "c"):
+        fake.workable[name] = [Job(id=f"{name}1", title="Data Intern", company=name.upper())]
+    results = [await collect_board(client, fake.urls, f"workable:{n}") for n in ("a", "b", "c")]
+    assert [r.state for r in results] == [SourceState.OK] * 3
+    assert [len(r.postings) for r in results] == [1, 1, 1]
+    assert fake.count("workable:c") == 2  # one 429, then the answer after the asked wait
