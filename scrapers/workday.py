@@ -1,8 +1,8 @@
 """Workday career sites: the JSON behind `<tenant>.<dc>.myworkdayjobs.com/<site>`.
 
 - search: `POST /wday/cxs/<tenant>/<site>/jobs` with `{"appliedFacets": {}, "limit": 20,
-  "offset": N, "searchText": "<the search's keywords>"}` → `total` (given on the first page
-  only), `jobPostings[]` with `title`, `externalPath`, `locationsText`, `postedOn`
+  "offset": N, "searchText": "<the search's keywords>"}` → `total` (read from the first
+  page), `jobPostings[]` with `title`, `externalPath`, `locationsText`, `postedOn`
   ("Posted 3 Days Ago"), `bulletFields` (the requisition id);
 - job: `GET /wday/cxs/<tenant>/<site><externalPath>` → `jobPostingInfo` (`jobDescription`
   HTML, `location`, `additionalLocations`, `startDate`, `timeType`, `remoteType`,
@@ -111,7 +111,7 @@ class Workday(Board):
                 client, f"{self.api}/jobs", run, method="POST", body=body, kind="search"
             )
             jobs = self.job_list(data, "jobPostings")
-            if total is None:  # only the first page carries the total; later pages say 0
+            if total is None:  # the total is read once, from the first page
                 total = data.get("total") if isinstance(data.get("total"), int) else None
             for posting in self.read_all(jobs, run, self.listed):
                 found.setdefault(posting.key, posting)
