@@ -1,7 +1,8 @@
 """Scraping benchmark: every source against local fakes with real latency and politeness gaps.
 
-500 postings across LinkedIn, Indeed, Greenhouse, Lever and Ashby; half of LinkedIn's jobs are
-"seen before". Prints wall time, requests made, the politeness floor (for each host: its
+500 postings across LinkedIn, Indeed, Greenhouse, Lever and Ashby, plus Workday and
+SmartRecruiters (a list request, then one request per wanted job), Workable, Recruitee and two
+community lists; half of LinkedIn's jobs are "seen before". Prints wall time, requests made, the politeness floor (for each host: its
 requests spaced by its gap, plus one latency; hosts run in parallel, so the slowest host is
 the floor), the ratio wall / floor (target ≤ 1.3) and detail fetches for seen jobs (target 0).
 
@@ -22,10 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scrapers.collect import collect_all  # noqa: E402
 from scrapers.dedup import dedup  # noqa: E402
 from scrapers.http import HttpClient, gaps_for, new_session  # noqa: E402
-from scrapers.options import BoardConfig, HttpConfig, SearchConfig  # noqa: E402
+from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig  # noqa: E402
+from tests.fakes.ats import listing  # noqa: E402
 from tests.fakes.boards import BoardsFake, make_jobs  # noqa: E402
 
 LINKEDIN, INDEED, PER_BOARD, BOARDS_EACH = 150, 200, 10, 5
+# Boards that cost a request per job (Workday, SmartRecruiters) get fewer companies.
+PER_DETAIL_BOARD, DETAIL_BOARDS_EACH, LIST_ENTRIES = 20, 2, 100
 
 
 def populate(fake: BoardsFake) -> list[BoardConfig]:
@@ -39,7 +43,37 @@ def populate(fake: BoardsFake) -> list[BoardConfig]:
                 f"{token}-", PER_BOARD, company=f"{kind.title()} Co {b}", location="Austin, TX"
             )
             boards.append(BoardConfig(board=f"{kind}:{token}"))
+    for b in range(DETAIL_BOARDS_EACH):
+        jobs = make_jobs(f"{b}", PER_DETAIL_BOARD, company=f"Workday Co {b}", location="Austin, TX")
+        fake.workday[f"wdco{b}/External"] = jobs
+        boards.append(BoardConfig(board=f"workday:wdco{b}.wd5/External"))
+        fake.smartrecruiters[f"srco{b}"] = make_jobs(
+            "",
+            PER_DETAIL_BOARD,
+            start_id=10_000 * (b + 1),
+            company=f"SR Co {b}",
+            location="Austin, TX",
+        )
+        boards.append(BoardConfig(board=f"smartrecruiters:srco{b}"))
+    for kind in ("workable", "recruitee"):
+        for b in range(BOARDS_EACH):
+            token = f"{kind[:2]}co{b}"
+            start = 50_000 + 1000 * b + (500 if kind == "recruitee" else 0)
+            getattr(fake, kind)[token] = make_jobs(
+                "" if kind == "recruitee" else f"{token}-", PER_BOARD, start_id=start,
+                company=f"{kind.title()} Co {b}", location="Austin, TX",
+            )  # fmt: skip
+            boards.append(BoardConfig(board=f"{kind}:{token}"))
+    for name in ("SimplifyJobs/Summer2026-Internships", "SimplifyJobs/New-Grad-Positions"):
+        entries = make_jobs(
+            name[-9:], LIST_ENTRIES, company=name.split("/")[1], location="Austin, TX"
+        )
+        fake.lists[name] = [listing(j) for j in entries]
     return boards
+
+
+def lists_for(fake: BoardsFake) -> list[ListConfig]:
+    return [ListConfig(url=fake.list_url(name)) for name in fake.lists]
 
 
 async def main(latency: float, linkedin_gap: float, gap: float) -> None:
@@ -62,8 +96,9 @@ async def main(latency: float, linkedin_gap: float, gap: float) -> None:
             client = HttpClient(session, http, gaps_for(http, fake.urls.linkedin))
             t0 = time.perf_counter()
             results = await collect_all(
-                [search], boards, http, fake.urls, is_seen=seen.__contains__, client=client
-            )
+                [search], boards, http, fake.urls, lists=lists_for(fake),
+                is_seen=seen.__contains__, client=client,
+            )  # fmt: skip
             wall = time.perf_counter() - t0
     postings = [p for r in results for p in r.postings]
     unique, _ = dedup(postings)

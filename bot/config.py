@@ -14,7 +14,7 @@ from bot.errors import ConfigError
 from scoring.learning import LearningConfig
 from scoring.options import ScoringConfig
 from scoring.profile import Filters, Profile
-from scrapers.options import BoardConfig, HttpConfig, SearchConfig
+from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig
 
 
 class _Strict(BaseModel):
@@ -82,6 +82,7 @@ class Config(_Strict):
     selection: SelectionConfig = Field(default_factory=SelectionConfig)
     searches: list[SearchConfig] = Field(default_factory=list)
     boards: list[BoardConfig] = Field(default_factory=list)
+    lists: list[ListConfig] = Field(default_factory=list)
     http: HttpConfig = Field(default_factory=HttpConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     learning: LearningConfig = Field(default_factory=LearningConfig)

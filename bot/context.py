@@ -67,10 +67,7 @@ class AppContext:
 
     def source_urls(self) -> SourceUrls:
         s = self.settings
+        # Every source's base URL is the setting JOBPICKS_<KIND>_URL.
         return SourceUrls(
-            linkedin=s.jobpicks_linkedin_url,
-            indeed=s.jobpicks_indeed_url,
-            greenhouse=s.jobpicks_greenhouse_url,
-            lever=s.jobpicks_lever_url,
-            ashby=s.jobpicks_ashby_url,
+            **{kind: getattr(s, f"jobpicks_{kind}_url") for kind in SourceUrls.model_fields}
         )

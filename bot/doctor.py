@@ -13,12 +13,14 @@ import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.context import AppContext
 
 if TYPE_CHECKING:
     from telegram import Bot
+
+    from scrapers.options import SourceUrls
 
 TIMEOUT = 10.0
 
@@ -45,6 +47,19 @@ def board_target(board: str) -> tuple[str, str] | None:
     except ValueError:
         return None
     return ref.kind, ref.token
+
+
+def board_probe(board: str, urls: SourceUrls) -> tuple[str, str, str, Any] | None:
+    """(name, method, url, JSON body) of the request that checks one board, or None."""
+    from scrapers.boards_spec import parse_board
+    from scrapers.registry import SOURCES
+
+    try:
+        ref = parse_board(board)
+    except ValueError:
+        return None
+    method, url, body = SOURCES[ref.kind].probe(ref, urls)  # type: ignore[attr-defined]
+    return f"{ref.kind} {ref.label.partition(':')[2]}", method, url, body
 
 
 def check_settings(ctx: AppContext) -> list[Check]:
@@ -197,6 +212,10 @@ async def _probe(session, name: str, method: str, url: str, **kwargs) -> Check: 
 async def check_sources(ctx: AppContext) -> list[Check]:
     import aiohttp
 
+    from scrapers.boards_spec import USAGE as BOARD_USAGE
+    from scrapers.indeed import US, country_for
+    from scrapers.indeed import request_headers as indeed_headers
+
     urls = ctx.source_urls()
     cfg = ctx.config
     probes: list[Awaitable[Check]] = []
@@ -224,29 +243,23 @@ async def check_sources(ctx: AppContext) -> list[Check]:
                     "POST",
                     urls.indeed,
                     json={"query": query % _gql_string(first.keywords)},
-                    headers=cfg.http.indeed_headers,
+                    headers=indeed_headers(
+                        cfg.http.indeed_headers, _country(country_for, first, US)
+                    ),
                 )
             )
         checks: list[Check] = []
         for board in cfg.boards:
-            target = board_target(board.board)
+            target = board_probe(board.board, urls)
             if target is None:
                 checks.append(
-                    Check(
-                        False,
-                        f"board {board.board}",
-                        "not a board I know",
-                        "use greenhouse:<token>, lever:<company>, ashby:<org> or the careers URL",
-                    )
+                    Check(False, f"board {board.board}", "not a board I know", BOARD_USAGE)
                 )
                 continue
-            kind, token = target
-            url = {
-                "greenhouse": f"{urls.greenhouse}/v1/boards/{token}/jobs",
-                "lever": f"{urls.lever}/v0/postings/{token}?mode=json",
-                "ashby": f"{urls.ashby}/posting-api/job-board/{token}",
-            }[kind]
-            probes.append(_probe(session, f"{kind} {token}", "GET", url))
+            name, method, url, body = target
+            probes.append(_probe(session, name, method, url, json=body))
+        for entry in cfg.lists:
+            probes.append(_probe(session, f"list {entry.url}", "GET", entry.url))
         checks += await asyncio.gather(*probes)
     if not cfg.searches and not cfg.boards:
         checks.append(
@@ -258,6 +271,13 @@ async def check_sources(ctx: AppContext) -> list[Check]:
             )
         )
     return checks
+
+
+def _country(country_for: Any, search: Any, default: Any) -> Any:
+    try:
+        return country_for(search)
+    except ValueError:
+        return default  # the run reports the unknown country; the probe still checks Indeed
 
 
 def _gql_string(value: str) -> str:

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     jobpicks_greenhouse_url: str = "https://boards-api.greenhouse.io"
     jobpicks_lever_url: str = "https://api.lever.co"
     jobpicks_ashby_url: str = "https://api.ashbyhq.com"
+    # Hosts named after the company are templates ({tenant}, {dc}, {company}); a fake's plain
+    # URL is used as is.
+    jobpicks_workday_url: str = "https://{tenant}.{dc}.myworkdayjobs.com"
+    jobpicks_smartrecruiters_url: str = "https://api.smartrecruiters.com"
+    jobpicks_workable_url: str = "https://apply.workable.com"
+    jobpicks_recruitee_url: str = "https://{company}.recruitee.com"
 
     @field_validator("telegram_chat_ids", mode="before")
     @classmethod
@@ -82,6 +88,10 @@ class Settings(BaseSettings):
         "jobpicks_greenhouse_url",
         "jobpicks_lever_url",
         "jobpicks_ashby_url",
+        "jobpicks_workday_url",
+        "jobpicks_smartrecruiters_url",
+        "jobpicks_workable_url",
+        "jobpicks_recruitee_url",
     )
     @classmethod
     def _http_url(cls, value: str) -> str:

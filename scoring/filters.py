@@ -43,7 +43,27 @@ def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str
         )
         if now - posted > timedelta(days=filters.max_age_days):
             return "too old"
+    yearly = yearly_pay(posting) if filters.min_salary else None
+    if yearly is not None and yearly < filters.min_salary:
+        return "pay below minimum"
+    if filters.workplace and posting.workplace:
+        wanted = {w.strip().lower().replace("-", "") for w in filters.workplace}
+        if posting.workplace not in wanted:
+            return f"workplace {posting.workplace}"
     return None
+
+
+# A full-time year in each pay interval (40 h a week, 52 weeks).
+_PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "month": 12, "year": 1}
+
+
+def yearly_pay(posting: Posting) -> float | None:
+    """The best pay a posting states, as a year's worth; None when it states none."""
+    pay = posting.pay
+    if pay is None or pay.interval is None:
+        return None
+    best = pay.max if pay.max is not None else pay.min
+    return None if best is None else best * _PER_YEAR[pay.interval]
 
 
 def location_ok(posting: Posting, wanted: list[str]) -> bool:

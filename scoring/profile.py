@@ -21,6 +21,13 @@ class Filters(BaseModel):
     employment_types: list[str] = Field(default_factory=list)
     # Postings older than this are vetoed (0 = no limit).
     max_age_days: int = Field(default=0, ge=0)
+    # Yearly pay below this is vetoed (0 = no minimum). Hourly, weekly and monthly pay is
+    # counted as a full-time year (2080 hours); the posting's currency is taken as yours.
+    # A posting that states no pay passes: unknown is not a reason to drop a job.
+    min_salary: float = Field(default=0, ge=0)
+    # Wanted workplaces (remote, hybrid, on-site); a posting that states another is vetoed,
+    # one that states none passes (empty = any).
+    workplace: list[str] = Field(default_factory=list)
 
 
 class Profile(BaseModel):

@@ -122,9 +122,11 @@ def posting_block(posting: Posting, max_chars: int = DESCRIPTION_MAX_CHARS) -> s
         ("Title", posting.title),
         ("Company", posting.real_employer or posting.company),
         ("Location", posting.location + (" (remote)" if posting.remote else "")),
+        ("Workplace", {"onsite": "on-site"}.get(posting.workplace or "", posting.workplace or "")),
         ("Employment type", posting.employment_type or ""),
         ("Level", posting.seniority or ""),
-        ("Salary", posting.salary or ""),
+        ("Salary", (posting.pay.label() if posting.pay else "") or posting.salary or ""),
+        ("Posted", posting.posted_at.date().isoformat() if posting.posted_at else ""),
     ]
     lines = [f"{name}: {_one_line(value, 200)}" for name, value in fields if value.strip()]
     desc = _DELIMITER.sub(" ", _CONTROL.sub(" ", posting.description))

@@ -1,4 +1,9 @@
-"""Reading a company-board spec: ``greenhouse:<token>``, ``lever:<co>``, ``ashby:<org>`` or a URL."""
+"""Reading a company-board spec: ``<kind>:<token>`` or the board's careers URL.
+
+Kinds: ``greenhouse:<token>``, ``lever:<co>``, ``ashby:<org>``, ``smartrecruiters:<co>``,
+``workable:<account>``, ``recruitee:<co>`` and ``workday:<tenant>/<site>`` (Workday's data
+centre may ride along: ``workday:<tenant>.wd5/<site>``; wd1 when absent).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,16 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
 
-BoardKind = Literal["greenhouse", "lever", "ashby"]
-KINDS: tuple[BoardKind, ...] = ("greenhouse", "lever", "ashby")
+BoardKind = Literal[
+    "greenhouse", "lever", "ashby", "workday", "smartrecruiters", "workable", "recruitee"
+]
+KINDS: tuple[BoardKind, ...] = (
+    "greenhouse", "lever", "ashby", "workday", "smartrecruiters", "workable", "recruitee",
+)  # fmt: skip
+USAGE = (
+    "use greenhouse:<token>, lever:<company>, ashby:<org>, workday:<tenant>/<site>, "
+    "smartrecruiters:<company>, workable:<account>, recruitee:<company> or a careers URL"
+)
 
 # Careers-page hosts and the board each one belongs to.
 _HOSTS: dict[str, BoardKind] = {
@@ -22,45 +35,87 @@ _HOSTS: dict[str, BoardKind] = {
     "api.lever.co": "lever",
     "jobs.ashbyhq.com": "ashby",
     "api.ashbyhq.com": "ashby",
+    "jobs.smartrecruiters.com": "smartrecruiters",
+    "careers.smartrecruiters.com": "smartrecruiters",
+    "api.smartrecruiters.com": "smartrecruiters",
+    "apply.workable.com": "workable",
+}
+# Hosts that carry the company in their own name.
+_HOST_SUFFIXES: dict[str, BoardKind] = {
+    ".myworkdayjobs.com": "workday",
+    ".myworkdaysite.com": "workday",
+    ".recruitee.com": "recruitee",
 }
 _TOKEN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+_DC = re.compile(r"^wd\d{1,3}$")
+_LOCALE = re.compile(r"^[a-z]{2}-[A-Z]{2}$")
 # Path segments of API URLs that come before the token.
-_API_PREFIXES = {"v1", "boards", "v0", "postings", "posting-api", "job-board", "embed", "job_board"}
+_API_PREFIXES = {
+    "v1", "boards", "v0", "postings", "posting-api", "job-board", "embed", "job_board",
+    "companies", "api", "widget", "accounts", "j",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class BoardRef:
     kind: BoardKind
-    token: str
+    token: str  # the company's name on the board (Workday: the tenant)
+    site: str = ""  # Workday's career site
+    dc: str = ""  # Workday's data centre host label (wd1, wd5, …)
 
     @property
     def label(self) -> str:
-        return f"{self.kind}:{self.token}"
+        return f"{self.kind}:{self.token}" + (f"/{self.site}" if self.site else "")
+
+
+def _token(spec: str, token: str) -> str:
+    if not _TOKEN.match(token):
+        raise ValueError(f"{spec!r}: {token!r} is not a board token (letters, digits, . _ -)")
+    return token
+
+
+def _workday(spec: str, tenant: str, site: str, dc: str = "") -> BoardRef:
+    if not tenant or not site:
+        raise ValueError(
+            f"{spec!r}: a Workday board needs tenant and site: workday:<tenant>/<site>"
+        )
+    return BoardRef("workday", _token(spec, tenant), _token(spec, site), dc or "wd1")
 
 
 def parse_board(spec: str) -> BoardRef:
-    """Turn a user's board spec into (kind, token); raise ValueError saying what is wrong."""
+    """Turn a user's board spec into a BoardRef; raise ValueError saying what is wrong."""
     text = spec.strip()
     if not text:
-        raise ValueError(
-            "empty board spec; use greenhouse:<token>, lever:<company>, ashby:<org> or a careers URL"
-        )
+        raise ValueError(f"empty board spec; {USAGE}")
     head, sep, rest = text.partition(":")
     if sep and head.lower() in KINDS and not rest.startswith("//"):
+        kind: BoardKind = head.lower()  # type: ignore[assignment]
         token = rest.strip().strip("/")
-        if not _TOKEN.match(token):
-            raise ValueError(f"{spec!r}: {token!r} is not a board token (letters, digits, . _ -)")
-        return BoardRef(head.lower(), token)  # type: ignore[arg-type]
+        if kind == "workday":
+            tenant, _, site = token.partition("/")
+            name, _, dc = tenant.partition(".")
+            if dc and not _DC.match(dc):
+                raise ValueError(f"{spec!r}: {dc!r} is not a Workday data centre like wd5")
+            return _workday(spec, name, site.strip("/"), dc)
+        return BoardRef(kind, _token(spec, token))
     url = text if "://" in text else f"https://{text}"
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    kind = _HOSTS.get(host)
-    if kind is None:
-        raise ValueError(
-            f"{spec!r} is not a known board; use greenhouse:<token>, lever:<company>, "
-            "ashby:<org>, or a boards.greenhouse.io / jobs.lever.co / jobs.ashbyhq.com URL"
-        )
-    segments = [s for s in parts.path.split("/") if s and s not in _API_PREFIXES]
+    kind_or_none = _HOSTS.get(host) or next(
+        (k for suffix, k in _HOST_SUFFIXES.items() if host.endswith(suffix)), None
+    )
+    if kind_or_none is None:
+        raise ValueError(f"{spec!r} is not a known board; {USAGE}")
+    kind = kind_or_none
+    segments = [s for s in parts.path.split("/") if s]
+    if kind == "workday":
+        labels = host.split(".")
+        dc = labels[1] if len(labels) > 3 and _DC.match(labels[1]) else ""
+        segments = [s for s in segments if not _LOCALE.match(s)]
+        return _workday(spec, labels[0], segments[0] if segments else "", dc)
+    if kind == "recruitee":
+        return BoardRef(kind, _token(spec, host.split(".")[0]))
+    segments = [s for s in segments if s not in _API_PREFIXES]
     # job-boards.greenhouse.io/embed/job_board?for=<token>
     if not segments and kind == "greenhouse":
         for pair in parts.query.split("&"):

@@ -1,8 +1,9 @@
 """Running every configured source on one shared HTTP session.
 
-Each search asks each of its sources (one `SourceResult` per search and source), each board
-is one `SourceResult`; all run concurrently and the per-host limits in `scrapers.http` keep
-each host's pace. Whatever goes wrong in one source becomes its status, never an exception.
+Each configured entry becomes one source through `scrapers.registry`: a search asked of
+each of its sources (LinkedIn, Indeed), a company board, a community list. All run
+concurrently; the per-host limits in `scrapers.http` keep each host's pace. Whatever goes
+wrong in one source becomes its status, never an exception.
 """
 
 from __future__ import annotations
@@ -10,27 +11,66 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
-from scrapers import ashby, greenhouse, indeed, lever
 from scrapers.boards_spec import parse_board
-from scrapers.common import SourceProblem, SourceRun
 from scrapers.dedup import annotate_employer
-from scrapers.http import HttpClient, gaps_for, new_session
-from scrapers.linkedin import LinkedIn
-from scrapers.match import filter_board
-from scrapers.models import SourceResult
-from scrapers.options import BoardConfig, HttpConfig, SearchConfig, SourceUrls
+from scrapers.http import CANNOT_RESOLVE, UNREACHABLE, HttpClient, gaps_for, new_session
+from scrapers.models import SourceResult, SourceState
+from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig, SourceUrls
+from scrapers.registry import SOURCES
+from scrapers.source import IsSeen, Setup, Source, search_label
 
 log = logging.getLogger(__name__)
 
-IsSeen = Callable[[str], bool]
-_BOARDS = {"greenhouse": greenhouse.fetch, "lever": lever.fetch, "ashby": ashby.fetch}
+NO_NETWORK = "no network"
 
 
-def search_label(source: str, search: SearchConfig) -> str:
-    where = f" @ {search.location}" if search.location else ""
-    return f"{source}: {search.keywords}{where}"
+@dataclass
+class _Broken:
+    """A configured entry no source can be built from: it reports why, and nothing else."""
+
+    name: str
+    reason: str
+
+    async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
+        return SourceResult(source=self.name, state=SourceState.FAILED, reason=self.reason)
+
+
+def build_sources(
+    searches: list[SearchConfig],
+    boards: list[BoardConfig],
+    lists: list[ListConfig],
+    setup: Setup,
+) -> list[Source | _Broken]:
+    """One source per (search, source name), per board and per list, through the registry."""
+    entries: list[tuple[str, str, Any]] = []
+    for search in searches:
+        for name in dict.fromkeys(search.sources):
+            entries.append((name, search_label(name, search), search))
+    for board in boards:
+        try:
+            kind = parse_board(board.board).kind
+        except ValueError as exc:
+            entries.append(("", board.board, str(exc)))
+            continue
+        entries.append((kind, board.board, board))
+    for entry in lists:
+        entries.append(("list", entry.url, entry))
+    sources: list[Source | _Broken] = []
+    for kind, label, config in entries:
+        cls = SOURCES.get(kind)
+        if cls is None:
+            sources.append(
+                _Broken(label, config if isinstance(config, str) else f"unknown source {kind!r}")
+            )
+            continue
+        try:
+            sources.append(cls.from_config(config, setup))
+        except ValueError as exc:
+            sources.append(_Broken(label, str(exc)))
+    return sources
 
 
 async def collect_all(
@@ -39,6 +79,7 @@ async def collect_all(
     http: HttpConfig,
     urls: SourceUrls,
     *,
+    lists: list[ListConfig] | None = None,
     is_seen: IsSeen = lambda _key: False,
     client: HttpClient | None = None,
 ) -> list[SourceResult]:
@@ -47,102 +88,55 @@ async def collect_all(
     `is_seen(posting_key)` lets sources skip detail fetches for postings seen before.
     `client` lets a caller share (and inspect) an HTTP client; by default one is made here.
     """
+    setup = Setup(urls=urls, http=http, searches=searches, is_seen=is_seen)
+    sources = build_sources(searches, boards, lists or [], setup)
     if client is not None:
-        return await _collect(client, searches, boards, http, urls, is_seen)
+        return await _collect(client, sources, setup)
     async with new_session(http) as session:
         own = HttpClient(session, http, gaps_for(http, urls.linkedin))
-        return await _collect(own, searches, boards, http, urls, is_seen)
+        return await _collect(own, sources, setup)
 
 
 async def _collect(
-    client: HttpClient,
-    searches: list[SearchConfig],
-    boards: list[BoardConfig],
-    http: HttpConfig,
-    urls: SourceUrls,
-    is_seen: IsSeen,
+    client: HttpClient, sources: list[Source | _Broken], setup: Setup
 ) -> list[SourceResult]:
-    max_chars = http.description_max_chars
-    linkedin = LinkedIn(
-        client,
-        urls.linkedin.rstrip("/"),
-        max_chars=max_chars,
-        max_pages=http.max_pages,
-        is_seen=is_seen,
-    )
-    jobs: list[tuple[str, Callable[[], Awaitable[SourceRun]]]] = []
-    for search in searches:
-        for source in dict.fromkeys(search.sources):
-            label = search_label(source, search)
-            if source == "linkedin":
-                jobs.append((label, lambda s=search, lb=label: linkedin.search(s, lb)))
-            elif source == "indeed":
-                headers = dict(http.indeed_headers)
-                jobs.append(
-                    (
-                        label,
-                        lambda s=search, lb=label, h=headers: indeed.search(
-                            client,
-                            urls.indeed,
-                            h,
-                            s,
-                            lb,
-                            max_chars=max_chars,
-                            max_pages=http.max_pages,
-                        ),
-                    )
-                )
-    for board in boards:
-        try:
-            ref = parse_board(board.board)
-        except ValueError as exc:
-            jobs.append((board.board, _failed(board.board, str(exc))))
-            continue
-        fetch = _BOARDS[ref.kind]
-        base = getattr(urls, ref.kind).rstrip("/")
-        jobs.append(
-            (
-                ref.label,
-                lambda f=fetch, b=base, r=ref, c=board.company: _filtered(
-                    f(client, b, r.token, company=c, max_chars=max_chars), searches
-                ),
-            )
-        )
     try:
-        runs = await asyncio.gather(*(_guarded(label, job) for label, job in jobs))
+        results = list(await asyncio.gather(*(_guarded(s, client, setup.http) for s in sources)))
     finally:
-        await linkedin.close()
-    results = [run.result() for run in runs]
+        for close in setup.closers:
+            await close()
     for result in results:
         for posting in result.postings:
             annotate_employer(posting)
+    _say_offline_once(results)
     return results
 
 
-async def _filtered(fetching: Awaitable[SourceRun], searches: list[SearchConfig]) -> SourceRun:
-    run = await fetching
-    run.postings = filter_board(run.postings, searches)
-    return run
+def _say_offline_once(results: list[SourceResult]) -> None:
+    """With no network at all every source fails the same way: one line says so, and each
+    source's reason is the short "no network" instead of the same story per source."""
+    failed = [r for r in results if r.state is not SourceState.OK]
+    if not results or len(failed) < len(results):
+        return
+    if not all(CANNOT_RESOLVE in r.reason or UNREACHABLE in r.reason for r in failed):
+        return
+    log.warning("no network: no source could be reached (DNS or network unreachable)")
+    for r in failed:
+        r.reason = NO_NETWORK
 
 
-def _failed(label: str, reason: str) -> Callable[[], Awaitable[SourceRun]]:
-    async def job() -> SourceRun:
-        run = SourceRun(label)
-        run.fatal = SourceProblem(reason)
-        return run
-
-    return job
-
-
-async def _guarded(label: str, job: Callable[[], Awaitable[SourceRun]]) -> SourceRun:
+async def _guarded(
+    source: Source | _Broken, client: HttpClient, politeness: HttpConfig
+) -> SourceResult:
     """A bug in one source is that source's failure, not the run's."""
     started = time.perf_counter()
     try:
-        run = await job()
+        return await source.collect(client, politeness)
     except Exception as exc:  # the run must go on; the reason names what broke
-        log.exception("source %s crashed", label)
-        run = SourceRun(label, started=started)
-        run.fatal = SourceProblem(f"internal error: {type(exc).__name__}: {exc}")
-    # Sources finish at different times; results are read only once all are done.
-    run.finished = time.perf_counter()
-    return run
+        log.exception("source %s crashed", source.name)
+        return SourceResult(
+            source=source.name,
+            state=SourceState.FAILED,
+            reason=f"internal error: {type(exc).__name__}: {exc}",
+            seconds=time.perf_counter() - started,
+        )

@@ -6,16 +6,21 @@
 - 429, 5xx, timeouts and dropped connections are retried (tenacity) with exponential backoff
   and jitter, or exactly as long as `Retry-After` asks, capped in tries and in total wait;
   any other 4xx is returned at once for the source to judge;
+- no network (a host name that does not resolve, "network unreachable") is never retried:
+  the host (or, when the network is down, every host) fails at once from then on, with
+  `FetchError.offline` set, so a run without network ends in moments and says so once;
 - proxies, when configured, are rotated per request.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import itertools
 import logging
 import random
-from collections.abc import Mapping
+import socket
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -71,11 +76,39 @@ class FetchError(Exception):
     `blocked` tells a refusal (429 that never cleared) from a failure (5xx, timeout).
     """
 
-    def __init__(self, reason: str, *, status: int | None = None, blocked: bool = False):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        status: int | None = None,
+        blocked: bool = False,
+        offline: bool = False,
+    ):
         super().__init__(reason)
         self.reason = reason
         self.status = status
         self.blocked = blocked
+        self.offline = offline  # no network to reach the host at all: retrying cannot help
+
+
+# What a request that found no network says (its host cannot be resolved, or no route at all).
+CANNOT_RESOLVE = "cannot resolve the host name"
+UNREACHABLE = "network unreachable"
+
+# Socket errors that mean "no route to anywhere", not "this server is unhappy".
+_UNREACHABLE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}
+
+
+def _network_down(exc: aiohttp.ClientError) -> str | None:
+    """Why a connection error means no network (DNS failure, unreachable network), or None."""
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return CANNOT_RESOLVE
+    os_error = getattr(exc, "os_error", None)
+    if isinstance(os_error, socket.gaierror):
+        return CANNOT_RESOLVE
+    if isinstance(os_error, OSError) and os_error.errno in _UNREACHABLE:
+        return UNREACHABLE
+    return None
 
 
 class _Transient(Exception):
@@ -125,6 +158,7 @@ def host_key(url: str) -> str:
 class _Host:
     def __init__(self, gap: float, concurrency: int):
         self.gap = gap
+        self.down: str | None = None  # set once the host cannot be reached at all
         # max_rate=1 per `gap` seconds is a strict minimum gap between request starts.
         self.limiter = AsyncLimiter(1, gap) if gap > 0 else None
         self.slots = asyncio.Semaphore(concurrency)
@@ -149,6 +183,8 @@ class HttpClient:
         self._rng = rng or random.Random()
         self._timeout = aiohttp.ClientTimeout(total=config.timeout_seconds)
         self.total = Tally()
+        # Set when the network itself is unreachable: every later request fails at once.
+        self.network_down: str | None = None
 
     def _host(self, url: str) -> _Host:
         key = host_key(url)
@@ -176,13 +212,19 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        no_retry: Collection[int] = (),
     ) -> Response:
         """One logical request, retried as needed; returns any non-retryable response.
 
-        Raises `FetchError` when retries run out (count or wait budget) or on a hard error.
+        `no_retry` names statuses the caller handles itself (LinkedIn's circuit breaker takes
+        429 on descriptions): they raise `FetchError` at once. Raises `FetchError` when retries run out (count or wait
+        budget), on a hard error, or at once when the host cannot be reached (`offline`).
         """
         host = self._host(url)
         cfg = self.config
+        down = self.network_down or host.down
+        if down:
+            raise FetchError(f"{urlsplit(url).hostname}: {down}", offline=True)
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
             stop=stop_after_attempt(cfg.max_retries + 1) | _WaitBudget(cfg.max_retry_wait_seconds),
@@ -198,7 +240,7 @@ class HttpClient:
                         tally.retries += 1
                     return await self._once(
                         host, method, url, params=params, json=json, headers=headers,
-                        tally=tally, kind=kind,
+                        tally=tally, kind=kind, no_retry=no_retry,
                     )  # fmt: skip
         except _Transient as exc:
             tries = f"{attempts} {'try' if attempts == 1 else 'tries'}"
@@ -223,6 +265,7 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         tally: Tally | None,
         kind: str,
+        no_retry: Collection[int] = (),
     ) -> Response:
         proxy = next(self._proxies) if self._proxies else None
         async with host.slots:
@@ -258,8 +301,20 @@ class HttpClient:
             except aiohttp.ClientResponseError as exc:
                 raise FetchError(f"bad response: HTTP {exc.status} {exc.message}") from None
             except aiohttp.ClientError as exc:
+                down = _network_down(exc)
+                if down == UNREACHABLE:
+                    self.network_down = down
+                if down:
+                    host.down = down
+                    # Said once for the run by `scrapers.collect`, or in the source's reason.
+                    log.info("%s: %s", urlsplit(url).hostname, down)
+                    raise FetchError(f"{urlsplit(url).hostname}: {down}", offline=True) from None
                 # Connection refused/reset: as transient as a timeout.
                 raise _Transient(f"connection error ({type(exc).__name__})") from None
+        if result.status in RETRY_STATUSES and result.status in no_retry:
+            raise FetchError(
+                f"HTTP {result.status}", status=result.status, blocked=result.status == 429
+            )
         if result.status in RETRY_STATUSES:
             wait = parse_retry_after(result.headers.get("Retry-After"))
             log.info("%s %s -> %s (retry after %s)", method, url, result.status, wait)

@@ -1,23 +1,112 @@
 """Indeed through the mobile app's GraphQL `jobSearch` (the HTML site sits behind bot checks).
 
-The endpoint (`SourceUrls.indeed`) and the app headers (`HttpConfig.indeed_headers`) are
-settings: Indeed changes them, and a refusal (401/403, a captcha page, a GraphQL error) is
-reported as "blocked" with what came back.
+The endpoint (`SourceUrls.indeed`) is a setting and the app headers live here
+(`DEFAULT_HEADERS`, overridable key by key under `[http.indeed_headers]`): Indeed changes
+them, and a refusal (401/403, a captcha page, a GraphQL error) is reported as "blocked" with
+what came back. The country — and with it `indeed-co`, the locale and the site the links
+point to — follows the search's `country`, else the place its `location` names, else the US.
+
+Read per job: `key`, `title`, `dateOnIndeed`, `description.html`, `location`, `employer.name`
+/ `sourceEmployerName`, `attributes` (type, remote/hybrid), `compensation` (a range, at
+least, at most or exact; the employer's figure, else Indeed's estimate) and
+`recruit.viewJobUrl` (the employer's own page, when Indeed has one).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import ClassVar
 
-from scrapers.common import SourceProblem, SourceRun, from_epoch_ms, read_posting, refusal
+from scrapers.common import (
+    SourceProblem,
+    SourceRun,
+    from_epoch_ms,
+    http_url,
+    read_posting,
+    refusal,
+    workplace_from_text,
+)
 from scrapers.http import FetchError, HttpClient
-from scrapers.models import Posting
-from scrapers.options import SearchConfig
+from scrapers.models import Pay, Posting, SourceResult
+from scrapers.options import HttpConfig, SearchConfig
+from scrapers.pay import parse_pay, structured_pay
+from scrapers.places import country_code, country_of
+from scrapers.source import Setup, search_label
 from scrapers.text import html_to_text
 
-CANONICAL = "https://www.indeed.com/viewjob?jk={key}"
 PAGE_LIMIT = 100
 RADIUS_MILES = 25
+
+# The mobile app's headers that Indeed's GraphQL endpoint expects (public facts, not secrets).
+# `indeed-co`, `indeed-locale` and `accept-language` are set per search from its country.
+DEFAULT_HEADERS: dict[str, str] = {
+    "content-type": "application/json",
+    "accept": "application/json",
+    "indeed-api-key": "161092c2017b5bbab13edb12461a62d5a833871e7cad6d9d475304573de67ac8",
+    "indeed-locale": "en-US",
+    "indeed-co": "US",
+    "indeed-app-info": "appv=220.0; appid=com.indeed.jobsearch; osv=18.5; os=ios; dtype=phone",
+    "accept-language": "en-US,en;q=0.9",
+}
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str  # ISO 3166 alpha-2, Indeed's `indeed-co`
+    site: str  # the public site's host label: www (US), uk, de, …
+    language: str  # for the locale header
+
+    @property
+    def locale(self) -> str:
+        return f"{self.language}-{self.code}"
+
+    def job_url(self, key: str) -> str:
+        return f"https://{self.site}.indeed.com/viewjob?jk={key}"
+
+
+# Indeed's country sites: the host label of its public site and the language its app uses
+# there (the country names themselves are place knowledge: `scrapers.places`).
+_SITES: dict[str, tuple[str, str]] = {
+    "US": ("www", "en"), "GB": ("uk", "en"), "CA": ("ca", "en"), "AU": ("au", "en"),
+    "NZ": ("nz", "en"), "IE": ("ie", "en"), "IN": ("in", "en"), "SG": ("sg", "en"),
+    "ZA": ("za", "en"), "AE": ("ae", "en"), "HK": ("hk", "en"), "PH": ("ph", "en"),
+    "MY": ("malaysia", "en"), "DE": ("de", "de"), "AT": ("at", "de"), "CH": ("ch", "de"),
+    "FR": ("fr", "fr"), "BE": ("be", "fr"), "NL": ("nl", "nl"), "ES": ("es", "es"),
+    "IT": ("it", "it"), "PT": ("pt", "pt"), "SE": ("se", "sv"), "DK": ("dk", "da"),
+    "NO": ("no", "nb"), "FI": ("fi", "fi"), "PL": ("pl", "pl"), "JP": ("jp", "ja"),
+    "BR": ("br", "pt"), "MX": ("mx", "es"),
+}  # fmt: skip
+US = Country("US", "www", "en")
+
+
+def _country(code: str, asked: str) -> Country:
+    if code not in _SITES:
+        raise ValueError(f"{asked!r}: Indeed has no site for that country")
+    site, language = _SITES[code]
+    return Country(code, site, language)
+
+
+def country_for(search: SearchConfig) -> Country:
+    """The search's `country` (code or name), else the one its place names, else the US."""
+    if search.country.strip():
+        code = country_code(search.country)
+        if code is None:
+            raise ValueError(f"{search.country!r} is not a country Indeed serves")
+        return _country(code, search.country)
+    code = country_of(search.location)
+    return _country(code, search.location) if code else US
+
+
+def request_headers(overrides: dict[str, str], country: Country) -> dict[str, str]:
+    """The app's headers for one country, with the user's overrides on top."""
+    headers = dict(DEFAULT_HEADERS)
+    headers["indeed-co"] = country.code
+    headers["indeed-locale"] = country.locale
+    headers["accept-language"] = f"{country.locale},{country.language};q=0.9"
+    headers.update(overrides)
+    return headers
+
 
 # Attribute keys Indeed uses for job types and remote work.
 TYPE_KEYS = {"full-time": "CF3CP", "part-time": "75GKK", "contract": "NJXCK", "internship": "VDTG7"}
@@ -26,25 +115,29 @@ REMOTE_KEY = "DSQF7"
 # most specific one wins: the first of these the job has.
 _TYPE_PRIORITY = ("internship", "contract", "part-time", "full-time")
 
-_FIELDS = """
-    pageInfo { nextCursor }
-    results {
-      job {
+# Pay comes as one of four shapes (a range, at least, at most, exactly).
+_RANGE = "range { ... on Range { min max } ... on AtLeast { min } ... on AtMost { max } ... on Exactly { value } }"
+_FIELDS = f"""
+    pageInfo {{ nextCursor }}
+    results {{
+      job {{
         key
         title
         dateOnIndeed
         datePublished
-        description { html }
-        location { city admin1Code countryCode formatted { long } }
-        employer { name }
+        description {{ html }}
+        location {{ city admin1Code countryCode formatted {{ long }} }}
+        employer {{ name }}
         sourceEmployerName
-        attributes { key label }
-        compensation {
-          baseSalary { unitOfWork range { ... on Range { min max } } }
+        attributes {{ key label }}
+        compensation {{
+          baseSalary {{ unitOfWork {_RANGE} }}
+          estimated {{ currencyCode baseSalary {{ unitOfWork {_RANGE} }} }}
           currencyCode
-        }
-      }
-    }
+        }}
+        recruit {{ viewJobUrl }}
+      }}
+    }}
 """
 
 
@@ -74,17 +167,48 @@ def build_query(search: SearchConfig, cursor: str | None, limit: int) -> str:
     return "query JobSearch {\n  jobSearch(" + ", ".join(args) + ") {" + _FIELDS + "  }\n}"
 
 
+@dataclass
+class IndeedSearch:
+    """One `[[searches]]` entry asked of Indeed, in the search's country."""
+
+    kind: ClassVar[str] = "indeed"
+    config: SearchConfig
+    endpoint: str
+
+    @classmethod
+    def from_config(cls, config: SearchConfig, setup: Setup) -> IndeedSearch:
+        return cls(config, setup.urls.base("indeed"))
+
+    @property
+    def name(self) -> str:
+        return search_label(self.kind, self.config)
+
+    async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
+        run = SourceRun(self.name)
+        try:
+            country = country_for(self.config)
+        except ValueError as exc:
+            run.fatal = SourceProblem(str(exc))
+            return run.result()
+        headers = request_headers(politeness.indeed_headers, country)
+        await search(
+            session, self.endpoint, headers, self.config, run, country=country,
+            max_chars=politeness.description_max_chars, max_pages=politeness.max_pages,
+        )  # fmt: skip
+        return run.result()
+
+
 async def search(
     client: HttpClient,
     endpoint: str,
     headers: dict[str, str],
     search_cfg: SearchConfig,
-    label: str,
+    run: SourceRun,
     *,
+    country: Country = US,
     max_chars: int,
     max_pages: int = 100,
 ) -> SourceRun:
-    run = SourceRun(label)
     cursor: str | None = None
     keys: set[str] = set()
     for page in range(max_pages):
@@ -103,7 +227,7 @@ async def search(
             break
         new = 0
         for job in jobs:
-            posting = read_posting(lambda j: _posting(j, max_chars), job)
+            posting = read_posting(lambda j: _posting(j, max_chars, country), job)
             if posting is None:
                 run.problems.append("a result without key or title was skipped")
                 continue
@@ -162,23 +286,27 @@ async def _page(
     return jobs, cursor_out if isinstance(cursor_out, str) else None
 
 
-def _salary(comp: object) -> str | None:
+def _pay(comp: object) -> Pay | None:
+    """The employer's figure, else Indeed's own estimate (marked as such)."""
     if not isinstance(comp, dict):
         return None
-    base = comp.get("baseSalary") or {}
-    rng = base.get("range") if isinstance(base, dict) else None
-    if not isinstance(rng, dict):
-        return None
-    lo, hi = rng.get("min"), rng.get("max")
-    if lo is None and hi is None:
-        return None
-    cur = comp.get("currencyCode") or ""
-    unit = str(base.get("unitOfWork") or "").lower()
-    money = "–".join(f"{v:,.0f}" for v in (lo, hi) if v is not None)
-    return " ".join(p for p in (cur, money, f"per {unit}" if unit else "") if p)
+    for source, estimated in ((comp, False), (comp.get("estimated"), True)):
+        if not isinstance(source, dict):
+            continue
+        base = source.get("baseSalary")
+        rng = base.get("range") if isinstance(base, dict) else None
+        if not isinstance(rng, dict):
+            continue
+        exact = rng.get("value")
+        lo, hi = (exact, exact) if exact is not None else (rng.get("min"), rng.get("max"))
+        currency = source.get("currencyCode") or comp.get("currencyCode")
+        pay = structured_pay(lo, hi, base.get("unitOfWork"), currency, estimated=estimated)
+        if pay is not None:
+            return pay
+    return None
 
 
-def _posting(job: dict, max_chars: int) -> Posting | None:
+def _posting(job: dict, max_chars: int, country: Country = US) -> Posting | None:
     key, title = job.get("key"), job.get("title")
     if not isinstance(key, str) or not key or not isinstance(title, str) or not title.strip():
         return None
@@ -197,22 +325,24 @@ def _posting(job: dict, max_chars: int) -> Posting | None:
     attr_keys = {a.get("key") for a in attrs}
     labels = " ".join(str(a.get("label", "")) for a in attrs).lower()
     employment = next((t for t in _TYPE_PRIORITY if TYPE_KEYS[t] in attr_keys), None)
-    remote = (
-        True
-        if REMOTE_KEY in attr_keys or "remote" in labels or "remote" in location.lower()
-        else None
-    )
     desc = job.get("description") or {}
+    description = html_to_text(desc.get("html", "") if isinstance(desc, dict) else "", max_chars)
+    workplace = "remote" if REMOTE_KEY in attr_keys else None
+    workplace = workplace or workplace_from_text(labels, title, location, description=description)
+    pay = _pay(job.get("compensation"))
+    recruit = job.get("recruit") if isinstance(job.get("recruit"), dict) else {}
     return Posting(
         source="indeed",
         source_id=key,
-        url=CANONICAL.format(key=key),
+        url=country.job_url(key),
         title=title.strip(),
         company=str(company or "").strip(),
         location=location,
         posted_at=from_epoch_ms(job.get("dateOnIndeed") or job.get("datePublished")),
         employment_type=employment,
-        remote=remote,
-        salary=_salary(job.get("compensation")),
-        description=html_to_text(desc.get("html", "") if isinstance(desc, dict) else "", max_chars),
+        workplace=workplace,
+        salary=pay.label() if pay else None,
+        pay=pay or parse_pay(description),
+        apply_url=http_url(recruit.get("viewJobUrl")),
+        description=description,
     )

@@ -1,26 +1,41 @@
 """LinkedIn through its guest (logged-out) endpoints: search cards, then one detail page per new job.
 
-Paging stops at `max_results`, at the end page (`<!DOCTYPE html>\\n\\n<!---->`), or when a page
-repeats the previous one (LinkedIn sometimes serves the same cards again instead of ending).
-A redirect away from the requested path is the login wall: "blocked", not "no results".
+Paging stops at `max_results`, at a short page (fewer than 10 cards: the last one), at the
+end page (`<!DOCTYPE html>\\n\\n<!---->`), or when a page repeats the previous one (LinkedIn
+sometimes serves the same cards again instead of ending). A redirect away from the requested
+path is the login wall, and HTTP 999 LinkedIn's refusal: "blocked", not "no results".
+
+Descriptions are one request each and LinkedIn answers 429 once a client asks too quickly:
+the first 429 opens a circuit breaker (no more detail requests), and once
+`linkedin_cooldown_seconds` have passed every description still missing is asked for once
+more; a second 429 closes the door for the run (postings kept without descriptions).
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from typing import ClassVar
+from urllib.parse import parse_qs, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Tag
 
-from scrapers.common import SourceProblem, SourceRun, refusal
+from scrapers.common import (
+    SourceProblem,
+    SourceRun,
+    http_url,
+    refusal,
+    workplace_from_text,
+)
 from scrapers.http import FetchError, HttpClient, Response
-from scrapers.models import Posting
-from scrapers.options import SearchConfig
-from scrapers.text import html_to_text, inline_text
+from scrapers.models import Posting, SourceResult
+from scrapers.options import HttpConfig, SearchConfig
+from scrapers.pay import parse_pay
+from scrapers.source import IsSeen, Setup, search_label
+from scrapers.text import element_text, inline_text
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 PAGE_SIZE = 10
@@ -55,8 +70,8 @@ _EMPLOYMENT = {
 _URN_ID = re.compile(r"jobPosting:(\d+)")
 _HREF_ID = re.compile(r"/jobs/view/(?:[^/?#]*?-)?(\d{5,})(?:[/?#]|$)")
 _END_MARKERS = ("", "<!DOCTYPE html>\n\n<!---->", "<!DOCTYPE html><!---->")
-
-IsSeen = Callable[[str], bool]
+# What a search's own workplace filter (f_WT) guarantees about every result.
+_SEARCH_WORKPLACE = {"remote": "remote", "hybrid": "hybrid", "on-site": "onsite"}
 
 
 def is_end_page(body: str) -> bool:
@@ -158,12 +173,20 @@ class Detail:
     description: str = ""
     seniority: str | None = None
     employment_type: str | None = None
+    apply_url: str | None = None
 
 
 def parse_detail(html: str, max_chars: int) -> Detail | None:
     """The description and criteria of a job page; None if the page has neither."""
     soup = BeautifulSoup(html, "lxml")
-    markup = soup.select_one(".show-more-less-html__markup, .description__text")
+    # The inner markup first: the outer `.description__text` also holds the
+    # "Show more / Show less" buttons. (A comma selector returns document order, not this.)
+    markup = soup.select_one(".show-more-less-html__markup") or soup.select_one(
+        ".description__text"
+    )
+    if markup is not None:
+        for button in markup.select("button, .show-more-less-html__button"):
+            button.decompose()
     criteria: dict[str, str] = {}
     for item in soup.select(".description__job-criteria-item"):
         head = inline_text(item.select_one(".description__job-criteria-subheader")).lower()
@@ -173,10 +196,23 @@ def parse_detail(html: str, max_chars: int) -> Detail | None:
     if markup is None and not criteria:
         return None
     return Detail(
-        description=html_to_text(markup.decode_contents(), max_chars) if markup else "",
+        description=element_text(markup, max_chars) if markup else "",
         seniority=_SENIORITY.get(criteria.get("seniority level", "")),
         employment_type=_EMPLOYMENT.get(criteria.get("employment type", "")),
+        apply_url=_apply_url(soup),
     )
+
+
+def _apply_url(soup: BeautifulSoup) -> str | None:
+    """The employer's own application page: LinkedIn hides it in `<code id="applyUrl">` as a
+    comment holding its redirect link, whose `url` parameter is the target."""
+    code = soup.select_one("code#applyUrl")
+    if code is None:
+        return None
+    texts = [str(c) for c in code.contents if isinstance(c, Comment)] or [code.get_text()]
+    raw = texts[0].strip().strip('"')
+    target = parse_qs(urlsplit(raw).query).get("url", [raw])[0]
+    return http_url(target)
 
 
 @dataclass
@@ -188,9 +224,13 @@ class LinkedIn:
     max_chars: int
     max_pages: int = 100
     is_seen: IsSeen = lambda _key: False
+    cooldown: float = 60.0  # seconds the breaker stays open after a 429 on a description
     _details: dict[str, asyncio.Task[Detail | None]] = field(default_factory=dict)
     _wall: str | None = None  # set once a detail page hits the login wall: stop asking
     _slots: asyncio.Semaphore | None = None
+    _tripped_at: float | None = None  # the breaker: when a description last got 429
+    _second_round: bool = False  # the one retry after the cooldown has begun
+    _closed: str | None = None  # 429 again after the cooldown: no more descriptions this run
 
     async def search(self, search: SearchConfig, label: str) -> SourceRun:
         run = SourceRun(label)
@@ -218,7 +258,9 @@ class LinkedIn:
                 if card.job_id not in cards and len(cards) < search.max_results:
                     cards[card.job_id] = card
                     self._want_detail(card.job_id, run)
-        await self._attach(cards, run)
+            if len(page_cards) < PAGE_SIZE:
+                break  # a short page is the last one: asking for the next costs a request
+        await self._attach(cards, search, run)
         return run
 
     async def _page(self, search: SearchConfig, start: int, run: SourceRun) -> list[Card] | None:
@@ -250,40 +292,82 @@ class LinkedIn:
     async def _detail(self, job_id: str, run: SourceRun) -> Detail | None:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.client.config.per_host_concurrency)
-        # Queue here (not inside the client) so a login wall seen meanwhile stops the rest.
-        async with self._slots:
-            if self._wall:
-                return None
-            return await self._fetch_detail(job_id, run)
+        for round_ in (1, 2):
+            # Queue here (not inside the client) so a login wall or a 429 seen meanwhile
+            # stops the rest before they ask.
+            async with self._slots:
+                if self._wall or self._closed:
+                    return None
+                if self._tripped_at is None:
+                    detail, limited = await self._fetch_detail(job_id, run)
+                    if not limited:
+                        return detail
+                    self._trip(run)
+                elif round_ == 2 and self._second_round:
+                    detail, limited = await self._fetch_detail(job_id, run)
+                    if not limited:
+                        return detail
+                    self._closed = (
+                        "descriptions rate-limited (429) again after the cooldown; "
+                        "postings kept without them"
+                    )
+                    run.problems.append(self._closed)
+                    return None
+            if round_ == 1:
+                await self._cooled_down()
+        return None
 
-    async def _fetch_detail(self, job_id: str, run: SourceRun) -> Detail | None:
+    def _trip(self, run: SourceRun) -> None:
+        if self._tripped_at is None:
+            self._tripped_at = time.monotonic()
+            run.problems.append(
+                f"descriptions rate-limited (429): paused {self.cooldown:g} s, then asked once more"
+            )
+
+    async def _cooled_down(self) -> None:
+        """Wait until the breaker's cooldown is over; the first waiter opens the second round."""
+        if self._tripped_at is None:
+            return
+        left = self._tripped_at + self.cooldown - time.monotonic()
+        if left > 0:
+            await asyncio.sleep(left)
+        self._second_round = True
+
+    async def _fetch_detail(self, job_id: str, run: SourceRun) -> tuple[Detail | None, bool]:
+        """(detail or None, rate-limited?) — a 429 is not retried here: the breaker decides."""
         path = f"/jobs/view/{job_id}"
         try:
             resp = await self.client.request(
-                "GET", self.base_url + path, tally=run.tally, kind="detail"
+                "GET", self.base_url + path, tally=run.tally, kind="detail", no_retry=(429,)
             )
         except FetchError as exc:
+            if exc.status == 429:
+                return None, True
             run.problems.append(f"job {job_id} description: {exc.reason}")
-            return None
+            return None, False
         if _left_path(resp, "/jobs/view/"):
             self._wall = "descriptions hit the login wall; postings kept without them"
             run.problems.append(self._wall)
-            return None
+            return None, False
         if not resp.ok:
             run.problems.append(f"job {job_id} description: HTTP {resp.status}")
-            return None
+            return None, False
         detail = parse_detail(resp.text, self.max_chars)
         if detail is None:
             run.problems.append(f"job {job_id} description: {LAYOUT_CHANGED}")
-        return detail
+        return detail, False
 
-    async def _attach(self, cards: dict[str, Card], run: SourceRun) -> None:
+    async def _attach(self, cards: dict[str, Card], search: SearchConfig, run: SourceRun) -> None:
         tasks = {i: self._details[i] for i in cards if i in self._details}
         if tasks:
             await asyncio.gather(*tasks.values())
+        missing = sum(1 for t in tasks.values() if t.result() is None)
+        if missing and (self._tripped_at is not None):
+            run.problems.append(f"{missing} description(s) missing after LinkedIn's rate limit")
+        stated = _SEARCH_WORKPLACE.get(search.workplace[0]) if len(search.workplace) == 1 else None
         for job_id, card in cards.items():
             detail = tasks[job_id].result() if job_id in tasks else None
-            run.postings.append(_posting(card, detail))
+            run.postings.append(_posting(card, detail, stated))
 
     async def close(self) -> None:
         """Cancel detail fetches nobody waits for any more (a search that crashed)."""
@@ -293,13 +377,50 @@ class LinkedIn:
         await asyncio.gather(*pending, return_exceptions=True)
 
 
+@dataclass
+class LinkedInSearch:
+    """One `[[searches]]` entry asked of LinkedIn (the detail pages shared by all of them)."""
+
+    kind: ClassVar[str] = "linkedin"
+    config: SearchConfig
+    setup: Setup
+
+    @classmethod
+    def from_config(cls, config: SearchConfig, setup: Setup) -> LinkedInSearch:
+        return cls(config, setup)
+
+    @property
+    def name(self) -> str:
+        return search_label(self.kind, self.config)
+
+    def _shared(self, session: HttpClient, politeness: HttpConfig) -> LinkedIn:
+        runner = self.setup.shared.get(self.kind)
+        if runner is None:
+            runner = LinkedIn(
+                session,
+                self.setup.urls.base("linkedin"),
+                max_chars=politeness.description_max_chars,
+                max_pages=politeness.max_pages,
+                is_seen=self.setup.is_seen,
+                cooldown=politeness.linkedin_cooldown_seconds,
+            )
+            self.setup.shared[self.kind] = runner
+            self.setup.closers.append(runner.close)
+        return runner
+
+    async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
+        run = await self._shared(session, politeness).search(self.config, self.name)
+        return run.result()
+
+
 def _left_path(resp: Response, expected_prefix: str) -> bool:
     """True when a redirect took us somewhere other than the page asked for (login wall)."""
     return resp.redirected and not urlsplit(resp.url).path.startswith(expected_prefix)
 
 
-def _posting(card: Card, detail: Detail | None) -> Posting:
+def _posting(card: Card, detail: Detail | None, stated: str | None = None) -> Posting:
     location = card.location
+    description = detail.description if detail else ""
     return Posting(
         source="linkedin",
         source_id=card.job_id,
@@ -310,7 +431,9 @@ def _posting(card: Card, detail: Detail | None) -> Posting:
         posted_at=card.posted_at,
         employment_type=detail.employment_type if detail else None,
         seniority=detail.seniority if detail else None,
-        remote=True if "remote" in location.lower() else None,
+        workplace=stated or workplace_from_text(card.title, location, description=description),  # type: ignore[arg-type]
         salary=card.salary,
-        description=detail.description if detail else "",
+        pay=parse_pay(card.salary) or parse_pay(description),
+        apply_url=detail.apply_url if detail else None,
+        description=description,
     )

@@ -110,11 +110,12 @@ def search_accepts(search: SearchConfig, posting: Posting) -> bool:
         and posting.employment_type not in search.employment_types
     ):
         return False
-    if search.workplace and posting.remote is not None:
-        if posting.remote and "remote" not in search.workplace:
-            return False
-        if not posting.remote and search.workplace == ["remote"]:
-            return False
+    # A posting that states its workplace must state a wanted one; one that does not passes.
+    wanted = {w.replace("-", "") for w in search.workplace}
+    if wanted and posting.workplace and posting.workplace not in wanted:
+        return False
+    if wanted == {"remote"} and posting.remote is False:
+        return False  # the board said "not remote" without saying what instead
     return not search.location or location_matches(search.location, posting)
 
 

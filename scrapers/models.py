@@ -6,12 +6,27 @@ import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def http_url(value: object) -> str | None:
+    """`value` as an absolute http(s) URL, or None: a board's `javascript:`, `data:`, relative
+    or empty link is never shown to anyone. The one check every link passes through."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):  # control characters can hide a link
+        return None
+    return text.replace(" ", "%20")
 
 
 Workplace = Literal["remote", "hybrid", "onsite"]
@@ -81,6 +96,34 @@ class Posting(BaseModel):
     description: str = ""
     real_employer: str | None = None  # set when an aggregator posts on behalf of a named employer
     fetched_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("url")
+    @classmethod
+    def _http_link(cls, value: str) -> str:
+        # Sources build absolute http(s) links (`http_url`); here any other scheme
+        # (`javascript:`, `data:`…) or a hidden control character is refused outright, so
+        # such a link can never reach the digest or a message.
+        text = value.strip()
+        scheme = urlsplit(text).scheme.lower() if ":" in text else ""
+        if (scheme and scheme not in ("http", "https")) or any(
+            ord(c) < 32 or ord(c) == 127 for c in text
+        ):
+            raise ValueError(f"not an http(s) link: {text[:60]!r}")
+        return text.replace(" ", "%20")
+
+    @field_validator("apply_url", mode="before")
+    @classmethod
+    def _http_apply_link(cls, value: object) -> str | None:
+        return http_url(value)  # an unusable apply link is dropped, the posting kept
+
+    @model_validator(mode="after")
+    def _workplace_and_remote_agree(self) -> Posting:
+        # One rule for every board: `workplace` is the full answer, `remote` its yes/no.
+        if self.workplace is None and self.remote:
+            self.workplace = "remote"
+        elif self.workplace is not None:
+            self.remote = self.workplace == "remote"
+        return self
 
     @property
     def key(self) -> str:

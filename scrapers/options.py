@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scrapers.boards_spec import parse_board
+from scrapers.places import country_code
 
 EmploymentType = Literal["internship", "full-time", "part-time", "contract", "temporary"]
 Level = Literal["internship", "entry", "associate", "mid-senior", "director", "executive"]
@@ -29,10 +30,24 @@ class SearchConfig(_Strict):
     levels: list[Level] = Field(default_factory=list)
     workplace: list[Workplace] = Field(default_factory=list)
     max_results: int = Field(default=50, ge=1, le=1000)
+    # Indeed's country (ISO code or name: "GB", "Germany"); empty = the one `location` names,
+    # else the US. It picks Indeed's site, its `indeed-co` and locale.
+    country: str = ""
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str) -> str:
+        if value.strip() and country_code(value) is None:
+            raise ValueError(
+                f"{value!r} is not a country code or name jobpicks knows (e.g. GB, Germany)"
+            )
+        return value.strip()
 
 
 class BoardConfig(_Strict):
-    """A company career board: ``greenhouse:<token>``, ``lever:<co>``, ``ashby:<org>`` or its URL."""
+    """A company career board: ``greenhouse:<token>``, ``lever:<co>``, ``ashby:<org>``,
+    ``workday:<tenant>/<site>``, ``smartrecruiters:<co>``, ``workable:<account>``,
+    ``recruitee:<co>`` or its careers URL."""
 
     board: str
     # Display name of the employer when the board's data does not say (Lever, Ashby): the
@@ -46,17 +61,19 @@ class BoardConfig(_Strict):
         return value.strip()
 
 
-# The mobile app's headers that Indeed's GraphQL endpoint expects (public facts, not secrets).
-# They change when the app updates: override them under [http.indeed_headers].
-DEFAULT_INDEED_HEADERS: dict[str, str] = {
-    "content-type": "application/json",
-    "accept": "application/json",
-    "indeed-api-key": "161092c2017b5bbab13edb12461a62d5a833871e7cad6d9d475304573de67ac8",
-    "indeed-locale": "en-US",
-    "indeed-co": "US",
-    "indeed-app-info": "appv=220.0; appid=com.indeed.jobsearch; osv=18.5; os=ios; dtype=phone",
-    "accept-language": "en-US,en;q=0.9",
-}
+class ListConfig(_Strict):
+    """A community list of internships / new-grad roles (SimplifyJobs-style `listings.json`)."""
+
+    url: str
+    # Entries posted longer ago than this are skipped (the lists keep old entries for months).
+    max_age_days: int = Field(default=14, ge=1)
+
+    @field_validator("url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        if not value.strip().startswith(("http://", "https://")):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value.strip()
 
 
 class HttpConfig(_Strict):
@@ -72,7 +89,12 @@ class HttpConfig(_Strict):
     backoff_base_seconds: float = Field(default=1.0, ge=0)
     proxies: list[str] = Field(default_factory=list)
     description_max_chars: int = Field(default=6000, ge=200)
-    indeed_headers: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_INDEED_HEADERS))
+    # Indeed's app headers over the working defaults (`scrapers.indeed.DEFAULT_HEADERS`):
+    # only the keys given here change; `indeed-co` and the locale follow the search's country.
+    indeed_headers: dict[str, str] = Field(default_factory=dict)
+    # After LinkedIn answers 429 to a description, ask for no more until this long has passed,
+    # then once more (LinkedIn's limit clears after about a minute).
+    linkedin_cooldown_seconds: float = Field(default=60.0, ge=0)
     # Stop paging a search after this many pages whatever max_results says (LinkedIn ends near 1000).
     max_pages: int = Field(default=100, ge=1)
 
@@ -88,10 +110,24 @@ class HttpConfig(_Strict):
 
 
 class SourceUrls(BaseModel):
-    """Base URLs of every source (settings `JOBPICKS_*_URL`): the real hosts, or fakes in tests."""
+    """Base URLs of every source (settings `JOBPICKS_*_URL`): the real hosts, or fakes in tests.
+
+    Hosts that carry the company in their name are templates: `{tenant}` and `{dc}` (Workday's
+    data centre, e.g. wd5), `{company}` (Recruitee); a URL without them (a fake) is used as is."""
 
     linkedin: str = "https://www.linkedin.com"
     indeed: str = "https://apis.indeed.com/graphql"
     greenhouse: str = "https://boards-api.greenhouse.io"
     lever: str = "https://api.lever.co"
     ashby: str = "https://api.ashbyhq.com"
+    workday: str = "https://{tenant}.{dc}.myworkdayjobs.com"
+    smartrecruiters: str = "https://api.smartrecruiters.com"
+    workable: str = "https://apply.workable.com"
+    recruitee: str = "https://{company}.recruitee.com"
+
+    def base(self, kind: str, **parts: str) -> str:
+        """The base URL of one source kind, its placeholders filled, without a trailing slash."""
+        url = str(getattr(self, kind)).rstrip("/")
+        for name, value in parts.items():
+            url = url.replace("{" + name + "}", value)
+        return url

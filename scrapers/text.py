@@ -31,9 +31,13 @@ def html_to_text(markup: str, max_chars: int | None = None) -> str:
         markup = htmllib.unescape(markup)
     if "<" not in markup:
         return cut(normalise_space(htmllib.unescape(markup)), max_chars)
-    soup = BeautifulSoup(markup, "lxml")
+    return element_text(BeautifulSoup(markup, "lxml"), max_chars)
+
+
+def element_text(node: Tag, max_chars: int | None = None) -> str:
+    """Readable plain text of an already parsed element (no second parse of its markup)."""
     parts: list[str] = []
-    _walk(soup, parts)
+    _walk(node, parts)
     return cut(normalise_space("".join(parts)), max_chars)
 
 
@@ -46,7 +50,8 @@ def _walk(node: Tag, out: list[str]) -> None:
         if not isinstance(child, Tag) or child.name in _DROP:
             continue
         block = child.name in _BLOCKS
-        if block:
+        # A block right inside a list item (<li><p>…</p></li>) stays on the bullet's line.
+        if block and not (out and out[-1] == "- "):
             out.append("\n")
         if child.name == "li":
             out.append("- ")

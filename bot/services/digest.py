@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date
 from urllib.parse import quote
 
 from bot.store.records import Pick
+from scrapers.models import http_url
 
 # Characters that change meaning in CommonMark inline text; a `]` in a title would end a link.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -22,12 +24,48 @@ def escape_url(url: str) -> str:
     return quote(url.strip(), safe=":/?#[]@!$&'*+,;=%-._~")
 
 
-def render_entry(pick: Pick) -> str:
+def posted_age(pick: Pick, day: str) -> str:
+    """ "today", "1 day ago", "12 days ago" — counted from the digest's day, or "" if unknown."""
+    if pick.posted_at is None:
+        return ""
+    try:
+        days = (date.fromisoformat(day) - pick.posted_at.date()).days
+    except ValueError:
+        return ""
+    if days <= 0:
+        return "today"
+    return "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def facts_line(pick: Pick, day: str) -> str:
+    """What a job seeker looks at first: posted age, pay, type, workplace, the apply link."""
+    facts = []
+    if age := posted_age(pick, day):
+        facts.append(f"**Posted:** {age}")
+    if pick.pay is not None and (pay := pick.pay.label()):
+        facts.append(f"**Pay:** {escape_md(pay)}")
+    if pick.employment_type:
+        facts.append(f"**Type:** {escape_md(pick.employment_type)}")
+    if pick.workplace:
+        facts.append(
+            f"**Workplace:** {'on-site' if pick.workplace == 'onsite' else pick.workplace}"
+        )
+    apply = http_url(pick.apply_url)
+    if apply and apply != pick.url:
+        facts.append(f"[Apply]({escape_url(apply)})")
+    return " | ".join(facts)
+
+
+def render_entry(pick: Pick, day: str | None = None) -> str:
+    # Only http(s) links are ever rendered as links (a board's `javascript:` stays text).
+    link = http_url(pick.url)
+    head = f"[{escape_md(pick.title)}]({escape_url(link)})" if link else escape_md(pick.title)
+    company = f"**Company:** {escape_md(pick.company)} | " if pick.company.strip() else ""
+    facts = facts_line(pick, day or pick.day)
     return (
-        f"## [{escape_md(pick.title)}]({escape_url(pick.url)})\n"
-        f"**Company:** {escape_md(pick.company)} | **Location:** {escape_md(pick.location or 'n/a')}"
-        f" | **Score:** {pick.score}/100\n"
-        "\n"
+        f"## {head}\n"
+        f"{company}**Location:** {escape_md(pick.location or 'n/a')}"
+        f" | **Score:** {pick.score}/100\n" + (f"{facts}\n" if facts else "") + "\n"
         f"**Reason:** {escape_md(pick.reason)}\n"
         "\n"
         f"**Summary:** {escape_md(pick.summary)}\n"
@@ -43,5 +81,5 @@ def render_digest(day: str, picks: Iterable[Pick]) -> str:
     if not ordered:
         parts.append("\nNo picks today.\n")
     for pick in ordered:
-        parts.append("\n" + render_entry(pick))
+        parts.append("\n" + render_entry(pick, day))
     return "".join(parts)

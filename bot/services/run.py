@@ -40,7 +40,7 @@ class RunOutcome:
 
 
 async def collect_configured(ctx: AppContext) -> list[SourceResult]:
-    """The real sources from the config file (LinkedIn, Indeed, company boards)."""
+    """The real sources from the config file (LinkedIn, Indeed, company boards, lists)."""
     from scrapers.collect import collect_all
 
     return await collect_all(
@@ -48,6 +48,7 @@ async def collect_configured(ctx: AppContext) -> list[SourceResult]:
         ctx.config.boards,
         ctx.config.http,
         ctx.source_urls(),
+        lists=ctx.config.lists,
         is_seen=ctx.store.is_seen,
     )
 

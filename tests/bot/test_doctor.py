@@ -153,3 +153,35 @@ async def test_doctor_llm_check_makes_one_tiny_call(tmp_path):
         ctx.settings = Settings(llm_model="")
         local = await check_llm(ctx)
         assert local.ok and "local scorer" in local.detail and llm.calls == 2
+
+
+async def test_doctor_checks_the_new_boards_and_lists(fake, tmp_path):
+    """Every board kind in the registry has its one probe request; a list is fetched once."""
+    from tests.fakes.boards import BoardsFake, Job
+
+    ctx = make_ctx(tmp_path, fake, chats=[CHAT])
+    async with BoardsFake() as boards_fake:
+        job = Job(id="1", title="Data Intern", company="Acme")
+        boards_fake.workday["acme/Careers"] = [job]
+        boards_fake.smartrecruiters["Acme"] = [job]
+        boards_fake.workable["acme"] = [job]
+        boards_fake.recruitee["acme"] = [job]
+        boards_fake.lists["o/r"] = []
+        u = boards_fake.urls
+        assert u is not None
+        ctx.settings = ctx.settings.model_copy(
+            update={f"jobpicks_{k}_url": getattr(u, k) for k in type(u).model_fields}
+        )
+        data = ctx.config.model_dump()
+        data["searches"] = []
+        data["boards"] = [{"board": b} for b in ("workday:acme.wd5/Careers", "smartrecruiters:Acme",
+                                                   "workable:acme", "recruitee:acme", "workable:ghost")]  # fmt: skip
+        data["lists"] = [{"url": boards_fake.list_url("o/r")}]
+        ctx.config = type(ctx.config).model_validate(data)
+        out = io.StringIO()
+        await run_doctor(ctx, out)
+    text = out.getvalue()
+    for name in ("workday acme/Careers", "smartrecruiters Acme", "workable acme", "recruitee acme"):
+        assert f"✓ {name}" in text, text
+    assert "✗ workable ghost: HTTP 404" in text
+    assert f"✓ list {boards_fake.list_url('o/r')}" in text

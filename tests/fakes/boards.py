@@ -4,7 +4,8 @@ One aiohttp server per board (so each is its own host for per-host pacing):
 - LinkedIn guest search (`/jobs-guest/jobs/api/seeMoreJobPostings/search`, 10 cards a page,
   card variants, the `<!DOCTYPE html>\\n\\n<!---->` end page) and detail pages `/jobs/view/<id>`;
 - Indeed's mobile GraphQL `jobSearch` (cursor paging; refuses calls without the app key);
-- Greenhouse `/v1/boards/<token>/jobs`, Lever `/v0/postings/<co>`, Ashby `/posting-api/job-board/<org>`.
+- Greenhouse `/v1/boards/<token>/jobs`, Lever `/v0/postings/<co>`, Ashby `/posting-api/job-board/<org>`;
+- Workday, SmartRecruiters, Workable, Recruitee and the community lists (`tests.fakes.ats`).
 
 Faults are queued per route and consumed one request at a time: 429 with Retry-After, 500,
 slow answers, the login-wall redirect, changed markup, malformed JSON, a captcha page, a
@@ -20,10 +21,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
 from scrapers.options import SourceUrls
+from tests.fakes.ats import AtsRoutes
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 END_PAGE = "<!DOCTYPE html>\n\n<!---->"
@@ -42,6 +45,8 @@ class Job:
     remote: bool = False
     salary: str | None = None
     posted: datetime = NOW - timedelta(hours=3)
+    workplace: str = ""  # remote / hybrid / onsite where a board states it; else from `remote`
+    apply_url: str | None = None  # LinkedIn: the employer's page behind "Apply"
 
 
 @dataclass
@@ -80,13 +85,22 @@ class Seen:
 
 
 @dataclass
-class BoardsFake:
+class BoardsFake(AtsRoutes):
     latency: float = 0.0
     linkedin: list[Job] = field(default_factory=list)
     indeed: list[Job] = field(default_factory=list)
     greenhouse: dict[str, list[Job]] = field(default_factory=dict)
     lever: dict[str, list[Job]] = field(default_factory=dict)
     ashby: dict[str, list[Job]] = field(default_factory=dict)
+    workday: dict[str, list[Job]] = field(default_factory=dict)  # "<tenant>/<site>" -> jobs
+    smartrecruiters: dict[str, list[Job]] = field(default_factory=dict)
+    workable: dict[str, list[Job]] = field(default_factory=dict)
+    recruitee: dict[str, list[Job]] = field(default_factory=dict)
+    lists: dict[str, list[dict]] = field(default_factory=dict)  # "owner/repo" -> raw entries
+    lists_base: str | None = None
+    now: datetime = NOW
+    # Workable's burst limit (requests per second before a 429); None: off.
+    workable_burst: int | None = None
     # LinkedIn past this many pages serves the last page again instead of the end page.
     linkedin_repeat_after: int | None = None
     # route -> queued faults ("linkedin.search", "linkedin.detail", "indeed", "greenhouse:<t>"…);
@@ -143,6 +157,11 @@ class BoardsFake:
             "greenhouse": self._greenhouse_app(),
             "lever": self._lever_app(),
             "ashby": self._ashby_app(),
+            "workday": self._workday_app(),
+            "smartrecruiters": self._smartrecruiters_app(),
+            "workable": self._workable_app(),
+            "recruitee": self._recruitee_app(),
+            "lists": self._lists_app(),
         }
         bases: dict[str, str] = {}
         for name, app in apps.items():
@@ -159,7 +178,12 @@ class BoardsFake:
             greenhouse=bases["greenhouse"],
             lever=bases["lever"],
             ashby=bases["ashby"],
+            workday=bases["workday"],
+            smartrecruiters=bases["smartrecruiters"],
+            workable=bases["workable"],
+            recruitee=bases["recruitee"] + "/{company}",
         )
+        self.lists_base = bases["lists"]
         return self.urls
 
     async def stop(self) -> None:
@@ -415,17 +439,36 @@ _LI_TYPES = {
 
 
 def _li_detail_page(job: Job) -> str:
+    """A guest job page as LinkedIn serves it: the description inside
+    `.show-more-less-html__markup`, followed (inside the outer `.description__text`) by the
+    "Show more" / "Show less" buttons; list items wrap their text in <p>; an offsite "Apply"
+    link hides in `<code id="applyUrl">` as a comment holding LinkedIn's redirect."""
     e = html.escape
     paras = "".join(f"<p>{e(p)}</p>" for p in job.description.split("\n"))
+    apply = ""
+    if job.apply_url:
+        target = quote(job.apply_url, safe="")
+        apply = (
+            '<code id="applyUrl" style="display: none"><!--"https://www.linkedin.com/jobs/view/'
+            f'externalApply/{job.id}?url={target}&urlHash=AbCd"--></code>'
+        )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><title>{e(job.title)} - {e(job.company)}</title></head>
 <body>
-<section class="top-card-layout"><h1 class="top-card-layout__title">{e(job.title)}</h1></section>
+<section class="top-card-layout"><h1 class="top-card-layout__title">{e(job.title)}</h1>{apply}</section>
 <div class="description__text description__text--rich">
-  <section class="show-more-less-html">
-    <div class="show-more-less-html__markup show-more-less-html__markup--clamp-after-5">
-      {paras}<ul><li>Python &amp; SQL</li><li>Postgres</li></ul>
+  <section class="show-more-less-html" data-max-lines="5">
+    <div class="show-more-less-html__markup show-more-less-html__markup--clamp-after-5 relative overflow-hidden">
+      {paras}<ul><li><p>Python &amp; SQL</p></li><li><p>Postgres</p></li></ul>
     </div>
+    <button class="show-more-less-html__button show-more-less-button show-more-less-html__button--more" aria-label="i18n_show_more" data-tracking-control-name="public_jobs_show-more-html-btn" aria-expanded="false">
+      Show more
+      <icon class="show-more-less-html__button-icon show-more-less-button-icon" data-delayed-url="x"></icon>
+    </button>
+    <button class="show-more-less-html__button show-more-less-button show-more-less-html__button--less" aria-label="i18n_show_less" data-tracking-control-name="public_jobs_show-less-html-btn" aria-expanded="true">
+      Show less
+      <icon class="show-more-less-html__button-icon show-more-less-button-icon" data-delayed-url="x"></icon>
+    </button>
   </section>
 </div>
 <ul class="description__job-criteria-list">
@@ -519,11 +562,11 @@ def _lever_job(token: str, job: Job) -> dict:
         "createdAt": int(job.posted.timestamp() * 1000),
         "categories": {
             "commitment": _LEVER_COMMITMENT[job.employment],
-            "location": job.location,
+            "location": job.location.split(";")[0].strip(),
             "team": "Engineering",
-            "allLocations": [job.location],
+            "allLocations": [p.strip() for p in job.location.split(";")],
         },
-        "workplaceType": "remote" if job.remote else "onsite",
+        "workplaceType": job.workplace or ("remote" if job.remote else "onsite"),
         "description": f"<div>{html.escape(first)}</div>",
         "descriptionPlain": first,
         "lists": [
@@ -554,7 +597,9 @@ def _ashby_job(token: str, job: Job) -> dict:
         "publishedAt": job.posted.isoformat().replace("+00:00", ".000Z"),
         "isListed": True,
         "isRemote": job.remote,
-        "workplaceType": "Remote" if job.remote else "OnSite",
+        "workplaceType": {"remote": "Remote", "hybrid": "Hybrid", "onsite": "OnSite"}[
+            job.workplace or ("remote" if job.remote else "onsite")
+        ],
         "jobUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}",
         "applyUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}/application",
         "descriptionHtml": "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n")),

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from scrapers import ashby, greenhouse, lever
 from scrapers.boards_spec import BoardRef, parse_board
 from scrapers.http import HttpClient
 from scrapers.match import filter_board, keywords_match, location_matches
 from scrapers.models import Posting, SourceState
 from scrapers.options import BoardConfig, SearchConfig
 from tests.fakes.boards import MALFORMED, BoardsFake, Job, status
+from tests.scrapers.support import collect_board
 
 JOBS = [
     Job(id="101", title="Software Engineer Intern (Summer 2026)", company="Acme Robotics",
@@ -24,9 +24,7 @@ JOBS = [
 async def test_greenhouse_unescapes_content(fake: BoardsFake, client: HttpClient) -> None:
     assert fake.urls is not None
     fake.greenhouse["acme"] = JOBS
-    result = (
-        await greenhouse.fetch(client, fake.urls.greenhouse, "acme", company=None, max_chars=2000)
-    ).result()
+    result = await collect_board(client, fake.urls, "greenhouse:acme")
     assert result.state is SourceState.OK and result.requests == 1
     a, b = result.postings
     assert a.key == "greenhouse:acme:101"
@@ -41,9 +39,7 @@ async def test_greenhouse_unescapes_content(fake: BoardsFake, client: HttpClient
 async def test_lever_fields(fake: BoardsFake, client: HttpClient) -> None:
     assert fake.urls is not None
     fake.lever["acme-robotics"] = JOBS
-    result = (
-        await lever.fetch(client, fake.urls.lever, "acme-robotics", company=None, max_chars=2000)
-    ).result()
+    result = await collect_board(client, fake.urls, "lever:acme-robotics")
     a, b = result.postings
     assert a.company == "Acme Robotics"  # from the token when Lever gives no name
     assert a.employment_type == "internship" and b.employment_type == "full-time"
@@ -56,11 +52,7 @@ async def test_lever_fields(fake: BoardsFake, client: HttpClient) -> None:
 async def test_ashby_fields(fake: BoardsFake, client: HttpClient) -> None:
     assert fake.urls is not None
     fake.ashby["acme"] = JOBS
-    result = (
-        await ashby.fetch(
-            client, fake.urls.ashby, "acme", company="Acme Robotics, Inc.", max_chars=2000
-        )
-    ).result()
+    result = await collect_board(client, fake.urls, "ashby:acme", company="Acme Robotics, Inc.")
     a, b = result.postings
     assert a.company == "Acme Robotics, Inc."
     assert a.employment_type == "internship" and b.employment_type == "full-time"
@@ -74,16 +66,14 @@ async def test_malformed_json_and_missing_board(
     kind: str, fake: BoardsFake, client: HttpClient
 ) -> None:
     assert fake.urls is not None
-    fetch = {"greenhouse": greenhouse.fetch, "lever": lever.fetch, "ashby": ashby.fetch}[kind]
-    base = getattr(fake.urls, kind)
     getattr(fake, kind)["acme"] = JOBS
     fake.fail(f"{kind}:acme", MALFORMED)
-    bad = (await fetch(client, base, "acme", company=None, max_chars=500)).result()
+    bad = await collect_board(client, fake.urls, f"{kind}:acme")
     assert bad.state is SourceState.FAILED and "malformed JSON" in bad.reason
-    missing = (await fetch(client, base, "ghost", company=None, max_chars=500)).result()
+    missing = await collect_board(client, fake.urls, f"{kind}:ghost")
     assert missing.state is SourceState.FAILED and "HTTP 404" in missing.reason
     fake.fail(f"{kind}:acme", status(403))
-    refused = (await fetch(client, base, "acme", company=None, max_chars=500)).result()
+    refused = await collect_board(client, fake.urls, f"{kind}:acme")
     assert refused.state is SourceState.BLOCKED and "HTTP 403" in refused.reason
 
 
@@ -181,16 +171,67 @@ async def test_odd_entries_are_skipped_and_reported_the_rest_kept(
     kind: str, fake: BoardsFake, client: HttpClient
 ) -> None:
     assert fake.urls is not None
-    fetch = {"greenhouse": greenhouse.fetch, "lever": lever.fetch, "ashby": ashby.fetch}[kind]
     getattr(fake, kind)["acme"] = JOBS
     fake.raw_jobs[f"{kind}:acme"] = ODD[kind]
     if kind == "ashby":  # an unlisted job is left out quietly: it is not a problem
         fake.raw_jobs["ashby:acme"].append({"id": "8", "title": "Hidden", "isListed": False})
-    run = await fetch(client, getattr(fake.urls, kind), "acme", company=None, max_chars=2000)
-    result = run.result()
+    result = await collect_board(client, fake.urls, f"{kind}:acme")
     titles = [p.title for p in result.postings]
     # Ashby's odd-typed fields all have a safe reading, so its first odd entry is a posting.
     kept = ["Data Intern"] if kind == "ashby" else []
     assert titles == [j.title for j in JOBS] + kept
     assert result.state is SourceState.PARTIAL
     assert f"{3 - len(kept)} unreadable job(s) skipped" in result.reason
+
+
+async def test_lever_all_locations_are_kept_so_a_second_city_search_finds_the_job(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """`categories.allLocations` was ignored: a job open in London or Stockholm was dropped
+    by a Stockholm search."""
+    assert fake.urls is not None
+    fake.lever["acme"] = [Job(id="m1", title="Software Engineer Intern", company="Acme",
+                              location="London, UK; Stockholm, Sweden")]  # fmt: skip
+    stockholm = SearchConfig(keywords="software engineer intern", location="Stockholm")
+    result = await collect_board(client, fake.urls, "lever:acme", searches=[stockholm])
+    (p,) = result.postings
+    assert p.location == "London, UK; Stockholm, Sweden"
+
+
+@pytest.mark.parametrize("kind", ["greenhouse", "lever", "ashby"])
+async def test_hybrid_reads_the_same_on_every_board(
+    kind: str, fake: BoardsFake, client: HttpClient
+) -> None:
+    """Greenhouse "Hybrid - London" gave remote unknown while Lever's hybrid gave false."""
+    assert fake.urls is not None
+    location = "Hybrid - London" if kind == "greenhouse" else "London"
+    getattr(fake, kind)["acme"] = [
+        Job(id="h1", title="Data Intern", company="Acme", location=location, workplace="hybrid")
+    ]
+    (p,) = (await collect_board(client, fake.urls, f"{kind}:acme")).postings
+    assert (p.workplace, p.remote) == ("hybrid", False)
+    assert p.apply_url is not None and p.apply_url.startswith("https://")
+
+
+async def test_a_javascript_link_never_reaches_a_posting(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    assert fake.urls is not None
+    fake.greenhouse["acme"] = []
+    fake.raw_jobs["greenhouse:acme"] = [
+        {"id": 66, "title": "Data Intern", "absolute_url": "javascript:alert(document.cookie)",
+         "location": {"name": "Austin, TX"}, "content": "&lt;p&gt;Hi&lt;/p&gt;"},
+    ]  # fmt: skip
+    (p,) = (await collect_board(client, fake.urls, "greenhouse:acme")).postings
+    assert p.url == "https://job-boards.greenhouse.io/acme/jobs/66"  # the board's own page
+    assert p.apply_url == p.url
+
+
+def test_a_search_workplace_keeps_what_it_names_and_what_states_none() -> None:
+    def post(workplace: str | None) -> Posting:
+        return Posting(source="lever", source_id=str(workplace), url="https://x.example/1",
+                       title="Software Engineer Intern", company="X", workplace=workplace)  # type: ignore[arg-type]  # fmt: skip
+
+    search = SearchConfig(keywords="software engineer intern", workplace=["hybrid", "on-site"])
+    kept = filter_board([post("remote"), post("hybrid"), post("onsite"), post(None)], [search])
+    assert [p.workplace for p in kept] == ["hybrid", "onsite", None]

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from tests.conftest import cli_env, jobpicks_cmd
+from tests.fakes.ats import listing
 from tests.fakes.boards import BoardsFake, Job, make_jobs, status
 
 CONFIG = """
@@ -59,6 +60,10 @@ async def run_cli(fake: BoardsFake, tmp: Path, *args: str) -> tuple[int, str, st
         JOBPICKS_GREENHOUSE_URL=u.greenhouse,
         JOBPICKS_LEVER_URL=u.lever,
         JOBPICKS_ASHBY_URL=u.ashby,
+        JOBPICKS_WORKDAY_URL=u.workday,
+        JOBPICKS_SMARTRECRUITERS_URL=u.smartrecruiters,
+        JOBPICKS_WORKABLE_URL=u.workable,
+        JOBPICKS_RECRUITEE_URL=u.recruitee,
         JOBPICKS_CONFIG=str(tmp / "jobpicks.toml"),
     )
     # The fake is served by this event loop, so the CLI runs as an async subprocess.
@@ -123,3 +128,88 @@ async def test_every_source_failing_says_so(isolated_env: Path) -> None:
         code, out, err = await run_cli(fake, isolated_env)
     assert code != 0
     assert "EVERY SOURCE FAILED" in err and "# Daily Job Picks" not in out
+
+
+NEW_SOURCES = """
+[profile.filters]
+excluded_title_words = ["senior"]
+min_salary = 30000
+workplace = ["remote", "on-site"]
+
+[selection]
+min_score = 0
+max_picks = 30
+per_company = 10
+
+[[searches]]
+keywords = "engineer intern"
+location = "United States"
+sources = []
+
+[[boards]]
+board = "workday:nvidia.wd5/External"
+
+[[boards]]
+board = "https://jobs.smartrecruiters.com/Visa"
+
+[[boards]]
+board = "workable:huggingface"
+
+[[boards]]
+board = "https://bunq.recruitee.com/"
+
+[[lists]]
+url = "{list_url}"
+max_age_days = 7
+
+[http]
+default_gap_seconds = 0
+timeout_seconds = 2
+max_retries = 1
+backoff_base_seconds = 0.01
+"""
+
+
+async def test_jobpicks_run_reads_the_new_sources_end_to_end(isolated_env: Path) -> None:
+    """Workday, SmartRecruiters, Workable, Recruitee and a community list in `jobpicks run`,
+    reached only through JOBPICKS_*_URL and the config; the digest line shows the new fields
+    and the hard filters use them."""
+    async with BoardsFake() as fake:
+        fake.workday["nvidia/External"] = [
+            Job(id="11", title="Software Engineer Intern", company="NVIDIA", location="Santa Clara, CA",
+                salary="$45 - $55 per hour", workplace="onsite"),
+            Job(id="12", title="Hardware Engineer Intern", company="NVIDIA", location="Austin, TX",
+                salary="$10 per hour"),  # below min_salary: vetoed
+        ]  # fmt: skip
+        fake.smartrecruiters["Visa"] = [
+            Job(id="21", title="Data Engineer Intern", company="Visa", location="Austin, TX", workplace="hybrid"),
+            Job(id="22", title="Platform Engineer Intern", company="Visa", location="Denver, CO", workplace="remote"),
+        ]  # fmt: skip
+        fake.workable["huggingface"] = [
+            Job(id="AB12CD", title="ML Engineer Intern", company="Hugging Face", location="New York, NY", remote=True)
+        ]  # fmt: skip
+        fake.recruitee["bunq"] = [
+            Job(id="31", title="Backend Engineer Intern", company="bunq", location="Boston, MA", salary="x")
+        ]  # fmt: skip
+        fake.lists["SimplifyJobs/Summer2026-Internships"] = [
+            listing(Job(id="41", title="Quant Engineer Intern", company="Jane Street", location="New York, NY")),
+            listing(Job(id="42", title="Closed Intern", company="X"), active=False),
+        ]  # fmt: skip
+        config = NEW_SOURCES.replace(
+            "{list_url}", fake.list_url("SimplifyJobs/Summer2026-Internships")
+        )
+        (isolated_env / "jobpicks.toml").write_text(config, encoding="utf-8")
+        code, out, err = await run_cli(fake, isolated_env)
+    assert code == 0, err
+    for name, n in (("workday:nvidia/External", 2), ("smartrecruiters:Visa", 2),
+                    ("workable:huggingface", 1), ("recruitee:bunq", 1),
+                    ("list:SimplifyJobs/Summer2026-Internships", 1)):  # fmt: skip
+        assert re.search(rf"✓ {re.escape(name)}\s+{n} posting", err), (name, err)
+    assert "Software Engineer Intern" in out and "$45–55/hr" in out
+    assert "Hardware Engineer Intern" not in out  # min_salary
+    assert "Data Engineer Intern" not in out  # hybrid, and only remote / on-site wanted
+    assert "Platform Engineer Intern" in out and "**Workplace:** remote" in out
+    assert "Quant Engineer Intern" in out and "Closed Intern" not in out
+    assert "[Apply](https://apply.workable.com/j/AB12CD/apply)" in out
+    assert "€4,000–5,000/mo" in out  # Recruitee's structured salary
+    assert "**Posted:**" in out

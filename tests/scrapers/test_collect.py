@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+import time
+
+import pytest
+
 from scrapers.collect import collect_all
 from scrapers.dedup import dedup, fingerprint
 from scrapers.models import SourceState, summarise
-from scrapers.options import BoardConfig, HttpConfig, SearchConfig
+from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig, SourceUrls
+from scrapers.registry import SOURCES
+from scrapers.source import Setup, Source
+from tests.fakes.ats import listing
 from tests.fakes.boards import BoardsFake, Job, make_jobs, slow, status
 
 SEARCHES = [
@@ -145,3 +153,100 @@ async def test_each_source_reports_its_own_time(fake: BoardsFake, http_cfg: Http
     by = {r.source: r for r in results}
     assert by["lever:globex"].seconds >= 0.5
     assert by["greenhouse:acme"].seconds < 0.4  # not the time of the slowest source
+
+
+async def test_every_new_source_at_once_with_the_old(
+    fake: BoardsFake, http_cfg: HttpConfig
+) -> None:
+    """Workday, SmartRecruiters, Workable, Recruitee and a community list next to the first
+    five: one result each, filtered like every board, and the same job on a list and on its
+    company's board is one job."""
+    populate(fake)
+    fake.workday["nvidia/External"] = make_jobs(
+        "7", 3, company="NVIDIA", location="Santa Clara, CA"
+    )
+    fake.smartrecruiters["Visa"] = make_jobs("", 2, start_id=5000, company="Visa")
+    fake.workable["huggingface"] = make_jobs(
+        "W", 2, company="Hugging Face", location="New York, NY"
+    )
+    fake.recruitee["bunq"] = make_jobs("", 2, start_id=9000, company="bunq", location="Boston, MA")
+    fake.lists["SimplifyJobs/Summer2026-Internships"] = [listing(SHARED), listing(
+        Job(id="77", title="Quant Intern", company="Jane Street", location="New York, NY"))]  # fmt: skip
+    assert fake.urls is not None
+    more = [BoardConfig(board="workday:nvidia.wd5/External"), BoardConfig(board="smartrecruiters:Visa"),
+            BoardConfig(board="https://apply.workable.com/huggingface/"), BoardConfig(board="recruitee:bunq")]  # fmt: skip
+    lists = [ListConfig(url=fake.list_url("SimplifyJobs/Summer2026-Internships"))]
+    results = await collect_all(SEARCHES, boards() + more, http_cfg, fake.urls, lists=lists)
+    by = {r.source: r for r in results}
+    for name in ("workday:nvidia/External", "smartrecruiters:Visa", "workable:huggingface",
+                 "recruitee:bunq", "list:SimplifyJobs/Summer2026-Internships"):  # fmt: skip
+        assert by[name].state is SourceState.OK, (name, by[name].reason)
+    assert [len(by[n].postings) for n in ("workday:nvidia/External", "smartrecruiters:Visa",
+            "workable:huggingface", "recruitee:bunq")] == [3, 2, 2, 2]  # fmt: skip
+    assert len(by["list:SimplifyJobs/Summer2026-Internships"].postings) == 2  # lists: unfiltered
+    unique, _ = dedup([p for r in results for p in r.postings])
+    acme = [p for p in unique if p.title == SHARED.title and "acme" in p.company.lower()]
+    assert len(acme) == 1  # LinkedIn + Greenhouse + the list: one job
+
+
+async def test_no_network_is_not_retried_and_said_once(
+    http_cfg: HttpConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No network made each source retry DNS failures with backoff (~15 s a run, ~100 s with
+    default settings). `.invalid` never resolves (RFC 6761) and makes no traffic."""
+    cfg = http_cfg.model_copy(update={"max_retries": 3, "backoff_base_seconds": 1.0})
+    urls = SourceUrls(**{k: "http://jobs.invalid" for k in SourceUrls.model_fields})
+    lists = [ListConfig(url="http://lists.invalid/listings.json")]
+    boards = [BoardConfig(board="greenhouse:acme"), BoardConfig(board="workday:acme/Careers"),
+              BoardConfig(board="recruitee:bunq"), BoardConfig(board="lever:globex")]  # fmt: skip
+    caplog.set_level(logging.WARNING)
+    t0 = time.perf_counter()
+    results = await collect_all(SEARCHES, boards, cfg, urls, lists=lists)
+    assert time.perf_counter() - t0 < 2.5  # one failed lookup per host, no backoff
+    assert {r.state for r in results} == {SourceState.FAILED}
+    assert {r.reason for r in results} == {"no network"}
+    assert all(r.requests <= 1 for r in results)
+    said = [
+        rec
+        for rec in caplog.records
+        if rec.name == "scrapers.collect" and "no network" in rec.getMessage()
+    ]
+    assert len(said) == 1
+
+
+async def test_one_unresolvable_board_is_its_own_failure(
+    fake: BoardsFake, http_cfg: HttpConfig
+) -> None:
+    """A mistyped host fails that board at once with the reason; the others are fine."""
+    populate(fake)
+    assert fake.urls is not None
+    urls = fake.urls.model_copy(update={"recruitee": "http://{company}.jobs.invalid"})
+    results = await collect_all([], [BoardConfig(board="greenhouse:acme"),
+                                     BoardConfig(board="recruitee:bunq")], http_cfg, urls)  # fmt: skip
+    by = {r.source: r for r in results}
+    assert by["greenhouse:acme"].state is SourceState.OK
+    assert by["recruitee:bunq"].state is SourceState.FAILED
+    assert "cannot resolve" in by["recruitee:bunq"].reason and by["recruitee:bunq"].requests == 1
+
+
+def test_every_registered_kind_builds_a_source_from_its_config() -> None:
+    """One protocol for all: each registry entry makes an object with a name, its config and
+    `collect(session, politeness)`."""
+    setup = Setup(urls=SourceUrls(), http=HttpConfig(), searches=SEARCHES[:1])
+    configs = {
+        "linkedin": SEARCHES[0],
+        "indeed": SEARCHES[0],
+        "list": ListConfig(
+            url="https://raw.githubusercontent.com/o/r/dev/.github/scripts/listings.json"
+        ),
+        "workday": BoardConfig(board="workday:acme.wd5/Careers"),
+    }
+    for kind, cls in SOURCES.items():
+        config = configs.get(kind) or BoardConfig(board=f"{kind}:acme")
+        source = cls.from_config(config, setup)
+        assert isinstance(source, Source), kind
+        assert source.config is config and source.name and source.kind == kind
+    wd = SOURCES["workday"].from_config(configs["workday"], setup)
+    assert wd.base == "https://acme.wd5.myworkdayjobs.com"  # type: ignore[attr-defined]
+    rc = SOURCES["recruitee"].from_config(BoardConfig(board="recruitee:bunq"), setup)
+    assert rc.base == "https://bunq.recruitee.com"  # type: ignore[attr-defined]

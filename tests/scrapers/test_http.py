@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import socket
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from types import SimpleNamespace
 
+import aiohttp
 import pytest
 from aiohttp import web
 
-from scrapers.http import FetchError, HttpClient, Tally, new_session, parse_retry_after
+from scrapers.http import (
+    CANNOT_RESOLVE,
+    UNREACHABLE,
+    FetchError,
+    HttpClient,
+    Tally,
+    _network_down,
+    new_session,
+    parse_retry_after,
+)
 from scrapers.options import HttpConfig
 from tests.fakes.boards import BoardsFake, make_jobs, slow, status
 
@@ -192,3 +205,27 @@ async def test_proxies_are_rotated_per_request(fake: BoardsFake, http_cfg: HttpC
 def test_proxy_must_be_http() -> None:
     with pytest.raises(ValueError, match="http"):
         HttpConfig(proxies=["socks5://127.0.0.1:9"])
+
+
+def test_network_unreachable_and_dns_failures_are_no_network_not_transient() -> None:
+    """Network unreachable can't be made on 127.0.0.1; the error aiohttp raises for it is."""
+    key = SimpleNamespace(host="jobs.example", port=443, ssl=True, is_ssl=True)
+    unreachable = aiohttp.ClientConnectorError(key, OSError(errno.ENETUNREACH, "unreachable"))  # type: ignore[arg-type]
+    dns = aiohttp.ClientConnectorError(key, socket.gaierror(-2, "Name or service not known"))  # type: ignore[arg-type]
+    refused = aiohttp.ClientConnectorError(key, ConnectionRefusedError(errno.ECONNREFUSED, "no"))  # type: ignore[arg-type]
+    assert _network_down(unreachable) == UNREACHABLE
+    assert _network_down(dns) == CANNOT_RESOLVE
+    assert _network_down(refused) is None  # a server that is down is worth retrying
+
+
+async def test_an_unresolvable_host_is_asked_once_then_fails_at_once(http_cfg: HttpConfig) -> None:
+    cfg = http_cfg.model_copy(update={"max_retries": 3, "backoff_base_seconds": 1.0})
+    async with new_session(cfg) as session:
+        client = HttpClient(session, cfg)
+        t0 = time.perf_counter()
+        for _ in range(3):
+            with pytest.raises(FetchError) as info:
+                await client.request("GET", "http://board.invalid/jobs")
+            assert info.value.offline and "cannot resolve" in info.value.reason
+        assert time.perf_counter() - t0 < 2  # no backoff, no retries
+        assert client.total.requests == 1  # later requests to that host made no attempt

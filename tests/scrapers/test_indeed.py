@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from scrapers import indeed
 from scrapers.http import HttpClient
+from scrapers.indeed import DEFAULT_HEADERS as DEFAULT_INDEED_HEADERS
 from scrapers.models import SourceState
-from scrapers.options import DEFAULT_INDEED_HEADERS, SearchConfig
+from scrapers.options import SearchConfig
 from tests.fakes.boards import CAPTCHA, GRAPHQL_ERROR, MALFORMED, BoardsFake, Job, make_jobs, status
 
 SEARCH = SearchConfig(
@@ -25,16 +28,10 @@ SEARCH = SearchConfig(
 
 async def run(fake: BoardsFake, client: HttpClient, search: SearchConfig = SEARCH, headers=None):  # type: ignore[no-untyped-def]
     assert fake.urls is not None
-    return (
-        await indeed.search(
-            client,
-            fake.urls.indeed,
-            dict(headers or DEFAULT_INDEED_HEADERS),
-            search,
-            "indeed: x",
-            max_chars=3000,
-        )
-    ).result()
+    politeness = client.config.model_copy(
+        update={"indeed_headers": headers or {}, "description_max_chars": 3000}
+    )
+    return await indeed.IndeedSearch(search, fake.urls.indeed).collect(client, politeness)
 
 
 async def test_cursor_paging_and_query_shape(fake: BoardsFake, client: HttpClient) -> None:
@@ -74,11 +71,11 @@ async def test_fields_are_mapped(fake: BoardsFake, client: HttpClient) -> None:
     assert p.employment_type == "internship" and p.remote is True
     assert p.description == "Train models.\nShip them."
     assert p.posted_at is not None
-    assert p.salary == "USD 40–50 per hour"
+    assert p.salary == "$40–50/hr"
 
 
 async def test_missing_app_key_is_blocked_with_status(fake: BoardsFake, client: HttpClient) -> None:
-    result = await run(fake, client, headers={"content-type": "application/json"})
+    result = await run(fake, client, headers={"indeed-api-key": ""})
     assert result.state is SourceState.BLOCKED
     assert "HTTP 403" in result.reason
 
@@ -145,3 +142,85 @@ async def test_an_odd_result_costs_itself_not_the_search(
     assert [p.source_id for p in result.postings] == [j.id for j in fake.indeed]
     assert result.state is SourceState.PARTIAL
     assert "skipped" in result.reason
+
+
+async def test_the_country_follows_the_search_place(fake: BoardsFake, client: HttpClient) -> None:
+    """The country was dropped: every link pointed to www.indeed.com and every request said
+    `indeed-co: US` / `en-US` whatever the place."""
+    fake.indeed = make_jobs("uk", 2, location="London")
+    london = SEARCH.model_copy(update={"location": "London, United Kingdom", "workplace": []})
+    result = await run(fake, client, london)
+    assert [p.url for p in result.postings] == [
+        "https://uk.indeed.com/viewjob?jk=uk0",
+        "https://uk.indeed.com/viewjob?jk=uk1",
+    ]
+    headers = fake.requests[-1].headers
+    assert headers["indeed-co"] == "GB" and headers["indeed-locale"] == "en-GB"
+    assert headers["indeed-api-key"] == DEFAULT_INDEED_HEADERS["indeed-api-key"]
+
+
+@pytest.mark.parametrize(
+    ("location", "country", "code", "site", "locale"),
+    [
+        ("Berlin", "", "DE", "de", "de-DE"),
+        ("Toronto, ON", "", "CA", "ca", "en-CA"),
+        ("Austin, TX", "", "US", "www", "en-US"),
+        ("", "", "US", "www", "en-US"),
+        ("Anywhere", "fr", "FR", "fr", "fr-FR"),
+        ("Bengaluru", "India", "IN", "in", "en-IN"),
+    ],
+)
+def test_country_from_place_or_key(
+    location: str, country: str, code: str, site: str, locale: str
+) -> None:
+    c = indeed.country_for(SEARCH.model_copy(update={"location": location, "country": country}))
+    assert (c.code, c.site, c.locale) == (code, site, locale)
+    headers = indeed.request_headers({"indeed-app-info": "appv=999"}, c)
+    assert headers["indeed-co"] == code and headers["indeed-app-info"] == "appv=999"
+
+
+def test_an_unknown_country_is_a_config_error() -> None:
+    with pytest.raises(ValueError, match="Atlantis"):
+        SearchConfig(keywords="x", country="Atlantis")
+
+
+def test_a_place_that_names_no_known_country_searches_the_us() -> None:
+    search = SEARCH.model_copy(update={"country": "", "location": "Reykjavik, IS"})
+    assert indeed.country_for(search) == indeed.US
+
+
+def _comp(range_: dict, *, estimated: bool = False) -> dict:
+    base = {"unitOfWork": "YEAR", "range": range_}
+    if estimated:
+        return {"estimated": {"currencyCode": "USD", "baseSalary": base}, "baseSalary": None}
+    return {"baseSalary": base, "currencyCode": "USD"}
+
+
+async def test_pay_in_every_shape_indeed_sends(fake: BoardsFake, client: HttpClient) -> None:
+    """Pay was read only from ranges: not "at least", "up to", exact, or Indeed's estimate."""
+    job = {"title": "Data Intern", "attributes": [], "employer": {"name": "Acme"}}
+    fake.raw_jobs["indeed"] = [
+        job | {"key": "p1", "compensation": _comp({"min": 90000.0, "max": 110000.0})},
+        job | {"key": "p2", "compensation": _comp({"min": 90000.0})},
+        job | {"key": "p3", "compensation": _comp({"max": 120000.0})},
+        job | {"key": "p4", "compensation": _comp({"value": 100000.0})},
+        job
+        | {"key": "p5", "compensation": _comp({"min": 80000.0, "max": 95000.0}, estimated=True)},
+        job | {"key": "p6", "description": {"html": "<p>Pay: $30 - $35 per hour</p>"}},
+        job | {"key": "p7", "recruit": {"viewJobUrl": "https://careers.acme.example/1"}},
+    ]
+    postings = {p.source_id: p for p in (await run(fake, client)).postings}
+    labels = {k: (p.pay.label() if p.pay else None) for k, p in postings.items()}
+    assert labels == {
+        "p1": "$90k–110k/yr", "p2": "from $90k/yr", "p3": "up to $120k/yr", "p4": "$100k/yr",
+        "p5": "$80k–95k/yr (est.)", "p6": "$30–35/hr", "p7": None,
+    }  # fmt: skip
+    assert postings["p7"].apply_url == "https://careers.acme.example/1"
+    assert postings["p1"].apply_url is None
+
+
+def test_the_query_asks_for_every_pay_shape_and_the_apply_link() -> None:
+    q = indeed.build_query(SEARCH, None, 10)
+    for part in ("... on AtLeast { min }", "... on AtMost { max }", "... on Exactly { value }",
+                 "estimated {", "recruit { viewJobUrl }"):  # fmt: skip
+        assert part in q

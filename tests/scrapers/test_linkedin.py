@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs
 
 from scrapers.http import HttpClient
@@ -33,15 +34,16 @@ async def test_pages_until_the_end_page(fake: BoardsFake, client: HttpClient) ->
     result = run.result()
     assert result.state is SourceState.OK, result.reason
     assert len(result.postings) == 23
-    assert fake.count("linkedin.search") == 4  # 10 + 10 + 3 + the end page
+    # 10 + 10 + 3: a short page is the last one, so no request for the end page after it
+    assert fake.count("linkedin.search") == 3
     starts = [parse_qs(r.query)["start"][0] for r in fake.requests if r.route == "linkedin.search"]
-    assert starts == ["0", "10", "20", "30"]
+    assert starts == ["0", "10", "20"]
     q = parse_qs(fake.requests[0].query)
     assert q["keywords"] == ["software engineer intern"]
     assert q["location"] == ["United States"]
     assert q["f_TPR"] == ["r86400"]
     assert q["f_JT"] == ["I,F"] and q["f_E"] == ["1,2"] and q["f_WT"] == ["2,3"]
-    assert result.requests == 4 + 23  # pages + one detail each
+    assert result.requests == 3 + 23  # pages + one detail each
 
 
 async def test_stops_at_max_results_without_extra_pages_or_details(
@@ -185,3 +187,74 @@ async def test_detail_login_wall_keeps_cards_and_stops_asking(
     assert len(result.postings) == 8
     assert "login wall" in result.reason
     assert fake.count("linkedin.detail") < 8  # stopped asking once walled
+
+
+async def test_description_is_the_markup_only_not_the_show_more_buttons(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """The real page puts "Show more / Show less" buttons inside the outer
+    `.description__text`; the text must come from `.show-more-less-html__markup`."""
+    fake.linkedin = [Job(id="3912340001", title="Data Intern", company="Acme",
+                         description="Build pipelines.", salary="$45/hr")]  # fmt: skip
+    (p,) = (await li(fake, client).search(SEARCH, "l")).postings
+    assert "Show more" not in p.description and "Show less" not in p.description
+    assert p.description == "Build pipelines.\n- Python & SQL\n- Postgres"  # <li><p> on one line
+    assert p.pay is not None and p.pay.label() == "$45/hr"
+
+
+async def test_the_employers_apply_link_is_read_from_the_page(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    fake.linkedin = [
+        Job(id="3912340002", title="Data Intern", company="Acme",
+            apply_url="https://careers.acme.example/jobs/42?src=li"),
+        Job(id="3912340003", title="ML Intern", company="Acme",
+            apply_url="javascript:alert(1)"),
+    ]  # fmt: skip
+    a, b = (await li(fake, client).search(SEARCH, "l")).postings
+    assert a.apply_url == "https://careers.acme.example/jobs/42?src=li"
+    assert b.apply_url is None  # only http(s) links anywhere
+
+
+async def test_http_999_is_blocked_not_failed(fake: BoardsFake, client: HttpClient) -> None:
+    fake.linkedin = make_jobs("", 3, start_id=1200000)
+    fake.always["linkedin.search"] = status(999)
+    result = (await li(fake, client).search(SEARCH, "l")).result()
+    assert result.state is SourceState.BLOCKED and "HTTP 999" in result.reason
+    assert fake.count("linkedin.search") == 1
+
+
+async def test_a_search_workplace_filter_states_the_workplace(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    fake.linkedin = make_jobs("", 2, start_id=1300000)
+    search = SEARCH.model_copy(update={"workplace": ["hybrid"]})
+    postings = (await li(fake, client).search(search, "l")).postings
+    assert {p.workplace for p in postings} == {"hybrid"} and not any(p.remote for p in postings)
+
+
+async def test_429_on_descriptions_opens_a_breaker_then_asks_once_more(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """Ten descriptions that each got 429 cost 40 requests and seconds of backoff; now the
+    first 429 stops all asking, and after the cooldown each missing one is asked once."""
+    fake.linkedin = make_jobs("", 10, start_id=1400000)
+    fake.always["linkedin.detail"] = status(429)
+    result = (await li(fake, client, cooldown=0.3).search(SEARCH, "l")).result()
+    assert result.state is SourceState.PARTIAL and len(result.postings) == 10
+    assert "rate-limited" in result.reason
+    before = client.config.per_host_concurrency  # at most this many asked before the breaker
+    assert fake.count("linkedin.detail") <= before + before  # first round + one retry, no more
+    assert fake.count("linkedin.detail") <= 4
+
+
+async def test_after_the_cooldown_the_missing_descriptions_come_back(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    fake.linkedin = make_jobs("", 6, start_id=1500000)
+    fake.fail("linkedin.detail", status(429), status(429))  # LinkedIn's limit, then it clears
+    t0 = asyncio.get_running_loop().time()
+    result = (await li(fake, client, cooldown=0.3).search(SEARCH, "l")).result()
+    assert asyncio.get_running_loop().time() - t0 >= 0.3  # waited out the cooldown
+    assert all(p.description for p in result.postings)  # every description came back
+    assert fake.count("linkedin.detail") <= 6 + 2

@@ -1,7 +1,9 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.services.digest import escape_md, render_digest
 from bot.store.records import Pick
+from scrapers.models import Pay
 
 GOLDEN = Path(__file__).parent / "golden" / "digest.md"
 
@@ -36,6 +38,8 @@ def test_digest_matches_golden_file():
             url="https://jobs.lever.co/x/a b(1)",
             reason="Matches machine learning, pytorch | python.",
             summary="Forecasting `models` for\nlogistics.",
+            workplace="remote",
+            posted_at=datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
         ),
         _pick(
             1,
@@ -46,6 +50,11 @@ def test_digest_matches_golden_file():
             url="https://www.linkedin.com/jobs/view/1234567890",
             reason="Backend internship using Python and Postgres, matches the stated stack and location.",
             summary="Summer internship building data services for a warehouse-robot fleet.",
+            posted_at=datetime(2026, 2, 27, 15, 0, tzinfo=UTC),
+            pay=Pay(min=40, max=50, interval="hour", currency="USD"),
+            employment_type="internship",
+            workplace="onsite",
+            apply_url="https://careers.acme.example/apply?job=42",
         ),
     ]
     assert render_digest("2026-03-02", picks) == GOLDEN.read_text(encoding="utf-8")
@@ -60,3 +69,32 @@ def test_best_score_first_and_empty_day():
 def test_a_bracket_cannot_break_the_link():
     assert escape_md("a]b[c") == r"a\]b\[c"
     assert escape_md("x\n  y") == "x y"
+
+
+def test_a_posting_with_no_employer_name_has_no_empty_company_field():
+    """It rendered "**Company:**  |"."""
+    text = render_digest("2026-03-03", [_pick(1, 70, company="  ")])
+    assert "**Company:**" not in text
+    assert "**Location:** l | **Score:** 70/100" in text
+
+
+def test_only_http_links_are_links_and_the_apply_link_only_when_it_differs():
+    text = render_digest(
+        "2026-03-03",
+        [
+            _pick(1, 70, title="Bad", url="javascript:alert(1)", apply_url="javascript:alert(2)"),
+            _pick(2, 60, title="Same", apply_url="https://www.linkedin.com/jobs/view/2"),
+        ],
+    )
+    assert "javascript:" not in text
+    assert "## Bad\n" in text
+    assert "[Apply]" not in text
+
+
+def test_posted_age_counts_from_the_digest_day():
+    def age(posted: datetime) -> str:
+        return render_digest("2026-03-03", [_pick(1, 70, posted_at=posted)])
+
+    assert "**Posted:** today" in age(datetime(2026, 3, 3, 7, tzinfo=UTC))
+    assert "**Posted:** 1 day ago" in age(datetime(2026, 3, 2, 23, tzinfo=UTC))
+    assert "**Posted:** 12 days ago" in age(datetime(2026, 2, 19, tzinfo=UTC))

@@ -1,0 +1,57 @@
+"""The one shape every job source has: a name, its config, `collect(session, politeness)`.
+
+`scrapers.registry` maps a config's kind to the class; `scrapers.collect` builds one source per
+configured entry (a search asked of LinkedIn, a board, a list) and runs them all at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+from scrapers.http import HttpClient
+from scrapers.models import SourceResult
+from scrapers.options import HttpConfig, SearchConfig, SourceUrls
+
+IsSeen = Callable[[str], bool]
+
+
+def search_label(source: str, search: SearchConfig) -> str:
+    """How a search asked of one source is named in the run summary."""
+    where = f" @ {search.location}" if search.location else ""
+    return f"{source}: {search.keywords}{where}"
+
+
+@dataclass
+class Setup:
+    """What every source of one run is built from."""
+
+    urls: SourceUrls
+    http: HttpConfig
+    searches: list[SearchConfig] = field(default_factory=list)
+    # True for a posting key stored on an earlier day: its details need not be fetched again.
+    is_seen: IsSeen = lambda _key: False
+    # State one kind shares between its sources during the run (LinkedIn's detail pages),
+    # keyed by kind; `closers` run when every source is done.
+    shared: dict[str, Any] = field(default_factory=dict)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+@runtime_checkable
+class Source(Protocol):
+    """One job source of one run. `collect` never raises for the board's faults: they become
+    the result's state and reason (ok / partial / blocked / failed)."""
+
+    kind: ClassVar[str]
+    name: str  # the label in the run summary: "linkedin: intern @ Texas", "greenhouse:acme"
+    config: Any  # what the user configured: a SearchConfig, BoardConfig or ListConfig
+
+    async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult: ...
+
+
+class SourceClass(Protocol):
+    kind: ClassVar[str]
+
+    @classmethod
+    def from_config(cls, config: Any, setup: Setup) -> Source: ...
