@@ -159,7 +159,7 @@ _NEAR: dict[tuple[str, str], float] = {
     ("analytics", "health"): 0.3, ("analytics", "consulting"): 0.35, ("analytics", "marketing"): 0.3,
     ("data_eng", "software"): 0.55, ("data_eng", "cloud"): 0.5,
     ("security", "cloud"): 0.5, ("security", "it"): 0.45, ("security", "software"): 0.3,
-    ("security", "legal"): 0.3, ("security", "backend"): 0.3, ("security", "qa"): 0.25,
+    ("security", "legal"): 0.3, ("security", "backend"): 0.3, ("security", "qa"): 0.15,
     ("cloud", "software"): 0.55, ("cloud", "it"): 0.5, ("it", "software"): 0.35,
     ("embedded", "hardware"): 0.7, ("embedded", "software"): 0.45, ("embedded", "robotics"): 0.65,
     ("hardware", "robotics"): 0.5, ("hardware", "mechanical"): 0.4, ("robotics", "mechanical"): 0.55,
@@ -171,24 +171,30 @@ _NEAR: dict[tuple[str, str], float] = {
     ("legal", "accounting"): 0.3, ("health", "science"): 0.4, ("people", "operations"): 0.3,
     ("labeling", "ml"): 0.25, ("labeling", "analytics"): 0.3,
 }  # fmt: skip
-_SAME_FAMILY = 0.25
-_TECH_LIKE = {"tech", "data"}  # near one another though not listed
-_OTHER = 0.08
+_SAME_FAMILY = 0.15
+_OTHER = 0.05
+# A specialised software role is partly a software role: a frontend seeker takes an ML
+# internship more gladly than a marketing one. Fit may go through this hub field.
+_HUB = "software"
 
 
 @lru_cache(maxsize=4096)
 def affinity(wanted: str, found: str) -> float:
     """How well a posting in field `found` serves someone who wants field `wanted` (0..1)."""
+    direct = _direct(wanted, found)
+    if wanted == _HUB or found == _HUB:
+        return direct
+    return max(direct, round(_direct(wanted, _HUB) * _direct(_HUB, found), 3))
+
+
+def _direct(wanted: str, found: str) -> float:
     if wanted == found:
         return 1.0
     near = _NEAR.get((wanted, found)) or _NEAR.get((found, wanted))
     if near is not None:
         return near
-    a, b = BY_KEY[wanted].family, BY_KEY[found].family
-    if a == b:
+    if BY_KEY[wanted].family == BY_KEY[found].family:
         return _SAME_FAMILY
-    if a in _TECH_LIKE and b in _TECH_LIKE:
-        return 0.2
     return _OTHER
 
 
@@ -205,6 +211,19 @@ for _words, _key in _SPELLINGS:
 def fields_of_tokens(toks: list[str]) -> dict[str, int]:
     """Fields named in a token list -> the position of their first mention."""
     found: dict[str, int] = {}
+    ends: set[int] = set()
+    for key, start, end in field_spans(toks):
+        # "low-latency software engineering", "security software engineer": software is the
+        # head a field qualifies, not a field of its own.
+        if key != "software" or start not in ends:
+            found.setdefault(key, start)
+        ends.add(end)
+    return found
+
+
+def field_spans(toks: list[str]) -> list[tuple[str, int, int]]:
+    """Every field mention in a token list as (field, start, end), left to right."""
+    found: list[tuple[str, int, int]] = []
     i = 0
     n = len(toks)
     while i < n:
@@ -212,7 +231,7 @@ def fields_of_tokens(toks: list[str]) -> dict[str, int]:
         for words, key in _FIRST.get(toks[i], ()):
             k = len(words)
             if tuple(toks[i : i + k]) == words:
-                found.setdefault(key, i)
+                found.append((key, i, i + k))
                 step = k
                 break
         i += step

@@ -128,7 +128,7 @@ REGIONS: dict[str, dict[str, tuple[str, ...]]] = {
     "silicon valley": {"cities": ("san jose", "palo alto", "mountain view", "sunnyvale",
                                   "menlo park", "santa clara", "cupertino", "redwood city",
                                   "milpitas", "san mateo")},
-    "pacific northwest": {"states": ("wa", "or", "id"), "cities": ("vancouver",)},
+    "pacific northwest": {"states": ("wa", "or", "id")},
     "northeast": {"states": ("ct", "me", "ma", "nh", "ri", "vt", "nj", "ny", "pa")},
     "new england": {"states": ("ct", "me", "ma", "nh", "ri", "vt")},
     "tri-state": {"states": ("ny", "nj", "ct")},
