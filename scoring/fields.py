@@ -48,7 +48,7 @@ FIELDS: tuple[Field, ...] = (
         "genai", "generative ai", "computer vision", "nlp", "natural language processing",
         "applied ai", "recommender system", "recommendation system", "recommendation",
         "recommender", "recsys", "personalization", "personalisation", "ranking",
-        "learning to rank", "neural network", "pytorch", "tensorflow", "ml infrastructure",
+        "learning to rank", "neural network", "pytorch", "tensorflow",
         "mlops", "perception", "autonomous driving", "applied scientist")),
     _F("data_science", "data science", "data", (
         "data science", "data scientist", "statistic", "statistical", "machine learning scientist",

@@ -30,7 +30,7 @@ import re
 from collections import Counter
 
 from scoring.employers import KIND_FIELDS, kinds_of
-from scoring.fields import affinity, fields_of_tokens, label
+from scoring.fields import affinity, field_spans, fields_of_tokens, label
 from scoring.filters import veto
 from scoring.learning import learned_nudge
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
@@ -237,14 +237,17 @@ class LocalScorer:
         points = 15.0 + 65.0 * best
         # Avoided fields count against, as strongly as the posting is in them.
         worst, worst_field = 0.0, ""
-        for avoid, aw in r.avoid_fields.items():
-            for key, strength in found.items():
+        hits: list[str] = []
+        for key, strength in found.items():
+            for avoid, aw in r.avoid_fields.items():
                 hit = affinity(avoid, key) * strength * aw
-                if hit >= 0.2 and hit > worst:
-                    worst, worst_field = hit, key
+                if hit >= 0.2:
+                    hits.append(key)
+                    if hit > worst:
+                        worst, worst_field = hit, key
         if worst_field:
             points -= 40.0 * worst
-            against.append(f"{label(worst_field)} (you said no)")
+            against.append(_said_no(title.toks, hits, kinds))
         elif r.avoid_generic and found and set(found) <= r.avoid_generic:
             points -= 8.0
             against.append("generic software role")
@@ -370,6 +373,19 @@ class LocalScorer:
             scorer=LOCAL_SCORER,
             profile_version=self.profile.version,
         )
+
+
+def _said_no(toks: list[str], keys: list[str], kinds: tuple[str, ...]) -> str:
+    """The posting's own words for the avoided fields it is in ("firmware, test in the
+    title"), or the field and employer when only the employer says it."""
+    words = [
+        " ".join(w.upper() if len(w) <= 3 else w for w in toks[a:b])
+        for key, a, b in field_spans(toks)
+        if key in keys
+    ]
+    if words:
+        return ", ".join(dict.fromkeys(words)) + " in the title"
+    return f"{label(keys[0])} (the employer is a {kinds[0]})" if kinds else label(keys[0])
 
 
 def _country_words(codes: frozenset[str]) -> str:

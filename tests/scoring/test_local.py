@@ -65,7 +65,7 @@ def test_unwanted_field_counts_against():
     clean = scorer.score(posting("a", "Backend Intern", "Build Python services on Postgres."))
     qa = scorer.score(posting("b", "Backend QA Intern", "Build Python services on Postgres."))
     assert qa.score < clean.score
-    assert "test in the title" in qa.reason
+    assert "QA in the title" in qa.reason
 
 
 def test_vetoes_give_zero_whatever_matched():
