@@ -32,7 +32,8 @@ FIELDS: tuple[Field, ...] = (
     _F("software", "software engineering", "tech", (
         "software engineer", "software engineering", "software developer", "software development",
         "sde", "swe", "developer", "programming", "programmer", "software", "coding",
-        "application developer", "technology", "engineering program", "computer science")),
+        "application developer", "technology", "engineering program", "computer science",
+        "compiler", "kernel", "operating system", "systems software", "developer tool")),
     _F("frontend", "frontend", "tech", (
         "frontend", "front end", "ui engineer", "ui", "user interface", "web developer",
         "web development", "web", "react", "javascript", "typescript", "angular", "vue", "css",
@@ -41,7 +42,7 @@ FIELDS: tuple[Field, ...] = (
     _F("backend", "backend", "tech", (
         "backend", "back end", "server side", "api", "apis", "distributed system", "microservice",
         "database engineering", "core engineering")),
-    _F("mobile", "mobile", "tech", ("mobile", "io", "android", "swift", "kotlin", "react native",
+    _F("mobile", "mobile", "tech", ("mobile", "ios", "android", "swift", "kotlin", "react native",
                                      "macos", "app developer")),
     _F("ml", "machine learning", "tech", (
         "machine learning", "ml", "ai", "artificial intelligence", "deep learning", "llm",
@@ -56,10 +57,11 @@ FIELDS: tuple[Field, ...] = (
     _F("analytics", "data analysis", "data", (
         "data analyst", "data analytics", "analytics", "business analyst", "business intelligence",
         "bi", "tableau", "power bi", "reporting", "insights", "data analysis", "sql analyst",
-        "operations analyst")),
+        "operations analyst", "product analyst", "analyst intern")),
     _F("data_eng", "data engineering", "tech", (
         "data engineer", "data engineering", "etl", "data pipeline", "big data", "data platform",
-        "database", "data infrastructure", "data warehouse", "spark", "data management")),
+        "database", "data infrastructure", "data warehouse", "spark", "data management",
+        "data storage", "storage")),
     _F("security", "security", "tech", (
         "security", "cybersecurity", "cyber security", "cyber", "infosec", "information security",
         "penetration testing", "penetration tester", "pentest", "pentesting", "red team",
@@ -92,7 +94,7 @@ FIELDS: tuple[Field, ...] = (
         "control system", "mechatronics", "slam", "ros")),
     _F("qa", "test and QA", "tech", (
         "test", "testing", "qa", "quality assurance", "validation", "sdet", "test automation",
-        "verification", "test engineer", "quality engineer", "software development engineer in test")),
+        "verification", "test engineer", "quality engineer", "quality engineering", "software development engineer in test")),
     _F("quant", "quantitative trading and research", "finance", (
         "quant", "quantitative", "trading", "trader", "algorithmic trading", "quantitative research",
         "quantitative researcher", "quantitative developer", "quantitative trading",
@@ -108,7 +110,8 @@ FIELDS: tuple[Field, ...] = (
         "accounts payable", "accounts receivable", "controller", "cpa")),
     _F("sales", "sales", "business", (
         "sales", "business development", "account executive", "customer success",
-        "sales development", "account manager", "partnerships", "client service")),
+        "sales development", "account manager", "partnerships", "client service",
+        "customer service", "customer support", "customer response", "onboarding")),
     _F("marketing", "marketing", "business", (
         "marketing", "brand", "social media", "communications", "content", "seo", "growth marketing",
         "public relations", "advertising", "copywriter", "digital success", "events")),

@@ -12,14 +12,19 @@ import re
 from scrapers.text import fold
 
 # Written forms that mean one word; applied before splitting on hyphens and slashes.
-_JOINS = (
-    (re.compile(r"\bco[\s-]?op(s)?\b"), "coop"),
-    (re.compile(r"\bsr\b\.?"), "senior"),
-    (re.compile(r"\bjr\b\.?"), "junior"),
-    (re.compile(r"\bsw\b"), "software"),
-    (re.compile(r"\bhw\b"), "hardware"),
-    (re.compile(r"\bui/ux\b|\bux/ui\b"), "ui ux"),
-)
+_JOINS = {"sr": "senior", "jr": "junior", "sw": "software", "hw": "hardware"}
+_JOIN = re.compile(r"\bco[\s-]?ops?\b|\b(?:sr|jr|sw|hw)\b\.?|\bui/ux\b|\bux/ui\b")
+
+
+def _join(m: re.Match[str]) -> str:
+    word = m.group(0)
+    if word.startswith("co"):
+        return "coop"
+    if word.startswith(("ui", "ux")):
+        return "ui ux"
+    return _JOINS[word.rstrip(".")]
+
+
 _TOKEN = re.compile(r"[a-z0-9+#]+(?:\.(?:js|net|io|ai))?|\.net\b")
 _NORM_CACHE: dict[str, str] = {}
 _POSSESSIVE = re.compile(r"'s\b")
@@ -47,11 +52,11 @@ def _norm(tok: str) -> str:
 
 def prepare(text: str) -> str:
     """Folded text with the joins applied (what `tokens` splits)."""
-    low = _POSSESSIVE.sub("", fold(text).replace("’", "'"))
-    for pattern, word in _JOINS:
-        if pattern.search(low):
-            low = pattern.sub(word, low)
-    return low
+    # Most postings are plain ASCII: lower-casing is all that folding would do.
+    low = text.lower() if text.isascii() else fold(text).replace("’", "'")
+    if "'" in low:
+        low = _POSSESSIVE.sub("", low)
+    return _JOIN.sub(_join, low)
 
 
 def tokens(text: str) -> list[str]:
