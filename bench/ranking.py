@@ -107,7 +107,13 @@ def local_scores(postings: dict[str, Posting], about: str) -> tuple[dict[str, fl
 
 def spread(scores: dict[str, float], judge: dict[str, int]) -> str:
     """Mean local score per judge band: a useful scale puts 85+ on top, off-field below 30."""
-    bands = [(90, 101, "90+"), (75, 90, "75-89"), (60, 75, "60-74"), (40, 60, "40-59"), (0, 40, "<40")]
+    bands = [
+        (90, 101, "90+"),
+        (75, 90, "75-89"),
+        (60, 75, "60-74"),
+        (40, 60, "40-59"),
+        (0, 40, "<40"),
+    ]
     parts = []
     for lo, hi, name in bands:
         xs = [scores[i] for i, s in judge.items() if lo <= s < hi and i in scores]
@@ -133,7 +139,9 @@ def report(data: EvalSet, postings: dict[str, Posting], *, show_spread: bool) ->
             top = ranking({i: scores.get(i, -1.0) for i in judge})[:5]
             for i in top:
                 p = postings[i]
-                print(f"    {scores.get(i, -1):>4.0f} (judge {judge[i]:>3}) {p.title} — {p.company}")
+                print(
+                    f"    {scores.get(i, -1):>4.0f} (judge {judge[i]:>3}) {p.title} — {p.company}"
+                )
     means = {k: statistics.mean(v[k] for v in out.values()) for k in ("rho", "ndcg10", "recall50")}
     worst = min(v["recall50"] for v in out.values())
     print(

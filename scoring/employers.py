@@ -37,10 +37,14 @@ _NAME_CUES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(asset management|investments?|wealth|advisors)\b", "asset manager"),
         (r"\b(insurance|assurance|mutual)\b", "insurance"),
         (r"\b(defense|defence|aerospace and defense)\b", "defense contractor"),
-        (r"\b(department of|agency|national laborator|federal|county of|city of|state of)\b",
-         "government"),
-        (r"\b(hospital|medical center|health system|clinic|healthcare)\b",
-         "hospital or health system"),
+        (
+            r"\b(department of|agency|national laborator|federal|county of|city of|state of)\b",
+            "government",
+        ),
+        (
+            r"\b(hospital|medical center|health system|clinic|healthcare)\b",
+            "hospital or health system",
+        ),
         (r"\b(pharma|therapeutics|biosciences|bio)\b", "healthcare company"),
         (r"\b(university|college|institute of technology|school of)\b", "university"),
         (r"\b(security|cyber)\b", "security company"),
@@ -73,7 +77,9 @@ _KIND_WORDS: dict[str, tuple[str, ...]] = {
     "startup": ("startup", "start-up", "early-stage", "early stage company", "seed stage"),
 }  # fmt: skip
 # "defense and government contractors": a kind word shared by a list ends in "contractor".
-_CONTRACTORS = re.compile(r"\b(defen[cs]e|government|federal)(?:\s*(?:,|and|or|/)\s*(?:defen[cs]e|government|federal))*\s+contractors?\b")
+_CONTRACTORS = re.compile(
+    r"\b(defen[cs]e|government|federal)(?:\s*(?:,|and|or|/)\s*(?:defen[cs]e|government|federal))*\s+contractors?\b"
+)
 _KIND_PATTERNS = [
     (re.compile(r"\b" + r"\b|\b".join(re.escape(w) + "s?" for w in words) + r"\b"), kind)
     for kind, words in _KIND_WORDS.items()

@@ -12,7 +12,6 @@ importing `bot`.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -22,12 +21,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
+from scoring.reading import clauses
+from scoring.vocab import tokens
 from scrapers.dedup import normalise_company
 from scrapers.models import Posting
-from scrapers.text import fold
 
-# The vote reasons learning understands; the bot's buttons (bot.store.records.VOTE_REASONS) use these keys.
-REASONS = ("field", "senior", "location", "company", "seen")
+# The reasons a 👎 can give, with the label the bot's buttons show: the one home of the list
+# (the bot imports it). Learning reads each reason's key (see `vote_evidence`).
+VOTE_REASONS: dict[str, str] = {
+    "field": "wrong field",
+    "senior": "too senior",
+    "location": "location",
+    "company": "company",
+    "seen": "seen it",
+}
+REASONS = tuple(VOTE_REASONS)
 
 # Words a "too senior" 👎 is about.
 SENIORITY_WORDS = frozenset(
@@ -49,9 +57,6 @@ _STOP = frozenset(
 
 # All learned points of one posting together stay within ±this: votes nudge, they do not decide.
 MAX_NUDGE = 30.0
-
-_WORD = re.compile(r"[a-z0-9+#]+")
-_NEGATIVE = re.compile(r"\b(not interested|avoid|no |nothing|don't|do not|dislike|never)")
 
 
 class LearningConfig(BaseModel):
@@ -85,11 +90,6 @@ class VoteLike(Protocol):
 # -- text -------------------------------------------------------------------------------------
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case words of a text, accents folded (``"C++, Go."`` → ``["c++", "go"]``)."""
-    return _WORD.findall(fold(text))
-
-
 def terms_of(text: str) -> list[str]:
     """The normalised terms learning keeps from a text: content words, in order, no repeats."""
     seen: dict[str, None] = {}
@@ -121,13 +121,13 @@ def field_phrase(title: str) -> str:
 
 
 def interests(profile: Profile) -> set[str]:
-    """Terms the user said they want (about, directives, learned; not negative sentences)."""
-    text = "\n".join([profile.about, *profile.directives, *profile.learned])
+    """Terms the user said they want (about, directives, learned; not the clauses that say
+    what they do not want, read as `scoring.reading` reads them)."""
     wanted: set[str] = set()
-    for sentence in re.split(r"[.\n;]+", text):
-        if _NEGATIVE.search(sentence.lower() + " "):
-            continue
-        wanted.update(terms_of(sentence))
+    for text in [profile.about, *profile.directives, *profile.learned]:
+        for clause in clauses(text):
+            if not clause.negative:
+                wanted.update(terms_of(clause.text))
     return wanted
 
 

@@ -56,7 +56,9 @@ _COMMON: dict[str, float] = dict.fromkeys(
     "analytic research new grad infrastructure".split(),
     0.7,
 )
-_SENIOR_TITLE = frozenset("senior staff principal lead manager director head vp chief architect".split())
+_SENIOR_TITLE = frozenset(
+    "senior staff principal lead manager director head vp chief architect".split()
+)
 _JUNIOR_LEVELS = frozenset({"internship", "entry"})
 # What a posting says about who may apply (matched on folded text).
 _NO_SPONSOR = re.compile(
@@ -73,6 +75,7 @@ EMPLOYER_HINT = 0.6
 _PHD = frozenset({"phd", "doctoral", "doctorate"})
 _MASTERS = frozenset({"ms", "master", "msc", "meng", "mba", "graduate"})
 _UNDERGRAD = frozenset({"bs", "ba", "bachelor", "undergraduate", "undergrad", "bsc"})
+
 
 class _Doc:
     """A posting's text, tokenised once for every term lookup."""
@@ -235,9 +238,8 @@ class LocalScorer:
                     best, best_field = fit, key
         if not found:
             best = 0.2  # a title that names no field ("Summer Intern"): unknown, not off-field
-        elif best_field:
-            if best >= 0.7:
-                matched.append(label(best_field))
+        elif best_field and best >= 0.7:
+            matched.append(label(best_field))
         points = 15.0 + 65.0 * best
         # Avoided fields count against, as strongly as the posting is in them.
         worst, worst_field = 0.0, ""

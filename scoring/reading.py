@@ -96,7 +96,9 @@ _INTEREST_CUE = re.compile(
     r"\b(interested in|passionate|focus|love|excited|want to work|looking for|seeking|"
     r"prefers?|aiming|hoping|would like)"
 )
-_BACKGROUND = re.compile(r"\b(student|studying|major|majoring|degree|graduate|undergraduate|junior|sophomore|senior)\b")
+_BACKGROUND = re.compile(
+    r"\b(student|studying|major|majoring|degree|graduate|undergraduate|junior|sophomore|senior)\b"
+)
 _PARENS = re.compile(r"\(([^()]*)\)")
 _SKILL_CUE = re.compile(r"\b(skills?|stack|experience with|tools?|languages?|strong in|know)\b")
 # Sentence ends, blank lines and list bullets; a plain line break is just wrapped text.
@@ -256,7 +258,9 @@ def _eligibility(r: Reading, low: str) -> None:
         r.citizen = True
     if _NEEDS_VISA.search(low) and not _NO_VISA_NEEDED.search(low) and not r.citizen:
         r.needs_visa = True
-    if _CLEARANCE_OK.search(low) or (r.citizen and "clearance" in low and "no clearance" not in low):
+    if _CLEARANCE_OK.search(low) or (
+        r.citizen and "clearance" in low and "no clearance" not in low
+    ):
         r.clearance_ok = True
     for level, pattern in _LEVELS:
         if pattern.search(low):
@@ -301,7 +305,7 @@ def _read_clause(
     if found:
         target = r.avoid_fields if clause.negative else r.fields
         ordered = sorted(found.items(), key=lambda kv: kv[1])
-        for rank, (key, pos) in enumerate(ordered):
+        for rank, (key, _pos) in enumerate(ordered):
             if clause.negative and key == "software":
                 r.avoid_generic.add(key)  # "no generic software roles": the bare kind only
                 continue

@@ -29,7 +29,10 @@ _TOKEN = re.compile(r"[a-z0-9+#]+(?:\.(?:js|net|io|ai))?|\.net\b")
 _NORM_CACHE: dict[str, str] = {}
 _POSSESSIVE = re.compile(r"'s\b")
 # Words whose trailing "s" is not a plural.
-_KEEP_S = frozenset("analytics physics statistics economics robotics graphics series ops devops".split())
+_KEEP_S = frozenset(
+    "analytics physics statistics economics robotics graphics mathematics series ops devops "
+    "mlops kubernetes pandas redis jenkins sales news canvas atlas postgres windows".split()
+)
 
 
 def _norm(tok: str) -> str:

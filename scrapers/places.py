@@ -306,7 +306,9 @@ def _name_pattern() -> re.Pattern[str]:
     names -= {"la", "us", "dc", "sf", "uk", "eu", "u s", "america"}
     alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     # Upper-case abbreviations only as written ("US", "UK", "DC", "SF", "NYC", "EU").
-    return re.compile(rf"(?i:\b(?:{alts})\b)|(?<![\w.])(?:USA|US|U\.S\.A\.|U\.S\.|UK|DC|D\.C\.|SF|NYC|EU|PNW|DMV)(?![\w])")
+    return re.compile(
+        rf"(?i:\b(?:{alts})\b)|(?<![\w.])(?:USA|US|U\.S\.A\.|U\.S\.|UK|DC|D\.C\.|SF|NYC|EU|PNW|DMV)(?![\w])"
+    )
 
 
 _NAMES = _name_pattern()
@@ -335,9 +337,11 @@ def areas_in(text: str) -> list[Area]:
             area = Area("state", "wa", label)
         elif low in _CITY_ALIASES or low in CITIES:
             city = _CITY_ALIASES.get(low, low)
-            if city == "washington" or (low == "new york" and "state" not in after):
-                area = Area("city", city, label)
-            elif city in CITIES:
+            if (
+                city == "washington"
+                or (low == "new york" and "state" not in after)
+                or city in CITIES
+            ):
                 area = Area("city", city, label)
         if area is None and low in _STATE_BY_NAME:
             area = Area("state", _STATE_BY_NAME[low], label)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from scoring.learning import VOTE_REASONS as scoring_vote_reasons
 from scoring.models import Score
 from scrapers.models import Pay, Posting, Workplace
 
@@ -101,13 +102,8 @@ class RunRecord(BaseModel):
     seconds: float = 0.0
 
 
-VOTE_REASONS = {
-    "field": "wrong field",
-    "senior": "too senior",
-    "location": "location",
-    "company": "company",
-    "seen": "seen it",
-}
+# The 👎 reasons live with the learning that reads them; re-exported for the bot's buttons.
+VOTE_REASONS = scoring_vote_reasons
 
 
 class Vote(BaseModel):
