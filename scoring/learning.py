@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -278,7 +279,9 @@ def learned_nudge(
         text = " " + " ".join(words) + " "
         # Learning writes single words; a hand-written weight may be a phrase.
         found += [
-            w for t, w in learned.terms.items() if (f" {t} " in text if " " in t else t in wordset)
+            w
+            for t, w in learned.terms.items()
+            if (f" {k} " in text if " " in (k := _as_words(t)) else k in wordset)
         ]
     company = normalise_company(posting.real_employer or posting.company)
     found += [w for c, w in learned.companies.items() if normalise_company(c) == company]
@@ -288,6 +291,13 @@ def learned_nudge(
     lift = min(cap, sum(w for w in found if w > 0))
     drop = max(-cap, sum(w for w in found if w < 0))
     return lift + drop, cite(learned, posting, words)
+
+
+@lru_cache(maxsize=4096)
+def _as_words(term: str) -> str:
+    """A learned term or phrase in the form posting words take ("Recommender systems" ->
+    "recommender system"), so hand-written and learned weights match alike."""
+    return " ".join(tokens(term))
 
 
 def cite(learned: LearnedWeights, posting: Posting, words: list[str] | None = None) -> list[str]:
@@ -306,7 +316,7 @@ def cite(learned: LearnedWeights, posting: Posting, words: list[str] | None = No
     def _mentioned(counts: dict[str, int]) -> tuple[str, int] | None:
         if phrase and counts.get(phrase, 0) >= 2:
             return phrase, counts[phrase]
-        hits = [(n, p) for p, n in counts.items() if n >= 2 and f" {p} " in text]
+        hits = [(n, p) for p, n in counts.items() if n >= 2 and f" {_as_words(p)} " in text]
         return (max(hits)[1], max(hits)[0]) if hits else None
 
     liked = _mentioned(learned.liked)
