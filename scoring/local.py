@@ -68,6 +68,7 @@ _NO_SPONSOR = re.compile(
 )
 _CITIZENS_ONLY = re.compile(r"citizens? only|citizenship (is )?required|must be a u\.?s\.? citizen")
 _CLEARANCE = re.compile(r"\bclearance\b|\bts/sci\b|\btop secret\b|\bsecret clearance\b")
+_WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # How strongly an employer's kind says what a job there is about (a title's field is 1): a
 # trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
 # and limiting it to titles of a tech family did not help.
@@ -256,7 +257,7 @@ class LocalScorer:
                         worst, worst_field = hit, key
         if worst_field:
             points -= 40.0 * worst
-            against.append(_said_no(title.toks, hits, kinds))
+            against.append(_said_no(title.text, title.toks, hits, kinds))
         elif r.avoid_generic and found and set(found) <= r.avoid_generic:
             points -= 8.0
             against.append("generic software role")
@@ -384,14 +385,13 @@ class LocalScorer:
         )
 
 
-def _said_no(toks: list[str], keys: list[str], kinds: tuple[str, ...]) -> str:
-    """The posting's own words for the avoided fields it is in ("firmware, test in the
+def _said_no(title: str, toks: list[str], keys: list[str], kinds: tuple[str, ...]) -> str:
+    """The posting's own words for the avoided fields it is in ("Firmware, Test in the
     title"), or the field and employer when only the employer says it."""
-    words = [
-        " ".join(w.upper() if len(w) <= 3 else w for w in toks[a:b])
-        for key, a, b in field_spans(toks)
-        if key in keys
-    ]
+    shown = _WORD_AS_WRITTEN.findall(title)
+    if len(shown) != len(toks):  # a join ("Co-Op") shifted the words: show our spelling
+        shown = toks
+    words = [" ".join(shown[a:b]) for key, a, b in field_spans(toks) if key in keys]
     if words:
         return ", ".join(dict.fromkeys(words)) + " in the title"
     return f"{label(keys[0])} (the employer is a {kinds[0]})" if kinds else label(keys[0])

@@ -90,7 +90,7 @@ _NEGATIVE_CUE = re.compile(
     r"\b(not interested|no interest|less interested|uninterested|not keen|avoids?|avoided|"
     r"nothing|don't|dont|do not|dislikes?|never|not into|rather not|steer clear|excluding|"
     r"exclude|skip|passes on|passed on|not a (good |great )?fit|(poor|bad|weak) fit|"
-    r"not for me|hate|no (?=\w))"
+    r"not for me|hate|no (?=\w))|^\s*not\b"
 )
 _INTEREST_CUE = re.compile(
     r"\b(interested in|passionate|focus|love|excited|want to work|looking for|seeking|"
