@@ -73,6 +73,7 @@ _WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
 # and limiting it to titles of a tech family did not help.
 EMPLOYER_HINT = 0.6
+_ELIGIBILITY_WORDS = frozenset({"sponsorship", "citizen", "citizenship", "clearance", "secret"})
 _PHD = frozenset({"phd", "doctoral", "doctorate"})
 _MASTERS = frozenset({"ms", "master", "msc", "meng", "mba", "graduate"})
 _UNDERGRAD = frozenset({"bs", "ba", "bachelor", "undergraduate", "undergrad", "bsc"})
@@ -316,19 +317,26 @@ class LocalScorer:
     ) -> float:
         r = self.reading
         points = 0.0
-        text = (posting.title + "\n" + posting.description[:3000]).lower()
-        if r.needs_visa and _NO_SPONSOR.search(text):
-            points -= 30.0
-            against.append("no visa sponsorship")
-        if _CLEARANCE.search(text):
-            if r.clearance_ok or r.citizen:
-                points += 3.0
-                notes.append("clearance suits you")
-            elif r.needs_visa:
-                points -= 25.0
-                against.append("needs a clearance")
-        elif r.needs_visa and _CITIZENS_ONLY.search(text):
-            points -= 20.0
+        # Only a profile that states its eligibility is checked, and only a posting that uses
+        # the words (token lookups first: the regexes read long descriptions).
+        if r.needs_visa or r.citizen or r.clearance_ok:
+            said = title.counts.keys() | body.counts.keys()
+            text = ""
+            if said & _ELIGIBILITY_WORDS:
+                text = (posting.title + "\n" + posting.description[:3000]).lower()
+            if r.needs_visa and text and _NO_SPONSOR.search(text):
+                points -= 30.0
+                against.append("no visa sponsorship")
+            if text and _CLEARANCE.search(text):
+                if r.clearance_ok or r.citizen:
+                    points += 3.0
+                    notes.append("clearance suits you")
+                elif r.needs_visa:
+                    points -= 25.0
+                    against.append("needs a clearance")
+            elif r.needs_visa and text and _CITIZENS_ONLY.search(text):
+                points -= 20.0
+                against.append("citizens only")
         # Level: a PhD-only role is a stretch for an undergraduate, and so on.
         words = title.counts
         if r.levels and (words.keys() & (_PHD | _MASTERS | _UNDERGRAD)):

@@ -11,23 +11,15 @@ import re
 
 from scrapers.text import fold
 
-# Written forms that mean one word; applied before splitting on hyphens and slashes.
-_JOINS = {"sr": "senior", "jr": "junior", "sw": "software", "hw": "hardware"}
-_JOIN = re.compile(r"\bco[\s-]?ops?\b|\b(?:sr|jr|sw|hw)\b\.?|\bui/ux\b|\bux/ui\b")
-
-
-def _join(m: re.Match[str]) -> str:
-    word = m.group(0)
-    if word.startswith("co"):
-        return "coop"
-    if word.startswith(("ui", "ux")):
-        return "ui ux"
-    return _JOINS[word.rstrip(".")]
-
-
-_TOKEN = re.compile(r"[a-z0-9+#]+(?:\.(?:js|net|io|ai))?|\.net\b")
+# Written forms that are one word to a reader: matched as single tokens by `_TOKEN` (so a
+# text is scanned once) and mapped to the word here.
+_JOINS = {"sr": "senior", "sr.": "senior", "jr": "junior", "jr.": "junior", "sw": "software",
+          "hw": "hardware"}  # fmt: skip
+_COOP = re.compile(r"co[\s-]?ops?")
+_TOKEN = re.compile(
+    r"co[ \t-]?ops?(?![a-z0-9])|[sj]r\.|[a-z0-9+#]+(?:'s\b|\.(?:js|net|io|ai)\b)?|\.net\b"
+)
 _NORM_CACHE: dict[str, str] = {}
-_POSSESSIVE = re.compile(r"'s\b")
 # Words whose trailing "s" is not a plural.
 _KEEP_S = frozenset(
     "analytics physics statistics economics robotics graphics mathematics series ops devops "
@@ -36,11 +28,16 @@ _KEEP_S = frozenset(
 
 
 def _norm(tok: str) -> str:
-    """Light, consistent stemming: drop a plural 's'."""
+    """One token as a word: joins ("co-op" -> "coop", "sr." -> "senior"), a possessive and a
+    plural "s" dropped."""
     n = _NORM_CACHE.get(tok)
     if n is None:
-        n = tok
-        if (
+        n = tok[:-2] if tok.endswith("'s") else tok
+        if n in _JOINS:
+            n = _JOINS[n]
+        elif n.startswith("co") and _COOP.fullmatch(n):
+            n = "coop"
+        elif (
             len(n) > 4
             and n.isalpha()
             and n.endswith("s")
@@ -54,12 +51,9 @@ def _norm(tok: str) -> str:
 
 
 def prepare(text: str) -> str:
-    """Folded text with the joins applied (what `tokens` splits)."""
+    """The text `tokens` splits: lower case, accents folded."""
     # Most postings are plain ASCII: lower-casing is all that folding would do.
-    low = text.lower() if text.isascii() else fold(text).replace("’", "'")
-    if "'" in low:
-        low = _POSSESSIVE.sub("", low)
-    return _JOIN.sub(_join, low)
+    return text.lower() if text.isascii() else fold(text).replace("’", "'")
 
 
 def tokens(text: str) -> list[str]:
