@@ -100,6 +100,20 @@ KIND_FIELDS: dict[str, str] = {
 }
 
 
+_NOUNS = {
+    "big tech": "big tech",
+    "government": "a government employer",
+    "exchange or market infrastructure": "an exchange or market-infrastructure firm",
+    "insurance": "an insurer",
+    "asset manager": "an asset manager",
+}
+
+
+def as_noun(kind: str) -> str:
+    """A kind as a reason says it: "a trading firm", "big tech", "a government employer"."""
+    return _NOUNS.get(kind) or f"a {kind}"
+
+
 @cache
 def _table() -> dict[str, tuple[str, ...]]:
     raw = json.loads(resources.files("scoring").joinpath("data/employers.json").read_text("utf-8"))

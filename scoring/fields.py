@@ -77,7 +77,8 @@ FIELDS: tuple[Field, ...] = (
         "threat", "threat intelligence", "vulnerability", "grc", "governance risk and compliance",
         "data privacy", "privacy", "appsec", "application security", "cloud security",
         "incident response", "offensive security", "malware", "forensic", "identity and access",
-        "iam", "zero trust", "cryptography", "secure")),
+        "iam", "zero trust", "cryptography", "secure", "fraud", "fraud detection",
+        "trust and safety", "anti money laundering")),
     _F("cloud", "cloud and infrastructure", "tech", (
         "cloud", "devops", "dev ops", "sre", "site reliability", "infrastructure", "infra",
         "platform engineer", "platform engineering", "kubernetes", "k8s", "aws", "azure", "gcp",

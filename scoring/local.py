@@ -29,7 +29,7 @@ import math
 import re
 from collections import Counter
 
-from scoring.employers import KIND_FIELDS, kinds_of
+from scoring.employers import KIND_FIELDS, as_noun, kinds_of
 from scoring.fields import affinity, field_spans, fields_of_tokens, label
 from scoring.filters import veto
 from scoring.learning import learned_nudge
@@ -280,11 +280,11 @@ class LocalScorer:
         if liked:
             kind = next(k for k in kinds if r.kinds.get(k, 0.0) == liked)
             points += 16.0 * liked
-            notes.append(f"{company} is a {kind}")
+            notes.append(f"{company} is {as_noun(kind)}")
         if disliked:
             kind = next(k for k in kinds if r.avoid_kinds.get(k, 0.0) == disliked)
             points -= 30.0 * disliked
-            against.append(f"{company} is a {kind}")
+            against.append(f"{company} is {as_noun(kind)}")
         return points
 
     def _place(self, posting: Posting, notes: list[str], against: list[str]) -> float:
@@ -402,7 +402,7 @@ def _said_no(title: str, toks: list[str], keys: list[str], kinds: tuple[str, ...
     words = [" ".join(shown[a:b]) for key, a, b in field_spans(toks) if key in keys]
     if words:
         return ", ".join(dict.fromkeys(words)) + " in the title"
-    return f"{label(keys[0])} (the employer is a {kinds[0]})" if kinds else label(keys[0])
+    return f"{label(keys[0])} (the employer is {as_noun(kinds[0])})" if kinds else label(keys[0])
 
 
 def _country_words(codes: frozenset[str]) -> str:
