@@ -326,3 +326,42 @@ def test_spread_makes_min_score_mean_something():
     assert off.score < 30 and unwanted.score < 30
     assert "Matches machine learning" in great.reason and "in Bay Area" in great.reason
     assert "Against: Hardware in the title" in unwanted.reason
+
+
+def test_remote_in_the_us_is_not_remote_anywhere():
+    us = LocalScorer(Profile(about="Backend internships. Remote in the US is fine."))
+    assert (
+        us.score(card("Backend Intern", location="Remote - US")).score
+        > us.score(card("Backend Intern", location="Remote - Canada")).score
+    )
+    assert "outside the US" in us.score(card("Backend Intern", location="Remote - Canada")).reason
+    anywhere = LocalScorer(Profile(about="Backend internships, fully remote is fine."))
+    assert (
+        anywhere.score(card("Backend Intern", location="Remote - Canada")).score
+        == anywhere.score(card("Backend Intern", location="Remote - US")).score
+    )
+
+
+def test_a_country_is_not_a_city():
+    de = LocalScorer(Profile(about="Looking for backend internships in Germany."))
+    berlin = de.score(card("Backend Intern", location="Berlin, Germany"))
+    munich = de.score(card("Backend Intern", location="Munich, Germany"))
+    boston = de.score(card("Backend Intern", location="Boston, MA"))
+    assert berlin.score == munich.score > boston.score
+    city = LocalScorer(Profile(about="Looking for backend internships in Berlin."))
+    assert (
+        city.score(card("Backend Intern", location="Berlin, Germany")).score
+        > city.score(card("Backend Intern", location="Munich, Germany")).score
+    )
+
+
+def test_senior_abbreviations_are_read_as_senior():
+    scorer = LocalScorer(
+        Profile(
+            about="Data engineering.",
+            filters=Filters(levels=["internship", "entry"]),
+        )
+    )
+    sr = scorer.score(card("Sr. Data Engineer"))
+    assert "senior level" in sr.reason
+    assert sr.score < scorer.score(card("Data Engineer")).score - 20
