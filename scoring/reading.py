@@ -70,7 +70,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "penetration testing": ("penetration testing", "pentest", "pentesting", "penetration tester"),
 }
 
-# Words so common in postings (or in profiles) that they say nothing about fit.
+# Words so common in postings (or in profiles) that they say nothing about fit; "engineering"
+# and "development" are the heads of role names whose field the field map reads.
 STOP = frozenset(
     """a about also am an and any are as at be been but by can do for from get has have i
     im in into is it its just like looking me more most my not of on or our over so some
@@ -83,6 +84,7 @@ STOP = frozenset(
     avoid avoids avoided no none never dislike dislikes company companies firm firms
     studying study undergraduate graduate master phd degree bachelor citizen clearance
     obtain visa sponsorship need needs require requires remote internship intern coop
+    engineer engineering developer development
     """.split()
 )
 
