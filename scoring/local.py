@@ -272,9 +272,10 @@ class LocalScorer:
         named = r.companies.get(normalise_company(company))
         if named:
             points += 15.0 * named
-            (notes if named > 0 else against).append(
-                f"{company} ({'you like it' if named > 0 else 'you avoid it'})"
-            )
+            if named > 0:
+                notes.append(f"you named {company}")
+            else:
+                against.append(f"{company} (you avoid it)")
         liked = max((r.kinds.get(k, 0.0) for k in kinds), default=0.0)
         disliked = max((r.avoid_kinds.get(k, 0.0) for k in kinds), default=0.0)
         if liked:

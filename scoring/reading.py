@@ -108,10 +108,14 @@ _SENTENCES = re.compile(r"[.;!?]+(?:\s+|$)|\n\s*\n|\n\s*(?=[-*•]\s)")
 # A sentence turns at "but" / "except" / "however": "ML, but not firmware" is two clauses.
 _TURNS = re.compile(r",?\s+\b(?:but|except|however|though|although|while)\b\s+|\s*;\s*")
 _COMPANY_LIST = re.compile(
-    r"\b(?:compan(?:y|ies)|employers?|firms?)\s+(?:like|such as|named|called)\s+(.+)$"
-    r"|\b(?:roles?|jobs?|postings?)\s+at\s+([A-Z].+)$",
-    re.I,
+    r"\b(?i:compan(?:y|ies)|employers?|firms?)\s+(?i:like|such as|named|called)\s+(.+)$"
 )
+# "at Jane Street", "at Google or Meta": capitalised names after "at" (places and kinds of
+# employer are told apart below).
+_NAME = r"[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|of))*"
+_AT_NAMES = re.compile(rf"\bat\s+({_NAME}(?:\s*(?:,|/|\bor\b|\band\b)\s*{_NAME})*)")
+_PREDICATE = re.compile(r"\s+(?:are|is|were|was|seem|seems|look|looks|would|feel|feels)\b.*$")
+_NOT_NAMES = frozenset({"i", "us", "usa", "uk", "eu", "the", "a"})
 _LEVELS = (
     ("phd", re.compile(r"\b(ph\.?d|doctoral|doctorate)\b")),
     ("masters", re.compile(r"\b(master'?s?|ms student|m\.s\.|graduate student|mba|meng)\b")),
@@ -279,15 +283,21 @@ def _read_clause(
     text = clause.text
     low = prepare(text)
     # Named employers first: their words are not topics ("Ravelin Systems").
+    sign = -1.0 if clause.negative else 1.0
     m = _COMPANY_LIST.search(text)
     if m:
-        names = m.group(1) or m.group(2) or ""
         text = text[: m.start()]
-        sign = -1.0 if clause.negative else 1.0
-        for name in re.split(r",|\band\b|\bor\b|/", names):
+        for name in re.split(r",|\band\b|\bor\b|/", _PREDICATE.sub("", m.group(1))):
             key = normalise_company(name.strip(" .\"'"))
             if key:
                 r.companies[key] = sign * clause.base
+    for m in _AT_NAMES.finditer(text):
+        for name in re.split(r",|\band\b|\bor\b|/", m.group(1)):
+            name = name.strip(" .\"'")
+            key = normalise_company(name)
+            if key and key not in _NOT_NAMES and not areas_in(name) and not kinds_named(name):
+                r.companies[key] = sign * clause.base
+                text = text.replace(name, " ")
     places = areas_in(text)
     if places:
         (r.avoid_places if clause.negative else r.places).extend(
