@@ -15,6 +15,10 @@ and recall of the judge's top 10 inside the local top 50 (the postings the LLM w
 Targets (issue 10): mean ρ ≥ 0.6, mean NDCG@10 ≥ 0.75, recall@50 ≥ 0.9 for every seeker.
 A set folder holds `postings.json`, `labels.jsonl` and, when its seekers are not the dev
 set's, `seekers.json` (seeker -> about text).
+
+The set is served as a Greenhouse board because that fake exists today; once the
+SimplifyJobs-style lists source lands (the set comes from those lists), serving it through
+that source is the closer pipeline — only `collect()` changes.
 """
 
 from __future__ import annotations

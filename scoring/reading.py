@@ -63,7 +63,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "test": ("test", "testing", "qa", "quality assurance", "validation", "test engineer"),
     "new grad": ("new grad", "new-grad", "new graduate", "university graduate", "early career"),
     "internship": ("internship", "intern", "co-op", "coop"),
-    "remote": ("remote", "work from home", "wfh"),
     "quantitative": ("quantitative", "quant"),
     "trading": ("trading", "trader", "traders"),
     "security": ("security", "cybersecurity", "cyber security", "infosec"),
