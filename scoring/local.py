@@ -181,12 +181,17 @@ class LocalScorer:
 
         company = posting.real_employer or posting.company
         kinds = kinds_of(company)
+        # Words alone, with diminishing returns: relevance 3 -> ~+23, 6 -> ~+37, 12 -> ~+50.
+        by_words = 28.0 + 58.0 * (1.0 - math.exp(-relevance / 7.0))
         if r.fields:
             points = self._field_points(title, body, kinds, matched, against)
             points += 12.0 * (1.0 - math.exp(-relevance / 6.0))
+            # Fields named only in a skills list or background ("… wildlife conservation;
+            # strong in data analysis") leave the rest to the words.
+            sure = r.field_certainty
+            points = sure * points + (1.0 - sure) * by_words
         else:
-            # Diminishing returns: relevance 3 -> ~+23, 6 -> ~+37, 12 -> ~+50 points.
-            points = 28.0 + 58.0 * (1.0 - math.exp(-relevance / 7.0))
+            points = by_words
         words = in_title + [n for _g, n in sorted(in_body, key=lambda gn: (-gn[0], gn[1]))]
         matched.extend(w for w in words if w.lower() not in {m.lower() for m in matched})
 

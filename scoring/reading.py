@@ -158,7 +158,10 @@ class Term:
 class Reading:
     """What a profile says, read once per profile (see the module docstring)."""
 
-    fields: dict[str, float] = field(default_factory=dict)  # wanted field -> weight (max 1)
+    fields: dict[str, float] = field(default_factory=dict)  # wanted field -> weight (0-1)
+    # How surely the fields say what is wanted: 1 when a stated interest names one, less when
+    # they come only from a skills list or background (the words then carry more).
+    field_certainty: float = 0.0
     avoid_fields: dict[str, float] = field(default_factory=dict)
     avoid_generic: set[str] = field(default_factory=set)  # "generic software development"
     kinds: dict[str, float] = field(default_factory=dict)  # wanted employer kind -> weight
@@ -244,8 +247,9 @@ def read(profile: Profile) -> Reading:
         if f in r.fields and r.fields[f] >= r.avoid_fields[f]:
             del r.avoid_fields[f]
     if r.fields:
-        top = max(r.fields.values())
-        r.fields = {f: round(w / top, 3) for f, w in r.fields.items()}
+        # Not rescaled: a field named only in a skills list stays a weak want.
+        r.fields = {f: round(min(1.0, w), 3) for f, w in r.fields.items()}
+        r.field_certainty = max(r.fields.values())
     if r.kinds:
         top = max(r.kinds.values())
         r.kinds = {k: round(w / top, 3) for k, w in r.kinds.items()}
