@@ -365,3 +365,15 @@ def test_senior_abbreviations_are_read_as_senior():
     sr = scorer.score(card("Sr. Data Engineer"))
     assert "senior level" in sr.reason
     assert sr.score < scorer.score(card("Data Engineer")).score - 20
+
+
+def test_interests_the_field_map_does_not_know_still_count():
+    scorer = LocalScorer(
+        Profile(about="Looking for a wildlife conservation internship; strong in data analysis.")
+    )
+    wildlife = scorer.score(card("Wildlife Conservation Intern"))
+    analyst = scorer.score(card("Data Analyst Intern"))
+    assert wildlife.score > scorer.score(card("Software Engineer Intern")).score + 10
+    assert wildlife.score > scorer.score(card("Marketing Intern")).score + 5
+    assert analyst.score - wildlife.score < 10  # a skills list does not outrank the interest
+    assert "wildlife" in wildlife.reason
