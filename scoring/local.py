@@ -274,7 +274,7 @@ class LocalScorer:
     ) -> float:
         r = self.reading
         points = 0.0
-        named = r.companies.get(normalise_company(company))
+        named = r.companies.get(normalise_company(company)) if r.companies else None
         if named:
             points += 15.0 * named
             if named > 0:
