@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from scoring.profile import Filters
 from scrapers.dedup import normalise_company
 from scrapers.models import Posting
-from scrapers.places import US_NAMES, in_us
+from scrapers.places import US_NAMES, Area, areas_in, in_us, where
 
 
 def _words(text: str) -> str:
@@ -82,4 +83,12 @@ def location_ok(posting: Posting, wanted: list[str]) -> bool:
             return True
         if p and _words(p) in loc:
             return True
+        # A region, state or city by any of its names: "Bay Area" takes "Mountain View, CA".
+        if any(area.contains(where(posting.location)) for area in _areas(place)):
+            return True
     return not posting.location.strip()  # an unknown location is not a reason to drop a job
+
+
+@lru_cache(maxsize=1024)
+def _areas(place: str) -> tuple[Area, ...]:
+    return tuple(areas_in(place))

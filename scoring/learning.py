@@ -12,22 +12,31 @@ importing `bot`.
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
+from scoring.reading import clauses
+from scoring.vocab import tokens
 from scrapers.dedup import normalise_company
 from scrapers.models import Posting
-from scrapers.text import fold
 
-# The vote reasons learning understands; the bot's buttons (bot.store.records.VOTE_REASONS) use these keys.
-REASONS = ("field", "senior", "location", "company", "seen")
+# The reasons a 👎 can give, with the label the bot's buttons show: the one home of the list
+# (the bot imports it). Learning reads each reason's key (see `vote_evidence`).
+VOTE_REASONS: dict[str, str] = {
+    "field": "wrong field",
+    "senior": "too senior",
+    "location": "location",
+    "company": "company",
+    "seen": "seen it",
+}
+REASONS = tuple(VOTE_REASONS)
 
 # Words a "too senior" 👎 is about.
 SENIORITY_WORDS = frozenset(
@@ -49,9 +58,6 @@ _STOP = frozenset(
 
 # All learned points of one posting together stay within ±this: votes nudge, they do not decide.
 MAX_NUDGE = 30.0
-
-_WORD = re.compile(r"[a-z0-9+#]+")
-_NEGATIVE = re.compile(r"\b(not interested|avoid|no |nothing|don't|do not|dislike|never)")
 
 
 class LearningConfig(BaseModel):
@@ -85,11 +91,6 @@ class VoteLike(Protocol):
 # -- text -------------------------------------------------------------------------------------
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-case words of a text, accents folded (``"C++, Go."`` → ``["c++", "go"]``)."""
-    return _WORD.findall(fold(text))
-
-
 def terms_of(text: str) -> list[str]:
     """The normalised terms learning keeps from a text: content words, in order, no repeats."""
     seen: dict[str, None] = {}
@@ -121,13 +122,13 @@ def field_phrase(title: str) -> str:
 
 
 def interests(profile: Profile) -> set[str]:
-    """Terms the user said they want (about, directives, learned; not negative sentences)."""
-    text = "\n".join([profile.about, *profile.directives, *profile.learned])
+    """Terms the user said they want (about, directives, learned; not the clauses that say
+    what they do not want, read as `scoring.reading` reads them)."""
     wanted: set[str] = set()
-    for sentence in re.split(r"[.\n;]+", text):
-        if _NEGATIVE.search(sentence.lower() + " "):
-            continue
-        wanted.update(terms_of(sentence))
+    for text in [profile.about, *profile.directives, *profile.learned]:
+        for clause in clauses(text):
+            if not clause.negative:
+                wanted.update(terms_of(clause.text))
     return wanted
 
 
@@ -278,7 +279,9 @@ def learned_nudge(
         text = " " + " ".join(words) + " "
         # Learning writes single words; a hand-written weight may be a phrase.
         found += [
-            w for t, w in learned.terms.items() if (f" {t} " in text if " " in t else t in wordset)
+            w
+            for t, w in learned.terms.items()
+            if (f" {k} " in text if " " in (k := _as_words(t)) else k in wordset)
         ]
     company = normalise_company(posting.real_employer or posting.company)
     found += [w for c, w in learned.companies.items() if normalise_company(c) == company]
@@ -288,6 +291,13 @@ def learned_nudge(
     lift = min(cap, sum(w for w in found if w > 0))
     drop = max(-cap, sum(w for w in found if w < 0))
     return lift + drop, cite(learned, posting, words)
+
+
+@lru_cache(maxsize=4096)
+def _as_words(term: str) -> str:
+    """A learned term or phrase in the form posting words take ("Recommender systems" ->
+    "recommender system"), so hand-written and learned weights match alike."""
+    return " ".join(tokens(term))
 
 
 def cite(learned: LearnedWeights, posting: Posting, words: list[str] | None = None) -> list[str]:
@@ -306,7 +316,7 @@ def cite(learned: LearnedWeights, posting: Posting, words: list[str] | None = No
     def _mentioned(counts: dict[str, int]) -> tuple[str, int] | None:
         if phrase and counts.get(phrase, 0) >= 2:
             return phrase, counts[phrase]
-        hits = [(n, p) for p, n in counts.items() if n >= 2 and f" {p} " in text]
+        hits = [(n, p) for p, n in counts.items() if n >= 2 and f" {_as_words(p)} " in text]
         return (max(hits)[1], max(hits)[0]) if hits else None
 
     liked = _mentioned(learned.liked)

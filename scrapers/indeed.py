@@ -31,7 +31,7 @@ from scrapers.http import FetchError, HttpClient
 from scrapers.models import Pay, Posting, SourceResult
 from scrapers.options import HttpConfig, SearchConfig
 from scrapers.pay import parse_pay, structured_pay
-from scrapers.places import country_code, country_of
+from scrapers.places import country_code, location_country
 from scrapers.source import Setup, search_label
 from scrapers.text import html_to_text
 
@@ -94,7 +94,7 @@ def country_for(search: SearchConfig) -> Country:
         if code is None:
             raise ValueError(f"{search.country!r} is not a country Indeed serves")
         return _country(code, search.country)
-    code = country_of(search.location)
+    code = location_country(search.location)
     return _country(code, search.location) if code else US
 
 

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+# The 👎 reasons live with the learning that reads them; re-exported for the bot's buttons.
+from scoring.learning import VOTE_REASONS as VOTE_REASONS
 from scoring.models import Score
 from scrapers.models import Pay, Posting, Workplace
 
@@ -99,15 +101,6 @@ class RunRecord(BaseModel):
     )  # tokens_in, tokens_out, cached_tokens, cost_usd, calls
     notes: list[str] = Field(default_factory=list)
     seconds: float = 0.0
-
-
-VOTE_REASONS = {
-    "field": "wrong field",
-    "senior": "too senior",
-    "location": "location",
-    "company": "company",
-    "seen": "seen it",
-}
 
 
 class Vote(BaseModel):

@@ -65,7 +65,7 @@ def test_unwanted_field_counts_against():
     clean = scorer.score(posting("a", "Backend Intern", "Build Python services on Postgres."))
     qa = scorer.score(posting("b", "Backend QA Intern", "Build Python services on Postgres."))
     assert qa.score < clean.score
-    assert "test in the title" in qa.reason
+    assert "QA in the title" in qa.reason
 
 
 def test_vetoes_give_zero_whatever_matched():
@@ -201,3 +201,179 @@ def test_same_scores_and_reasons_in_every_process():
         assert out.returncode == 0, out.stderr
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+# -- understanding a profile (issue 10): a seeker is only their own words -----------------------
+def card(title: str, company: str = "Acme", location: str = "Austin, TX", desc: str = ""):
+    """A posting as a search card shows it: title, company, place (no description)."""
+    return posting(title, title, desc, company=company, location=location, employment_type=None)
+
+
+FRONTEND = Profile(
+    about="Looking for a frontend or full-stack web internship (TypeScript, React). Prefers "
+    "Seattle or the Pacific Northwest; remote in the US is fine. Not interested in embedded, "
+    "hardware or finance roles.",
+    filters=Filters(employment_types=["internship"]),
+)
+QUANT = Profile(
+    about="Master's student looking for a quantitative trading or quantitative research "
+    "internship at a trading firm, hedge fund or bank. Prefers New York or Chicago. Not "
+    "interested in accounting or audit.",
+    filters=Filters(employment_types=["internship"]),
+)
+
+
+def test_meaning_not_only_words():
+    fe = LocalScorer(FRONTEND)
+    assert fe.score(card("React Developer Intern")).score > fe.score(card("Marketing Intern")).score
+    q = LocalScorer(QUANT)
+    trader = q.score(card("Trader Intern", location="Chicago, IL"))
+    generic = q.score(card("Software Engineer Intern", location="Chicago, IL"))
+    assert trader.score > generic.score + 20
+    ml = LocalScorer(Profile(about="Interested in recommender systems."))
+    assert ml.score(card("Personalization Intern")).score > ml.score(card("Payroll Intern")).score
+
+
+def test_less_interested_in_counts_against_never_for():
+    scorer = LocalScorer(Profile(about="Backend internships. Less interested in firmware."))
+    fw = scorer.score(card("Firmware Intern"))
+    neutral = scorer.score(card("Operations Intern"))
+    assert fw.score < neutral.score
+    assert "Firmware in the title" in fw.reason and "Against" in fw.reason
+
+
+def test_a_learned_company_line_is_about_that_company_only():
+    base = Profile(about="Backend engineering internships.")
+    learned = base.model_copy(update={"learned": ["avoids companies like Ravelin Systems"]})
+    before, after = LocalScorer(base), LocalScorer(learned)
+    other = card("Distributed Systems Intern", company="Acme Systems")
+    ravelin = card("Backend Intern", company="Ravelin Systems")
+    assert after.score(other).score == before.score(other).score
+    assert after.score(ravelin).score < before.score(ravelin).score - 10
+    assert "Ravelin Systems (you avoid it)" in after.score(ravelin).reason
+
+
+def test_the_employer_counts_when_the_seeker_names_its_kind():
+    q = LocalScorer(QUANT)
+    at_firm = q.score(card("Software Developer Intern", company="Jane Street", location="NYC"))
+    at_shop = q.score(card("Software Developer Intern", company="Acme Retail", location="NYC"))
+    assert at_firm.score > at_shop.score + 15
+    assert "Jane Street is a trading firm" in at_firm.reason
+    unknown = card("Software Developer Intern", company="Zyxw Labs", location="NYC")
+    assert q.score(unknown).score == at_shop.score  # unknown employers are neutral
+    no_defense = LocalScorer(Profile(about="Backend internships. Avoid defense contractors."))
+    assert (
+        no_defense.score(card("Backend Intern", company="Lockheed Martin")).score
+        < no_defense.score(card("Backend Intern", company="Acme")).score - 20
+    )
+
+
+def test_places_regions_countries_and_remote():
+    fe = LocalScorer(FRONTEND)
+    pnw = fe.score(card("Frontend Intern", location="Portland, OR"))
+    elsewhere = fe.score(card("Frontend Intern", location="Austin, TX"))
+    remote_us = fe.score(card("Frontend Intern", location="Remote in USA"))
+    abroad = fe.score(card("Frontend Intern", location="London, UK"))
+    assert pnw.score > remote_us.score > elsewhere.score > abroad.score
+    assert "Pacific Northwest" in pnw.reason and "outside the US" in abroad.reason
+
+
+def test_eligibility_sponsorship_clearance_and_level():
+    visa = LocalScorer(
+        Profile(about="International student who needs visa sponsorship. Data analyst internships.")
+    )
+    plain = card("Data Analyst Intern", desc="Sponsorship: Other")
+    refused = card("Data Analyst Intern ", desc="Sponsorship: Does Not Offer Sponsorship")
+    assert visa.score(refused).score < visa.score(plain).score - 20
+    assert "no visa sponsorship" in visa.score(refused).reason
+    cleared = LocalScorer(
+        Profile(about="Security internships. US citizen, can obtain a clearance.")
+    )
+    assert (
+        cleared.score(card("Security Intern - Clearance Required")).score
+        >= cleared.score(card("Security Intern")).score
+    )
+    undergrad = LocalScorer(
+        Profile(about="Undergraduate looking for machine learning internships.")
+    )
+    phd = undergrad.score(card("Machine Learning Intern (PhD)"))
+    assert phd.score < undergrad.score(card("Machine Learning Intern")).score
+    assert "level phd" in phd.reason
+
+
+def test_intern_sre_is_an_internship():
+    scorer = LocalScorer(
+        Profile(about="Cloud infrastructure.", filters=Filters(employment_types=["internship"]))
+    )
+    s = scorer.score(card("Software Engineer Intern-SRE"))
+    assert "internship" in s.reason and "cloud" in s.reason.lower()
+
+
+def test_spread_makes_min_score_mean_something():
+    ml = LocalScorer(
+        Profile(
+            about="Looking for a machine learning internship, ideally recommender systems. "
+            "Prefers the Bay Area. Not interested in hardware roles.",
+            filters=Filters(employment_types=["internship"]),
+        )
+    )
+    great = ml.score(card("Machine Learning Intern, Recommendations", location="Palo Alto, CA"))
+    generic = ml.score(card("Software Engineer Intern", location="Austin, TX"))
+    off = ml.score(card("Accounting Intern", location="Austin, TX"))
+    unwanted = ml.score(card("Hardware Engineering Intern", location="Austin, TX"))
+    assert great.score >= 85
+    assert 45 <= generic.score <= 65
+    assert off.score < 30 and unwanted.score < 30
+    assert "Matches machine learning" in great.reason and "in Bay Area" in great.reason
+    assert "Against: Hardware in the title" in unwanted.reason
+
+
+def test_remote_in_the_us_is_not_remote_anywhere():
+    us = LocalScorer(Profile(about="Backend internships. Remote in the US is fine."))
+    assert (
+        us.score(card("Backend Intern", location="Remote - US")).score
+        > us.score(card("Backend Intern", location="Remote - Canada")).score
+    )
+    assert "outside the US" in us.score(card("Backend Intern", location="Remote - Canada")).reason
+    anywhere = LocalScorer(Profile(about="Backend internships, fully remote is fine."))
+    assert (
+        anywhere.score(card("Backend Intern", location="Remote - Canada")).score
+        == anywhere.score(card("Backend Intern", location="Remote - US")).score
+    )
+
+
+def test_a_country_is_not_a_city():
+    de = LocalScorer(Profile(about="Looking for backend internships in Germany."))
+    berlin = de.score(card("Backend Intern", location="Berlin, Germany"))
+    munich = de.score(card("Backend Intern", location="Munich, Germany"))
+    boston = de.score(card("Backend Intern", location="Boston, MA"))
+    assert berlin.score == munich.score > boston.score
+    city = LocalScorer(Profile(about="Looking for backend internships in Berlin."))
+    assert (
+        city.score(card("Backend Intern", location="Berlin, Germany")).score
+        > city.score(card("Backend Intern", location="Munich, Germany")).score
+    )
+
+
+def test_senior_abbreviations_are_read_as_senior():
+    scorer = LocalScorer(
+        Profile(
+            about="Data engineering.",
+            filters=Filters(levels=["internship", "entry"]),
+        )
+    )
+    sr = scorer.score(card("Sr. Data Engineer"))
+    assert "senior level" in sr.reason
+    assert sr.score < scorer.score(card("Data Engineer")).score - 20
+
+
+def test_interests_the_field_map_does_not_know_still_count():
+    scorer = LocalScorer(
+        Profile(about="Looking for a wildlife conservation internship; strong in data analysis.")
+    )
+    wildlife = scorer.score(card("Wildlife Conservation Intern"))
+    analyst = scorer.score(card("Data Analyst Intern"))
+    assert wildlife.score > scorer.score(card("Software Engineer Intern")).score + 10
+    assert wildlife.score > scorer.score(card("Marketing Intern")).score + 5
+    assert analyst.score - wildlife.score < 10  # a skills list does not outrank the interest
+    assert "wildlife" in wildlife.reason
