@@ -133,7 +133,7 @@ async def bench(taps: int, rate: float, copies: int) -> None:
         await delivery.deliver_run(ctx, outcome)
         picks = ctx.store.picks_for(outcome.record.day)  # now with their message ids
         ctx.store.close()
-        from bot.telegram.keyboards import encode
+        from bot.telegram.callbacks import encode
 
         datas = []
         for pick in picks:

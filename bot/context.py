@@ -36,7 +36,7 @@ class AppContext:
 
     def apply_overrides(self, overrides: dict[str, Any]) -> None:
         """Make `config` the file's config with `overrides` ({"schedule": {...},
-        "selection": {...}}) on top, so the schedule and the daily run read the effective
+        "selection": {...}, "searches": [...]}) on top, so the schedule and the daily run read the effective
         values. A stored override that no longer validates is ignored with a warning."""
         base = self.file_config or self.config
         if not overrides:
@@ -45,6 +45,8 @@ class AppContext:
         data = base.model_dump()
         for section in ("schedule", "selection"):
             data[section] = data[section] | dict(overrides.get(section) or {})
+        if isinstance(overrides.get("searches"), list):  # /searches: the chat's list wins
+            data["searches"] = overrides["searches"]
         try:
             self.config = Config.model_validate(data)
         except ValidationError as exc:

@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 from bot.context import AppContext
+from bot.services.marks import votes_from_marks
 from bot.store.records import VOTE_REASONS, Pick, Vote
 from scoring.learning import learn
 from scoring.models import LearnedWeights
@@ -82,7 +83,9 @@ def _votes(ctx: AppContext) -> list[Vote]:
 def learned_weights(ctx: AppContext, profile: Profile | None = None) -> LearnedWeights:
     """What the local scorer should add for the current votes (decayed, capped)."""
     profile = profile or ctx.store.current_profile(ctx.config.profile.to_profile())
-    return learn(_votes(ctx), profile, ctx.config.learning, now=ctx.now())
+    # 🔖 saved and ✅ applied count as strong 👍 (saved once, applied twice).
+    votes = [*_votes(ctx), *votes_from_marks(ctx)]
+    return learn(votes, profile, ctx.config.learning, now=ctx.now())
 
 
 def scoring_examples(ctx: AppContext) -> list[Example]:

@@ -28,7 +28,8 @@ class Setting:
 
 SETTINGS = (
     Setting("time", "schedule", "time", "Delivery time", "HH:MM, 24 h, e.g. 07:30"),
-    Setting("timezone", "schedule", "timezone", "Timezone", "IANA name, e.g. Europe/Berlin"),
+    Setting("timezone", "schedule", "timezone", "Timezone", "a zone name such as Europe/Berlin"),
+    Setting("days", "schedule", "days", "Delivery days", "daily or weekdays"),
     Setting("picks", "selection", "max_picks", "Picks per day", "a whole number 1–100"),
     Setting("min_score", "selection", "min_score", "Minimum score", "a whole number 0–100"),
 )
@@ -40,6 +41,19 @@ ALIASES = {
     "minscore": "min_score",
     "score": "min_score",
 }
+
+
+# Delivery days by name (0 = Sunday … 6 = Saturday, as [schedule] days counts).
+DAYS: dict[str, list[int]] = {"daily": [0, 1, 2, 3, 4, 5, 6], "weekdays": [1, 2, 3, 4, 5]}
+
+
+def days_label(days: list[int]) -> str:
+    """ "daily", "weekdays", or the day names of a custom list."""
+    for name, value in DAYS.items():
+        if sorted(days) == value:
+            return name
+    names = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+    return ", ".join(names[d] for d in sorted(days))
 
 
 @dataclass(frozen=True)
@@ -70,11 +84,11 @@ def view(ctx: AppContext) -> SettingsView:
     for s in SETTINGS:
         value = getattr(getattr(ctx.config, s.section), s.field)
         changed = s.field in (overrides.get(s.section) or {})
-        values.append((s, str(value), changed))
+        values.append((s, days_label(value) if s.name == "days" else str(value), changed))
     return SettingsView(values)
 
 
-def _parse(setting: Setting, raw: str) -> str | int:
+def _parse(setting: Setting, raw: str) -> str | int | list[int]:
     raw = raw.strip()
     if setting.name == "time":
         try:
@@ -86,13 +100,21 @@ def _parse(setting: Setting, raw: str) -> str | int:
         try:
             parse_timezone(raw)
         except ValueError:
-            raise SettingsError(f"{raw!r} is not a known timezone. Use {setting.help}.") from None
+            raise SettingsError(
+                f"{raw!r} is not a known timezone. Use {setting.help}, or tap one in /settings."
+            ) from None
         return raw
+    if setting.name == "days":
+        if raw.lower() not in DAYS:
+            raise SettingsError(f"{raw!r} is not one of: {', '.join(DAYS)}.")
+        return DAYS[raw.lower()]
     low, high = (1, 100) if setting.name == "picks" else (0, 100)
     try:
         number = int(raw)
     except ValueError:
-        raise SettingsError(f"{raw!r} is not a number. {setting.label}: {setting.help}.") from None
+        raise SettingsError(
+            f"{raw!r} is not a whole number. {setting.label}: {setting.help}."
+        ) from None
     if not low <= number <= high:
         raise SettingsError(f"{number} is out of range. {setting.label}: {setting.help}.")
     return number
@@ -104,6 +126,7 @@ async def change(ctx: AppContext, name: str, raw_value: str) -> SettingChange:
     if not raw_value.strip():
         raise SettingsError(f"Give a value: /settings {setting.name} <{setting.help}>")
     value = _parse(setting, raw_value)
+    shown = days_label(value) if isinstance(value, list) else str(value)
     async with ctx.store.transaction():
         overrides = dict(ctx.store.get_meta(OVERRIDES_META) or {})
         section = dict(overrides.get(setting.section) or {})
@@ -111,4 +134,4 @@ async def change(ctx: AppContext, name: str, raw_value: str) -> SettingChange:
         overrides[setting.section] = section
         ctx.store.set_meta(OVERRIDES_META, overrides)
     ctx.apply_overrides(overrides)
-    return SettingChange(setting, str(value), schedule_changed=setting.section == "schedule")
+    return SettingChange(setting, shown, schedule_changed=setting.section == "schedule")

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.services.run import run_daily
-from bot.telegram.keyboards import decode
+from bot.telegram.callbacks import decode
 from tests.bot.telegram_support import (
     CHAT,
     collect_fake,
@@ -54,7 +54,7 @@ async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
         assert "Backend <Python> Intern" in first.text  # escaped on the way, shown as written
 
         # 👍 then 👎 on the same pick: the later tap wins, the keyboard shows it
-        up, down = [data for _, data in fake.buttons(CHAT, first.message_id)]
+        up, down = [data for _, data in fake.buttons(CHAT, first.message_id)][:2]
         qid = await fake.tap(CHAT, first.message_id, up)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("editMessageReplyMarkup", message_id=first.message_id)
@@ -75,7 +75,8 @@ async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
         qid = await fake.tap(CHAT, first.message_id, senior)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("editMessageReplyMarkup", count=3, message_id=first.message_id)
-        assert "too senior ✓" in [t for t, _ in fake.buttons(CHAT, first.message_id)]
+        labels = [t for t, _ in fake.buttons(CHAT, first.message_id)]
+        assert "👎 ✓ too senior" in labels and "too senior" not in labels  # the reasons close
         vote = ctx.store.vote_for(picks[0].key, CHAT)
         assert (vote["vote"], vote["reason"]) == ("down", "senior")
 
@@ -175,8 +176,9 @@ async def test_stats_pause_resume(fake, tmp_path):
         message_id = pick.sent[str(CHAT)]
         await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[1][1])  # 👎
         await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
-        (r,) = await command(fake, "/stats")
-        text = visible_text(r.params["text"], "HTML")
+        await fake.user_says(CHAT, "/stats")
+        (photo,) = await fake.wait_for("sendPhoto", chat_id=CHAT, within=30)
+        text = visible_text(photo.params["caption"], "HTML")
         assert "Picks sent here: 3" in text and "👍 0 · 👎 1" in text
         assert "Postings seen: 6 over 1 run day" in text
         (r,) = await command(fake, "/pause")

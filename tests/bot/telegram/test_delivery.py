@@ -10,8 +10,9 @@ from pathlib import Path
 
 from bot.services import chat_state
 from bot.services.run import run_daily
-from bot.telegram.delivery import Courier, deliver_run, make_bot
-from bot.telegram.keyboards import pick_id
+from bot.telegram.callbacks import pick_id
+from bot.telegram.client import make_bot
+from bot.telegram.delivery import Courier, deliver_run
 from tests.bot.telegram_support import (
     CHAT,
     CHAT2,
@@ -33,7 +34,7 @@ async def _delivered(ctx, chat: int) -> int:
 async def test_morning_delivery_header_then_picks_paced(fake, tmp_path):
     ctx = make_ctx(tmp_path, fake, chats=[CHAT, CHAT2])
     outcome = await run_daily(ctx, collector=collect_fake)
-    courier = Courier(make_bot(ctx), ctx, 0.2)
+    courier = Courier(make_bot(ctx.settings), ctx, 0.2)
     async with courier.bot:
         report = await courier.morning(outcome.record.day, outcome.record)
     assert report.ok and report.sent == 6
@@ -44,7 +45,8 @@ async def test_morning_delivery_header_then_picks_paced(fake, tmp_path):
         # best first, each with 👍/👎 whose data resolves to that pick
         for message, pick in zip(sent[1:], outcome.picks, strict=True):
             assert f"{pick.score}/100" in message.text and pick.company in message.text
-            assert [t for t, _ in fake.buttons(chat, message.message_id)] == ["👍", "👎"]
+            labels = [t for t, _ in fake.buttons(chat, message.message_id)]
+            assert labels == ["👍", "👎", "🔖 Save", "✅ Applied"]
             assert all(
                 d.endswith(pick_id(pick.key)) for _, d in fake.buttons(chat, message.message_id)
             )

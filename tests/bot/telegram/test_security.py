@@ -10,8 +10,8 @@ import sys
 from pydantic import SecretStr
 
 from bot.services.run import run_daily
+from bot.telegram.callbacks import encode
 from bot.telegram.delivery import deliver_run
-from bot.telegram.keyboards import encode
 from tests.bot.telegram_support import (
     CHAT,
     CHAT2,
@@ -85,9 +85,9 @@ async def test_token_never_in_logs(fake, tmp_path, caplog):
         qid = await fake.tap(CHAT, pick.sent[str(CHAT)], encode("v", pick.day, pick.key, "u"))
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         # an error inside a handler goes through the error handler, with context
-        fake.fail_next("sendMessage", code=400, description="Bad Request: boom", chat_id=CHAT)
+        fake.fail_next("sendPhoto", code=400, description="Bad Request: boom", chat_id=CHAT)
         await fake.user_says(CHAT, "/stats")
-        await fake.wait_for("sendMessage", count=5, chat_id=CHAT)
+        await fake.wait_for("sendMessage", count=5, chat_id=CHAT, within=30)
         await asyncio.sleep(0.05)
     assert len(caplog.records) > 20  # the logs were really captured at DEBUG
     assert "error while handling update" in caplog.text and "'/stats'" in caplog.text
