@@ -9,6 +9,10 @@ import time
 from bot.telegram import render
 from bot.telegram.delivery import Courier
 
+# Seconds between two edits of the progress message (each edit also waits its turn in the
+# chat's pacer).
+PROGRESS_INTERVAL = 2.0
+
 
 class ProgressMessage:
     """Shows each step of the run (collecting, collected n from N sources, scored i/n) and
@@ -16,10 +20,10 @@ class ProgressMessage:
     chat's pacer. Progress is cosmetic: a failed edit is logged and never stops the run."""
 
     def __init__(
-        self, courier: Courier, chat_id: int, message_id: int, interval: float = 2.0
+        self, courier: Courier, chat_id: int, message_id: int, interval: float | None = None
     ) -> None:
         self.courier, self.chat_id, self.message_id = courier, chat_id, message_id
-        self.interval = interval
+        self.interval = PROGRESS_INTERVAL if interval is None else interval
         self.steps: list[str] = []
         self.started = time.monotonic()
         self._task = asyncio.get_running_loop().create_task(self._loop())
