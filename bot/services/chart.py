@@ -23,22 +23,25 @@ def render_png(s: Stats) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
+    # A fixed layout: "constrained" would draw the figure twice (once to measure).
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.95, bottom=0.07, hspace=0.45)
     FigureCanvasAgg(fig)
     top, middle, bottom = fig.subplots(3, 1)
     labels = [date.fromisoformat(d).strftime("%a %d") for d in s.days]
     xs = list(range(len(s.days)))
 
     top.bar(xs, s.picks_per_day, color=PICKS)
-    top.set_title(f"Picks sent per day (last {len(s.days)} days)")
+    top.set_title(f"Picks sent per day (last {len(s.days)} days)", loc="left")
 
     width = 0.4
     middle.bar([x - width / 2 for x in xs], s.up_per_day, width, color=UP, label="liked (up)")
     middle.bar(
         [x + width / 2 for x in xs], s.down_per_day, width, color=DOWN, label="not for me (down)"
     )
-    middle.set_title("Votes per day")
-    middle.legend(loc="upper left", frameon=False)
+    middle.set_title("Votes per day", loc="left")
+    # Legends above the panel, right of its title: never over a bar.
+    middle.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False)
     for ax in (top, middle):
         ax.set_xticks(xs, labels)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -48,17 +51,20 @@ def render_png(s: Stats) -> bytes:
     bins = list(range(0, 101, 10))
     bottom.hist(s.pick_scores, bins=bins, color=PICKS, alpha=0.55, label="all picks")
     bottom.hist(s.liked_scores, bins=bins, color=LIKED, alpha=0.9, label="voted up")
-    bottom.set_title("Score distribution: picks vs. voted up")
+    bottom.set_title("Score distribution: picks vs. voted up", loc="left")
     bottom.set_xlabel("score")
     bottom.set_xlim(0, 100)
     bottom.yaxis.set_major_locator(MaxNLocator(integer=True))
-    bottom.legend(loc="upper left", frameon=False)
+    bottom.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False)
     bottom.spines[["top", "right"]].set_visible(False)
+    bottom.set_ylim(bottom=0, top=max(1, bottom.get_ylim()[1]))
     if not s.pick_scores:
-        bottom.text(50, 0.5, "no picks yet", ha="center", va="center", color="grey")
+        bottom.text(0.5, 0.5, "no picks yet", ha="center", va="center", color="grey",
+                    transform=bottom.transAxes)  # fmt: skip
 
     out = io.BytesIO()
-    fig.savefig(out, format="png")
+    # Fast zlib level: the PNG is ~10% bigger, written in a fraction of the time.
+    fig.savefig(out, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
