@@ -43,6 +43,7 @@ async def test_unknown_chat_gets_one_refusal_and_nothing_is_stored(fake, tmp_pat
 
         refusals = fake.calls_of("sendMessage", chat_id=STRANGER)
         assert len(refusals) == 1 and "private" in refusals[0].params["text"]
+        assert str(STRANGER) in refusals[0].params["text"]  # what the owner needs to add it
         assert "text" not in answer.params  # a bare answer: no information given
         assert ctx.store.path.read_text() == db_before
         assert ctx.store.vote_for(pick.key, STRANGER) is None
