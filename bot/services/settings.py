@@ -1,6 +1,6 @@
 """/settings: delivery time, timezone, picks per day and minimum score, changed from the chat.
 
-Changes are validated, stored in the Store's meta (so they survive a restart) and applied to
+Changes are validated, stored in the Store's overrides (so they survive a restart) and applied to
 `ctx.config` at once (`AppContext.apply_overrides`), so the schedule and the next run use them.
 No Telegram types here.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import parse_hhmm, parse_timezone
-from bot.context import OVERRIDES_META, AppContext
+from bot.context import AppContext
 
 
 class SettingsError(ValueError):
@@ -65,11 +65,11 @@ def lookup(name: str) -> Setting:
 
 
 def view(ctx: AppContext) -> SettingsView:
-    overrides = ctx.store.get_meta(OVERRIDES_META) or {}
+    overrides = ctx.store.overrides()
     values = []
     for s in SETTINGS:
         value = getattr(getattr(ctx.config, s.section), s.field)
-        changed = s.field in (overrides.get(s.section) or {})
+        changed = getattr(getattr(overrides, s.section), s.field) is not None
         values.append((s, str(value), changed))
     return SettingsView(values)
 
@@ -105,10 +105,9 @@ async def change(ctx: AppContext, name: str, raw_value: str) -> SettingChange:
         raise SettingsError(f"Give a value: /settings {setting.name} <{setting.help}>")
     value = _parse(setting, raw_value)
     async with ctx.store.transaction():
-        overrides = dict(ctx.store.get_meta(OVERRIDES_META) or {})
-        section = dict(overrides.get(setting.section) or {})
-        section[setting.field] = value
-        overrides[setting.section] = section
-        ctx.store.set_meta(OVERRIDES_META, overrides)
+        overrides = ctx.store.overrides()
+        section = getattr(overrides, setting.section).model_copy(update={setting.field: value})
+        overrides = overrides.model_copy(update={setting.section: section})
+        ctx.store.set_overrides(overrides)
     ctx.apply_overrides(overrides)
     return SettingChange(setting, str(value), schedule_changed=setting.section == "schedule")

@@ -35,13 +35,13 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         if run.day >= month_start:
             month += cost
             calls += int(run.spend.get("calls", 0) or 0)
-    votes = [v for v in store.votes() if v.get("chat") == chat_id]
+    votes = store.votes(chat_id)
     return Stats(
         postings_seen=store.seen_count(),
         runs=len({r.day for r in runs}),
         picks_sent=store.picks_sent_to(chat_id),
-        up=sum(1 for v in votes if v.get("vote") == "up"),
-        down=sum(1 for v in votes if v.get("vote") == "down"),
+        up=sum(1 for v in votes if v.vote == "up"),
+        down=sum(1 for v in votes if v.vote == "down"),
         spend_week_usd=week,
         spend_month_usd=month,
         llm_calls_month=calls,

@@ -296,9 +296,11 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await answer(query, f"🚫 {pick.company[:150]} will not be shown again")
         await feedback.block_company(ctx, pick.company)
 
-    vote = ctx.store.vote_for(pick.key, chat) or {}
+    vote = ctx.store.vote_for(pick.key, chat)
     blocked = feedback.is_blocked(ctx.store.current_profile(), pick.company)
-    markup = pick_keyboard(pick, vote.get("vote"), vote.get("reason"), blocked=blocked)
+    markup = pick_keyboard(
+        pick, vote.vote if vote else None, vote.reason if vote else None, blocked=blocked
+    )
     try:
         await query.edit_message_reply_markup(markup)
     except BadRequest as exc:

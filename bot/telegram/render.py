@@ -11,11 +11,10 @@ import html
 import re
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 from bot.services.settings import SETTINGS, SettingsView
 from bot.services.stats import Stats
-from bot.store.records import Pick, RunRecord
+from bot.store.records import Pick, ProfileVersion, RunRecord
 from scoring.profile import Profile
 from scrapers.text import cut
 
@@ -182,12 +181,12 @@ def profile_message(profile: Profile, taught: tuple[list[str], list[str]] = ([],
     return fit(lines)
 
 
-def history_message(versions: list[dict[str, Any]]) -> str:
+def history_message(versions: list[ProfileVersion]) -> str:
     lines = ["<b>Profile versions</b> (newest first)"]
     for v in list(reversed(versions))[:20]:
-        mark = " ← current" if v.get("current") else ""
-        when = str(v.get("created_at") or "")[:16].replace("T", " ")
-        lines.append(f"v{v['version']} · {esc(when, 20)} · {esc(v.get('note') or '', 120)}{mark}")
+        mark = " ← current" if v.current else ""
+        when = v.created_at.strftime("%Y-%m-%d %H:%M") if v.created_at else ""
+        lines.append(f"v{v.version} · {esc(when, 20)} · {esc(v.note, 120)}{mark}")
     if len(versions) > 20:
         lines.append(f"… {len(versions) - 20} older")
     lines.append("\n/profile undo goes back one step.")

@@ -9,7 +9,7 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bot.services.stats import Stats
-from bot.store.records import Pick, RunRecord, SourceReport
+from bot.store.records import Pick, ProfileVersion, RunRecord, SourceReport
 from bot.telegram import render
 from bot.telegram.keyboards import decode, encode, pick_id, pick_keyboard
 from scoring.profile import Filters, Profile
@@ -61,7 +61,12 @@ def test_every_screen_stays_valid_and_short():
         ],
     )
     history = [
-        {"version": i, "note": HOSTILE * 5, "created_at": "2026-03-02T08:00:00", "current": i == 60}
+        ProfileVersion(
+            profile=profile.model_copy(update={"version": i}),
+            note=HOSTILE * 5,
+            created_at=datetime(2026, 3, 2, 8, tzinfo=UTC),
+            current=i == 60,
+        )
         for i in range(1, 61)
     ]
     for html in (

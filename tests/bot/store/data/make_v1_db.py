@@ -27,7 +27,6 @@ from scrapers.sample import collect_samples  # noqa: E402
 
 
 async def main(path: Path) -> None:
-    path.unlink(missing_ok=True)
     config = default_config()
     config = config.model_copy(
         update={"selection": config.selection.model_copy(update={"min_score": 0})}
@@ -119,4 +118,6 @@ async def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]).resolve()))
+    target = Path(sys.argv[1]).resolve()
+    target.unlink(missing_ok=True)
+    asyncio.run(main(target))
