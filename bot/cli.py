@@ -115,7 +115,7 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
     from bot.config import default_config, load_config
     from bot.context import AppContext
     from bot.settings import load_settings
-    from bot.store import Store
+    from bot.store import Store, StoreError
 
     settings = load_settings()
     if use_example_config:
@@ -129,6 +129,8 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
         store = Store(path)
     except IsADirectoryError:
         raise ConfigError(f"JOBPICKS_DB: {path} is a directory, not a file") from None
+    except StoreError as exc:
+        raise ConfigError(f"JOBPICKS_DB: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"JOBPICKS_DB: cannot use {path}: {exc.strerror or exc}") from None
     return AppContext(settings=settings, config=config, store=store)

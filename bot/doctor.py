@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TextIO
 
 from bot.context import AppContext
@@ -76,8 +75,7 @@ def check_settings(ctx: AppContext) -> list[Check]:
 
 async def check_db(ctx: AppContext) -> Check:
     try:
-        async with ctx.store.transaction():
-            ctx.store.set_meta("doctor_checked_at", datetime.now(UTC).isoformat())
+        await ctx.store.check_writable()
         if not os.access(ctx.store.path, os.W_OK):
             raise PermissionError("not writable")
         return Check(True, "database", f"{ctx.store.path} is writable")

@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.services import marks
+from bot.store.records import Vote
 
 FIELDS = (
     "day",
@@ -41,10 +42,7 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
     with that chat's vote and marks (any chat's, without one)."""
     store = ctx.store
     days = sorted({r.day for r in store.all_runs() if not r.dry_run})
-    votes: dict[str, dict[str, Any]] = {}
-    for v in store.votes():
-        if chat_id is None or v.get("chat") == chat_id:
-            votes[v.get("key", "")] = v
+    votes: dict[str, Vote] = {v.key: v for v in store.votes(chat_id)}
     marked: dict[str, dict[str, str]] = {}
     for m in marks.all_marks(ctx, chat_id):
         marked.setdefault(m.key, {})[m.kind] = m.at.isoformat()
@@ -53,7 +51,7 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
         for pick in store.picks_for(day):
             if chat_id is not None and str(chat_id) not in pick.sent:
                 continue
-            vote = votes.get(pick.key) or {}
+            vote = votes.get(pick.key)
             mark = marked.get(pick.key) or {}
             out.append(
                 {
@@ -72,8 +70,8 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
                     "scorer": pick.scorer,
                     "reason": pick.reason,
                     "summary": pick.summary,
-                    "vote": vote.get("vote") or "",
-                    "vote_reason": vote.get("reason") or "",
+                    "vote": vote.vote if vote else "",
+                    "vote_reason": (vote.reason or "") if vote else "",
                     "saved": mark.get(marks.SAVED, ""),
                     "applied": mark.get(marks.APPLIED, ""),
                 }

@@ -3,7 +3,7 @@
 A tap is a step (time ± minutes, picks ± 1, min score ± 5, a timezone from a short list,
 daily / weekdays, weekly digest on / off, pause / resume); each goes through the same
 validation and storage as a typed ``/settings <name> <value>`` (`bot.services.settings`).
-The weekly digest and pause are per chat; the rest are the bot's schedule and selection.
+Pause is per chat; the rest (schedule, selection, cadence, weekly digest) are the bot's.
 No Telegram types here.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.context import AppContext
+from bot.context import CADENCE_DAYS, AppContext
 from bot.services import chat_state
 from bot.services import settings as settings_service
 from bot.services.settings import SettingChange, SettingsError, days_label
@@ -31,7 +31,6 @@ TIMEZONES = (
     "Australia/Sydney",
     "UTC",
 )
-_WEEKLY = "weekly_digest_chats"
 
 
 @dataclass(frozen=True)
@@ -60,16 +59,19 @@ def current(ctx: AppContext, chat_id: int) -> Preferences:
     )
 
 
-def weekly(ctx: AppContext, chat_id: int) -> bool:
-    """Whether this chat gets one weekly digest instead of the daily picks."""
-    return chat_id in (ctx.store.get_meta(_WEEKLY) or [])
+def weekly(ctx: AppContext, chat_id: int | None = None) -> bool:
+    """Whether the weekly digest replaces the daily picks (a bot-wide choice, like the rest
+    of /settings; `chat_id` is accepted for the per-chat future)."""
+    return bool(ctx.store.overrides().delivery.weekly_digest)
 
 
-async def set_weekly(ctx: AppContext, chat_id: int, on: bool) -> None:
+async def set_weekly(ctx: AppContext, chat_id: int | None, on: bool) -> None:
     async with ctx.store.transaction():
-        chats = set(ctx.store.get_meta(_WEEKLY) or [])
-        chats = chats | {chat_id} if on else chats - {chat_id}
-        ctx.store.set_meta(_WEEKLY, sorted(chats))
+        overrides = ctx.store.overrides()
+        delivery = overrides.delivery.model_copy(update={"weekly_digest": on})
+        overrides = overrides.model_copy(update={"delivery": delivery})
+        ctx.store.set_overrides(overrides)
+    ctx.apply_overrides(overrides)
 
 
 def _clamp(value: int, low: int, high: int) -> int:
@@ -104,7 +106,7 @@ async def step(ctx: AppContext, chat_id: int, action: str, arg: str) -> SettingC
     if action == "min":
         value = _clamp(cfg.selection.min_score + _signed(arg), 0, 100)
         return await settings_service.change(ctx, "min_score", str(value))
-    if action == "days" and arg in settings_service.DAYS:
+    if action == "days" and arg in CADENCE_DAYS:
         return await settings_service.change(ctx, "days", arg)
     if action == "weekly" and arg in ("on", "off"):
         await set_weekly(ctx, chat_id, arg == "on")
@@ -115,9 +117,6 @@ async def step(ctx: AppContext, chat_id: int, action: str, arg: str) -> SettingC
     raise SettingsError(f"unknown settings button {action!r}")
 
 
-_WEEKLY_SENT = "weekly_digest_sent"  # chat id (str) -> ISO week ("2026-W48") last sent
-
-
 def _week(day: str) -> str:
     year, week, _ = datetime.fromisoformat(day).isocalendar()
     return f"{year}-W{week:02d}"
@@ -125,14 +124,11 @@ def _week(day: str) -> str:
 
 def weekly_digest_due(ctx: AppContext, chat_id: int, day: str) -> bool:
     """The first delivery of each week (whichever run day that is) carries the digest."""
-    return (ctx.store.get_meta(_WEEKLY_SENT) or {}).get(str(chat_id)) != _week(day)
+    return chat_state.weekly_digest_week(ctx, chat_id) != _week(day)
 
 
 async def mark_weekly_digest_sent(ctx: AppContext, chat_id: int, day: str) -> None:
-    async with ctx.store.transaction():
-        sent = dict(ctx.store.get_meta(_WEEKLY_SENT) or {})
-        sent[str(chat_id)] = _week(day)
-        ctx.store.set_meta(_WEEKLY_SENT, sent)
+    await chat_state.mark_weekly_digest(ctx, chat_id, _week(day))
 
 
 def week_days(day: str) -> list[str]:

@@ -5,10 +5,9 @@ No Telegram types here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.context import AppContext
 from bot.services.feedback import block_company
+from bot.store.records import ProfileVersion
 from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 
@@ -66,7 +65,7 @@ async def block(ctx: AppContext, company: str) -> Profile:
     return await block_company(ctx, company)
 
 
-async def history(ctx: AppContext) -> list[dict[str, Any]]:
+async def history(ctx: AppContext) -> list[ProfileVersion]:
     await current(ctx)
     return ctx.store.profile_history()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.context import OVERRIDES_META, AppContext
+from bot.context import AppContext
 from scrapers.options import SearchConfig
 
 MAX_SEARCHES = 20
@@ -30,7 +30,7 @@ def current(ctx: AppContext) -> list[SearchConfig]:
 
 def stored_here(ctx: AppContext) -> bool:
     """Whether the list was changed from the chat (so it no longer follows the file)."""
-    return "searches" in (ctx.store.get_meta(OVERRIDES_META) or {})
+    return ctx.store.overrides().searches is not None
 
 
 def parse_add(text: str) -> tuple[str, str]:
@@ -47,11 +47,9 @@ def parse_add(text: str) -> tuple[str, str]:
 
 
 async def _store(ctx: AppContext, searches: list[SearchConfig]) -> None:
-    dumped = [s.model_dump(mode="json") for s in searches]
     async with ctx.store.transaction():
-        overrides = dict(ctx.store.get_meta(OVERRIDES_META) or {})
-        overrides["searches"] = dumped
-        ctx.store.set_meta(OVERRIDES_META, overrides)
+        overrides = ctx.store.overrides().model_copy(update={"searches": list(searches)})
+        ctx.store.set_overrides(overrides)
     ctx.apply_overrides(overrides)
 
 

@@ -4,7 +4,7 @@ series (picks and votes per day, scores of picks and of liked picks) for the cha
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
 from bot.services import marks
@@ -33,14 +33,10 @@ class Stats:
     liked_scores: list[int] = field(default_factory=list)  # picks voted 👍 here
 
 
-def _local_day(ctx: AppContext, at: str | None) -> str | None:
-    if not at:
-        return None
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        return None
-    return moment.astimezone(ctx.config.schedule.tz).date().isoformat()
+def _local_day(ctx: AppContext, at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(ctx.config.schedule.tz).date().isoformat()
 
 
 def stats(ctx: AppContext, chat_id: int) -> Stats:
@@ -58,7 +54,7 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         if run.day >= month_start:
             month += cost
             calls += int(run.spend.get("calls", 0) or 0)
-    votes = [v for v in store.votes() if v.get("chat") == chat_id]
+    votes = store.votes(chat_id)
     days = [(today - timedelta(days=n)).isoformat() for n in range(CHART_DAYS - 1, -1, -1)]
     index = {d: i for i, d in enumerate(days)}
     picks_per_day, up_per_day, down_per_day = ([0] * len(days) for _ in range(3))
@@ -69,18 +65,18 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
             picks_per_day[index[pick.day]] += 1
     liked_keys = set()
     for v in votes:
-        day = _local_day(ctx, v.get("at"))
-        if v.get("vote") == "up":
-            liked_keys.add(v.get("key"))
+        day = _local_day(ctx, v.at)
+        if v.vote == "up":
+            liked_keys.add(v.key)
         if day in index:
-            (up_per_day if v.get("vote") == "up" else down_per_day)[index[day]] += 1
+            (up_per_day if v.vote == "up" else down_per_day)[index[day]] += 1
     own = marks.all_marks(ctx, chat_id)
     return Stats(
         postings_seen=store.seen_count(),
         runs=len({r.day for r in runs}),
         picks_sent=store.picks_sent_to(chat_id),
-        up=sum(1 for v in votes if v.get("vote") == "up"),
-        down=sum(1 for v in votes if v.get("vote") == "down"),
+        up=sum(1 for v in votes if v.vote == "up"),
+        down=sum(1 for v in votes if v.vote == "down"),
         spend_week_usd=week,
         spend_month_usd=month,
         llm_calls_month=calls,

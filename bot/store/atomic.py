@@ -27,23 +27,22 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.moved_aside: Path | None = None
-        self._data: dict[str, dict[str, Any]] | None = self._load()
+        self._data: dict[str, dict[str, Any]] = self._load()
         self._dirty = False
 
-    def _load(self) -> dict[str, dict[str, Any]] | None:
+    def _load(self) -> dict[str, dict[str, Any]]:
         # A temp file left by a crash mid-flush is garbage: the previous file is intact.
         for stale in self.path.parent.glob(f".{self.path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            return None
+            return {}
         if not raw.strip():
-            return None
+            return {}
         try:
             data = json.loads(raw)
-            if not isinstance(data, dict):
-                raise ValueError("top level is not an object")
+            check_shape(data)
             return data
         except ValueError as exc:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -56,12 +55,20 @@ class AtomicJSONStorage(Storage):
                 str(exc)[:80],
                 aside,
             )
-            return None
+            return {}
 
-    def read(self) -> dict[str, dict[str, Any]] | None:
+    def read(self) -> dict[str, dict[str, Any]]:
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._data = data
+        self._dirty = True
+
+    def changed(self, table: str, doc_ids: set[str], cleared: bool) -> None:
+        self._dirty = True
+
+    def replace(self, data: dict[str, dict[str, Any]]) -> None:
+        """Make `data` the whole database (persisted by the next `flush`)."""
         self._data = data
         self._dirty = True
 
@@ -70,7 +77,7 @@ class AtomicJSONStorage(Storage):
         if not self._dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps(self._data or {}, ensure_ascii=False, separators=(",", ":"))
+        payload = json.dumps(self._data, ensure_ascii=False, separators=(",", ":"))
         fd, tmp = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
@@ -98,3 +105,18 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         self.flush()
+
+
+def check_shape(data: Any) -> None:
+    """A TinyDB file is an object of tables, each an object of documents, each an object.
+    Raises ValueError naming what is not (the file is then set aside as corrupt)."""
+    if not isinstance(data, dict):
+        raise ValueError("top level is not a JSON object")
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise ValueError(f"table {name!r} is not a JSON object")
+        for doc_id, doc in table.items():
+            if not isinstance(doc, dict):
+                raise ValueError(f"document {doc_id} of table {name!r} is not a JSON object")
+            if not doc_id.isdigit():
+                raise ValueError(f"table {name!r} has a document id {doc_id!r}")

@@ -31,11 +31,11 @@ class PickState:
 
 def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
     """The current vote, block and marks of a pick in a chat, from the Store."""
-    vote = ctx.store.vote_for(pick.key, chat_id) or {}
+    vote = ctx.store.vote_for(pick.key, chat_id)
     kinds = marks.marks_of(ctx, chat_id, pick.key)
     return PickState(
-        vote=vote.get("vote"),
-        reason=vote.get("reason"),
+        vote=vote.vote if vote else None,
+        reason=vote.reason if vote else None,
         blocked=feedback.is_blocked(ctx.store.current_profile(), pick.company),
         saved=marks.SAVED in kinds,
         applied=marks.APPLIED in kinds,

@@ -11,12 +11,11 @@ import html
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.services.preferences import Preferences
 from bot.services.settings import SETTINGS, SettingChange, SettingsView
 from bot.services.stats import Stats
-from bot.store.records import Pick, RunRecord
+from bot.store.records import Pick, ProfileVersion, RunRecord
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.options import SearchConfig
@@ -287,25 +286,26 @@ def profile_message(profile: Profile, learned: LearnedWeights | None = None) -> 
     return fit(head + rest)
 
 
-def history_message(versions: list[dict[str, Any]]) -> str:
+def history_message(versions: list[ProfileVersion]) -> str:
     """Versions newest first; those an undo left behind are marked, not shown as live."""
-    by_version = {v["version"]: v for v in versions}
-    current = next((v["version"] for v in versions if v.get("current")), None)
+    by_version = {v.version: v for v in versions}
+    current = next((v.version for v in versions if v.current), None)
     lineage: set[int] = set()
     step = current
     while step is not None and step not in lineage:
         lineage.add(step)
-        step = (by_version.get(step) or {}).get("parent")
+        found = by_version.get(step)
+        step = found.parent if found else None
     lines = ["<b>Profile versions</b> (newest first)"]
     for v in list(reversed(versions))[:20]:
-        if v["version"] == current:
+        if v.version == current:
             mark = " ← current"
-        elif v["version"] not in lineage:
+        elif v.version not in lineage:
             mark = " (undone)"
         else:
             mark = ""
-        when = str(v.get("created_at") or "")[:16].replace("T", " ")
-        lines.append(f"v{v['version']} · {esc(when, 20)} · {esc(v.get('note') or '', 120)}{mark}")
+        when = v.created_at.strftime("%Y-%m-%d %H:%M") if v.created_at else ""
+        lines.append(f"v{v.version} · {esc(when, 20)} · {esc(v.note, 120)}{mark}")
     if len(versions) > 20:
         lines.append(f"… {len(versions) - 20} older")
     lines.append("\n/profile undo goes back one step.")

@@ -87,7 +87,8 @@ async def pick_tap(update: Update, context: BotContext) -> None:
         return
     # Answer first: the spinner on the user's button stops at once, whatever the write costs.
     if tap.kind == cb.VOTE:
-        before = (ctx.store.vote_for(pick.key, chat) or {}).get("vote")
+        earlier = ctx.store.vote_for(pick.key, chat)
+        before = earlier.vote if earlier else None
         await answer(query, _vote_answer(before, tap.value))
         await feedback.record_vote(ctx, chat, pick, tap.value)
     elif tap.kind == cb.REASON:

@@ -58,13 +58,13 @@ async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
         qid = await fake.tap(CHAT, first.message_id, up)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("editMessageReplyMarkup", message_id=first.message_id)
-        assert ctx.store.vote_for(picks[0].key, CHAT)["vote"] == "up"
+        assert ctx.store.vote_for(picks[0].key, CHAT).vote == "up"
         assert fake.buttons(CHAT, first.message_id)[0][0] == "👍 ✓"
 
         qid = await fake.tap(CHAT, first.message_id, down)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("editMessageReplyMarkup", count=2, message_id=first.message_id)
-        assert ctx.store.vote_for(picks[0].key, CHAT)["vote"] == "down"
+        assert ctx.store.vote_for(picks[0].key, CHAT).vote == "down"
         labels = [text for text, _ in fake.buttons(CHAT, first.message_id)]
         assert "👎 ✓" in labels and "too senior" in labels
         assert any(label.startswith("🚫 Never show") for label in labels)
@@ -78,7 +78,7 @@ async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
         labels = [t for t, _ in fake.buttons(CHAT, first.message_id)]
         assert "👎 ✓ too senior" in labels and "too senior" not in labels  # the reasons close
         vote = ctx.store.vote_for(picks[0].key, CHAT)
-        assert (vote["vote"], vote["reason"]) == ("down", "senior")
+        assert vote is not None and (vote.vote, vote.reason) == ("down", "senior")
 
         # /picks again: today has run, nothing is scored again, the top 2 are re-sent
         runs = len(ctx.store.all_runs())
@@ -316,5 +316,5 @@ async def test_a_tap_too_old_to_answer_still_counts(fake, tmp_path):
         )
         await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[0][1])
         await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
-        assert ctx.store.vote_for(pick.key, CHAT)["vote"] == "up"
+        assert ctx.store.vote_for(pick.key, CHAT).vote == "up"
         assert fake.calls_of("answerCallbackQuery")[-1].status == 400

@@ -66,7 +66,7 @@ async def test_a_tap_on_a_message_that_can_no_longer_be_edited_is_quiet(fake, tm
             lambda: [c.status for c in fake.calls_of("editMessageReplyMarkup")] == [400]
         )
         await asyncio.sleep(0.2)  # an error message, if any, would go out now
-        assert ctx.store.vote_for(pick.key, CHAT)["vote"] == "down"
+        assert ctx.store.vote_for(pick.key, CHAT).vote == "down"
         assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == sent_before  # no "⚠️"
 
 

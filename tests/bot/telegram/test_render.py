@@ -9,7 +9,7 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bot.services.stats import Stats
-from bot.store.records import Pick, RunRecord, SourceReport
+from bot.store.records import Pick, ProfileVersion, RunRecord, SourceReport
 from bot.telegram import render
 from bot.telegram.callbacks import decode, encode, pick_id
 from bot.telegram.keyboards import PickState, pick_keyboard
@@ -65,7 +65,12 @@ def test_every_screen_stays_valid_and_short():
         ],
     )
     history = [
-        {"version": i, "note": HOSTILE * 5, "created_at": "2026-03-02T08:00:00", "current": i == 60}
+        ProfileVersion(
+            profile=profile.model_copy(update={"version": i}),
+            note=HOSTILE * 5,
+            created_at=datetime(2026, 3, 2, 8, tzinfo=UTC),
+            current=i == 60,
+        )
         for i in range(1, 61)
     ]
     for html in (
@@ -194,10 +199,13 @@ def test_profile_never_cuts_silently():
 
 
 def test_history_marks_what_an_undo_left_behind():
+    def version(n: int, parent: int | None, note: str, current: bool = False) -> ProfileVersion:
+        return ProfileVersion(profile=Profile(version=n), parent=parent, note=note, current=current)
+
     versions = [
-        {"version": 1, "parent": None, "note": "initial", "current": False},
-        {"version": 2, "parent": 1, "note": "about replaced", "current": True},
-        {"version": 3, "parent": 2, "note": "rule added", "current": False},  # undone
+        version(1, None, "initial"),
+        version(2, 1, "about replaced", current=True),
+        version(3, 2, "rule added"),  # undone
     ]
     lines = visible_text(render.history_message(versions), "HTML").splitlines()
     assert next(line for line in lines if line.startswith("v3")).endswith("(undone)")
