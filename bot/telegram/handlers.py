@@ -331,5 +331,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(taps.go_tap, pattern=cb.PATTERN_GO))
     app.add_handler(CallbackQueryHandler(taps.stale_button))  # anything else: stop the spinner
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, free_text))
+    # Private chats only: in a group, people talk to each other, not to the bot.
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, free_text)
+    )
     app.add_error_handler(on_error)
