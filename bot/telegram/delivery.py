@@ -159,6 +159,7 @@ class Courier:
         self._locks: dict[int, asyncio.Lock] = {}
         self._markups: dict[tuple[int, int], InlineKeyboardMarkup | None] = {}
         self._edit_locks: dict[tuple[int, int], asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}  # chat -> messages waiting for their turn
         # Set on shutdown: deliveries stop between two messages, never in the middle of one.
         self.stopping = False
 
@@ -166,17 +167,29 @@ class Courier:
         """Held while delivering to a chat, so two deliveries never interleave or repeat."""
         return self._locks.setdefault(chat_id, asyncio.Lock())
 
-    async def _paced(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
+    async def _paced(
+        self, chat_id: int, call: Callable[[], Awaitable[T]], *, urgent: bool = True
+    ) -> T:
         """Make one call to a chat in its turn; wait out RetryAfter; retry network errors a
         few times; 403 → ChatUnreachable; other 400s are raised (the same call would fail
-        again)."""
+        again). A call that is not `urgent` (a keyboard redraw) lets waiting messages go
+        first, so fast tapping never slows a delivery down."""
         pacer = self._pacers.get(chat_id)
         if pacer is None and self.interval > 0:
             pacer = self._pacers[chat_id] = AsyncLimiter(1, self.interval)
         floods = failures = 0
         while True:
             if pacer is not None:
-                await pacer.acquire()
+                if urgent:
+                    self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
+                    try:
+                        await pacer.acquire()
+                    finally:
+                        self._waiting[chat_id] -= 1
+                else:
+                    while self._waiting.get(chat_id):  # noqa: ASYNC110 (a count, polled per slot)
+                        await asyncio.sleep(self.interval)
+                    await pacer.acquire()
             try:
                 return await call()
             except RetryAfter as exc:
@@ -275,6 +288,7 @@ class Courier:
                     lambda: self.bot.edit_message_reply_markup(
                         chat_id=chat_id, message_id=message_id, reply_markup=markup
                     ),
+                    urgent=False,
                 )
             except BadRequest as exc:
                 # "not modified": already shown; "can't be edited" / "not found": an old or
