@@ -51,7 +51,9 @@ async def test_morning_delivery_header_then_picks_paced(fake, tmp_path):
                 d.endswith(pick_id(pick.key)) for _, d in fake.buttons(chat, message.message_id)
             )
         times = [c.at for c in fake.calls_of("sendMessage", chat_id=chat)]
-        assert all(b - a >= 0.18 for a, b in zip(times, times[1:], strict=False)), times
+        # Paced at 0.2 s; seen at the server, a gap can shrink by the first request's connection
+        # set-up (it delays the header's arrival, not the next send). Unpaced would be ~0.01 s.
+        assert all(b - a >= 0.15 for a, b in zip(times, times[1:], strict=False)), times
     # delivering again sends nothing
     report = await deliver_run(ctx, outcome)
     assert report.sent == 0 and report.chats[CHAT].already_sent == 3
