@@ -89,16 +89,11 @@ async def check_db(ctx: AppContext) -> Check:
 
 
 async def check_telegram(ctx: AppContext) -> list[Check]:
-    from telegram import Bot
+    from bot.telegram.client import make_bot  # the one Bot factory (token kept out of logs)
 
-    from bot.telegram.logsafe import quiet_loggers, redact_token
-
-    token = ctx.settings.token
-    if not token:
+    if not ctx.settings.token:
         return []
-    quiet_loggers()
-    redact_token(token)
-    bot = Bot(token, base_url=ctx.settings.telegram_api_base)
+    bot = make_bot(ctx.settings)
     try:
         return await _telegram_checks(ctx, bot)
     finally:
