@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.services import chat_state
 from bot.services.run import run_daily
+from bot.store import Store
 from bot.telegram.delivery import Courier, deliver_run, make_bot
 from bot.telegram.keyboards import pick_id
 from tests.bot.telegram_support import (
@@ -178,7 +179,10 @@ async def test_crash_between_two_picks_then_restart(fake, tmp_path):
     try:
         await fake.wait_for("sendMessage", count=4, chat_id=CHAT, within=20)
         after = Path(tmp_path / "db.json")
-        await eventually(lambda: after.read_text().count(f'"{CHAT}":') >= 3, within=5)
+        await eventually(
+            lambda: all(str(CHAT) in p.sent for p in Store(after).picks_for(ctx.today())),
+            within=5,
+        )
     finally:
         proc.send_signal(signal.SIGTERM)
         rc = await asyncio.wait_for(proc.wait(), 15)
