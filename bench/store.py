@@ -243,6 +243,7 @@ def _delivery(me: list[str], db: Path, seen: int, kills: int) -> None:
     ).stdout
     times = sorted(float(x) * 1000 for x in out.split())
     duplicates, _ = _kill_loop([*me, "--db", str(db)], db, kills)
+    flush_ms = _disk_flush_ms(db.parent)
     print(
         f"delivery DB: {seen:,} seen postings, a year of picks   "
         f"({size / 1e6:.1f} MB, built in {create_s:.1f} s)"
@@ -252,9 +253,29 @@ def _delivery(me: list[str], db: Path, seen: int, kills: int) -> None:
         f"(p90 {times[int(len(times) * 0.9)]:.2f}, max {times[-1]:.2f}, n={len(times)})"
     )
     print(
+        f"  the disk's own flush     {flush_ms:>8.2f} ms   (fsync of a 1 KB append, median: "
+        "the floor of any durable write on this machine)"
+    )
+    print(
         f"kill ≤ {KILL_WINDOW_S * 1000:.0f} ms after a send  {duplicates:>3} duplicate(s) in "
         f"{kills} kills   target ≤ 1 in 10"
     )
+
+
+def _disk_flush_ms(folder: Path) -> float:
+    path = folder / "fsync-probe"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT)
+    times = []
+    try:
+        for i in range(20):
+            t0 = time.perf_counter()
+            os.pwrite(fd, b"x" * 1023 + b"\n", i * 1024)
+            os.fsync(fd)
+            times.append(time.perf_counter() - t0)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return statistics.median(times) * 1000
 
 
 def _peak_rss_mb() -> float:

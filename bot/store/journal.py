@@ -23,7 +23,6 @@ one whose tables are not JSON objects) is moved aside too, never overwritten.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import tempfile
@@ -32,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
 log = logging.getLogger(__name__)
@@ -92,13 +92,13 @@ class JournalStorage(Storage):
         if not raw.strip():
             return
         try:
-            data = json.loads(raw)
+            data = orjson.loads(raw)  # a few times faster than json on a 10-20 MB file
             check_shape(data)
             gen_doc = data.pop(_GEN_TABLE, {}).get("1", {})
             gen = gen_doc.get("gen", 0)
             if not isinstance(gen, int):
                 raise ValueError("its journal generation is not a number")
-        except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        except ValueError as exc:  # orjson.JSONDecodeError (bad JSON or UTF-8) is a ValueError
             self.moved_aside = self._set_aside(self.path, f"corrupt ({str(exc)[:80]})")
             if self.journal_path.exists():  # a journal without its snapshot means nothing
                 self._set_aside(self.journal_path, "belongs to a corrupt database")
@@ -229,11 +229,7 @@ class JournalStorage(Storage):
         """Write the whole data as a new snapshot and start an empty journal for it."""
         self._close_journal()
         gen = self._gen + 1
-        payload = json.dumps(
-            {_GEN_TABLE: {"1": {"gen": gen}}, **self._data},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode("utf-8")
+        payload = orjson.dumps({_GEN_TABLE: {"1": {"gen": gen}}, **self._data})
         _atomic_write(self.path, payload)
         self._gen, self._snapshot_bytes = gen, len(payload)
         self._changed.clear()
@@ -278,7 +274,7 @@ class JournalStorage(Storage):
 
 
 def _encode(payload: dict[str, Any]) -> bytes:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(payload)  # never a raw newline inside: strings escape it
     return b"%08x " % zlib.crc32(body) + body + b"\n"
 
 
@@ -288,7 +284,7 @@ def _decode(line: bytes) -> dict[str, Any] | None:
     try:
         if len(crc) != 8 or int(crc, 16) != zlib.crc32(body):
             return None
-        payload = json.loads(body)
+        payload = orjson.loads(body)
     except ValueError:
         return None
     return payload if isinstance(payload, dict) else None

@@ -104,7 +104,7 @@ _KILLED_WRITER = textwrap.dedent(
 )
 
 
-def test_process_killed_mid_write_leaves_previous_file_loadable(isolated_env):
+def test_process_killed_mid_rewrite_leaves_previous_file_loadable(isolated_env):
     path = isolated_env / "db.json"
 
     async def seed() -> None:
@@ -113,6 +113,9 @@ def test_process_killed_mid_write_leaves_previous_file_loadable(isolated_env):
             store.add_seen([_seen("old:1")])
 
     asyncio.run(seed())
+    # Without its journal the next step rewrites the whole file (as a first write, a
+    # migration or a compaction does): temp file, fsync, rename.
+    path.with_name("db.json.journal").unlink()
     before = path.read_bytes()
     script = _KILLED_WRITER.format(repo=str(REPO), path=str(path))
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
@@ -197,15 +200,26 @@ async def test_votes_are_changeable(isolated_env):
     assert reopened.vote_for("a:1", 7) is None
 
 
-async def test_flush_cost_is_one_write_per_step(isolated_env, monkeypatch):
-    store = Store(isolated_env / "db.json")
-    writes = []
-    real_replace = os.replace
-    monkeypatch.setattr(os, "replace", lambda a, b: (writes.append(b), real_replace(a, b)))
-    async with store.transaction():
+async def test_a_step_is_one_journal_append_of_what_it_changed(isolated_env, monkeypatch):
+    path = isolated_env / "db.json"
+    store = Store(path)
+    async with store.transaction():  # the first write creates the file
         store.add_seen(_seen(f"k:{i}", f"f{i}") for i in range(2000))
+    snapshot = path.read_bytes()
+    replaced, appended = [], []
+    real_replace, real_pwrite = os.replace, os.pwrite
+    monkeypatch.setattr(os, "replace", lambda a, b: (replaced.append(b), real_replace(a, b)))
+    monkeypatch.setattr(
+        os, "pwrite", lambda fd, data, at: (appended.append(data), real_pwrite(fd, data, at))[1]
+    )
+    async with store.transaction():
+        store.add_seen(_seen(f"new:{i}") for i in range(3))
         store.set_pool(_entry(_posting(i)) for i in range(50))
-    assert len(writes) == 1
+    assert replaced == [] and len(appended) == 1 and path.read_bytes() == snapshot
+    line = appended[0].decode()
+    assert line.count('"new:') == 3 and '"k:1"' not in line  # what changed, not the rest
+    reopened = Store(path)
+    assert reopened.seen_count() == 2003 and len(reopened.pool()) == 50
 
 
 async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
@@ -229,20 +243,26 @@ async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
     )
 
 
-async def test_a_write_the_disk_refuses_does_not_poison_later_steps(isolated_env, monkeypatch):
+@pytest.mark.parametrize("write", ["pwrite", "replace"])  # a journal append, a whole rewrite
+async def test_a_write_the_disk_refuses_does_not_poison_later_steps(
+    isolated_env, monkeypatch, write
+):
     store = Store(isolated_env / "db.json")
     async with store.transaction():
         store.save_chat_state(ChatState(chat=1, paused=True))
-    real_replace = os.replace
+    if write == "replace":
+        store.close()
+        (isolated_env / "db.json.journal").unlink()  # the next step rewrites the file
+        store = Store(isolated_env / "db.json")
 
-    def disk_full(_src, _dst):
+    def disk_full(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(OSError):
-        async with store.transaction():
-            store.save_chat_state(ChatState(chat=2, paused=True))
-    monkeypatch.setattr(os, "replace", real_replace)
+    with monkeypatch.context() as patch:
+        patch.setattr(os, write, disk_full)
+        with pytest.raises(OSError):
+            async with store.transaction():
+                store.save_chat_state(ChatState(chat=2, paused=True))
     assert not store.chat_state(2).paused  # memory matches the disk again
     async with store.transaction():
         store.save_chat_state(ChatState(chat=3, paused=True))

@@ -32,7 +32,7 @@ async def test_unknown_chat_gets_one_refusal_and_nothing_is_stored(fake, tmp_pat
         await fake.wait_for("sendMessage", count=4, chat_id=CHAT)
         await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
         pick = ctx.store.picks_for(ctx.today())[0]
-        db_before = ctx.store.path.read_text()
+        db_before = [f.read_bytes() for f in ctx.store.files()]
 
         for text in ("/start", "/picks", "/profile set I am an intruder", "/settings picks 1"):
             await fake.user_says(STRANGER, text)
@@ -45,7 +45,7 @@ async def test_unknown_chat_gets_one_refusal_and_nothing_is_stored(fake, tmp_pat
         assert len(refusals) == 1 and "private" in refusals[0].params["text"]
         assert str(STRANGER) in refusals[0].params["text"]  # what the owner needs to add it
         assert "text" not in answer.params  # a bare answer: no information given
-        assert ctx.store.path.read_text() == db_before
+        assert [f.read_bytes() for f in ctx.store.files()] == db_before
         assert ctx.store.vote_for(pick.key, STRANGER) is None
         assert ctx.config.selection.max_picks == 3
 
