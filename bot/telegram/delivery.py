@@ -187,8 +187,9 @@ class Courier:
                     finally:
                         self._waiting[chat_id] -= 1
                 else:
-                    while self._waiting.get(chat_id):  # noqa: ASYNC110 (a count, polled per slot)
-                        await asyncio.sleep(self.interval)
+                    # Never queue inside the pacer ahead of a message: take a free slot only.
+                    while self._waiting.get(chat_id) or not pacer.has_capacity():  # noqa: ASYNC110
+                        await asyncio.sleep(self.interval / 4)
                     await pacer.acquire()
             try:
                 return await call()
