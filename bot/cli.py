@@ -64,6 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="write to this file instead of stdout")
     p.set_defaults(func=cmd_digest)
 
+    p = sub.add_parser(
+        "export", help="write every pick with its score, votes and saved/applied marks"
+    )
+    p.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
+    p.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    p.add_argument("--chat", type=int, help="only the picks sent to this chat, with its votes")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("bot", help="run the Telegram bot (long polling, daily schedule)")
     p.set_defaults(func=cmd_bot)
 
@@ -107,7 +115,7 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
     from bot.config import default_config, load_config
     from bot.context import AppContext
     from bot.settings import load_settings
-    from bot.store import Store
+    from bot.store import Store, StoreError
 
     settings = load_settings()
     if use_example_config:
@@ -121,6 +129,8 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
         store = Store(path)
     except IsADirectoryError:
         raise ConfigError(f"JOBPICKS_DB: {path} is a directory, not a file") from None
+    except StoreError as exc:
+        raise ConfigError(f"JOBPICKS_DB: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"JOBPICKS_DB: cannot use {path}: {exc.strerror or exc}") from None
     return AppContext(settings=settings, config=config, store=store)
@@ -215,6 +225,25 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.out:
         try:
             args.out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"jobpicks: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+            return EXIT_FAILED
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot.services.export import export
+
+    ctx = make_context()
+    try:
+        text = export(ctx, args.format, args.chat)
+    finally:
+        ctx.store.close()
+    if args.out:
+        try:
+            args.out.write_text(text, encoding="utf-8", newline="")
         except OSError as exc:
             print(f"jobpicks: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
             return EXIT_FAILED

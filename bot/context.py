@@ -5,20 +5,20 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from pydantic import ValidationError
 
 from bot.config import Config
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.records import Overrides
 from scoring.options import LLMSettings
 from scrapers.options import SourceUrls
 
 log = logging.getLogger(__name__)
 
-# Store meta key of the settings changed from the chat (/settings); they win over the file.
-OVERRIDES_META = "settings_overrides"
+# `[schedule] days` for each delivery cadence (0 = Sunday, as python-telegram-bot counts).
+CADENCE_DAYS = {"daily": [0, 1, 2, 3, 4, 5, 6], "weekdays": [1, 2, 3, 4, 5]}
 
 
 @dataclass
@@ -32,19 +32,24 @@ class AppContext:
     def __post_init__(self) -> None:
         if self.file_config is None:
             self.file_config = self.config
-        self.apply_overrides(self.store.get_meta(OVERRIDES_META) or {})
+        self.apply_overrides(self.store.overrides())
 
-    def apply_overrides(self, overrides: dict[str, Any]) -> None:
-        """Make `config` the file's config with `overrides` ({"schedule": {...},
-        "selection": {...}}) on top, so the schedule and the daily run read the effective
-        values. A stored override that no longer validates is ignored with a warning."""
+    def apply_overrides(self, overrides: Overrides) -> None:
+        """Make `config` the file's config with the chat's settings on top, so the schedule
+        and the daily run read the effective values: schedule and selection values, the
+        delivery cadence as `[schedule] days`, and the searches (which replace the file's).
+        A stored override that no longer validates is ignored with a warning."""
         base = self.file_config or self.config
-        if not overrides:
+        if overrides == Overrides():
             self.config = base
             return
         data = base.model_dump()
-        for section in ("schedule", "selection"):
-            data[section] = data[section] | dict(overrides.get(section) or {})
+        data["schedule"] |= overrides.schedule.model_dump(exclude_none=True)
+        data["selection"] |= overrides.selection.model_dump(exclude_none=True)
+        if overrides.delivery.cadence is not None:
+            data["schedule"]["days"] = CADENCE_DAYS[overrides.delivery.cadence]
+        if overrides.searches is not None:
+            data["searches"] = [s.model_dump() for s in overrides.searches]
         try:
             self.config = Config.model_validate(data)
         except ValidationError as exc:

@@ -12,7 +12,6 @@ import os
 import sys
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.context import AppContext
@@ -91,8 +90,7 @@ def check_settings(ctx: AppContext) -> list[Check]:
 
 async def check_db(ctx: AppContext) -> Check:
     try:
-        async with ctx.store.transaction():
-            ctx.store.set_meta("doctor_checked_at", datetime.now(UTC).isoformat())
+        await ctx.store.check_writable()
         if not os.access(ctx.store.path, os.W_OK):
             raise PermissionError("not writable")
         return Check(True, "database", f"{ctx.store.path} is writable")
@@ -106,16 +104,11 @@ async def check_db(ctx: AppContext) -> Check:
 
 
 async def check_telegram(ctx: AppContext) -> list[Check]:
-    from telegram import Bot
+    from bot.telegram.client import make_bot  # the one Bot factory (token kept out of logs)
 
-    from bot.telegram.logsafe import quiet_loggers, redact_token
-
-    token = ctx.settings.token
-    if not token:
+    if not ctx.settings.token:
         return []
-    quiet_loggers()
-    redact_token(token)
-    bot = Bot(token, base_url=ctx.settings.telegram_api_base)
+    bot = make_bot(ctx.settings)
     try:
         return await _telegram_checks(ctx, bot)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -29,6 +29,9 @@ class Settings(BaseSettings):
 
     telegram_bot_token: SecretStr | None = None
     telegram_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # People (Telegram user ids) who may act; empty = anyone in a served chat (in a group,
+    # only its admins may change the profile or settings).
+    telegram_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     telegram_api_base: str = "https://api.telegram.org/bot"
 
     llm_model: str = ""
@@ -47,9 +50,9 @@ class Settings(BaseSettings):
     jobpicks_workable_url: str = "https://apply.workable.com"
     jobpicks_recruitee_url: str = "https://{company}.recruitee.com"
 
-    @field_validator("telegram_chat_ids", mode="before")
+    @field_validator("telegram_chat_ids", "telegram_user_ids", mode="before")
     @classmethod
-    def _split_chat_ids(cls, value: object) -> object:
+    def _split_chat_ids(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, str):
             parts = [p.strip() for p in value.split(",") if p.strip()]
             ids = []
@@ -58,7 +61,8 @@ class Settings(BaseSettings):
                     ids.append(int(part))
                 except ValueError:
                     raise ValueError(
-                        f"{part!r} is not a chat id (comma-separated integers expected)"
+                        f"{part!r} is not a {'chat' if info.field_name == 'telegram_chat_ids' else 'user'} id "
+                        "(comma-separated integers expected)"
                     ) from None
             return ids
         return value

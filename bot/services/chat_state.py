@@ -1,4 +1,5 @@
-"""Per-chat delivery state kept in the Store's meta: paused, unreachable (403), headers sent.
+"""Per-chat delivery state: paused, unreachable (403), the day's header sent, the failure
+notice of a day where every source failed, picks Telegram refused for good.
 
 No Telegram types here; the morning delivery and /pause, /resume use it.
 """
@@ -7,49 +8,76 @@ from __future__ import annotations
 
 from bot.context import AppContext
 
-PAUSED = "paused_chats"
-UNREACHABLE = "unreachable_chats"  # chat id (str) -> why (e.g. the user blocked the bot)
-HEADERS = "headers_sent"  # day -> [chat ids] that got that day's header
-
 
 def is_paused(ctx: AppContext, chat_id: int) -> bool:
-    return chat_id in (ctx.store.get_meta(PAUSED) or [])
+    return ctx.store.chat_state(chat_id).paused
 
 
 async def set_paused(ctx: AppContext, chat_id: int, paused: bool) -> None:
     async with ctx.store.transaction():
-        chats = set(ctx.store.get_meta(PAUSED) or [])
-        chats = chats | {chat_id} if paused else chats - {chat_id}
-        ctx.store.set_meta(PAUSED, sorted(chats))
+        state = ctx.store.chat_state(chat_id)
+        ctx.store.save_chat_state(state.model_copy(update={"paused": paused}))
 
 
 def unreachable(ctx: AppContext, chat_id: int) -> str | None:
-    return (ctx.store.get_meta(UNREACHABLE) or {}).get(str(chat_id))
+    return ctx.store.chat_state(chat_id).unreachable
 
 
 async def set_unreachable(ctx: AppContext, chat_id: int, why: str | None) -> None:
     """Record (or, with None, clear) that Telegram refuses messages to this chat."""
-    current = ctx.store.get_meta(UNREACHABLE) or {}
-    if current.get(str(chat_id)) == why:
+    if ctx.store.chat_state(chat_id).unreachable == why:
         return
     async with ctx.store.transaction():
-        chats = dict(ctx.store.get_meta(UNREACHABLE) or {})
-        if why is None:
-            chats.pop(str(chat_id), None)
-        else:
-            chats[str(chat_id)] = why
-        ctx.store.set_meta(UNREACHABLE, chats)
+        state = ctx.store.chat_state(chat_id)
+        ctx.store.save_chat_state(state.model_copy(update={"unreachable": why}))
 
 
 def header_sent(ctx: AppContext, day: str, chat_id: int) -> bool:
-    return chat_id in (ctx.store.get_meta(HEADERS) or {}).get(day, [])
+    return ctx.store.header_sent(day, chat_id)
 
 
 async def mark_header_sent(ctx: AppContext, day: str, chat_id: int) -> None:
     async with ctx.store.transaction():
-        headers = dict(ctx.store.get_meta(HEADERS) or {})
-        # Keep only the last week of days: this lives in the one meta document.
-        keep = sorted(headers)[-6:]
-        headers = {d: headers[d] for d in keep if d != day}
-        headers[day] = sorted(set((ctx.store.get_meta(HEADERS) or {}).get(day, [])) | {chat_id})
-        ctx.store.set_meta(HEADERS, headers)
+        ctx.store.mark_header_sent(day, chat_id)
+
+
+# What per-day lists keep: a week is enough for resuming and reporting.
+_KEEP_DAYS = 7
+
+
+def notice_sent(ctx: AppContext, day: str, chat_id: int) -> bool:
+    """Whether this chat was told today that every source failed."""
+    return day in ctx.store.chat_state(chat_id).notices
+
+
+async def mark_notice_sent(ctx: AppContext, day: str, chat_id: int) -> None:
+    async with ctx.store.transaction():
+        state = ctx.store.chat_state(chat_id)
+        days = sorted({*state.notices, day})[-_KEEP_DAYS:]
+        ctx.store.save_chat_state(state.model_copy(update={"notices": days}))
+
+
+def failed_picks(ctx: AppContext, day: str, chat_id: int) -> dict[str, str]:
+    """Posting key -> reason, for the day's picks Telegram refused for good in this chat."""
+    return dict(ctx.store.chat_state(chat_id).failed.get(day) or {})
+
+
+async def mark_failed(ctx: AppContext, day: str, chat_id: int, key: str, why: str) -> None:
+    """Record that a pick could not be delivered to this chat (not retried: it would be
+    refused again), so a rerun skips it and the delivery report says why."""
+    async with ctx.store.transaction():
+        state = ctx.store.chat_state(chat_id)
+        failed = {d: dict(v) for d, v in state.failed.items()}
+        failed.setdefault(day, {})[key] = why[:300]
+        failed = {d: failed[d] for d in sorted(failed)[-_KEEP_DAYS:]}
+        ctx.store.save_chat_state(state.model_copy(update={"failed": failed}))
+
+
+def weekly_digest_week(ctx: AppContext, chat_id: int) -> str | None:
+    return ctx.store.chat_state(chat_id).weekly_digest_week
+
+
+async def mark_weekly_digest(ctx: AppContext, chat_id: int, week: str) -> None:
+    async with ctx.store.transaction():
+        state = ctx.store.chat_state(chat_id)
+        ctx.store.save_chat_state(state.model_copy(update={"weekly_digest_week": week}))

@@ -6,7 +6,8 @@ import logging
 from datetime import UTC, datetime
 
 from bot.context import AppContext
-from bot.store.records import VOTE_REASONS, Pick, Vote
+from bot.services.marks import votes_from_marks
+from bot.store.records import VOTE_REASONS, LearningState, Pick, Vote
 from scoring.learning import learn
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
@@ -38,7 +39,7 @@ async def record_vote(
     shared = pick.model_dump(include=set(Vote.model_fields) - {"chat", "vote", "reason", "at"})
     record = Vote(**shared, chat=chat_id, vote=vote, reason=reason, at=datetime.now(UTC))
     async with ctx.store.transaction():
-        ctx.store.record_vote(record.model_dump(mode="json"))
+        ctx.store.record_vote(record)
     return record
 
 
@@ -63,26 +64,16 @@ async def block_company(ctx: AppContext, company: str) -> Profile:
 
 
 # -- learning ---------------------------------------------------------------------------------
-# Proposals live in the meta table: small, few, and written with the rest of a vote's step.
-_PROPOSALS = "learning_proposals"
-_MARK = "learning_votes_at_last_proposal"
-_KEEP_PROPOSALS = 20
-
-
 def _votes(ctx: AppContext) -> list[Vote]:
-    votes = []
-    for doc in ctx.store.votes():
-        try:
-            votes.append(Vote.model_validate(doc))
-        except ValueError:  # a malformed record must not stop learning from the rest
-            log.warning("skipping an unreadable vote record")
-    return votes
+    return ctx.store.votes()
 
 
 def learned_weights(ctx: AppContext, profile: Profile | None = None) -> LearnedWeights:
     """What the local scorer should add for the current votes (decayed, capped)."""
     profile = profile or ctx.store.current_profile(ctx.config.profile.to_profile())
-    return learn(_votes(ctx), profile, ctx.config.learning, now=ctx.now())
+    # 🔖 saved and ✅ applied count as strong 👍 (saved once, applied twice).
+    votes = [*_votes(ctx), *votes_from_marks(ctx)]
+    return learn(votes, profile, ctx.config.learning, now=ctx.now())
 
 
 def scoring_examples(ctx: AppContext) -> list[Example]:
@@ -94,16 +85,12 @@ def scoring_examples(ctx: AppContext) -> list[Example]:
 
 def proposals(ctx: AppContext) -> list[Proposal]:
     """Stored proposals, oldest first."""
-    return [Proposal.model_validate(d) for d in ctx.store.get_meta(_PROPOSALS, [])]
+    return ctx.store.proposals()
 
 
 def pending_proposal(ctx: AppContext) -> Proposal | None:
     pending = [p for p in proposals(ctx) if p.status == "pending"]
     return pending[-1] if pending else None
-
-
-def _save_proposals(ctx: AppContext, items: list[Proposal]) -> None:
-    ctx.store.set_meta(_PROPOSALS, [p.model_dump(mode="json") for p in items[-_KEEP_PROPOSALS:]])
 
 
 async def after_vote(ctx: AppContext) -> Proposal | None:
@@ -120,10 +107,10 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
         return None
     async with ctx.store.transaction():  # claim the slot, so two quick taps ask only once
         count = len(ctx.store.votes())
-        mark = int(ctx.store.get_meta(_MARK, 0))
+        mark = ctx.store.learning_state().votes_at_last_proposal
         if count < cfg.propose_min_votes or count - mark < cfg.propose_every:
             return None
-        ctx.store.set_meta(_MARK, count)
+        ctx.store.set_learning_state(LearningState(votes_at_last_proposal=count))
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     profile = ctx.store.current_profile()
     messages = build_messages(profile, _votes(ctx), VOTE_REASONS)
@@ -139,6 +126,7 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
         for p in items:
             if p.status == "pending":
                 p.status = "superseded"
+                ctx.store.save_proposal(p)
         proposal = Proposal(
             id=max((p.id for p in items), default=0) + 1,
             lines=lines,
@@ -148,18 +136,17 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
             created_at=datetime.now(UTC),
             model=llm.model,
         )
-        _save_proposals(ctx, [*items, proposal])
+        ctx.store.save_proposal(proposal)
     return proposal
 
 
-def _take_pending(ctx: AppContext, proposal_id: int) -> tuple[list[Proposal], Proposal]:
-    items = proposals(ctx)
-    found = next((p for p in items if p.id == proposal_id), None)
+def _take_pending(ctx: AppContext, proposal_id: int) -> Proposal:
+    found = next((p for p in proposals(ctx) if p.id == proposal_id), None)
     if found is None:
         raise FeedbackError(f"there is no proposal #{proposal_id}")
     if found.status != "pending":
         raise FeedbackError(f"proposal #{proposal_id} was already {found.status}")
-    return items, found
+    return found
 
 
 async def apply_proposal(ctx: AppContext, proposal_id: int) -> Profile:
@@ -168,11 +155,11 @@ async def apply_proposal(ctx: AppContext, proposal_id: int) -> Profile:
     changed since the proposal was made (its diff would be a lie)."""
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     async with ctx.store.transaction():
-        items, proposal = _take_pending(ctx, proposal_id)
+        proposal = _take_pending(ctx, proposal_id)
         profile = ctx.store.current_profile()
         stale = profile.learned != proposal.base_learned
         proposal.status = "superseded" if stale else "applied"
-        _save_proposals(ctx, items)
+        ctx.store.save_proposal(proposal)
         if not stale:
             return ctx.store.save_profile(
                 profile.model_copy(update={"learned": list(proposal.lines)}),
@@ -187,7 +174,7 @@ async def apply_proposal(ctx: AppContext, proposal_id: int) -> Profile:
 async def reject_proposal(ctx: AppContext, proposal_id: int) -> Proposal:
     """Keep the current profile; the proposal is marked rejected."""
     async with ctx.store.transaction():
-        items, proposal = _take_pending(ctx, proposal_id)
+        proposal = _take_pending(ctx, proposal_id)
         proposal.status = "rejected"
-        _save_proposals(ctx, items)
+        ctx.store.save_proposal(proposal)
     return proposal

@@ -5,11 +5,11 @@ No Telegram types here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.context import AppContext
 from bot.services.feedback import block_company
+from bot.store.records import ProfileVersion
 from scoring.profile import Profile
+from scrapers.dedup import normalise_company
 
 MAX_ABOUT = 3000
 MAX_RULE = 300
@@ -65,7 +65,7 @@ async def block(ctx: AppContext, company: str) -> Profile:
     return await block_company(ctx, company)
 
 
-async def history(ctx: AppContext) -> list[dict[str, Any]]:
+async def history(ctx: AppContext) -> list[ProfileVersion]:
     await current(ctx)
     return ctx.store.profile_history()
 
@@ -77,3 +77,40 @@ async def undo(ctx: AppContext) -> Profile:
     if profile is None:
         raise ProfileError("Nothing to undo: this is the first version of the profile.")
     return profile
+
+
+async def remove_directive(ctx: AppContext, number: str) -> tuple[Profile, str]:
+    """Remove directive number `number` (1-based, as /profile lists them)."""
+    profile = await current(ctx)
+    try:
+        index = int(number.strip()) - 1
+    except ValueError:
+        raise ProfileError("Give the rule's number from /profile: /profile remove N") from None
+    if not 0 <= index < len(profile.directives):
+        raise ProfileError(f"There is no rule {index + 1}; /profile lists them with numbers.")
+    async with ctx.store.transaction():
+        profile = ctx.store.current_profile()
+        gone = profile.directives[index]
+        rules = [r for i, r in enumerate(profile.directives) if i != index]
+        saved = ctx.store.save_profile(
+            profile.model_copy(update={"directives": rules}), f"directive removed: {gone[:60]}"
+        )
+    return saved, gone
+
+
+async def unblock(ctx: AppContext, company: str) -> Profile:
+    """Take a company off the blocked list (matched as the hard filter matches it)."""
+    company = " ".join(company.split())
+    if not company:
+        raise ProfileError("Name the company: /profile unblock <company>")
+    profile = await current(ctx)
+    name = normalise_company(company)
+    kept = [b for b in profile.filters.blocked_companies if normalise_company(b) != name]
+    if len(kept) == len(profile.filters.blocked_companies):
+        raise ProfileError(f"{company} is not blocked.")
+    async with ctx.store.transaction():
+        profile = ctx.store.current_profile()
+        filters = profile.filters.model_copy(update={"blocked_companies": kept})
+        return ctx.store.save_profile(
+            profile.model_copy(update={"filters": filters}), f"unblocked {company[:60]}"
+        )

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
 from bot.services.feedback import learned_weights, scoring_examples
-from bot.store.records import Pick, RunRecord, SourceReport
+from bot.store.records import Pick, PoolEntry, RunRecord, SeenPosting, SourceReport
 from scoring.engine import score_postings
 from scoring.filters import veto
 from scoring.select import select_picks
@@ -133,10 +133,10 @@ async def run_daily(
     fresh_keys = {p.key for p in fresh}
     first_seen: dict[str, str] = {p.key: day for p in fresh}
     pool: list[Posting] = []
-    for posting, seen_day in store.pending():
-        if seen_day > oldest and posting.key not in fresh_keys:
-            pool.append(posting)
-            first_seen[posting.key] = seen_day
+    for entry in store.pool():
+        if entry.day > oldest and entry.key not in fresh_keys:
+            pool.append(entry.posting)
+            first_seen[entry.key] = entry.day
     counts.retried = len(pool)
 
     profile = (
@@ -199,12 +199,19 @@ async def run_daily(
     )
     if not dry_run:
         picked = {p.key for p in picks}
-        keep = [(p, first_seen[p.key]) for p in candidates if p.key not in picked]
+        keep = [
+            PoolEntry(key=p.key, day=first_seen[p.key], posting=p)
+            for p in candidates
+            if p.key not in picked
+        ]
         # One write: picks and the finished run land together, so a crash cannot leave picks
         # of a run that a rerun would not know had finished (and would pick again).
         async with store.transaction():
-            store.add_seen((p.key, fingerprint(p), day) for p in (*fresh, *fresh_copies))
-            store.set_pending(keep)
+            store.add_seen(
+                SeenPosting(key=p.key, fingerprint=fingerprint(p), day=day)
+                for p in (*fresh, *fresh_copies)
+            )
+            store.set_pool(keep)
             store.save_picks(picks)
             store.save_run(record)
     return RunOutcome(record=record, picks=picks)

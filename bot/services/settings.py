@@ -1,6 +1,6 @@
 """/settings: delivery time, timezone, picks per day and minimum score, changed from the chat.
 
-Changes are validated, stored in the Store's meta (so they survive a restart) and applied to
+Changes are validated, stored in the Store's overrides (so they survive a restart) and applied to
 `ctx.config` at once (`AppContext.apply_overrides`), so the schedule and the next run use them.
 No Telegram types here.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.config import parse_hhmm, parse_timezone
-from bot.context import OVERRIDES_META, AppContext
+from bot.context import CADENCE_DAYS, AppContext
 
 
 class SettingsError(ValueError):
@@ -28,7 +28,9 @@ class Setting:
 
 SETTINGS = (
     Setting("time", "schedule", "time", "Delivery time", "HH:MM, 24 h, e.g. 07:30"),
-    Setting("timezone", "schedule", "timezone", "Timezone", "IANA name, e.g. Europe/Berlin"),
+    Setting("timezone", "schedule", "timezone", "Timezone", "a zone name such as Europe/Berlin"),
+    # Stored as the delivery cadence; the effective config has it as `[schedule] days`.
+    Setting("days", "delivery", "cadence", "Delivery days", "daily or weekdays"),
     Setting("picks", "selection", "max_picks", "Picks per day", "a whole number 1–100"),
     Setting("min_score", "selection", "min_score", "Minimum score", "a whole number 0–100"),
 )
@@ -40,6 +42,15 @@ ALIASES = {
     "minscore": "min_score",
     "score": "min_score",
 }
+
+
+def days_label(days: list[int]) -> str:
+    """ "daily", "weekdays", or the day names of a custom `[schedule] days` list."""
+    for name, value in CADENCE_DAYS.items():
+        if sorted(days) == value:
+            return name
+    names = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
+    return ", ".join(names[d] for d in sorted(days))
 
 
 @dataclass(frozen=True)
@@ -65,11 +76,14 @@ def lookup(name: str) -> Setting:
 
 
 def view(ctx: AppContext) -> SettingsView:
-    overrides = ctx.store.get_meta(OVERRIDES_META) or {}
+    overrides = ctx.store.overrides()
     values = []
     for s in SETTINGS:
+        changed = getattr(getattr(overrides, s.section), s.field) is not None
+        if s.name == "days":
+            values.append((s, days_label(ctx.config.schedule.days), changed))
+            continue
         value = getattr(getattr(ctx.config, s.section), s.field)
-        changed = s.field in (overrides.get(s.section) or {})
         values.append((s, str(value), changed))
     return SettingsView(values)
 
@@ -86,13 +100,21 @@ def _parse(setting: Setting, raw: str) -> str | int:
         try:
             parse_timezone(raw)
         except ValueError:
-            raise SettingsError(f"{raw!r} is not a known timezone. Use {setting.help}.") from None
+            raise SettingsError(
+                f"{raw!r} is not a known timezone. Use {setting.help}, or tap one in /settings."
+            ) from None
         return raw
+    if setting.name == "days":
+        if raw.lower() not in CADENCE_DAYS:
+            raise SettingsError(f"{raw!r} is not one of: {', '.join(CADENCE_DAYS)}.")
+        return raw.lower()
     low, high = (1, 100) if setting.name == "picks" else (0, 100)
     try:
         number = int(raw)
     except ValueError:
-        raise SettingsError(f"{raw!r} is not a number. {setting.label}: {setting.help}.") from None
+        raise SettingsError(
+            f"{raw!r} is not a whole number. {setting.label}: {setting.help}."
+        ) from None
     if not low <= number <= high:
         raise SettingsError(f"{number} is out of range. {setting.label}: {setting.help}.")
     return number
@@ -105,10 +127,11 @@ async def change(ctx: AppContext, name: str, raw_value: str) -> SettingChange:
         raise SettingsError(f"Give a value: /settings {setting.name} <{setting.help}>")
     value = _parse(setting, raw_value)
     async with ctx.store.transaction():
-        overrides = dict(ctx.store.get_meta(OVERRIDES_META) or {})
-        section = dict(overrides.get(setting.section) or {})
-        section[setting.field] = value
-        overrides[setting.section] = section
-        ctx.store.set_meta(OVERRIDES_META, overrides)
+        overrides = ctx.store.overrides()
+        section = getattr(overrides, setting.section).model_copy(update={setting.field: value})
+        overrides = overrides.model_copy(update={setting.section: section})
+        ctx.store.set_overrides(overrides)
     ctx.apply_overrides(overrides)
-    return SettingChange(setting, str(value), schedule_changed=setting.section == "schedule")
+    return SettingChange(
+        setting, str(value), schedule_changed=setting.section in ("schedule", "delivery")
+    )

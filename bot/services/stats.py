@@ -1,11 +1,15 @@
-"""/stats: postings seen, picks sent, votes, LLM spend this week and this month."""
+"""/stats: postings seen, picks sent, votes, saved and applied, LLM spend, and the week in
+series (picks and votes per day, scores of picks and of liked picks) for the chart."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
+from bot.services import marks
+
+CHART_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,21 @@ class Stats:
     spend_week_usd: float
     spend_month_usd: float
     llm_calls_month: int
+    saved: int = 0
+    applied: int = 0
+    # The last CHART_DAYS days (ISO, oldest first) and, per day, picks sent here and votes.
+    days: list[str] = field(default_factory=list)
+    picks_per_day: list[int] = field(default_factory=list)
+    up_per_day: list[int] = field(default_factory=list)
+    down_per_day: list[int] = field(default_factory=list)
+    pick_scores: list[int] = field(default_factory=list)  # every pick sent here
+    liked_scores: list[int] = field(default_factory=list)  # picks voted 👍 here
+
+
+def _local_day(ctx: AppContext, at: datetime) -> str:
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(ctx.config.schedule.tz).date().isoformat()
 
 
 def stats(ctx: AppContext, chat_id: int) -> Stats:
@@ -35,14 +54,38 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         if run.day >= month_start:
             month += cost
             calls += int(run.spend.get("calls", 0) or 0)
-    votes = [v for v in store.votes() if v.get("chat") == chat_id]
+    votes = store.votes(chat_id)
+    days = [(today - timedelta(days=n)).isoformat() for n in range(CHART_DAYS - 1, -1, -1)]
+    index = {d: i for i, d in enumerate(days)}
+    picks_per_day, up_per_day, down_per_day = ([0] * len(days) for _ in range(3))
+    every_pick = [p for day in sorted({r.day for r in runs}) for p in store.picks_for(day)]
+    sent_picks = [p for p in every_pick if str(chat_id) in p.sent]
+    for pick in sent_picks:
+        if pick.day in index:
+            picks_per_day[index[pick.day]] += 1
+    liked_keys = set()
+    for v in votes:
+        day = _local_day(ctx, v.at)
+        if v.vote == "up":
+            liked_keys.add(v.key)
+        if day in index:
+            (up_per_day if v.vote == "up" else down_per_day)[index[day]] += 1
+    own = marks.all_marks(ctx, chat_id)
     return Stats(
         postings_seen=store.seen_count(),
         runs=len({r.day for r in runs}),
         picks_sent=store.picks_sent_to(chat_id),
-        up=sum(1 for v in votes if v.get("vote") == "up"),
-        down=sum(1 for v in votes if v.get("vote") == "down"),
+        up=sum(1 for v in votes if v.vote == "up"),
+        down=sum(1 for v in votes if v.vote == "down"),
         spend_week_usd=week,
         spend_month_usd=month,
         llm_calls_month=calls,
+        saved=sum(1 for m in own if m.kind == marks.SAVED),
+        applied=sum(1 for m in own if m.kind == marks.APPLIED),
+        days=days,
+        picks_per_day=picks_per_day,
+        up_per_day=up_per_day,
+        down_per_day=down_per_day,
+        pick_scores=[p.score for p in sent_picks],
+        liked_scores=[p.score for p in sent_picks if p.key in liked_keys],
     )

@@ -1,4 +1,5 @@
-"""Everything jobpicks remembers: one TinyDB file, written atomically, read through `Store`."""
+"""Everything jobpicks remembers: one TinyDB file and its journal, read and written through
+`Store` as typed records (`bot.store.records`)."""
 
 from bot.store.database import Store, StoreError
 

@@ -1,15 +1,25 @@
-"""Records the app stores: picks with their delivery state, and the run log."""
+"""Every kind of record the Store keeps, one pydantic model each (one TinyDB table each).
+
+`Score`, `Profile` and `Proposal` come from `scoring` as they are; the rest live here.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 # The 👎 reasons live with the learning that reads them; re-exported for the bot's buttons.
 from scoring.learning import VOTE_REASONS as VOTE_REASONS
 from scoring.models import Score
+from scoring.profile import Profile
 from scrapers.models import Pay, Posting, Workplace
+from scrapers.options import SearchConfig
+
+# The layout of the file. 1: everything small in one "meta" document (up to 19d633a);
+# 2: one table per kind of record, a "store" table with this number.
+SCHEMA_VERSION = 2
 
 
 class Pick(BaseModel):
@@ -120,3 +130,154 @@ class Vote(BaseModel):
     summary: str = ""
     source: str = ""
     at: datetime
+
+
+# -- the store itself -------------------------------------------------------------------------
+class StoreInfo(BaseModel):
+    """The one document of the "store" table: which layout the file has."""
+
+    schema_version: int
+    migrated_from: int | None = None
+    migrated_at: datetime | None = None
+    checked_at: datetime | None = None  # last `jobpicks doctor` write check
+
+
+class Unreadable(BaseModel):
+    """A record an older layout held that no model accepts now: kept as it was, not dropped."""
+
+    table: str
+    doc: Any
+    why: str = ""
+
+
+# -- postings -----------------------------------------------------------------------------------
+class SeenPosting(BaseModel):
+    """A posting decided on before, kept compact (short JSON keys): it grows forever."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    key: str = Field(alias="k")
+    day: str = Field(alias="d")  # first seen (ISO date)
+    fingerprint: str | None = Field(default=None, alias="f")
+
+
+class PoolEntry(BaseModel):
+    """A candidate kept from a run, with its description, until it is picked or ages out."""
+
+    key: str
+    day: str  # first seen
+    posting: Posting
+
+
+class CachedScore(BaseModel):
+    """A paid-for score, by (posting content, profile version, prompt version, model)."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    cache_key: str = Field(alias="ck")
+    day: str = Field(alias="d")
+    score: Score
+
+
+# -- the profile --------------------------------------------------------------------------------
+class ProfileVersion(BaseModel):
+    """One stored version of the profile; `profile.version` is its number."""
+
+    profile: Profile
+    parent: int | None = None
+    note: str = ""
+    created_at: datetime | None = None
+    # Filled when read (`Store.profile_history`); not stored.
+    current: bool = Field(default=False, exclude=True)
+
+    @property
+    def version(self) -> int:
+        return self.profile.version
+
+
+class ProfileHead(BaseModel):
+    """Which profile version the scorers read now (undo moves it back to the parent)."""
+
+    version: int
+
+
+class LearningState(BaseModel):
+    """Where learning stands: proposals are asked for every N votes."""
+
+    votes_at_last_proposal: int = 0
+
+
+# -- chats --------------------------------------------------------------------------------------
+class ChatState(BaseModel):
+    """Delivery state of one chat: paused with /pause, or unreachable (Telegram said 403)."""
+
+    chat: int
+    paused: bool = False
+    unreachable: str | None = None  # why, e.g. "Forbidden: bot was blocked by the user"
+    # Picks Telegram refused for good in this chat: day -> {posting key: why} (last week).
+    failed: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # Days this chat was told that every source failed (not the day's header: a later
+    # successful run that day still sends one).
+    notices: list[str] = Field(default_factory=list)
+    weekly_digest_week: str | None = None  # ISO week ("2026-W48") of the last weekly digest
+
+
+class HeaderSent(BaseModel):
+    """The day's header message went to this chat."""
+
+    chat: int
+    day: str
+    at: datetime | None = None
+
+
+MarkKind = Literal["saved", "applied"]
+MARK_KINDS: tuple[MarkKind, ...] = ("saved", "applied")
+
+
+class Mark(BaseModel):
+    """A chat's mark on a pick: saved for later, or applied to (with when)."""
+
+    chat: int
+    key: str  # the posting key
+    day: str  # the pick's day: (day, key) finds the pick (`Store.pick`)
+    kind: MarkKind
+    at: datetime
+
+
+# -- settings changed from the chat -------------------------------------------------------------
+class ScheduleOverrides(BaseModel):
+    """/settings values for `[schedule]`; None = the file's value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    time: str | None = None  # HH:MM
+    timezone: str | None = None  # IANA name
+
+
+class SelectionOverrides(BaseModel):
+    """/settings values for `[selection]`; None = the file's value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_picks: int | None = None
+    min_score: int | None = None
+
+
+class DeliveryPrefs(BaseModel):
+    """How often picks come; None = the file's `[schedule] days`, no weekly digest."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    cadence: Literal["daily", "weekdays"] | None = None
+    weekly_digest: bool | None = None
+
+
+class Overrides(BaseModel):
+    """Settings changed from the chat. They win over `jobpicks.toml` (`AppContext`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schedule: ScheduleOverrides = Field(default_factory=ScheduleOverrides)
+    selection: SelectionOverrides = Field(default_factory=SelectionOverrides)
+    searches: list[SearchConfig] | None = None  # None = the file's `[[searches]]`
+    delivery: DeliveryPrefs = Field(default_factory=DeliveryPrefs)

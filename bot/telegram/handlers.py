@@ -1,49 +1,46 @@
-"""Update handlers: parse the update, call a service, render, send. Nothing else lives here.
+"""Command handlers: parse the update, call a service, render, send. Nothing else lives here.
 
-A guard in group -1 runs before every handler: chats not in TELEGRAM_CHAT_IDS get at most
-one neutral refusal per process and nothing from them is stored or acted on.
+Buttons are in `bot.telegram.taps`, access checks in `bot.telegram.access`, and `register`
+wires all of them to the Application.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
 )
 
-from bot.context import AppContext
-from bot.services import chat_state, feedback
+from bot.services import chat_state, feedback, marks, preferences
+from bot.services import export as export_service
 from bot.services import profile as profile_service
+from bot.services import searches as searches_service
 from bot.services import settings as settings_service
 from bot.services import stats as stats_service
+from bot.services.chart import render_png_async
 from bot.services.profile import ProfileError
+from bot.services.searches import SearchesError
 from bot.services.settings import SettingsError
-from bot.store.records import VOTE_REASONS
-from bot.telegram import render
-from bot.telegram.app import Runtime, next_run, reschedule, runtime
+from bot.telegram import callbacks as cb
+from bot.telegram import render, taps
+from bot.telegram.access import NOT_ADMIN, guard, may_change
 from bot.telegram.delivery import ChatUnreachable
-from bot.telegram.keyboards import BLOCK, REASON, VOTE, decode, pick_keyboard, resolve
-from bot.telegram.proposals import CALLBACK_PREFIX as PROPOSAL_PREFIX
-from bot.telegram.proposals import parse_proposal_callback, render_outcome, render_proposal
-from scoring.learning import top_terms
-from scoring.proposals import Proposal
+from bot.telegram.keyboards import settings_keyboard, start_keyboard
+from bot.telegram.runtime import BotContext
+from bot.telegram.schedule import next_run, reschedule
+from bot.telegram.today import todays_picks
 
 log = logging.getLogger(__name__)
 
-REFUSAL = "Sorry, this is a private bot."
 MAX_PICKS_ARG = 100
 
 
@@ -52,179 +49,122 @@ def _chat_id(update: Update) -> int:
     return update.effective_chat.id
 
 
-async def reply(context: ContextTypes.DEFAULT_TYPE, update: Update, html: str) -> None:
-    """Answer a command in its chat (paced like every other message to that chat)."""
+async def reply(context: BotContext, update: Update, html: str, markup=None) -> None:  # type: ignore[no-untyped-def]
+    """Answer in the update's chat (paced like every other message to that chat)."""
     try:
-        await runtime(context).courier.send(_chat_id(update), html)
+        await context.runtime.courier.send(_chat_id(update), html, markup)
     except ChatUnreachable:
         log.warning("chat %s refuses messages", _chat_id(update))
 
 
-# -- the guard ---------------------------------------------------------------------------------
-async def guard(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if not isinstance(update, Update):
-        return
-    rt = runtime(context)
-    chat = update.effective_chat
-    if chat is not None and rt.allowed(chat.id):
-        if chat_state.unreachable(rt.ctx, chat.id):
-            # They talk to us again, so they unblocked the bot: deliver to them again.
-            await chat_state.set_unreachable(rt.ctx, chat.id, None)
-        return
-    if update.callback_query is not None:
-        with contextlib.suppress(Exception):
-            await update.callback_query.answer()
-    elif chat is not None and chat.id not in rt.refused:
-        rt.refused.add(chat.id)
-        with contextlib.suppress(Exception):
-            await context.bot.send_message(chat.id, REFUSAL)
-    log.info("ignored an update from a chat that is not configured")
-    raise ApplicationHandlerStop
+def _text(update: Update) -> str:
+    return (update.effective_message.text if update.effective_message else "") or ""
 
 
 # -- commands ----------------------------------------------------------------------------------
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
+async def start(update: Update, context: BotContext) -> None:
+    rt = context.runtime
     llm = rt.ctx.llm()
     scorer = f"LLM {llm.model}" if llm else "the local scorer (no LLM configured)"
     paused = chat_state.is_paused(rt.ctx, _chat_id(update))
-    await reply(context, update, render.start_message(next_run(rt.ctx), scorer, paused))
+    text = render.start_message(next_run(rt.ctx), scorer, paused)
+    await reply(context, update, text, start_keyboard())
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: BotContext) -> None:
     await reply(context, update, render.help_message())
 
 
-class ProgressMessage:
-    """Edits one "working…" message with the latest progress, at most once a second.
-
-    Progress is cosmetic: a failed edit is logged and never stops the run or the delivery."""
-
-    def __init__(self, rt: Runtime, chat_id: int, message_id: int, interval: float = 1.0) -> None:
-        self.rt, self.chat_id, self.message_id, self.interval = rt, chat_id, message_id, interval
-        self.latest = ""
-        self.shown = ""
-        self._changed = asyncio.Event()
-        self._task = asyncio.get_running_loop().create_task(self._loop())
-
-    def update(self, text: str) -> None:
-        self.latest = text
-        self._changed.set()
-
-    async def _loop(self) -> None:
-        while True:
-            await self._changed.wait()
-            self._changed.clear()
-            if self.latest != self.shown:
-                await self.edit(f"⏳ working… {render.esc(self.latest, 200)}")
-                self.shown = self.latest
-            await asyncio.sleep(self.interval)
-
-    async def edit(self, html: str) -> bool:
-        """Show `html` in the message; False when Telegram refused (logged)."""
-        try:
-            await self.rt.courier.bot.edit_message_text(
-                html, chat_id=self.chat_id, message_id=self.message_id, parse_mode="HTML"
-            )
-        except BadRequest as exc:
-            if "not modified" in exc.message:
-                return True
-            log.warning("progress edit failed: %s", exc.message)
-            return False
-        except TelegramError as exc:  # flood control, network: the next update tries again
-            log.warning("progress edit failed: %s: %s", type(exc).__name__, exc)
-            return False
-        return True
-
-    async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+def _limit(args: list[str]) -> int | None:
+    """/picks N: N in 1–100; None for anything else."""
+    try:
+        limit = int(args[0])
+    except ValueError:
+        return None
+    return limit if 1 <= limit <= MAX_PICKS_ARG else None
 
 
-async def picks(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/picks [N]: today's picks again; if today has not run yet, run now and show progress."""
-    rt = runtime(context)
-    ctx, chat = rt.ctx, _chat_id(update)
-    limit = ctx.config.selection.max_picks
+async def picks(update: Update, context: BotContext) -> None:
+    """/picks [N]: today's picks; if today has not run yet, run now, showing the steps."""
+    limit = None
     if context.args:
-        try:
-            limit = int(context.args[0])
-            if not 1 <= limit <= MAX_PICKS_ARG:
-                raise ValueError
-        except ValueError:
+        limit = _limit(context.args)
+        if limit is None:
             await reply(context, update, render.error_message("Use /picks or /picks N (1–100)."))
             return
-    day = ctx.today()
-    run = ctx.store.finished_run(day)
-    if run is not None:
-        chosen = ctx.store.picks_for(day)[:limit]
-        if not chosen:
-            await reply(context, update, render.header_message(day, run, 0))
-            return
-        await rt.courier.picks_again(chat, chosen)
-        return
-    working = await rt.courier.send(chat, "⏳ working…")
-    progress = ProgressMessage(rt, chat, working.message_id)
-    try:
-        # Tracked like the morning job, so a stop cancels a long run instead of waiting for it.
-        outcome = await rt.spawn(rt.run_today(progress=progress.update))
-    except Exception as exc:
-        await progress.close()
-        await progress.edit(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
-        raise
-    finally:
-        await progress.close()
-    header = render.header_message(day, outcome.record, len(outcome.picks))
-    if not await progress.edit(header):
-        await rt.courier.send(chat, header)
-    await chat_state.mark_header_sent(ctx, day, chat)
-    # Only what this chat has not got: a morning delivery may have run alongside.
-    await rt.courier.unsent_to_chat(chat, day, limit)
+    # Tracked, so a stop cancels a long run instead of waiting for it; the handler returns
+    # at once, so taps are answered while the run goes on.
+    context.runtime.spawn(todays_picks(context, _chat_id(update), limit))
 
 
-async def profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/profile [set <text> | add <rule> | block <company> | history | undo]."""
-    ctx = runtime(context).ctx
-    text = update.effective_message.text if update.effective_message else ""
-    parts = (text or "").split(maxsplit=2)
+PROFILE_CHANGES = {"set", "add", "remove", "block", "unblock", "undo"}
+
+
+async def profile(update: Update, context: BotContext) -> None:
+    """/profile [set <text> | add <rule> | remove N | block <company> | unblock <company> |
+    history | undo]."""
+    ctx = context.runtime.ctx
+    parts = _text(update).split(maxsplit=2)
     sub = parts[1].lower() if len(parts) > 1 else ""
     rest = parts[2] if len(parts) > 2 else ""
+    if sub in PROFILE_CHANGES and not await may_change(update, context):
+        await reply(context, update, render.error_message(NOT_ADMIN))
+        return
     try:
         if sub == "":
             shown = await profile_service.current(ctx)
-            taught = top_terms(feedback.learned_weights(ctx, shown))
-            await reply(context, update, render.profile_message(shown, taught))
+            learned = feedback.learned_weights(ctx, shown)
+            text = render.profile_message(shown, learned)
         elif sub == "set":
             shown = await profile_service.set_about(ctx, rest)
-            await reply(context, update, f"✓ About replaced (version {shown.version}).")
+            text = f"✓ About replaced (version {shown.version})."
         elif sub == "add":
             shown = await profile_service.add_directive(ctx, rest)
-            await reply(context, update, f"✓ Directive added (version {shown.version}).")
+            text = f"✓ Rule added (version {shown.version})."
+        elif sub == "remove":
+            shown, gone = await profile_service.remove_directive(ctx, rest)
+            text = f"✓ Removed “{render.esc(gone, 200)}” (version {shown.version})."
         elif sub == "block":
             shown = await profile_service.block(ctx, rest)
-            await reply(
-                context,
-                update,
-                f"✓ {render.esc(rest, 120)} is blocked (version {shown.version}).",
-            )
+            text = f"✓ {render.esc(rest, 120)} is blocked (version {shown.version})."
+        elif sub == "unblock":
+            shown = await profile_service.unblock(ctx, rest)
+            text = f"✓ {render.esc(rest, 120)} is no longer blocked (version {shown.version})."
         elif sub == "history":
-            await reply(context, update, render.history_message(await profile_service.history(ctx)))
+            text = render.history_message(await profile_service.history(ctx))
         elif sub == "undo":
             shown = await profile_service.undo(ctx)
-            await reply(context, update, f"↩️ Back to version {shown.version}.")
+            text = f"↩️ Back to version {shown.version}."
         else:
-            raise ProfileError("Use /profile, or /profile set | add | block | history | undo.")
+            raise ProfileError(
+                "Use /profile, or /profile set | add | remove | block | unblock | history | undo."
+            )
     except ProfileError as exc:
-        await reply(context, update, render.error_message(str(exc)))
+        text = render.error_message(str(exc))
+    await reply(context, update, text)
 
 
-async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/settings, or /settings <name> <value>."""
-    ctx = runtime(context).ctx
+async def settings(update: Update, context: BotContext) -> None:
+    """/settings (a keyboard that edits its own message), or /settings <name> <value>."""
+    rt = context.runtime
+    ctx, chat = rt.ctx, _chat_id(update)
     args = context.args or []
     if not args:
-        await reply(context, update, render.settings_message(settings_service.view(ctx)))
+        prefs = preferences.current(ctx, chat)
+        text = render.settings_message(settings_service.view(ctx), prefs)
+        await reply(context, update, text, settings_keyboard(prefs))
+        return
+    if not await may_change(update, context):
+        await reply(context, update, render.error_message(NOT_ADMIN))
+        return
+    if args[0].lower() == "weekly":
+        on = " ".join(args[1:]).strip().lower()
+        if on not in ("on", "off"):
+            await reply(context, update, render.error_message("Use /settings weekly on|off."))
+            return
+        await preferences.set_weekly(ctx, chat, on == "on")
+        note = "one digest a week" if on == "on" else "daily picks"
+        await reply(context, update, f"✓ Weekly digest is now <b>{on}</b>: {note}.")
         return
     try:
         change = await settings_service.change(ctx, args[0], " ".join(args[1:]))
@@ -232,134 +172,107 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(context, update, render.error_message(str(exc)))
         return
     caught_up = change.schedule_changed and reschedule(context.application)
-    note = (
-        " Today's run time has passed and today has not run: running it now." if caught_up else ""
-    )
-    await reply(
-        context,
-        update,
-        f"✓ {render.esc(change.setting.label)} is now <b>{render.esc(change.value)}</b>.{note}",
-    )
+    await reply(context, update, render.setting_changed(change, caught_up))
 
 
-async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    rt = runtime(context)
-    await reply(
-        context, update, render.stats_message(stats_service.stats(rt.ctx, _chat_id(update)))
-    )
+async def searches(update: Update, context: BotContext) -> None:
+    """/searches, /searches add <keywords> @ <place>, /searches remove N."""
+    ctx = context.runtime.ctx
+    parts = _text(update).split(maxsplit=2)
+    sub = parts[1].lower() if len(parts) > 1 else ""
+    rest = parts[2] if len(parts) > 2 else ""
+    if sub in ("add", "remove") and not await may_change(update, context):
+        await reply(context, update, render.error_message(NOT_ADMIN))
+        return
+    try:
+        if sub == "add":
+            new = await searches_service.add(ctx, rest)
+            where = f" @ {render.esc(new.location, 80)}" if new.location else ""
+            text = f"✓ Added “{render.esc(new.keywords, 120)}”{where}: the next run asks it."
+        elif sub == "remove":
+            gone = await searches_service.remove(ctx, rest)
+            text = f"✓ Removed “{render.esc(gone.keywords, 120)}”: the next run leaves it out."
+        elif sub == "":
+            text = render.searches_message(
+                searches_service.current(ctx), searches_service.stored_here(ctx)
+            )
+        else:
+            raise SearchesError("Use /searches, /searches add <keywords> @ <place>, or remove N.")
+    except SearchesError as exc:
+        text = render.error_message(str(exc))
+    await reply(context, update, text)
 
 
-async def pause(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await chat_state.set_paused(runtime(context).ctx, _chat_id(update), True)
+async def stats(update: Update, context: BotContext) -> None:
+    """/stats: the week as a chart (drawn off the event loop) with the figures as caption."""
+    rt = context.runtime
+    chat = _chat_id(update)
+    figures = stats_service.stats(rt.ctx, chat)
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_chat_action(chat, "upload_photo")
+    png = await render_png_async(figures)
+    try:
+        await rt.courier.send_photo(chat, png, render.stats_message(figures))
+    except ChatUnreachable:
+        log.warning("chat %s refuses messages", chat)
+
+
+async def export(update: Update, context: BotContext) -> None:
+    """/export [csv|json]: this chat's picks, scores, votes and marks as a file."""
+    rt = context.runtime
+    chat = _chat_id(update)
+    fmt = (context.args[0].lower() if context.args else "csv").lstrip(".")
+    if fmt not in ("csv", "json"):
+        await reply(
+            context, update, render.error_message("Use /export, /export csv or /export json.")
+        )
+        return
+    data = export_service.export(rt.ctx, fmt, chat).encode("utf-8")
+    name = f"jobpicks-{rt.ctx.today()}.{fmt}"
+    rows = len(export_service.rows(rt.ctx, chat))
+    try:
+        await rt.courier.send_document(
+            chat, data, name, f"{rows} picks, with your votes and marks."
+        )
+    except ChatUnreachable:
+        log.warning("chat %s refuses messages", chat)
+
+
+async def marked(update: Update, context: BotContext, kind: str) -> None:
+    items = marks.listed(context.runtime.ctx, _chat_id(update), kind)
+    await reply(context, update, render.marked_message(kind, items))
+
+
+async def saved(update: Update, context: BotContext) -> None:
+    await marked(update, context, marks.SAVED)
+
+
+async def applied(update: Update, context: BotContext) -> None:
+    await marked(update, context, marks.APPLIED)
+
+
+async def pause(update: Update, context: BotContext) -> None:
+    if not await may_change(update, context):
+        await reply(context, update, render.error_message(NOT_ADMIN))
+        return
+    await chat_state.set_paused(context.runtime.ctx, _chat_id(update), True)
     await reply(context, update, "⏸ Morning picks paused. /resume turns them back on.")
 
 
-async def resume(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await chat_state.set_paused(runtime(context).ctx, _chat_id(update), False)
+async def resume(update: Update, context: BotContext) -> None:
+    if not await may_change(update, context):
+        await reply(context, update, render.error_message(NOT_ADMIN))
+        return
+    await chat_state.set_paused(context.runtime.ctx, _chat_id(update), False)
     await reply(context, update, "▶️ Morning picks are on again.")
 
 
-async def unknown(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown(update: Update, context: BotContext) -> None:
     await reply(context, update, "I don't know that command. /help lists them all.")
 
 
-# -- buttons -----------------------------------------------------------------------------------
-async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
-    """Stop the button's spinner. A tap that waited in the queue while the bot was down is
-    too old to answer: Telegram refuses, and the tap must still count."""
-    try:
-        await query.answer(text, show_alert=alert)
-    except BadRequest as exc:
-        log.info("could not answer a button tap: %s", exc.message)
-
-
-async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """👍/👎, a 👎 reason, or "never show this company"."""
-    query = update.callback_query
-    assert query is not None
-    rt = runtime(context)
-    ctx, chat = rt.ctx, _chat_id(update)
-    parsed = decode(query.data or "")
-    pick = resolve(ctx.store, parsed) if parsed else None
-    if parsed is None or pick is None or str(chat) not in pick.sent:
-        await answer(query, "This button is not valid here.")
-        return
-    # Answer first: the spinner on the user's button stops at once, whatever the write costs.
-    if parsed.kind == VOTE:
-        await answer(query, "👍 noted" if parsed.value == "up" else "👎 noted — why? (optional)")
-        await feedback.record_vote(ctx, chat, pick, parsed.value)
-    elif parsed.kind == REASON:
-        await answer(query, f"👎 noted: {VOTE_REASONS[parsed.value]}")
-        await feedback.record_vote(ctx, chat, pick, "down", parsed.value)
-    else:
-        assert parsed.kind == BLOCK
-        await answer(query, f"🚫 {pick.company[:150]} will not be shown again")
-        await feedback.block_company(ctx, pick.company)
-
-    vote = ctx.store.vote_for(pick.key, chat) or {}
-    blocked = feedback.is_blocked(ctx.store.current_profile(), pick.company)
-    markup = pick_keyboard(pick, vote.get("vote"), vote.get("reason"), blocked=blocked)
-    try:
-        await query.edit_message_reply_markup(markup)
-    except BadRequest as exc:
-        if "not modified" not in exc.message:
-            raise
-    if parsed.kind != BLOCK:
-        # A proposal may cost an LLM call: do it off the update path so taps stay instant.
-        context.application.create_task(_propose(context, chat), update=update)
-
-
-async def _propose(context: ContextTypes.DEFAULT_TYPE, chat: int) -> None:
-    """Every N votes (with an LLM), offer a new learned section with Apply / Reject."""
-    proposal = await feedback.after_vote(runtime(context).ctx)
-    if proposal is None:
-        return
-    text, rows = render_proposal(proposal)
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-    try:
-        await runtime(context).courier.send(chat, text, markup)
-    except ChatUnreachable:
-        log.warning("chat %s refuses messages; proposal #%s stays pending", chat, proposal.id)
-
-
-async def proposal_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Apply or Reject on a learning proposal."""
-    query = update.callback_query
-    assert query is not None
-    parsed = parse_proposal_callback(query.data or "")
-    if parsed is None:
-        await answer(query, "This button is not valid here.")
-        return
-    action, proposal_id = parsed
-    ctx = runtime(context).ctx
-    try:
-        if action == "apply":
-            profile = await feedback.apply_proposal(ctx, proposal_id)
-            done = render_outcome(action, _proposal(ctx, proposal_id), profile.version)
-        else:
-            done = render_outcome(action, await feedback.reject_proposal(ctx, proposal_id))
-    except feedback.FeedbackError as exc:
-        await answer(query, str(exc)[:190], alert=True)
-        return
-    await answer(query, "✅ applied" if action == "apply" else "✖️ rejected")
-    message = query.message
-    shown = message.text_html if isinstance(message, Message) and message.text else ""
-    with contextlib.suppress(BadRequest):  # the message may be too old to edit
-        await query.edit_message_text(
-            render.with_note(shown, done), parse_mode=ParseMode.HTML, reply_markup=None
-        )
-
-
-async def stale_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A button no handler knows (an old keyboard, a forged tap): answer, do nothing."""
-    assert update.callback_query is not None
-    await update.callback_query.answer("This button is no longer active.")
-
-
-def _proposal(ctx: AppContext, proposal_id: int) -> Proposal:
-    return next(p for p in feedback.proposals(ctx) if p.id == proposal_id)
+async def free_text(update: Update, context: BotContext) -> None:
+    await reply(context, update, render.POINTER)
 
 
 # -- errors ------------------------------------------------------------------------------------
@@ -377,12 +290,12 @@ def describe(update: object) -> str:
     return ", ".join(parts)
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     log.error(
         "error while handling %s: %r", describe(update), context.error, exc_info=context.error
     )
     if isinstance(update, Update) and update.effective_chat is not None:
-        rt = runtime(context)
+        rt = context.runtime
         if rt.allowed(update.effective_chat.id):
             with contextlib.suppress(Exception):
                 await rt.courier.send(
@@ -393,21 +306,33 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                 )
 
 
-def register(app: Application) -> None:
-    """Every handler; another feature adds a button family with one more
-    `CallbackQueryHandler(..., pattern=r"^<prefix>:")`."""
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    """Every handler; another feature adds a button family with a prefix in
+    `bot.telegram.callbacks` and one more `CallbackQueryHandler(..., pattern=...)`."""
     app.add_handler(TypeHandler(Update, guard), group=-1)
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("help", help_command))
-    # block=False: a run can take minutes, and taps must be answered meanwhile.
-    app.add_handler(CommandHandler("picks", picks, block=False))
-    app.add_handler(CommandHandler("profile", profile))
-    app.add_handler(CommandHandler("settings", settings))
-    app.add_handler(CommandHandler("stats", stats))
-    app.add_handler(CommandHandler("pause", pause))
-    app.add_handler(CommandHandler("resume", resume))
-    app.add_handler(CallbackQueryHandler(tap, pattern=rf"^({VOTE}|{REASON}|{BLOCK}):"))
-    app.add_handler(CallbackQueryHandler(proposal_tap, pattern=rf"^{PROPOSAL_PREFIX}:"))
-    app.add_handler(CallbackQueryHandler(stale_button))  # anything else: stop the spinner
+    for name, handler in (
+        ("start", start),
+        ("help", help_command),
+        ("picks", picks),
+        ("profile", profile),
+        ("settings", settings),
+        ("searches", searches),
+        ("stats", stats),
+        ("export", export),
+        ("saved", saved),
+        ("applied", applied),
+        ("pause", pause),
+        ("resume", resume),
+    ):
+        app.add_handler(CommandHandler(name, handler))
+    app.add_handler(CallbackQueryHandler(taps.pick_tap, pattern=cb.PATTERN_PICK))
+    app.add_handler(CallbackQueryHandler(taps.proposal_tap, pattern=cb.PATTERN_PROPOSAL))
+    app.add_handler(CallbackQueryHandler(taps.settings_tap, pattern=cb.PATTERN_SETTINGS))
+    app.add_handler(CallbackQueryHandler(taps.go_tap, pattern=cb.PATTERN_GO))
+    app.add_handler(CallbackQueryHandler(taps.stale_button))  # anything else: stop the spinner
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
+    # Private chats only: in a group, people talk to each other, not to the bot.
+    app.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, free_text)
+    )
     app.add_error_handler(on_error)

@@ -1,92 +1,135 @@
-"""Inline keyboards and their callback data.
+"""Inline keyboards: under a pick, on /settings, under /start and a learning proposal.
 
-Callback data is ``<prefix>:<…>:<day>:<pick id>`` where the pick id is a short hash of the
-posting key: ≤ 64 bytes for any key, and resolvable after a restart from the Store alone
-(the day's picks are few, so hashing each key finds the pick; nothing lives in memory).
-The router dispatches on the prefix before the first ``:``: ``v`` vote, ``r`` reason,
-``b`` block company. Another feature adds its own prefix with one handler registration.
+The data each button carries is made in `bot.telegram.callbacks` (the one home of the
+formats); this module only lays buttons out from the state they show.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.store import Store
+from bot.context import AppContext
+from bot.services import feedback, marks
+from bot.services.preferences import TIMEZONES, Preferences
 from bot.store.records import VOTE_REASONS, Pick
+from bot.telegram import callbacks as cb
 from scrapers.text import cut
-
-VOTE, REASON, BLOCK = "v", "r", "b"
-
-
-def pick_id(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
-class Tap:
-    kind: str  # VOTE / REASON / BLOCK
-    day: str
-    pick_id: str
-    value: str = ""  # "up"/"down" for a vote, a VOTE_REASONS key for a reason
+class PickState:
+    """What a pick's keyboard shows for one chat."""
+
+    vote: str | None = None  # "up" / "down"
+    reason: str | None = None
+    blocked: bool = False
+    saved: bool = False
+    applied: bool = False
 
 
-def encode(kind: str, day: str, key: str, value: str = "") -> str:
-    parts = [kind, value, day, pick_id(key)] if value else [kind, day, pick_id(key)]
-    data = ":".join(parts)
-    assert len(data.encode()) <= 64, data
-    return data
+def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
+    """The current vote, block and marks of a pick in a chat, from the Store."""
+    vote = ctx.store.vote_for(pick.key, chat_id)
+    kinds = marks.marks_of(ctx, chat_id, pick.key)
+    return PickState(
+        vote=vote.vote if vote else None,
+        reason=vote.reason if vote else None,
+        blocked=feedback.is_blocked(ctx.store.current_profile(), pick.company),
+        saved=marks.SAVED in kinds,
+        applied=marks.APPLIED in kinds,
+    )
 
 
-def decode(data: str) -> Tap | None:
-    """Parse callback data; None for anything malformed (never trust it)."""
-    parts = (data or "").split(":")
-    if len(parts) == 4 and parts[0] == VOTE and parts[1] in ("u", "d"):
-        return Tap(VOTE, parts[2], parts[3], "up" if parts[1] == "u" else "down")
-    if len(parts) == 4 and parts[0] == REASON and parts[1] in VOTE_REASONS:
-        return Tap(REASON, parts[2], parts[3], parts[1])
-    if len(parts) == 3 and parts[0] == BLOCK:
-        return Tap(BLOCK, parts[1], parts[2])
-    return None
+def _button(label: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=data)
 
 
-def resolve(store: Store, tap: Tap) -> Pick | None:
-    """The pick a tap refers to, from the Store."""
-    if len(tap.day) != 10:
-        return None
-    for pick in store.picks_for(tap.day):
-        if pick_id(pick.key) == tap.pick_id:
-            return pick
-    return None
-
-
-def pick_keyboard(
-    pick: Pick, vote: str | None = None, reason: str | None = None, blocked: bool = False
-) -> InlineKeyboardMarkup:
-    """👍/👎 with the recorded vote marked; after 👎, the reason row and the block button."""
-    up = "👍 ✓" if vote == "up" else "👍"
-    down = "👎 ✓" if vote == "down" else "👎"
+def pick_keyboard(pick: Pick, state: PickState | None = None) -> InlineKeyboardMarkup:
+    """👍/👎 with the recorded vote marked; 🔖 Save and ✅ Applied; after 👎 the reasons
+    (until one is chosen, then it shows on the 👎) and "never show this company"."""
+    s = state or PickState()
+    down = "👎"
+    if s.vote == "down":
+        down = f"👎 ✓ {VOTE_REASONS[s.reason]}" if s.reason in VOTE_REASONS else "👎 ✓"
     rows = [
         [
-            InlineKeyboardButton(up, callback_data=encode(VOTE, pick.day, pick.key, "u")),
-            InlineKeyboardButton(down, callback_data=encode(VOTE, pick.day, pick.key, "d")),
-        ]
+            _button(
+                "👍 ✓" if s.vote == "up" else "👍", cb.encode(cb.VOTE, pick.day, pick.key, "u")
+            ),
+            _button(down, cb.encode(cb.VOTE, pick.day, pick.key, "d")),
+        ],
+        [
+            _button("🔖 Saved ✓" if s.saved else "🔖 Save", cb.encode(cb.SAVE, pick.day, pick.key)),
+            _button(
+                "✅ Applied ✓" if s.applied else "✅ Applied",
+                cb.encode(cb.APPLIED, pick.day, pick.key),
+            ),
+        ],
     ]
-    if vote == "down":
-        reasons = [
-            InlineKeyboardButton(
-                f"{label} ✓" if key == reason else label,
-                callback_data=encode(REASON, pick.day, pick.key, key),
-            )
-            for key, label in VOTE_REASONS.items()
-        ]
-        rows += [reasons[:3], reasons[3:]]
-        label = (
-            f"🚫 {cut(pick.company, 28, one_line=True)} blocked ✓"
-            if blocked
-            else f"🚫 Never show {cut(pick.company, 28, one_line=True)}"
-        )
-        rows.append([InlineKeyboardButton(label, callback_data=encode(BLOCK, pick.day, pick.key))])
+    if s.vote == "down":
+        if s.reason is None:
+            reasons = [
+                _button(label, cb.encode(cb.REASON, pick.day, pick.key, key))
+                for key, label in VOTE_REASONS.items()
+            ]
+            rows += [reasons[:3], reasons[3:]]
+        company = cut(pick.company, 28, one_line=True)
+        label = f"🚫 {company} blocked ✓" if s.blocked else f"🚫 Never show {company}"
+        rows.append([_button(label, cb.encode(cb.BLOCK, pick.day, pick.key))])
     return InlineKeyboardMarkup(rows)
+
+
+def rows_markup(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """Rows of (label, callback data) as a keyboard (e.g. a proposal's Apply / Reject)."""
+    return InlineKeyboardMarkup([[_button(label, data) for label, data in row] for row in rows])
+
+
+def settings_keyboard(p: Preferences) -> InlineKeyboardMarkup:
+    """The /settings keyboard: each button is one step; the message is edited in place."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button("🕗 −1 h", cb.setting("time", "-60")),
+                _button("−15 min", cb.setting("time", "-15")),
+                _button("+15 min", cb.setting("time", "+15")),
+                _button("+1 h", cb.setting("time", "+60")),
+            ],
+            [
+                _button("📋 picks −1", cb.setting("picks", "-1")),
+                _button("picks +1", cb.setting("picks", "+1")),
+                _button("🎯 min −5", cb.setting("min", "-5")),
+                _button("min +5", cb.setting("min", "+5")),
+            ],
+            [
+                _button(
+                    "📅 weekdays only" if p.days == "daily" else "📅 every day",
+                    cb.setting("days", "weekdays" if p.days == "daily" else "daily"),
+                ),
+                _button(
+                    "🗞 daily picks" if p.weekly else "🗞 weekly digest",
+                    cb.setting("weekly", "off" if p.weekly else "on"),
+                ),
+            ],
+            [
+                _button("🌍 timezone…", cb.setting("tzlist")),
+                _button(
+                    "▶️ resume" if p.paused else "⏸ pause",
+                    cb.setting("pause", "off" if p.paused else "on"),
+                ),
+            ],
+        ]
+    )
+
+
+def timezone_keyboard() -> InlineKeyboardMarkup:
+    """A short list of zones to tap, two per row, and a way back."""
+    buttons = [_button(zone, cb.setting("tz", str(i))) for i, zone in enumerate(TIMEZONES)]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([_button("↩️ back", cb.setting("back"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def start_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("📬 Today's picks now", cb.TODAY_PICKS)]])

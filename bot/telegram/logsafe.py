@@ -23,7 +23,44 @@ TOKEN_REJECTED = (
 _installed: set[str] = set()
 
 
+# python-telegram-bot's own loggers that report, with ERROR and a traceback, faults our code
+# already handles: AIORateLimiter a 429 it passes on (we wait it out), BaseRequest a 5xx
+# page that is not JSON (we retry), the network loop a failed getUpdates (it retries).
+HANDLED_FAULT_LOGGERS = (
+    "telegram.ext.AIORateLimiter",
+    "telegram.request.BaseRequest",
+    "telegram.ext.Updater",
+    "telegram.ext",  # the network loop of getUpdates logs under this name
+)
+
+
+class OneLineFaults(logging.Filter):
+    """Turn an ERROR-with-traceback from PTB about a handled fault into one WARNING line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from telegram.error import NetworkError, RetryAfter
+
+        exc = record.exc_info[1] if record.exc_info else None
+        # RetryAfter, a 5xx or a dropped connection (NetworkError), a 5xx page that is not
+        # JSON (ValueError): handled by the caller. Anything else keeps its traceback.
+        if record.levelno >= logging.ERROR and isinstance(
+            exc, RetryAfter | NetworkError | ValueError
+        ):
+            why = f"{type(exc).__name__}: {exc}"
+            record.msg, record.args = f"{record.getMessage()} ({why})"[:500], ()
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+_ONE_LINE = OneLineFaults()
+
+
 def quiet_loggers() -> None:
+    for name in HANDLED_FAULT_LOGGERS:
+        logger = logging.getLogger(name)
+        if _ONE_LINE not in logger.filters:
+            logger.addFilter(_ONE_LINE)
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in ("telegram.Bot", "telegram.ext.ExtBot"):

@@ -1,35 +1,22 @@
 """The learning proposal as a Telegram message: HTML text and Apply/Reject buttons.
 
 Pure functions, no Telegram types: a handler sends ``text`` with parse mode HTML and turns
-``buttons`` (rows of (label, callback_data)) into an inline keyboard.
+``buttons`` (rows of (label, callback_data)) into an inline keyboard. The button data is
+made in `bot.telegram.callbacks`, like every button's.
 """
 
 from __future__ import annotations
 
 import html
-import re
 
+from bot.telegram.callbacks import parse_proposal as parse_proposal_callback
+from bot.telegram.callbacks import proposal as proposal_callback
 from scoring.proposals import Proposal
 
+__all__ = ["parse_proposal_callback", "render_outcome", "render_proposal"]
+
 MAX_MESSAGE = 4096
-CALLBACK_PREFIX = "lp"
-_CALLBACK = re.compile(r"^lp:([ar]):(\d{1,12})$")
 _MARK = {"+": "➕", "-": "➖", " ": "▫️"}
-
-
-def proposal_callback(action: str, proposal_id: int) -> str:
-    """Callback data for a proposal button: ``lp:a:<id>`` (apply) or ``lp:r:<id>`` (reject)."""
-    if action not in ("apply", "reject"):
-        raise ValueError(f"unknown proposal action {action!r}")
-    return f"{CALLBACK_PREFIX}:{action[0]}:{proposal_id}"
-
-
-def parse_proposal_callback(data: str) -> tuple[str, int] | None:
-    """``"lp:a:7"`` → ``("apply", 7)``; None when the data is not a proposal button."""
-    m = _CALLBACK.match(data or "")
-    if not m:
-        return None
-    return ("apply" if m.group(1) == "a" else "reject"), int(m.group(2))
 
 
 def render_proposal(proposal: Proposal) -> tuple[str, list[list[tuple[str, str]]]]:

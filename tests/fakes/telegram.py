@@ -4,6 +4,19 @@ It answers `POST /bot<token>/<method>` with complete objects, long-polls `getUpd
 enforces the rules a real server would: 4096 visible characters, 1–64-byte callback data,
 HTML with only Telegram's tags and entities, 429 with `parameters.retry_after` and 403 for a
 chat that blocked the bot (both scriptable). Every call is recorded for assertions.
+
+Files (sendPhoto, sendDocument) arrive as multipart/form-data, as python-telegram-bot sends
+them; the fake parses the body and keeps the bytes. Limits, from the Bot API documentation
+(core.telegram.org/bots/api, sendPhoto / sendDocument / setMyDescription /
+setMyShortDescription / editMessageText) and python-telegram-bot's `telegram.constants`
+(FileSizeLimit, BotDescriptionLimit, MessageLimit), which mirror it:
+- a photo "must be at most 10 MB in size", its "width and height must not exceed 10000 in
+  total" and their "ratio must be at most 20"; a document upload at most 50 MB;
+- a caption 0–1024 characters after entity parsing;
+- a bot description 0–512 characters, a short description 0–120;
+- editing refuses unchanged content ("message is not modified") and a message that cannot
+  be edited ("message can't be edited"; scripted with `uneditable`).
+Groups have members and admins, reported by getChatMember / getChatAdministrators.
 """
 
 from __future__ import annotations
@@ -39,6 +52,17 @@ ALLOWED_TAGS = {
     "tg-emoji": {"emoji-id"},
 }
 NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+PHOTO_MAX_BYTES = 10 * 1000 * 1000  # telegram.constants.FileSizeLimit.PHOTOSIZE_UPLOAD
+DOCUMENT_MAX_BYTES = 50 * 1000 * 1000  # FileSizeLimit.FILESIZE_UPLOAD
+PHOTO_MAX_SIDES = 10000  # width + height
+PHOTO_MAX_RATIO = 20
+CAPTION_MAX = 1024  # MessageLimit.CAPTION_LENGTH
+DESCRIPTION_MAX = 512  # BotDescriptionLimit.MAX_DESCRIPTION_LENGTH
+SHORT_DESCRIPTION_MAX = 120  # BotDescriptionLimit.MAX_SHORT_DESCRIPTION_LENGTH
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
 NESTED = {
     "reply_markup",
     "entities",
@@ -50,9 +74,16 @@ NESTED = {
 
 
 class ApiError(Exception):
-    def __init__(self, code: int, description: str, parameters: dict | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        description: str,
+        parameters: dict | None = None,
+        html_page: bool = False,
+    ) -> None:
         super().__init__(description)
         self.code, self.description, self.parameters = code, description, parameters
+        self.html_page = html_page
 
 
 def bad(description: str) -> ApiError:
@@ -139,6 +170,13 @@ def visible_text(text: str, parse_mode: str | None) -> str:
     return "".join(parser.text)
 
 
+def png_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from a PNG's IHDR chunk; None when the bytes are not a PNG."""
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 def check_markup(markup: Any) -> None:
     if markup is None:
         return
@@ -163,6 +201,16 @@ class Call:
 
 
 @dataclass
+class Upload:
+    """A file the bot uploaded (multipart/form-data)."""
+
+    field: str
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
 class SentMessage:
     chat_id: int
     message_id: int
@@ -170,6 +218,9 @@ class SentMessage:
     text: str
     reply_markup: dict | None
     edits: int = 0
+    silent: bool = False  # sent with disable_notification
+    photo: Upload | None = None
+    document: Upload | None = None
 
 
 @dataclass
@@ -181,6 +232,7 @@ class _Fail:
     chat_id: int | None
     times: int
     after: int
+    html_page: bool = False
 
 
 @dataclass
@@ -193,6 +245,11 @@ class FakeTelegram:
     messages: dict[tuple[int, int], SentMessage] = field(default_factory=dict)
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     blocked: set[int] = field(default_factory=set)
+    # (chat id, message id) of messages Telegram will not let the bot edit any more.
+    uneditable: set[tuple[int, int]] = field(default_factory=set)
+    # chat id -> {user id: status} for groups ("creator", "administrator", "member").
+    members: dict[int, dict[int, str]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -202,6 +259,7 @@ class FakeTelegram:
         self._changed = asyncio.Condition()
         self._fails: list[_Fail] = []
         self._holds: dict[str, tuple[int, asyncio.Event]] = {}
+        self._refusals: list[tuple[str, str]] = []  # (text fragment, description)
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -235,9 +293,19 @@ class FakeTelegram:
         self.chats[chat_id] = chat
         return chat
 
-    def _user(self, chat_id: int) -> dict[str, Any]:
+    def add_group(self, chat_id: int, title: str, members: dict[int, str]) -> dict[str, Any]:
+        """A group chat (negative id) whose people have a status: "creator",
+        "administrator" or "member"."""
+        chat = {"id": chat_id, "type": "group", "title": title}
+        self.chats[chat_id] = chat
+        self.members[chat_id] = dict(members)
+        return chat
+
+    def _user(self, chat_id: int, user_id: int | None = None) -> dict[str, Any]:
+        if user_id is not None:
+            return {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
         chat = self.chats.get(chat_id) or self.add_chat(chat_id)
-        return {"id": chat_id, "is_bot": False, "first_name": chat["first_name"]}
+        return {"id": chat_id, "is_bot": False, "first_name": chat.get("first_name", "Ada")}
 
     def _next_message_id(self, chat_id: int) -> int:
         counter = self._message_ids.setdefault(chat_id, itertools.count(1))
@@ -250,13 +318,14 @@ class FakeTelegram:
             self._changed.notify_all()
         return update["update_id"]
 
-    async def user_says(self, chat_id: int, text: str) -> int:
-        """Inject a message from a user; a leading /command gets its bot_command entity."""
+    async def user_says(self, chat_id: int, text: str, user_id: int | None = None) -> int:
+        """Inject a message from a user (in a group, `user_id` says who); a leading
+        /command gets its bot_command entity."""
         msg: dict[str, Any] = {
             "message_id": self._next_message_id(chat_id),
             "date": int(time.time()),
             "chat": self.chats.get(chat_id) or self.add_chat(chat_id),
-            "from": self._user(chat_id),
+            "from": self._user(chat_id, user_id),
             "text": text,
         }
         if text.startswith("/"):
@@ -264,7 +333,9 @@ class FakeTelegram:
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
         return await self._push({"message": msg})
 
-    async def tap(self, chat_id: int, message_id: int, data: str) -> str:
+    async def tap(
+        self, chat_id: int, message_id: int, data: str, user_id: int | None = None
+    ) -> str:
         """Inject a callback-button tap on a message the bot sent; returns the query id."""
         sent = self.messages.get((chat_id, message_id))
         message = (
@@ -282,7 +353,7 @@ class FakeTelegram:
             {
                 "callback_query": {
                     "id": query_id,
-                    "from": self._user(chat_id),
+                    "from": self._user(chat_id, user_id),
                     "message": message,
                     "chat_instance": f"ci-{chat_id}",
                     "data": data,
@@ -310,9 +381,11 @@ class FakeTelegram:
         chat_id: int | None = None,
         times: int = 1,
         after: int = 0,
+        html_page: bool = False,
     ) -> None:
         """Make `times` calls of `method` (to `chat_id`, if given) fail, once `after`
-        calls of it have succeeded."""
+        calls of it have succeeded. `html_page`: answer with an HTML error page instead of
+        JSON, as a proxy in front of Telegram does on a 502."""
         if description is None:
             description = (
                 f"Too Many Requests: retry after {retry_after}" if code == 429 else "Bad Request"
@@ -326,8 +399,14 @@ class FakeTelegram:
                 chat_id,
                 times,
                 after,
+                html_page,
             )
         )
+
+    def refuse(self, fragment: str, description: str) -> None:
+        """Refuse, for good, every sendMessage whose text contains `fragment` (a message
+        Telegram will never take, e.g. "Bad Request: can't parse entities: …")."""
+        self._refusals.append((fragment, description))
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send to this chat answers 403."""
@@ -379,13 +458,30 @@ class FakeTelegram:
         params: dict[str, Any] = dict(request.query)
         if request.content_type == "application/json":
             params.update(await request.json())
+        elif request.content_type == "multipart/form-data":
+            # Files: each part with a filename is an upload; a parameter may point at one
+            # with "attach://<part name>" (the Bot API's way for media inside JSON).
+            reader = await request.multipart()
+            uploads: dict[str, Upload] = {}
+            while (part := await reader.next()) is not None:
+                data = await part.read(decode=False)  # type: ignore[union-attr]
+                name = part.name or ""  # type: ignore[union-attr]
+                if part.filename:  # type: ignore[union-attr]
+                    ctype = part.headers.get("Content-Type", "")  # type: ignore[union-attr]
+                    uploads[name] = Upload(name, part.filename, ctype, bytes(data))  # type: ignore[union-attr]
+                else:
+                    params[name] = bytes(data).decode("utf-8")
+            for key, value in list(params.items()):
+                if isinstance(value, str) and value.startswith("attach://"):
+                    params[key] = uploads.get(value.removeprefix("attach://"))
+            params.update(uploads)
         elif request.can_read_body:
             form = await request.post()
             params.update({k: v for k, v in form.items() if isinstance(v, str)})
         for key in NESTED:
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
-        for key in ("chat_id", "message_id", "offset", "limit"):
+        for key in ("chat_id", "message_id", "offset", "limit", "user_id"):
             if isinstance(params.get(key), str) and params[key].lstrip("-").isdigit():
                 params[key] = int(params[key])
         if isinstance(params.get("timeout"), str):
@@ -412,6 +508,10 @@ class FakeTelegram:
             call.status = 200
         except ApiError as exc:
             call.status = exc.code
+            if exc.html_page:
+                await self._notify()
+                page = f"<html><body><h1>{exc.code} {exc.description}</h1></body></html>"
+                return web.Response(status=exc.code, text=page, content_type="text/html")
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": exc.code,
@@ -450,7 +550,7 @@ class FakeTelegram:
             ):
                 fail.times -= 1
                 parameters = {"retry_after": fail.retry_after} if fail.retry_after else None
-                raise ApiError(fail.code, fail.description, parameters)
+                raise ApiError(fail.code, fail.description, parameters, fail.html_page)
 
     def _bot_user(self) -> dict[str, Any]:
         return {
@@ -475,8 +575,11 @@ class FakeTelegram:
             "date": int(time.time()),
             "chat": self.chats[sent.chat_id],
             "from": self._bot_user(),
-            "text": sent.text,
         }
+        if sent.photo is None and sent.document is None:
+            msg["text"] = sent.text
+        elif sent.text:
+            msg["caption"] = sent.text
         if sent.edits:
             msg["edit_date"] = int(time.time())
         if sent.reply_markup:
@@ -533,20 +636,93 @@ class FakeTelegram:
             raise bad("message is too long")
         return html, text
 
+    def _silent(self, params: dict[str, Any]) -> bool:
+        return str(params.get("disable_notification", "")).lower() == "true"
+
     async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._chat(params)
         html, text = self._check_text(params)
+        for fragment, description in self._refusals:
+            if fragment in html or fragment in text:
+                raise ApiError(400, description)
         markup = params.get("reply_markup")
         check_markup(markup)
         sent = SentMessage(chat["id"], self._next_message_id(chat["id"]), html, text, markup)
+        sent.silent = self._silent(params)
         self.messages[(chat["id"], sent.message_id)] = sent
         return self._message_obj(sent)
+
+    def _caption(self, params: dict[str, Any]) -> tuple[str, str]:
+        html = params.get("caption") or ""
+        if not isinstance(html, str):
+            raise bad("caption must be a string")
+        text = visible_text(html, params.get("parse_mode")) if html else ""
+        if len(text) > CAPTION_MAX:
+            raise bad("message caption is too long")
+        return html, text
+
+    def _upload(self, params: dict[str, Any], name: str, limit: int) -> Upload:
+        upload = params.get(name)
+        if not isinstance(upload, Upload):
+            # A file id or URL would be a string; this fake only takes uploads.
+            raise bad(f"there is no {name} in the request")
+        if not upload.data:
+            raise bad("file must be non-empty")
+        if len(upload.data) > limit:
+            raise ApiError(413, "Request Entity Too Large")
+        return upload
+
+    async def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        photo = self._upload(params, "photo", PHOTO_MAX_BYTES)
+        size = png_size(photo.data)
+        if size is None:
+            raise bad("IMAGE_PROCESS_FAILED")
+        width, height = size
+        if width + height > PHOTO_MAX_SIDES or max(width, height) > PHOTO_MAX_RATIO * min(
+            width, height
+        ):
+            raise bad("PHOTO_INVALID_DIMENSIONS")
+        html, text = self._caption(params)
+        sent = SentMessage(chat["id"], self._next_message_id(chat["id"]), html, text, None)
+        sent.photo, sent.silent = photo, self._silent(params)
+        self.messages[(chat["id"], sent.message_id)] = sent
+        return self._message_obj(sent) | {
+            "photo": [
+                {
+                    "file_id": f"photo-{sent.message_id}",
+                    "file_unique_id": f"u-photo-{sent.message_id}",
+                    "width": width,
+                    "height": height,
+                    "file_size": len(photo.data),
+                }
+            ]
+        }
+
+    async def api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        document = self._upload(params, "document", DOCUMENT_MAX_BYTES)
+        html, text = self._caption(params)
+        sent = SentMessage(chat["id"], self._next_message_id(chat["id"]), html, text, None)
+        sent.document, sent.silent = document, self._silent(params)
+        self.messages[(chat["id"], sent.message_id)] = sent
+        return self._message_obj(sent) | {
+            "document": {
+                "file_id": f"doc-{sent.message_id}",
+                "file_unique_id": f"u-doc-{sent.message_id}",
+                "file_name": document.filename,
+                "mime_type": document.content_type or "application/octet-stream",
+                "file_size": len(document.data),
+            }
+        }
 
     def _sent(self, params: dict[str, Any]) -> SentMessage:
         self._chat(params)
         sent = self.messages.get((params["chat_id"], params.get("message_id")))
         if sent is None:
             raise bad("message to edit not found")
+        if (sent.chat_id, sent.message_id) in self.uneditable:
+            raise bad("message can't be edited")
         return sent
 
     async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -555,10 +731,7 @@ class FakeTelegram:
         markup = params.get("reply_markup")
         check_markup(markup)
         if html == sent.html and markup == sent.reply_markup:
-            raise bad(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
+            raise bad(NOT_MODIFIED)
         sent.html, sent.text, sent.reply_markup = html, text, markup
         sent.edits += 1
         return self._message_obj(sent)
@@ -568,13 +741,64 @@ class FakeTelegram:
         markup = params.get("reply_markup")
         check_markup(markup)
         if markup == sent.reply_markup:
-            raise bad(
-                "message is not modified: specified new message content and reply markup are "
-                "exactly the same as a current content and reply markup of the message"
-            )
+            raise bad(NOT_MODIFIED)
         sent.reply_markup = markup
         sent.edits += 1
         return self._message_obj(sent)
+
+    async def api_setMyDescription(self, params: dict[str, Any]) -> bool:
+        text = params.get("description") or ""
+        if len(text) > DESCRIPTION_MAX:
+            raise bad("description is too long")
+        self.descriptions["description"] = text
+        return True
+
+    async def api_setMyShortDescription(self, params: dict[str, Any]) -> bool:
+        text = params.get("short_description") or ""
+        if len(text) > SHORT_DESCRIPTION_MAX:
+            raise bad("short description is too long")
+        self.descriptions["short_description"] = text
+        return True
+
+    def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
+        status = self.members.get(chat_id, {}).get(user_id)
+        if status is None:
+            if self.chats.get(chat_id, {}).get("type") == "private" and user_id == chat_id:
+                status = "member"
+            else:
+                raise bad("user not found")
+        member: dict[str, Any] = {"status": status, "user": self._user(chat_id, user_id)}
+        if status == "creator":
+            member["is_anonymous"] = False
+        elif status == "administrator":
+            member |= {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": True,
+                "can_restrict_members": True,
+                "can_promote_members": False,
+                "can_change_info": True,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+            }
+        return member
+
+    async def api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat(params)
+        return self._member(chat["id"], int(params["user_id"]))
+
+    async def api_getChatAdministrators(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        chat = self._chat(params)
+        people = self.members.get(chat["id"], {})
+        return [
+            self._member(chat["id"], uid)
+            for uid, status in people.items()
+            if status in ("creator", "administrator")
+        ]
 
     async def api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         if not params.get("callback_query_id"):

@@ -188,8 +188,8 @@ async def test_apply_makes_a_version_reject_keeps_it_undo_returns(
         back = ctx.store.undo_profile()
     assert back is not None and back.version == 1 and back.learned == []
     history = ctx.store.profile_history()
-    assert [(h["version"], h["current"]) for h in history] == [(1, True), (2, False)]
-    assert history[1]["note"] == f"learned: applied proposal #{first.id}"
+    assert [(h.version, h.current) for h in history] == [(1, True), (2, False)]
+    assert history[1].note == f"learned: applied proposal #{first.id}"
 
 
 async def test_out_of_date_proposal_is_refused(tmp_path: Path, llm: FakeLLM) -> None:
@@ -304,12 +304,12 @@ async def test_a_vote_records_what_produced_the_pick(tmp_path: Path) -> None:
     await feedback.record_vote(ctx, 5, p, "down", "location")
     stored = ctx.store.vote_for(p.key, 5)
     assert stored is not None
-    assert (stored["vote"], stored["reason"], stored["chat"]) == ("down", "location", 5)
-    assert (stored["score"], stored["scorer"], stored["profile_version"]) == (83, "openai/fake", 4)
-    assert (stored["title"], stored["company"], stored["location"], stored["day"]) == (
+    assert (stored.vote, stored.reason, stored.chat) == ("down", "location", 5)
+    assert (stored.score, stored.scorer, stored.profile_version) == (83, "openai/fake", 4)
+    assert (stored.title, stored.company, stored.location, stored.day) == (
         "Ranking Intern",
         "Findly",
         "Austin, TX",
         "2026-03-02",
     )
-    assert stored["at"]
+    assert stored.at

@@ -7,6 +7,7 @@ from bot.context import AppContext
 from bot.services.run import POOL_DAYS, run_daily
 from bot.settings import load_settings
 from bot.store import Store
+from bot.store.records import PoolEntry
 from scrapers.models import Posting, SourceResult, SourceState
 from scrapers.sample import collect_samples, load_samples
 
@@ -44,7 +45,7 @@ async def test_run_picks_stores_and_is_idempotent_per_day(ctx):
     assert max(companies.count(x) for x in companies) <= ctx.config.selection.per_company
     assert ctx.store.picks_for(ctx.today()) == first.picks
     # Picked postings are decided: they leave the pool, and their descriptions with it.
-    assert not {p.key for p, _ in ctx.store.pending()} & {p.key for p in first.picks}
+    assert not {e.key for e in ctx.store.pool()} & {p.key for p in first.picks}
 
     second = await run_daily(ctx, collector=collector)
     assert second.already_ran and collector.calls == 1  # nothing collected or scored again
@@ -117,17 +118,15 @@ async def test_pool_keeps_unpicked_candidates_for_a_few_days(ctx):
         for i in range(15)
     ]
     await run_daily(ctx, collector=Counting([SourceResult(source="lever", postings=postings)]))
-    pool = ctx.store.pending()
+    pool = ctx.store.pool()
     assert len(pool) == 15 - ctx.config.selection.max_picks
-    assert all(day == ctx.today() for _, day in pool)
+    assert all(e.day == ctx.today() for e in pool)
 
     # Tomorrow nothing new arrives: the leftovers are candidates again and can be picked.
-    stale = [
-        (p, (datetime.fromisoformat(ctx.today()) - timedelta(days=1)).date().isoformat())
-        for p, _ in pool
-    ]
+    yesterday = (datetime.fromisoformat(ctx.today()) - timedelta(days=1)).date().isoformat()
+    stale = [e.model_copy(update={"day": yesterday}) for e in pool]
     async with ctx.store.transaction():
-        ctx.store.set_pending(stale)
+        ctx.store.set_pool(stale)
     rerun = await run_daily(
         ctx, collector=Counting([SourceResult(source="lever", postings=postings)]), force=True
     )
@@ -136,9 +135,9 @@ async def test_pool_keeps_unpicked_candidates_for_a_few_days(ctx):
     # After POOL_DAYS a candidate expires and its description is gone.
     old = (datetime.fromisoformat(ctx.today()) - timedelta(days=POOL_DAYS)).date().isoformat()
     async with ctx.store.transaction():
-        ctx.store.set_pending([(p, old) for p in postings[:3]])
+        ctx.store.set_pool([PoolEntry(key=p.key, day=old, posting=p) for p in postings[:3]])
     await run_daily(ctx, collector=Counting([]), force=True)
-    assert ctx.store.pending() == []
+    assert ctx.store.pool() == []
 
 
 async def test_today_is_the_configured_timezone_not_utc(ctx):

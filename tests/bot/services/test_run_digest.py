@@ -3,9 +3,9 @@ same-day run adds nothing; the next day a job seen on another board is not new."
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from bot.store import Store
 from tests.conftest import run_jobpicks
 from tests.fakes.boards import BoardsFake, Job, make_jobs
 
@@ -71,14 +71,16 @@ async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:
         assert digest_out == run_out  # the stored picks render exactly as the run printed them
 
         requests_before = len(fake.requests)
-        size_before = db.read_bytes()
+        journal = db.with_name(db.name + ".journal")
+        files_before = (db.read_bytes(), journal.read_bytes())
         code, again_out, err = await run_jobpicks("run", **env)
         assert code == 0, err
         assert again_out == "" and "already happened" in err
         assert len(fake.requests) == requests_before  # nothing collected again
-        assert db.read_bytes() == size_before  # nothing stored again
-    data = json.loads(db.read_text())
-    assert len(data["picks"]) == 5 and len(data["runs"]) == 1
+        assert (db.read_bytes(), journal.read_bytes()) == files_before  # nothing stored again
+    store = Store(db)
+    [run] = store.all_runs()
+    assert len(store.picks_for(run.day)) == 5
 
 
 async def test_run_with_an_llm_scores_caches_and_reports_spend(isolated_env: Path) -> None:

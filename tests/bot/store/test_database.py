@@ -5,15 +5,39 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
 
 from bot.store import Store, StoreError
-from bot.store.records import Pick
+from bot.store.records import (
+    ChatState,
+    DeliveryPrefs,
+    LearningState,
+    Mark,
+    Overrides,
+    Pick,
+    PoolEntry,
+    ProfileVersion,
+    SeenPosting,
+    SelectionOverrides,
+    Vote,
+)
 from scoring.models import Score
 from scoring.profile import Filters, Profile
+from scoring.proposals import Proposal
 from scrapers.models import Posting
+from scrapers.options import SearchConfig
 from tests.conftest import REPO
+
+
+def _seen(key: str, fingerprint: str | None = None) -> SeenPosting:
+    return SeenPosting(key=key, fingerprint=fingerprint, day="2026-01-01")
+
+
+def _entry(p: Posting) -> PoolEntry:
+    return PoolEntry(key=p.key, day="2026-01-01", posting=p)
 
 
 def _posting(i: int) -> Posting:
@@ -30,10 +54,10 @@ def _posting(i: int) -> Posting:
 async def test_writes_need_a_transaction_and_flush_once(isolated_env):
     store = Store(isolated_env / "db.json")
     with pytest.raises(StoreError):
-        store.add_seen([("a:1", None, "2026-01-01")])
+        store.add_seen([_seen("a:1")])
     async with store.transaction():
-        assert store.add_seen([("a:1", "fp1", "2026-01-01"), ("a:2", None, "2026-01-01")]) == 2
-        assert store.add_seen([("a:1", "fp1", "2026-01-01")]) == 0
+        assert store.add_seen([_seen("a:1", "fp1"), _seen("a:2")]) == 2
+        assert store.add_seen([_seen("a:1", "fp1")]) == 0
         assert not (isolated_env / "db.json").exists()  # nothing hits the disk mid-step
     data = json.loads((isolated_env / "db.json").read_text())
     assert len(data["seen"]) == 2
@@ -53,7 +77,7 @@ async def test_corrupt_file_is_moved_aside_not_overwritten(isolated_env):
     assert store.moved_aside.read_text() == '{"seen": {"1": {"k": "a:1"'
     assert ".corrupt-" in store.moved_aside.name
     async with store.transaction():
-        store.add_seen([("a:2", None, "2026-01-01")])
+        store.add_seen([_seen("a:2")])
     assert Store(path).is_seen("a:2")
 
 
@@ -62,6 +86,7 @@ _KILLED_WRITER = textwrap.dedent(
     import asyncio, os, sys, time
     sys.path.insert(0, {repo!r})
     from bot.store import Store
+    from bot.store.records import SeenPosting
 
     async def main():
         store = Store({path!r})
@@ -72,22 +97,25 @@ _KILLED_WRITER = textwrap.dedent(
             time.sleep(60)  # the parent kills us here: temp file written, not yet renamed
         os.fsync = slow_fsync
         async with store.transaction():
-            store.add_seen(("new:%d" % i, None, "2026-01-02") for i in range(5000))
+            store.add_seen(SeenPosting(key="new:%d" % i, day="2026-01-02") for i in range(5000))
 
     asyncio.run(main())
     """
 )
 
 
-def test_process_killed_mid_write_leaves_previous_file_loadable(isolated_env):
+def test_process_killed_mid_rewrite_leaves_previous_file_loadable(isolated_env):
     path = isolated_env / "db.json"
 
     async def seed() -> None:
         store = Store(path)
         async with store.transaction():
-            store.add_seen([("old:1", None, "2026-01-01")])
+            store.add_seen([_seen("old:1")])
 
     asyncio.run(seed())
+    # Without its journal the next step rewrites the whole file (as a first write, a
+    # migration or a compaction does): temp file, fsync, rename.
+    path.with_name("db.json.journal").unlink()
     before = path.read_bytes()
     script = _KILLED_WRITER.format(repo=str(REPO), path=str(path))
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
@@ -112,12 +140,12 @@ async def test_pool_scores_picks_and_delivery_state(isolated_env):
         posting_key=p.key, score=70, reason="r", summary="s", scorer="local", profile_version=1
     )
     async with store.transaction():
-        store.set_pending([(p, "2026-01-01")])
+        store.set_pool([_entry(p)])
         store.put_scores([("ck1", score)], "2026-01-01")
         store.save_picks([Pick.from_scored("2026-01-01", 1, p, score)])
         store.mark_sent("2026-01-01", p.key, 42, 1001)
     store = Store(isolated_env / "db.json")
-    assert store.pending() == [(p, "2026-01-01")]
+    assert store.pool() == [_entry(p)]
     assert store.cached_score("ck1") == score and store.cached_score("ck2") is None
     [pick] = store.picks_for("2026-01-01")
     assert pick.sent == {"42": 1001}
@@ -139,69 +167,209 @@ async def test_profile_versions_and_undo(isolated_env):
     async with store.transaction():
         assert store.undo_profile() is None  # nothing before the first version
     history = store.profile_history()
-    assert [h["version"] for h in history] == [1, 2]
-    assert [h["current"] for h in history] == [True, False]
+    assert [h.version for h in history] == [1, 2]
+    assert [h.current for h in history] == [True, False]
+    assert history[1].note == "set about" and history[1].parent == 1
+
+
+def _vote(key: str, chat: int, vote: str, reason: str | None = None) -> Vote:
+    return Vote(
+        key=key,
+        chat=chat,
+        vote=vote,
+        reason=reason,
+        day="2026-01-01",
+        score=70,
+        scorer="local",
+        profile_version=1,
+        title="Job",
+        company="Acme",
+        at=datetime(2026, 1, 1, 9, tzinfo=UTC),
+    )
 
 
 async def test_votes_are_changeable(isolated_env):
     store = Store(isolated_env / "db.json")
     async with store.transaction():
-        store.record_vote({"key": "a:1", "chat": 5, "vote": "up"})
-        store.record_vote({"key": "a:1", "chat": 5, "vote": "down"})
-        store.record_vote({"key": "a:1", "chat": 6, "vote": "up"})
-    assert store.vote_for("a:1", 5)["vote"] == "down"
-    assert len(store.votes()) == 2
+        store.record_vote(_vote("a:1", 5, "up"))
+        store.record_vote(_vote("a:1", 5, "down", "senior"))
+        store.record_vote(_vote("a:1", 6, "up"))
+    reopened = Store(isolated_env / "db.json")
+    assert reopened.vote_for("a:1", 5) == _vote("a:1", 5, "down", "senior")
+    assert len(reopened.votes()) == 2 and reopened.votes(6) == [_vote("a:1", 6, "up")]
+    assert reopened.vote_for("a:1", 7) is None
 
 
-async def test_flush_cost_is_one_write_per_step(isolated_env, monkeypatch):
-    store = Store(isolated_env / "db.json")
-    writes = []
-    real_replace = os.replace
-    monkeypatch.setattr(os, "replace", lambda a, b: (writes.append(b), real_replace(a, b)))
+async def test_a_step_is_one_journal_append_of_what_it_changed(isolated_env, monkeypatch):
+    path = isolated_env / "db.json"
+    store = Store(path)
+    async with store.transaction():  # the first write creates the file
+        store.add_seen(_seen(f"k:{i}", f"f{i}") for i in range(2000))
+    snapshot = path.read_bytes()
+    replaced, appended = [], []
+    real_replace, real_pwrite = os.replace, os.pwrite
+    monkeypatch.setattr(os, "replace", lambda a, b: (replaced.append(b), real_replace(a, b)))
+    monkeypatch.setattr(
+        os, "pwrite", lambda fd, data, at: (appended.append(data), real_pwrite(fd, data, at))[1]
+    )
     async with store.transaction():
-        store.add_seen((f"k:{i}", f"f{i}", "2026-01-01") for i in range(2000))
-        store.set_pending([(_posting(i), "2026-01-01") for i in range(50)])
-    assert len(writes) == 1
+        store.add_seen(_seen(f"new:{i}") for i in range(3))
+        store.set_pool(_entry(_posting(i)) for i in range(50))
+    assert replaced == [] and len(appended) == 1 and path.read_bytes() == snapshot
+    line = appended[0].decode()
+    assert line.count('"new:') == 3 and '"k:1"' not in line  # what changed, not the rest
+    reopened = Store(path)
+    assert reopened.seen_count() == 2003 and len(reopened.pool()) == 50
 
 
 async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
     store = Store(isolated_env / "db.json")
     async with store.transaction():
-        store.add_seen([("a:1", "fp1", "2026-01-01")])
+        store.add_seen([_seen("a:1", "fp1")])
     with pytest.raises(RuntimeError):
         async with store.transaction():
-            store.add_seen([("a:2", "fp2", "2026-01-01")])
-            store.set_meta("x", 1)
+            store.add_seen([_seen("a:2", "fp2")])
+            store.save_chat_state(ChatState(chat=1, paused=True))
             raise RuntimeError("boom")
     assert store.is_seen("a:1") and not store.is_seen("a:2") and not store.is_seen("z", "fp2")
-    assert store.get_meta("x") is None
+    assert not store.chat_state(1).paused
     async with store.transaction():  # a later step does not resurrect the failed one
-        store.set_meta("y", 2)
+        store.save_chat_state(ChatState(chat=2, paused=True))
     reopened = Store(isolated_env / "db.json")
     assert (
         not reopened.is_seen("a:2")
-        and reopened.get_meta("x") is None
-        and reopened.get_meta("y") == 2
+        and not reopened.chat_state(1).paused
+        and reopened.chat_state(2).paused
     )
 
 
-async def test_a_write_the_disk_refuses_does_not_poison_later_steps(isolated_env, monkeypatch):
+@pytest.mark.parametrize("write", ["pwrite", "replace"])  # a journal append, a whole rewrite
+async def test_a_write_the_disk_refuses_does_not_poison_later_steps(
+    isolated_env, monkeypatch, write
+):
     store = Store(isolated_env / "db.json")
     async with store.transaction():
-        store.set_meta("a", 1)
-    real_replace = os.replace
+        store.save_chat_state(ChatState(chat=1, paused=True))
+    if write == "replace":
+        store.close()
+        (isolated_env / "db.json.journal").unlink()  # the next step rewrites the file
+        store = Store(isolated_env / "db.json")
 
-    def disk_full(_src, _dst):
+    def disk_full(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", disk_full)
-    with pytest.raises(OSError):
-        async with store.transaction():
-            store.set_meta("b", 2)
-    monkeypatch.setattr(os, "replace", real_replace)
-    assert store.get_meta("b") is None  # memory matches the disk again
+    with monkeypatch.context() as patch:
+        patch.setattr(os, write, disk_full)
+        with pytest.raises(OSError):
+            async with store.transaction():
+                store.save_chat_state(ChatState(chat=2, paused=True))
+    assert not store.chat_state(2).paused  # memory matches the disk again
     async with store.transaction():
-        store.set_meta("c", 3)
+        store.save_chat_state(ChatState(chat=3, paused=True))
     reopened = Store(isolated_env / "db.json")
-    assert (reopened.get_meta("a"), reopened.get_meta("b"), reopened.get_meta("c")) == (1, None, 3)
+    paused = [reopened.chat_state(c).paused for c in (1, 2, 3)]
+    assert paused == [True, False, True]
     assert not list(isolated_env.glob(".db.json.*.tmp"))
+
+
+def _pick(i: int, day: str = "2026-01-01") -> Pick:
+    p = _posting(i)
+    score = Score(
+        posting_key=p.key, score=70, reason="r", summary="s", scorer="local", profile_version=1
+    )
+    return Pick.from_scored(day, i, p, score)
+
+
+async def test_marks_on_picks_per_chat_and_kind(isolated_env):
+    store = Store(isolated_env / "db.json")
+    first, second = _pick(1), _pick(2, day="2026-01-02")
+    async with store.transaction():
+        saved = store.mark(5, first, "saved", at=datetime(2026, 1, 1, 9, tzinfo=UTC))
+        store.mark(5, second, "saved", at=datetime(2026, 1, 2, 9, tzinfo=UTC))
+        store.mark(5, first, "applied", at=datetime(2026, 1, 3, 9, tzinfo=UTC))
+        store.mark(6, second, "applied", at=datetime(2026, 1, 3, 9, tzinfo=UTC))
+        again = store.mark(5, first, "saved")  # marking twice keeps the first date
+    assert again == saved and saved.day == "2026-01-01" and saved.key == first.key
+    reopened = Store(isolated_env / "db.json")
+    assert [m.key for m in reopened.marks(5, "saved")] == [second.key, first.key]  # newest first
+    assert [(m.key, m.kind) for m in reopened.marks(5)] == [
+        (first.key, "applied"),
+        (second.key, "saved"),
+        (first.key, "saved"),
+    ]
+    assert reopened.marks_on(5, first.key) == {"saved", "applied"}
+    assert reopened.marks_on(6, first.key) == set()
+    async with reopened.transaction():
+        assert reopened.unmark(5, first.key, "saved") is True
+        assert reopened.unmark(5, first.key, "saved") is False
+    assert reopened.marks_on(5, first.key) == {"applied"}
+    with pytest.raises(ValidationError):
+        Mark(chat=5, key="k", day="2026-01-01", kind="liked", at=datetime.now(UTC))
+
+
+async def test_overrides_hold_searches_and_delivery(isolated_env):
+    store = Store(isolated_env / "db.json")
+    assert store.overrides() == Overrides()
+    wanted = Overrides(
+        selection=SelectionOverrides(max_picks=3),
+        searches=[SearchConfig(keywords="data engineer intern", location="Berlin")],
+        delivery=DeliveryPrefs(cadence="weekdays", weekly_digest=True),
+    )
+    async with store.transaction():
+        store.set_overrides(wanted)
+    assert Store(isolated_env / "db.json").overrides() == wanted
+
+
+async def test_profile_history_is_typed(isolated_env):
+    store = Store(isolated_env / "db.json")
+    await store.ensure_profile(Profile(about="a"))
+    [version] = store.profile_history()
+    assert isinstance(version, ProfileVersion) and version.current and version.parent is None
+
+
+async def test_headers_chat_state_proposals_and_learning_state(isolated_env):
+    store = Store(isolated_env / "db.json")
+    proposal = Proposal(
+        id=1,
+        lines=["x"],
+        base_learned=[],
+        base_version=1,
+        votes=10,
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    async with store.transaction():
+        store.mark_header_sent("2026-01-01", 5)
+        store.mark_header_sent("2026-01-01", 5)
+        store.save_chat_state(ChatState(chat=5, unreachable="Forbidden"))
+        store.save_proposal(proposal)
+        store.save_proposal(proposal.model_copy(update={"status": "rejected"}))
+        store.set_learning_state(LearningState(votes_at_last_proposal=10))
+    reopened = Store(isolated_env / "db.json")
+    assert reopened.header_sent("2026-01-01", 5) and not reopened.header_sent("2026-01-02", 5)
+    assert reopened.chat_state(5).unreachable == "Forbidden"
+    assert [p.status for p in reopened.proposals()] == ["rejected"]
+    assert reopened.learning_state().votes_at_last_proposal == 10
+    assert [c.chat for c in reopened.chat_states()] == [5]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '{"votes": []}',
+        '{"votes": {"1": "up"}}',
+        '{"profiles": {"one": {"about": "x"}}}',
+        "[]",
+        '"text"',
+    ],
+)
+async def test_a_table_that_is_not_an_object_is_set_aside(isolated_env, content, caplog):
+    path = isolated_env / "db.json"
+    path.write_text(content)
+    store = Store(path)
+    assert store.moved_aside is not None and store.moved_aside.read_text() == content
+    [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert "corrupt" in line and str(store.moved_aside) in line
+    # The profile goes into a fresh file, not into the broken one.
+    await store.ensure_profile(Profile(about="mine"))
+    assert Store(path).current_profile().about == "mine"
+    assert store.moved_aside.read_text() == content

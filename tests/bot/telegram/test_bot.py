@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.services.run import run_daily
-from bot.telegram.keyboards import decode
+from bot.telegram.callbacks import decode
 from tests.bot.telegram_support import (
     CHAT,
     collect_fake,
@@ -54,17 +54,17 @@ async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
         assert "Backend <Python> Intern" in first.text  # escaped on the way, shown as written
 
         # 👍 then 👎 on the same pick: the later tap wins, the keyboard shows it
-        up, down = [data for _, data in fake.buttons(CHAT, first.message_id)]
+        up, down = [data for _, data in fake.buttons(CHAT, first.message_id)][:2]
         qid = await fake.tap(CHAT, first.message_id, up)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("editMessageReplyMarkup", message_id=first.message_id)
-        assert ctx.store.vote_for(picks[0].key, CHAT)["vote"] == "up"
+        assert ctx.store.vote_for(picks[0].key, CHAT).vote == "up"
         assert fake.buttons(CHAT, first.message_id)[0][0] == "👍 ✓"
 
         qid = await fake.tap(CHAT, first.message_id, down)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("editMessageReplyMarkup", count=2, message_id=first.message_id)
-        assert ctx.store.vote_for(picks[0].key, CHAT)["vote"] == "down"
+        assert ctx.store.vote_for(picks[0].key, CHAT).vote == "down"
         labels = [text for text, _ in fake.buttons(CHAT, first.message_id)]
         assert "👎 ✓" in labels and "too senior" in labels
         assert any(label.startswith("🚫 Never show") for label in labels)
@@ -75,9 +75,10 @@ async def test_picks_runs_now_with_progress_then_votes(fake, tmp_path):
         qid = await fake.tap(CHAT, first.message_id, senior)
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("editMessageReplyMarkup", count=3, message_id=first.message_id)
-        assert "too senior ✓" in [t for t, _ in fake.buttons(CHAT, first.message_id)]
+        labels = [t for t, _ in fake.buttons(CHAT, first.message_id)]
+        assert "👎 ✓ too senior" in labels and "too senior" not in labels  # the reasons close
         vote = ctx.store.vote_for(picks[0].key, CHAT)
-        assert (vote["vote"], vote["reason"]) == ("down", "senior")
+        assert vote is not None and (vote.vote, vote.reason) == ("down", "senior")
 
         # /picks again: today has run, nothing is scored again, the top 2 are re-sent
         runs = len(ctx.store.all_runs())
@@ -175,8 +176,9 @@ async def test_stats_pause_resume(fake, tmp_path):
         message_id = pick.sent[str(CHAT)]
         await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[1][1])  # 👎
         await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
-        (r,) = await command(fake, "/stats")
-        text = visible_text(r.params["text"], "HTML")
+        await fake.user_says(CHAT, "/stats")
+        (photo,) = await fake.wait_for("sendPhoto", chat_id=CHAT, within=30)
+        text = visible_text(photo.params["caption"], "HTML")
         assert "Picks sent here: 3" in text and "👍 0 · 👎 1" in text
         assert "Postings seen: 6 over 1 run day" in text
         (r,) = await command(fake, "/pause")
@@ -314,5 +316,5 @@ async def test_a_tap_too_old_to_answer_still_counts(fake, tmp_path):
         )
         await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[0][1])
         await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
-        assert ctx.store.vote_for(pick.key, CHAT)["vote"] == "up"
+        assert ctx.store.vote_for(pick.key, CHAT).vote == "up"
         assert fake.calls_of("answerCallbackQuery")[-1].status == 400

@@ -10,8 +10,10 @@ from pathlib import Path
 
 from bot.services import chat_state
 from bot.services.run import run_daily
-from bot.telegram.delivery import Courier, deliver_run, make_bot
-from bot.telegram.keyboards import pick_id
+from bot.store import Store
+from bot.telegram.callbacks import pick_id
+from bot.telegram.client import make_bot
+from bot.telegram.delivery import Courier, deliver_run
 from tests.bot.telegram_support import (
     CHAT,
     CHAT2,
@@ -33,7 +35,7 @@ async def _delivered(ctx, chat: int) -> int:
 async def test_morning_delivery_header_then_picks_paced(fake, tmp_path):
     ctx = make_ctx(tmp_path, fake, chats=[CHAT, CHAT2])
     outcome = await run_daily(ctx, collector=collect_fake)
-    courier = Courier(make_bot(ctx), ctx, 0.2)
+    courier = Courier(make_bot(ctx.settings), ctx, 0.2)
     async with courier.bot:
         report = await courier.morning(outcome.record.day, outcome.record)
     assert report.ok and report.sent == 6
@@ -44,12 +46,17 @@ async def test_morning_delivery_header_then_picks_paced(fake, tmp_path):
         # best first, each with 👍/👎 whose data resolves to that pick
         for message, pick in zip(sent[1:], outcome.picks, strict=True):
             assert f"{pick.score}/100" in message.text and pick.company in message.text
-            assert [t for t, _ in fake.buttons(chat, message.message_id)] == ["👍", "👎"]
+            labels = [t for t, _ in fake.buttons(chat, message.message_id)]
+            assert labels == ["👍", "👎", "🔖 Save", "✅ Applied"]
             assert all(
                 d.endswith(pick_id(pick.key)) for _, d in fake.buttons(chat, message.message_id)
             )
         times = [c.at for c in fake.calls_of("sendMessage", chat_id=chat)]
-        assert all(b - a >= 0.18 for a, b in zip(times, times[1:], strict=False)), times
+        # Paced at 0.2 s. Seen at the server one gap can shrink when a request is slow to
+        # arrive (the first one also opens the connection), so the whole span is checked, and
+        # no two arrive together. Unpaced, 4 messages arrive within ~0.05 s.
+        assert times[-1] - times[0] >= 3 * 0.2 - 0.05, times
+        assert all(b - a >= 0.1 for a, b in zip(times, times[1:], strict=False)), times
     # delivering again sends nothing
     report = await deliver_run(ctx, outcome)
     assert report.sent == 0 and report.chats[CHAT].already_sent == 3
@@ -178,7 +185,10 @@ async def test_crash_between_two_picks_then_restart(fake, tmp_path):
     try:
         await fake.wait_for("sendMessage", count=4, chat_id=CHAT, within=20)
         after = Path(tmp_path / "db.json")
-        await eventually(lambda: after.read_text().count(f'"{CHAT}":') >= 3, within=5)
+        await eventually(
+            lambda: all(str(CHAT) in p.sent for p in Store(after).picks_for(ctx.today())),
+            within=5,
+        )
     finally:
         proc.send_signal(signal.SIGTERM)
         rc = await asyncio.wait_for(proc.wait(), 15)

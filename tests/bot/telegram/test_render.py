@@ -9,10 +9,14 @@ from telegram import Bot
 from telegram.error import BadRequest
 
 from bot.services.stats import Stats
-from bot.store.records import Pick, RunRecord, SourceReport
+from bot.store.records import Pick, ProfileVersion, RunRecord, SourceReport
 from bot.telegram import render
-from bot.telegram.keyboards import decode, encode, pick_id, pick_keyboard
+from bot.telegram.callbacks import decode, encode, pick_id
+from bot.telegram.keyboards import PickState, pick_keyboard
+from scoring.models import LearnedWeights
 from scoring.profile import Filters, Profile
+from scrapers.models import Pay
+from scrapers.options import SearchConfig
 from tests.bot.telegram_support import CHAT
 from tests.fakes.telegram import visible_text
 
@@ -61,12 +65,27 @@ def test_every_screen_stays_valid_and_short():
         ],
     )
     history = [
-        {"version": i, "note": HOSTILE * 5, "created_at": "2026-03-02T08:00:00", "current": i == 60}
+        ProfileVersion(
+            profile=profile.model_copy(update={"version": i}),
+            note=HOSTILE * 5,
+            created_at=datetime(2026, 3, 2, 8, tzinfo=UTC),
+            current=i == 60,
+        )
         for i in range(1, 61)
     ]
     for html in (
         render.profile_message(profile),
-        render.profile_message(profile, ([HOSTILE] * 50, [HOSTILE] * 50)),
+        render.profile_message(
+            profile,
+            LearnedWeights(
+                liked={HOSTILE * 3: 2} | {str(i): i for i in range(50)}, disliked={HOSTILE: 1}
+            ),
+        ),  # fmt: skip
+        render.marked_message("saved", [(make_pick(), datetime.now(UTC))] * 60),
+        render.searches_message([SearchConfig(keywords=HOSTILE * 3, location=HOSTILE)] * 20, True),
+        render.weekly_digest_message("2026-03-02", [make_pick()] * 40),
+        render.progress_message([HOSTILE * 5] * 10, 12.3),
+        render.timezone_message(),
         render.header_message("2026-03-02", record, 0),
         render.history_message(history),
         render.help_message(),
@@ -74,6 +93,7 @@ def test_every_screen_stays_valid_and_short():
         render.error_message(HOSTILE * 100),
         render.start_message(datetime.now(UTC), HOSTILE * 10, paused=True),
         render.stats_message(Stats(10**9, 10**4, 10**6, 10**6, 10**6, 1e9, 1e9, 10**9)),
+        render.pick_message(make_pick(pay=Pay(min=40, max=50, interval="hour", currency="USD"))),
         render.with_note(render.esc(HOSTILE * 300, 5000), render.esc(HOSTILE)),
     ):
         assert len(visible_text(html, "HTML")) <= 4096
@@ -91,9 +111,106 @@ def test_callback_data_fits_and_round_trips():
         assert tap.value == {"u": "up", "d": "down"}.get(value, value)
     for bad in ("", "v", "v:q:2026-03-02:abc", "r:nope:2026-03-02:abc", "x:1:2:3", "b:1"):
         assert decode(bad) is None
-    rows = pick_keyboard(pick, "down", "senior", blocked=True).inline_keyboard
+    for kind in ("s", "a"):
+        tap = decode(encode(kind, pick.day, pick.key))
+        assert tap is not None and (tap.kind, tap.pick_id) == (kind, pick_id(pick.key))
+    # 👎 without a reason yet: the reasons are offered
+    rows = pick_keyboard(pick, PickState(vote="down")).inline_keyboard
     labels = [b.text for row in rows for b in row]
-    assert "👎 ✓" in labels and "too senior ✓" in labels and labels[-1].endswith("blocked ✓")
+    assert "👎 ✓" in labels and "too senior" in labels and labels[-1].startswith("🚫 Never show")
+    # a reason chosen: the reason row closes, the 👎 says which, the block stays
+    rows = pick_keyboard(
+        pick, PickState("down", "senior", blocked=True, saved=True)
+    ).inline_keyboard
+    labels = [b.text for row in rows for b in row]
+    assert "👎 ✓ too senior" in labels and "too senior" not in labels
+    assert "🔖 Saved ✓" in labels and labels[-1].endswith("blocked ✓")
+    for row in rows:
+        for button in row:
+            assert 1 <= len(button.callback_data.encode()) <= 64
+
+
+def test_every_callback_family_fits_and_round_trips():
+    from bot.services.preferences import Preferences
+    from bot.telegram import callbacks as cb
+    from bot.telegram.keyboards import settings_keyboard, start_keyboard, timezone_keyboard
+
+    assert cb.parse_proposal(cb.proposal("apply", 10**11)) == ("apply", 10**11)
+    assert cb.parse_proposal("lp:x:1") is None
+    assert cb.parse_setting(cb.setting("time", "+15")) == ("time", "+15")
+    assert cb.parse_setting("st:time:+15:extra") is None and cb.parse_setting("st:a b") is None
+    assert cb.parse_go(cb.TODAY_PICKS) == "picks" and cb.parse_go("go:x") is None
+    prefs = Preferences("08:00", "UTC", 5, 60, "daily", False, False)
+    for markup in (settings_keyboard(prefs), timezone_keyboard(), start_keyboard()):
+        for row in markup.inline_keyboard:
+            for button in row:
+                data = button.callback_data
+                assert 1 <= len(data.encode()) <= 64
+                assert cb.parse_setting(data) or cb.parse_go(data)
+    with pytest.raises(ValueError):
+        cb.setting("x" * 70)
+
+
+def test_pick_shows_the_facts_and_names_only_an_llm_scorer():
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    pick = make_pick(
+        reason="Python backend", summary="Data services", title="Backend Intern",
+        company="Acme", scorer="local", posted_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        pay=Pay(min=40, max=50, interval="hour", currency="USD"), workplace="hybrid",
+        employment_type="internship",
+    )  # fmt: skip
+    text = visible_text(render.pick_message(pick, now), "HTML")
+    assert "posted 3 h ago" in text and "$40–50/hr" in text and "hybrid" in text
+    assert "internship" in text
+    assert "local scorer" not in text and "greenhouse:acme" in text
+    llm = visible_text(render.pick_message(make_pick(scorer="openai/gpt-4o-mini")), "HTML")
+    assert "openai/gpt-4o-mini" in llm
+    bare = visible_text(render.pick_message(make_pick(reason="r", summary="s")), "HTML")
+    assert "🕒" not in bare and "💰" not in bare  # unknown facts are left out, not "n/a"
+    assert render.age(datetime(2026, 2, 27, 12, 0, tzinfo=UTC), now) == "posted 3 days ago"
+
+
+def test_the_plain_text_repair_has_no_markup_and_is_short():
+    plain = render.pick_plain(make_pick())
+    assert len(plain) <= render.PLAIN_LIMIT
+    assert plain.startswith("88/100") and "<script>" in plain  # literal: not parsed
+
+
+def test_wording_a_newcomer_understands():
+    profile = Profile(about="x", version=2)
+    text = visible_text(render.profile_message(profile), "HTML")
+    assert "Blocked companies: none" in text and "Locations: any" in text
+    assert "9999" in render.refusal_message(9999) and "TELEGRAM_CHAT_IDS" in render.refusal_message(
+        9999
+    )
+    assert len(render.DESCRIPTION) <= 512 and len(render.SHORT_DESCRIPTION) <= 120
+
+
+def test_profile_never_cuts_silently():
+    about = "word " * 700  # 3,500 characters: more than fits beside the rest
+    rules = [f"rule {i} " + "x" * 250 for i in range(3)]
+    text = visible_text(render.profile_message(Profile(about=about, directives=rules)), "HTML")
+    assert len(text) <= 4096
+    assert "more characters not shown here" in text
+    for i, rule in enumerate(rules, 1):
+        assert f"{i}. {rule}" in text  # whole, and numbered for /profile remove N
+    short = visible_text(render.profile_message(Profile(about="x" * 1500)), "HTML")
+    assert "x" * 1500 in short and "not shown" not in short
+
+
+def test_history_marks_what_an_undo_left_behind():
+    def version(n: int, parent: int | None, note: str, current: bool = False) -> ProfileVersion:
+        return ProfileVersion(profile=Profile(version=n), parent=parent, note=note, current=current)
+
+    versions = [
+        version(1, None, "initial"),
+        version(2, 1, "about replaced", current=True),
+        version(3, 2, "rule added"),  # undone
+    ]
+    lines = visible_text(render.history_message(versions), "HTML").splitlines()
+    assert next(line for line in lines if line.startswith("v3")).endswith("(undone)")
+    assert next(line for line in lines if line.startswith("v2")).endswith("← current")
+    assert "undone" not in next(line for line in lines if line.startswith("v1"))
 
 
 @pytest.mark.parametrize(
@@ -134,13 +251,12 @@ def test_a_note_below_a_long_message_never_cuts_its_html():
     assert render.with_note("", note) == note
 
 
-def test_profile_shows_what_votes_taught_the_local_scorer():
-    from scoring.profile import Profile
-
+def test_profile_shows_what_votes_taught_as_phrases():
     plain = visible_text(render.profile_message(Profile(about="x")), "HTML")
     assert "From your votes" not in plain
-    taught = visible_text(
-        render.profile_message(Profile(about="x"), (["ml", "infra"], ["<defense>"])), "HTML"
+    learned = LearnedWeights(
+        liked={"ml infrastructure": 3, "backend": 1}, disliked={"<defense>": 2}
     )
-    assert "From your votes (local scorer)" in taught
-    assert "more of: ml, infra" in taught and "less of: <defense>" in taught
+    taught = visible_text(render.profile_message(Profile(about="x"), learned), "HTML")
+    assert "you liked: ml infrastructure (3), backend (1)" in taught
+    assert "not for you: <defense> (2)" in taught

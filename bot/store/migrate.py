@@ -1,0 +1,205 @@
+"""Bring a database file written by an older jobpicks to today's layout (`SCHEMA_VERSION`).
+
+Works on the raw tables (table name -> document id -> document), before any model reads
+them. A record no model accepts any more is kept in the "unreadable" table, never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from bot.store.records import (
+    SCHEMA_VERSION,
+    ChatState,
+    HeaderSent,
+    LearningState,
+    Overrides,
+    ProfileHead,
+    ProfileVersion,
+    StoreInfo,
+    Unreadable,
+    Vote,
+)
+from scoring.profile import Profile
+from scoring.proposals import Proposal
+
+log = logging.getLogger(__name__)
+
+Tables = dict[str, dict[str, Any]]
+
+STORE = "store"  # the table that holds `StoreInfo` (document 1)
+
+
+class MigrationError(RuntimeError):
+    """The file cannot be brought to today's layout (e.g. written by a newer jobpicks)."""
+
+
+def schema_version(data: Tables) -> int:
+    """0 for an empty file, 1 for the layout before versions, else the stored number."""
+    if not any(data.values()):
+        return 0
+    info = data.get(STORE, {}).get("1")
+    if info is None:
+        return 1
+    version = info.get("schema_version") if isinstance(info, dict) else None
+    if not isinstance(version, int) or version < 2:
+        raise MigrationError(f"its schema version is unreadable: {version!r}")
+    return version
+
+
+def migrate(data: Tables) -> tuple[Tables, int]:
+    """Return the data in today's layout and the version it came from. Raises
+    `MigrationError` for a file from a newer jobpicks (it must not be rewritten)."""
+    found = schema_version(data)
+    if found > SCHEMA_VERSION:
+        raise MigrationError(
+            f"it was written by a newer jobpicks (database schema {found}; this one reads "
+            f"up to {SCHEMA_VERSION}): upgrade jobpicks, or set JOBPICKS_DB to another file"
+        )
+    version = found
+    while version and version < SCHEMA_VERSION:
+        data = _STEPS[version](data)
+        version += 1
+    return data, found
+
+
+def info_doc(migrated_from: int | None) -> dict[str, Any]:
+    info = StoreInfo(
+        schema_version=SCHEMA_VERSION,
+        migrated_from=migrated_from,
+        migrated_at=datetime.now(UTC) if migrated_from else None,
+    )
+    return info.model_dump(mode="json")
+
+
+# -- 1 -> 2: one "meta" document split into typed tables ------------------------------------------
+def _v1_to_v2(old: Tables) -> Tables:
+    new: Tables = {}
+    unreadable: list[Unreadable] = []
+    # Unchanged in shape (their models read them as they are).
+    for name in ("seen", "scores", "picks", "runs"):
+        if name in old:
+            new[name] = dict(old[name])
+    new["pool"] = dict(old.get("pending", {}))
+
+    votes: dict[str, Any] = {}
+    for doc_id, doc in old.get("votes", {}).items():
+        try:
+            votes[doc_id] = Vote.model_validate(doc).model_dump(mode="json")
+        except ValidationError as exc:
+            unreadable.append(Unreadable(table="votes", doc=doc, why=_why(exc)))
+    new["votes"] = votes
+
+    profiles: dict[str, Any] = {}
+    for doc_id, doc in old.get("profiles", {}).items():
+        fields = {k: doc[k] for k in ("about", "directives", "learned", "filters") if k in doc}
+        try:
+            version = ProfileVersion(
+                profile=Profile.model_validate(fields | {"version": int(doc_id)}),
+                parent=doc.get("parent"),
+                note=doc.get("note", ""),
+                created_at=doc.get("created_at"),
+            )
+        except (ValidationError, ValueError) as exc:
+            unreadable.append(Unreadable(table="profiles", doc=doc, why=_why(exc)))
+            continue
+        profiles[doc_id] = version.model_dump(mode="json")
+    new["profiles"] = profiles
+
+    meta = dict(old.get("meta", {}).get("1", {}))
+    _table_of(
+        new,
+        "profile_head",
+        meta.pop("profile_version", None),
+        lambda v: ProfileHead(version=int(v)),
+        unreadable,
+    )
+    _table_of(
+        new,
+        "learning",
+        meta.pop("learning_votes_at_last_proposal", None),
+        lambda v: LearningState(votes_at_last_proposal=int(v)),
+        unreadable,
+    )
+    _table_of(
+        new, "overrides", meta.pop("settings_overrides", None), Overrides.model_validate, unreadable
+    )
+
+    proposals: dict[str, Any] = {}
+    for doc in meta.pop("learning_proposals", None) or []:
+        try:
+            proposal = Proposal.model_validate(doc)
+        except ValidationError as exc:
+            unreadable.append(Unreadable(table="proposals", doc=doc, why=_why(exc)))
+            continue
+        proposals[str(proposal.id)] = proposal.model_dump(mode="json")
+    new["proposals"] = proposals
+
+    chats: dict[int, ChatState] = {}
+    for chat in meta.pop("paused_chats", None) or []:
+        chats.setdefault(int(chat), ChatState(chat=int(chat))).paused = True
+    for chat, why in (meta.pop("unreachable_chats", None) or {}).items():
+        chats.setdefault(int(chat), ChatState(chat=int(chat))).unreachable = str(why)
+    new["chats"] = {
+        str(i): state.model_dump(mode="json") for i, state in enumerate(chats.values(), start=1)
+    }
+
+    headers = [
+        HeaderSent(chat=int(chat), day=day)
+        for day, chat_ids in sorted((meta.pop("headers_sent", None) or {}).items())
+        for chat in chat_ids
+    ]
+    new["headers"] = {str(i): h.model_dump(mode="json") for i, h in enumerate(headers, start=1)}
+
+    checked = meta.pop("doctor_checked_at", None)
+    info = info_doc(migrated_from=1) | {"checked_at": checked}
+    new[STORE] = {"1": StoreInfo.model_validate(info).model_dump(mode="json")}
+
+    for key, value in meta.items():  # whatever else the meta document held
+        unreadable.append(Unreadable(table="meta", doc={key: value}, why="unknown meta key"))
+    # Tables this version does not know are carried over as they are.
+    known = {"seen", "scores", "picks", "runs", "pending", "votes", "profiles", "meta"}
+    for name, table in old.items():
+        if name not in known:
+            new[name] = dict(table)
+    new["unreadable"] = {
+        str(i): u.model_dump(mode="json") for i, u in enumerate(unreadable, start=1)
+    }
+    if unreadable:
+        log.warning(
+            "database migration kept %d record(s) no model reads in the 'unreadable' table",
+            len(unreadable),
+        )
+    return new
+
+
+def _table_of(
+    new: Tables,
+    name: str,
+    value: Any,
+    build: Callable[[Any], Any],
+    unreadable: list[Unreadable],
+) -> None:
+    """A one-document table from one meta value."""
+    new[name] = {}
+    if value is None:
+        return
+    try:
+        new[name]["1"] = build(value).model_dump(mode="json")
+    except (ValidationError, ValueError, TypeError) as exc:
+        unreadable.append(Unreadable(table=name, doc=value, why=_why(exc)))
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        err = exc.errors()[0]
+        return f"{'.'.join(map(str, err['loc']))}: {err['msg']}"[:200]
+    return str(exc)[:200]
+
+
+_STEPS: dict[int, Callable[[Tables], Tables]] = {1: _v1_to_v2}

@@ -1,0 +1,26 @@
+"""The one factory of `Bot` objects: the bot (`jobpicks bot`) and one-off delivery
+(`jobpicks run`) talk to Telegram through the same configuration."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.settings import Settings
+from bot.telegram.logsafe import quiet_loggers, redact_token
+
+
+def make_bot(settings: Settings) -> ExtBot[Any]:
+    """A Bot for the configured API base, with Telegram's overall rate limit applied
+    (AIORateLimiter retries nothing: the Courier waits out a 429 itself, per chat)."""
+    token = settings.token
+    if not token:
+        raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
+    quiet_loggers()
+    redact_token(token)
+    return ExtBot(
+        token,
+        base_url=settings.telegram_api_base,
+        rate_limiter=AIORateLimiter(max_retries=0),
+    )

@@ -1,0 +1,232 @@
+"""Button handlers: a pick's buttons, a learning proposal's Apply / Reject, the /settings
+keyboard and /start's button. Each answers the tap first (the spinner stops at once), then
+calls a service, then redraws the message through the chat's pacer."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
+
+from bot.context import AppContext
+from bot.services import feedback, marks, preferences
+from bot.services import settings as settings_service
+from bot.services.settings import SettingChange, SettingsError
+from bot.store.records import VOTE_REASONS, Pick
+from bot.telegram import callbacks as cb
+from bot.telegram import render
+from bot.telegram.access import NOT_ADMIN, may_change
+from bot.telegram.delivery import ChatUnreachable
+from bot.telegram.keyboards import (
+    pick_keyboard,
+    pick_state,
+    rows_markup,
+    settings_keyboard,
+    timezone_keyboard,
+)
+from bot.telegram.proposals import render_outcome, render_proposal
+from bot.telegram.runtime import BotContext
+from bot.telegram.schedule import reschedule
+from bot.telegram.today import todays_picks
+from scoring.llm import load_litellm
+from scoring.proposals import Proposal
+
+log = logging.getLogger(__name__)
+
+NOT_VALID = "This button is not valid here."
+
+
+async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Stop the button's spinner. A tap that waited in the queue while the bot was down is
+    too old to answer: Telegram refuses, and the tap must still count."""
+    try:
+        await query.answer(text, show_alert=alert)
+    except BadRequest as exc:
+        log.info("could not answer a button tap: %s", exc.message)
+
+
+def _where(update: Update) -> tuple[int, int | None]:
+    assert update.effective_chat is not None
+    query = update.callback_query
+    message = query.message if query is not None else None
+    return update.effective_chat.id, message.message_id if message is not None else None
+
+
+def resolve(ctx: AppContext, tap: cb.Tap) -> Pick | None:
+    """The pick a tap refers to, from the Store (the day's picks are few)."""
+    for pick in ctx.store.picks_for(tap.day):
+        if cb.pick_id(pick.key) == tap.pick_id:
+            return pick
+    return None
+
+
+def _vote_answer(before: str | None, after: str) -> str:
+    if before is None:
+        return "👍 noted" if after == "up" else "👎 noted — why? (optional)"
+    if before == after:
+        return "👍 still noted" if after == "up" else "👎 still noted"
+    return "changed to 👍" if after == "up" else "changed to 👎 — why? (optional)"
+
+
+async def pick_tap(update: Update, context: BotContext) -> None:
+    """👍/👎, a 👎 reason, "never show this company", 🔖 save, ✅ applied."""
+    query = update.callback_query
+    assert query is not None
+    rt = context.runtime
+    ctx = rt.ctx
+    chat, message_id = _where(update)
+    tap = cb.decode(query.data or "")
+    pick = resolve(ctx, tap) if tap else None
+    if tap is None or pick is None or str(chat) not in pick.sent:
+        await answer(query, NOT_VALID)
+        return
+    if tap.kind == cb.BLOCK and not await may_change(update, context):
+        await answer(query, NOT_ADMIN, alert=True)
+        return
+    # Answer first: the spinner on the user's button stops at once, whatever the write costs.
+    if tap.kind == cb.VOTE:
+        earlier = ctx.store.vote_for(pick.key, chat)
+        before = earlier.vote if earlier else None
+        await answer(query, _vote_answer(before, tap.value))
+        await feedback.record_vote(ctx, chat, pick, tap.value)
+    elif tap.kind == cb.REASON:
+        await answer(query, f"👎 noted: {VOTE_REASONS[tap.value]}")
+        await feedback.record_vote(ctx, chat, pick, "down", tap.value)
+    elif tap.kind == cb.BLOCK:
+        await answer(query, f"🚫 {pick.company[:150]} will not be shown again")
+        await feedback.block_company(ctx, pick.company)
+    else:
+        kind = marks.SAVED if tap.kind == cb.SAVE else marks.APPLIED
+        on = await marks.toggle(ctx, chat, pick, kind)
+        label = {marks.SAVED: ("🔖 saved: /saved lists them", "🔖 no longer saved"),
+                 marks.APPLIED: ("✅ marked applied: /applied lists them", "✅ unmarked")}  # fmt: skip
+        await answer(query, label[kind][0 if on else 1])
+    if message_id is not None:
+        rt.courier.edit_markup_soon(
+            chat, message_id, pick_keyboard(pick, pick_state(ctx, chat, pick))
+        )
+    if tap.kind in (cb.VOTE, cb.REASON, cb.SAVE, cb.APPLIED):
+        # A proposal may cost an LLM call: off the update path, so taps stay instant.
+        rt.spawn(_propose(context, chat))
+
+
+async def _propose(context: BotContext, chat: int) -> None:
+    """Every N votes (with an LLM), offer a new learned section with Apply / Reject."""
+    rt = context.runtime
+    if rt.ctx.llm() is None:
+        return  # proposals need an LLM
+    # litellm takes seconds to import: never on the event loop, or every tap and send waits.
+    await asyncio.to_thread(load_litellm)
+    proposal = await feedback.after_vote(rt.ctx)
+    if proposal is None:
+        return
+    text, rows = render_proposal(proposal)
+    try:
+        await rt.courier.send(chat, text, rows_markup(rows))
+    except ChatUnreachable:
+        log.warning("chat %s refuses messages; proposal #%s stays pending", chat, proposal.id)
+
+
+def _proposal(ctx: AppContext, proposal_id: int) -> Proposal | None:
+    return next((p for p in feedback.proposals(ctx) if p.id == proposal_id), None)
+
+
+async def proposal_tap(update: Update, context: BotContext) -> None:
+    """Apply or Reject on a learning proposal; the message is redrawn from the stored
+    proposal (not from the message's own text) with the outcome below it."""
+    query = update.callback_query
+    assert query is not None
+    parsed = cb.parse_proposal(query.data or "")
+    if parsed is None:
+        await answer(query, NOT_VALID)
+        return
+    if not await may_change(update, context):
+        await answer(query, NOT_ADMIN, alert=True)
+        return
+    action, proposal_id = parsed
+    rt = context.runtime
+    ctx = rt.ctx
+    try:
+        if action == "apply":
+            profile = await feedback.apply_proposal(ctx, proposal_id)
+            proposal = _proposal(ctx, proposal_id)
+            assert proposal is not None
+            done = render_outcome(action, proposal, profile.version)
+        else:
+            proposal = await feedback.reject_proposal(ctx, proposal_id)
+            done = render_outcome(action, proposal)
+    except feedback.FeedbackError as exc:
+        await answer(query, str(exc)[:190], alert=True)
+        return
+    await answer(query, "✅ applied" if action == "apply" else "✖️ rejected")
+    chat, message_id = _where(update)
+    if message_id is not None:
+        text = render.with_note(render_proposal(proposal)[0], done)
+        await rt.courier.edit_text(chat, message_id, text, None)
+
+
+def _settings_screen(ctx: AppContext, chat: int) -> tuple[str, InlineKeyboardMarkup]:
+    prefs = preferences.current(ctx, chat)
+    return render.settings_message(settings_service.view(ctx), prefs), settings_keyboard(prefs)
+
+
+async def settings_tap(update: Update, context: BotContext) -> None:
+    """A /settings keyboard button: one step, then the same message shows the new values."""
+    query = update.callback_query
+    assert query is not None
+    rt = context.runtime
+    ctx = rt.ctx
+    chat, message_id = _where(update)
+    parsed = cb.parse_setting(query.data or "")
+    if parsed is None or message_id is None:
+        await answer(query, NOT_VALID)
+        return
+    action, arg = parsed
+    if action in ("tzlist", "back"):
+        await answer(query)
+        if action == "tzlist":
+            await rt.courier.edit_text(
+                chat, message_id, render.timezone_message(), timezone_keyboard()
+            )
+        else:
+            text, markup = _settings_screen(ctx, chat)
+            await rt.courier.edit_text(chat, message_id, text, markup)
+        return
+    if not await may_change(update, context):
+        await answer(query, NOT_ADMIN, alert=True)
+        return
+    try:
+        result = await preferences.step(ctx, chat, action, arg)
+    except SettingsError as exc:
+        await answer(query, str(exc)[:190], alert=True)
+        return
+    if isinstance(result, SettingChange):
+        caught_up = result.schedule_changed and reschedule(context.application)
+        note = f"{result.setting.label}: {result.value}"
+        if caught_up:
+            note += " — running today's picks now"
+        await answer(query, note[:190])
+    else:
+        await answer(query, result)
+    text, markup = _settings_screen(ctx, chat)
+    await rt.courier.edit_text(chat, message_id, text, markup)
+
+
+async def go_tap(update: Update, context: BotContext) -> None:
+    """/start's "today's picks now"."""
+    query = update.callback_query
+    assert query is not None
+    if cb.parse_go(query.data or "") != "picks":
+        await answer(query, NOT_VALID)
+        return
+    await answer(query, "📬 on its way")
+    chat, _ = _where(update)
+    context.runtime.spawn(todays_picks(context, chat))
+
+
+async def stale_button(update: Update, _context: BotContext) -> None:
+    """A button no handler knows (an old keyboard, a forged tap): answer, do nothing."""
+    assert update.callback_query is not None
+    await answer(update.callback_query, "This button is no longer active.")
