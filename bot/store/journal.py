@@ -49,7 +49,11 @@ COMPACT_RATIO = 0.5
 COMPACT_MIN_BYTES = 1 << 20
 
 
-class ConcurrentWrite(RuntimeError):
+class StoreError(RuntimeError):
+    """The database cannot be used as asked; the message is one line for the user."""
+
+
+class ConcurrentWrite(StoreError):
     """Another process wrote the database since this one read it; nothing was written."""
 
 
