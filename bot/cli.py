@@ -317,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except RuntimeError as exc:  # a StoreError: e.g. another process wrote the same database
+        from bot.store import StoreError  # not at the top: `jobpicks --help` stays quick
+
+        if not isinstance(exc, StoreError):
+            raise
+        print(f"jobpicks: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

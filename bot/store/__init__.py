@@ -1,5 +1,26 @@
 """Everything jobpicks remembers: one TinyDB file and its journal, read and written through
-`Store` as typed records (`bot.store.records`)."""
+`Store` as typed records (`bot.store.records`); no caller sees a dict or a table name.
+
+Reads are plain calls; writes happen inside ``async with store.transaction():`` (all or
+nothing, one journal line). The tables and their methods:
+
+- seen postings `SeenPosting`: `is_seen`, `seen_count`, `add_seen`
+- candidate pool `PoolEntry`: `pool`, `set_pool`
+- score cache `CachedScore`: `cached_score`, `put_scores`
+- picks `Pick`: `picks_for`, `pick`, `picked_keys`, `picks_sent_to`, `save_picks`, `mark_sent`
+- runs `RunRecord`: `runs_for`, `finished_run`, `all_runs`, `save_run`
+- profile versions `ProfileVersion`: `current_profile`, `ensure_profile`, `save_profile`,
+  `profile_history`, `undo_profile`
+- votes `Vote`: `record_vote`, `votes`, `vote_for`
+- learning `Proposal`, `LearningState`: `proposals`, `save_proposal`, `learning_state`,
+  `set_learning_state`
+- chats `ChatState`, `HeaderSent`: `chat_state`, `chat_states`, `save_chat_state`,
+  `header_sent`, `mark_header_sent`
+- marks on picks `Mark` (saved / applied): `mark`, `unmark`, `marks`, `marks_on`
+- settings from the chat `Overrides` (schedule, selection, searches, delivery): `overrides`,
+  `set_overrides` (`AppContext.apply_overrides` makes them the effective config)
+- the file `StoreInfo`: `info`, `check_writable`, `files`, `moved_aside`
+"""
 
 from bot.store.database import Store, StoreError
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 from tinydb import Query
 
-from bot.store.journal import JournalStorage
+from bot.store.journal import JournalStorage, StoreError
 from bot.store.migrate import STORE, MigrationError, info_doc, migrate
 from bot.store.records import (
     SCHEMA_VERSION,
@@ -65,10 +65,6 @@ MARKS = "marks"
 UNREADABLE = "unreadable"
 
 _ONE = 1  # the document id of one-document tables (store, profile_head, learning, overrides)
-
-
-class StoreError(RuntimeError):
-    """The database cannot be used as asked; the message is one line for the user."""
 
 
 class Store:

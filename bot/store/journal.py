@@ -19,6 +19,10 @@ belong to it:
 
 The snapshot is a plain TinyDB JSON file, and a corrupt or unreadable snapshot (including
 one whose tables are not JSON objects) is moved aside too, never overwritten.
+
+One writer per database: before each write the files are checked against what this process
+read or wrote last, and a change by another process raises `ConcurrentWrite` (and the caller
+reloads) instead of writing over it. Readers beside the writer are fine.
 """
 
 from __future__ import annotations
@@ -43,6 +47,14 @@ _GEN_TABLE = "_journal"  # reserved key of the snapshot: {"1": {"gen": N}}
 # every compaction costs O(file), so the journal's share keeps its amortised cost per byte flat.
 COMPACT_RATIO = 0.5
 COMPACT_MIN_BYTES = 1 << 20
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used as asked; the message is one line for the user."""
+
+
+class ConcurrentWrite(StoreError):
+    """Another process wrote the database since this one read it; nothing was written."""
 
 
 class JournalStorage(Storage):
@@ -83,6 +95,8 @@ class JournalStorage(Storage):
             self._load_snapshot()
             if not self._load_journal():
                 self._set_aside(self.journal_path, "newer than its snapshot")
+        self._snapshot_stamp = _stamp(self.path)
+        self._journal_stamp = _stamp(self.journal_path)
 
     def _load_snapshot(self) -> None:
         try:
@@ -200,6 +214,7 @@ class JournalStorage(Storage):
         if self._rewrite or not self._journal_ok or not self.path.exists():
             self.compact()
             return
+        self._check_alone()
         line = self._entry_line()
         fd = self._journal()
         try:
@@ -227,6 +242,7 @@ class JournalStorage(Storage):
 
     def compact(self) -> None:
         """Write the whole data as a new snapshot and start an empty journal for it."""
+        self._check_alone()
         self._close_journal()
         gen = self._gen + 1
         payload = orjson.dumps({_GEN_TABLE: {"1": {"gen": gen}}, **self._data})
@@ -239,6 +255,8 @@ class JournalStorage(Storage):
         _atomic_write(self.journal_path, header)
         self._journal_bytes = len(header)
         self._journal_ok = True
+        self._snapshot_stamp = _stamp(self.path)
+        self._journal_stamp = _stamp(self.journal_path)
         self.compactions += 1
 
     def rollback(self) -> None:
@@ -250,6 +268,28 @@ class JournalStorage(Storage):
         self._close_journal()
 
     # -- helpers --------------------------------------------------------------------------------
+    def _check_alone(self) -> None:
+        """Raise `ConcurrentWrite` if another process wrote since this one read or wrote."""
+        journal = _stamp(self.journal_path)
+        ours = self._journal_stamp
+        same_journal = journal is not None and ours is not None and journal[0] == ours[0]
+        if _stamp(self.path) == self._snapshot_stamp and (
+            not self._journal_ok or (same_journal and not self._others_lines(journal[2]))
+        ):
+            return
+        raise ConcurrentWrite(
+            f"database {self.path} was changed by another jobpicks process; this change was "
+            "not saved (run one jobpicks process per database)"
+        )
+
+    def _others_lines(self, size: int) -> bool:
+        """Whether the journal holds complete lines past ours (a torn tail has no newline)."""
+        if size <= self._journal_bytes:
+            return False
+        with open(self.journal_path, "rb") as fh:
+            fh.seek(self._journal_bytes)
+            return b"\n" in fh.read()
+
     def _entry_line(self) -> bytes:
         tables: dict[str, dict[str, Any]] = {}
         for name, ids in self._changed.items():
@@ -271,6 +311,16 @@ class JournalStorage(Storage):
         fd, self._fd = getattr(self, "_fd", None), None
         if fd is not None:
             os.close(fd)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    """(inode, mtime, size) of a file, None if it does not exist: a rename or a rewrite
+    changes it."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 def _encode(payload: dict[str, Any]) -> bytes:

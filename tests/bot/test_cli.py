@@ -94,3 +94,43 @@ def test_corrupt_database_is_reported_in_one_line_and_moved_aside(isolated_env):
     assert len(aside) == 1 and aside[0].read_text() == "{not json"
     notices = [line for line in proc.stderr.splitlines() if "corrupt" in line]
     assert len(notices) == 1 and str(aside[0]) in notices[0]
+
+
+async def test_a_second_writer_gets_one_line_and_the_first_writers_change_stays(isolated_env):
+    """`jobpicks run` while another process (here: this test) writes the same database: the
+    run refuses to write over it, says so in one line, and nothing is lost or corrupted."""
+    import asyncio
+
+    from bot.store import Store
+    from bot.store.records import ChatState
+    from tests.bot.services.test_run_digest import CONFIG, _env
+    from tests.fakes.boards import BoardsFake, Job, slow
+
+    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    db = isolated_env / "db" / "jobpicks.json"
+    async with BoardsFake() as fake:
+        fake.lever["globex"] = [Job(id="g1", title="ML Intern", company="Globex")]
+        fake.fail("lever:globex", slow(3))
+        proc = await asyncio.create_subprocess_exec(
+            *jobpicks_cmd("run"),
+            env=cli_env(**_env(fake, isolated_env)),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for _ in range(300):  # the run has opened the database and waits on the board
+            if any(r.board == "lever" for r in fake.requests):
+                break
+            await asyncio.sleep(0.05)
+        other = Store(db)
+        async with other.transaction():
+            other.save_chat_state(ChatState(chat=7, paused=True))
+        out, err = await asyncio.wait_for(proc.communicate(), timeout=60)
+    stderr = err.decode()
+    assert proc.returncode == 1, stderr
+    assert "changed by another jobpicks process" in stderr and "Traceback" not in stderr
+    assert [line for line in stderr.splitlines() if "another jobpicks process" in line] == [
+        f"jobpicks: database {db} was changed by another jobpicks process; this change was "
+        "not saved (run one jobpicks process per database)"
+    ]
+    reopened = Store(db)
+    assert reopened.chat_state(7).paused and reopened.moved_aside is None

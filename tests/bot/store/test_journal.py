@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store.journal import JournalStorage
+from bot.store.journal import ConcurrentWrite, JournalStorage
 from bot.store.tables import StoreDB
 from tests.conftest import REPO
 
@@ -229,3 +229,25 @@ def test_random_kills_lose_nothing_committed_and_leave_readable_files(isolated_e
     assert committed > 25
     snapshot = json.loads(path.read_text())  # plain JSON
     assert snapshot["_journal"]["1"]["gen"] >= 3  # the kills also met compactions
+
+
+@pytest.mark.parametrize("other_compacts", [False, True])
+def test_a_second_writer_is_refused_not_written_over(isolated_env: Path, other_compacts) -> None:
+    path = isolated_env / "db.json"
+    first, db1 = _db(path)
+    db1.store_table("t").put(1, {"v": 1})
+    first.flush()
+    second, db2 = _db(path)  # e.g. `jobpicks run` from cron while `jobpicks bot` runs
+    db2.store_table("t").put(2, {"v": 2})
+    second.flush()
+    if other_compacts:
+        second.compact()
+    db1.store_table("t").put(3, {"v": 3})
+    with pytest.raises(ConcurrentWrite, match="another jobpicks process"):
+        first.flush()
+    first.rollback()  # what the Store does with a failed step: read the files again
+    assert first.read()["t"] == {"1": {"v": 1}, "2": {"v": 2}}
+    db1.store_table("t").put(3, {"v": 3})
+    first.flush()
+    assert _contents(path)["t"] == {"1": {"v": 1}, "2": {"v": 2}, "3": {"v": 3}}
+    assert not list(isolated_env.glob("*.corrupt-*"))
