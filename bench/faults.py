@@ -404,53 +404,98 @@ def setup_kill_boards(b: Bench) -> None:
     b.boards.lever["killglobex"] = jobs(4, "Globex", title="Machine Learning Intern")
 
 
-async def run_trial(
-    b: Bench, res: Result, kill_at: float | None, *, picks: int
-) -> tuple[float, int]:
-    """One `jobpicks run` killed at `kill_at` s (None: clean), then a rerun to completion."""
+async def clean_run(b: Bench, res: Result) -> tuple[float, int]:
+    """One `jobpicks run` with no kill: how long it takes, and that it delivers every pick."""
     work = b.workdir("run")
-    (work / "jobpicks.toml").write_text(config_toml(KILL_BOARDS, max_picks=picks), "utf-8")
+    (work / "jobpicks.toml").write_text(config_toml(KILL_BOARDS, max_picks=4), "utf-8")
     chat = b.new_chat()
     env = b.env(work, chat=chat)
-    first = await b.child(work, env, "run").start()
-    mine = [first]
-    killed = False
-    if kill_at is None:
-        await first.wait()
-        took = time.monotonic() - first.started
-        if first.rc != 0:
-            res.fail(f"a clean `jobpicks run` exited {first.rc}: {last_line(first.stderr)}")
-    else:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(first.proc.wait()), kill_at)  # type: ignore[union-attr]
-        killed = first.running
-        await first.kill()
-        took = kill_at
-        res.kills += killed
-        mine.append(await b.run(work, env, "run"))
+    run = await b.run(work, env, "run")
+    took = time.monotonic() - run.started
     expected, digest = await b.digest_markers(work, env, res)
-    mine.append(digest)
     lost, dup = b.check_delivery(res, chat, expected)
     res.lost += lost
     res.duplicated += dup
+    res.tracebacks += tracebacks([run, digest])
+    if run.rc != 0:
+        res.fail(f"a clean `jobpicks run` exited {run.rc}: {last_line(run.stderr)}")
+    if not expected or lost or dup:
+        res.fail(f"a clean run: {len(expected)} picks, {lost} lost, {dup} duplicated")
+    return took, len(expected)
+
+
+def unsurvived(
+    b: Bench, chat: int, kills: list[float], procs: list[Child], *, lost: bool
+) -> set[int]:
+    """Which of a chain's kills (monotonic moments; `procs[i + 1]` started after kill i) were
+    not survived: the first kill after a pick's first send, when that pick went out again; a
+    kill whose next process printed a traceback or failed; every kill of a chain that lost a
+    pick or its database."""
+    failed: set[int] = set(range(len(kills))) if lost else set()
+    got, _ = b.delivered(chat)
+    for m in (m for m, n in got.items() if n > 1):
+        first = min(
+            c.at
+            for c in b.tg.calls_of("sendMessage", chat_id=chat)
+            if c.status == 200 and m in str(c.params.get("text"))
+        )
+        after = [i for i, k in enumerate(kills) if k > first]
+        if after:  # the kill that cut the record of this send short
+            failed.add(after[0])
+    for i, c in enumerate(procs[1:]):
+        ok_exit = c.rc in (0, -signal.SIGKILL, -signal.SIGTERM)
+        if i < len(kills) and (c.text.count(TRACEBACK) or not ok_exit):
+            failed.add(i)
+    return failed
+
+
+async def run_chain(b: Bench, res: Result, kill_times: list[float]) -> int:
+    """`jobpicks run` on one database, killed at each of `kill_times` (seconds after its start)
+    until one finishes by itself; then a run to completion. Returns the kills made.
+
+    A kill is survived unless a pick first sent before it (and after the previous kill) went
+    out again, the next process printed a traceback or failed, or the chain lost a pick or its
+    database."""
+    work = b.workdir("run")
+    (work / "jobpicks.toml").write_text(config_toml(KILL_BOARDS, max_picks=4), "utf-8")
+    chat = b.new_chat()
+    env = b.env(work, chat=chat)
+    procs: list[Child] = []
+    kills: list[float] = []  # monotonic moments of the kills
+    finished = False
+    for t in kill_times:
+        c = await b.child(work, env, "run").start()
+        procs.append(c)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(c.proc.wait()), t)  # type: ignore[union-attr]
+        if not c.running:
+            await c.wait()
+            finished = True
+            break
+        kills.append(time.monotonic())
+        await c.kill()
+    if not finished:
+        procs.append(await b.run(work, env, "run"))
+    final = procs[-1]
+    expected, digest = await b.digest_markers(work, env, res)
+    lost, dup = b.check_delivery(res, chat, expected)
+    res.lost += lost
+    res.duplicated += dup
+    res.tracebacks += tracebacks([*procs, digest])
+    res.kills += len(kills)
     bad_db = corrupt_files(work)
-    tb = tracebacks(mine)
-    res.tracebacks += tb
-    last = mine[-2]
-    if killed and last.rc == 0 and not (lost or dup or bad_db or tb):
-        res.survived += 1
-    if not expected:
-        res.fail("the day's digest lists no picks")
+    failed = unsurvived(b, chat, kills, procs, lost=bool(lost or bad_db))
+    res.survived += len(kills) - len(failed)
+    if final.rc != 0:
+        res.fail(f"`jobpicks run` after a kill exited {final.rc}: {last_line(final.stderr)}")
     if bad_db:
         res.fail(f"database set aside as corrupt after a kill: {bad_db[0].name}")
-    if last.rc != 0:
-        res.fail(f"`jobpicks run` after a kill exited {last.rc}: {last_line(last.stderr)}")
-    when = "no kill" if kill_at is None else f"kill at {kill_at:.2f} s"
+    where = ", ".join(f"{t:.1f}" for t in kill_times[: len(kills)])
     if lost:
-        res.fail(f"{when}: {lost} pick(s) never delivered after the rerun")
+        res.fail(f"kills at {where} s: {lost} pick(s) never delivered after the rerun")
     if dup:
-        res.fail(f"{when}: {dup} pick(s) delivered twice")
-    return took, len(expected)
+        res.fail(f"kills at {where} s: {dup} pick(s) delivered twice")
+    return len(kills)
 
 
 async def gather_limited(n: int, coros: list[Any]) -> list[Any]:
@@ -466,13 +511,24 @@ async def gather_limited(n: int, coros: list[Any]) -> list[Any]:
 async def scenario_run_kill(b: Bench, n: int) -> Result:
     res = Result("run-kill (SIGKILL `jobpicks run`)")
     setup_kill_boards(b)
-    clean, expected = await run_trial(b, res, None, picks=4)
+    clean, expected = await clean_run(b, res)
     res.notes.append(
-        f"clean run {clean:.1f} s, {expected} picks; kills uniform in [0.2, {clean:.1f}] s"
+        f"clean run {clean:.1f} s, {expected} picks; kills uniform in [0.2, {clean:.1f}] s after "
+        "each start, up to 3 per database"
     )
     rng = random.Random(b.args.seed)
-    times = [rng.uniform(0.2, clean) for _ in range(n)]
-    await gather_limited(b.args.jobs, [run_trial(b, res, t, picks=4) for t in times])
+    budget = [n]
+
+    async def worker() -> None:
+        for _ in range(3 * n):  # bounded: a chain whose first run beats its kill kills nothing
+            take = min(3, budget[0])
+            if take <= 0:
+                return
+            budget[0] -= take
+            made = await run_chain(b, res, [rng.uniform(0.2, clean) for _ in range(take)])
+            budget[0] += take - made
+
+    await asyncio.gather(*(worker() for _ in range(b.args.jobs)))
     return res
 
 
@@ -486,26 +542,28 @@ async def wait_delivered(b: Bench, chat: int, want: int, within: float) -> bool:
     return False
 
 
-async def bot_trial(b: Bench, res: Result, kill_at: float | None, want: int) -> tuple[float, int]:
+async def bot_chain(b: Bench, res: Result, kill_times: list[float], want: int) -> float:
+    """`jobpicks bot` (today's run due at start) on one database, killed at each of
+    `kill_times` after its start and started again; the last one runs until `want` picks are
+    out (or 45 s), then gets SIGTERM. Returns how long the last one took to deliver."""
     work = b.workdir("bot")
     (work / "jobpicks.toml").write_text(config_toml(KILL_BOARDS, max_picks=4), "utf-8")
     chat = b.new_chat()
     env = b.env(work, chat=chat)
-    mine: list[Child] = []
-    took = 0.0
-    first = await b.child(work, env, "bot").start()
-    mine.append(first)
-    if kill_at is not None:
-        await asyncio.sleep(kill_at)
-        if first.running:
-            res.kills += 1
-        else:
-            res.fail(f"`jobpicks bot` exited {first.rc} by itself: {last_line(first.stderr)}")
-        await first.kill()
-        second = await b.child(work, env, "bot").start()
-        mine.append(second)
-    final = mine[-1]
-    complete = await wait_delivered(b, chat, want or 1, 45)
+    procs: list[Child] = []
+    kills: list[float] = []
+    for t in kill_times:
+        c = await b.child(work, env, "bot").start()
+        procs.append(c)
+        await asyncio.sleep(t)
+        if not c.running:
+            await c.wait()
+            res.fail(f"`jobpicks bot` exited {c.rc} by itself: {last_line(c.stderr)}")
+        kills.append(time.monotonic())
+        await c.kill()
+    final = await b.child(work, env, "bot").start()
+    procs.append(final)
+    complete = await wait_delivered(b, chat, want, 45)
     took = time.monotonic() - final.started
     await asyncio.sleep(1.5)  # anything still in flight (a duplicate) arrives now
     if not await final.terminate():
@@ -513,37 +571,39 @@ async def bot_trial(b: Bench, res: Result, kill_at: float | None, want: int) -> 
     if final.rc not in (0, -signal.SIGTERM):
         res.fail(f"`jobpicks bot` exited {final.rc} on SIGTERM: {last_line(final.stderr)}")
     expected, digest = await b.digest_markers(work, env, res)
-    mine.append(digest)
     lost, dup = b.check_delivery(res, chat, expected)
     if not complete and not lost:
         res.notes.append(f"chat {chat}: fewer than {want} picks (the digest lists {len(expected)})")
     res.lost += lost
     res.duplicated += dup
+    res.kills += len(kills)
+    res.tracebacks += tracebacks([*procs, digest])
     bad_db = corrupt_files(work)
+    res.survived += len(kills) - len(unsurvived(b, chat, kills, procs, lost=bool(lost or bad_db)))
     if bad_db:
         res.fail(f"database set aside as corrupt after a kill: {bad_db[0].name}")
-    tb = tracebacks(mine)
-    res.tracebacks += tb
-    if kill_at is not None and not (lost or dup or bad_db or tb) and final.rc in (0, -15):
-        res.survived += 1
-    if kill_at is not None and lost:
-        res.fail(f"bot killed at {kill_at:.2f} s: {lost} pick(s) never delivered after restart")
-    if kill_at is not None and dup:
-        res.fail(f"bot killed at {kill_at:.2f} s: {dup} pick(s) delivered twice")
-    return took, len(expected)
+    where = ", ".join(f"{t:.1f}" for t in kill_times)
+    if lost:
+        res.fail(f"bot killed at {where} s: {lost} pick(s) never delivered after restart")
+    if dup:
+        res.fail(f"bot killed at {where} s: {dup} pick(s) delivered twice")
+    if not kill_times and (lost or dup or not expected):
+        res.fail(f"a clean bot: {len(expected)} picks, {lost} lost, {dup} duplicated")
+    return took
 
 
 async def scenario_bot_kill(b: Bench, n: int) -> Result:
     res = Result("bot-kill (SIGKILL `jobpicks bot`)")
     setup_kill_boards(b)
-    clean, expected = await bot_trial(b, res, None, 4)
+    clean = await bot_chain(b, res, [], 4)
     res.notes.append(
-        f"clean bot: all {expected} picks out {clean:.1f} s after start; kills uniform in "
-        f"[0.5, {clean:.1f}] s"
+        f"clean bot: all 4 picks out {clean:.1f} s after start; kills uniform in "
+        f"[0.5, {clean:.1f}] s after each start, up to 2 per database"
     )
     rng = random.Random(b.args.seed + 1)
     times = [rng.uniform(0.5, max(clean, 1.0)) for _ in range(n)]
-    await gather_limited(b.args.jobs, [bot_trial(b, res, t, expected) for t in times])
+    chains = [times[i : i + 2] for i in range(0, n, 2)]
+    await gather_limited(b.args.jobs, [bot_chain(b, res, ts, 4) for ts in chains])
     return res
 
 
@@ -995,36 +1055,43 @@ async def scenario_hostile(b: Bench) -> Result:
 SCENARIOS = ("run-kill", "bot-kill", "after-send", "boards", "llm", "telegram", "hostile")
 
 
-def print_table(results: list[Result], wall: float, children: list[Child], token: str) -> None:
-    head = (
-        f"{'scenario':<40} {'kills':>5} {'surv':>5} {'lost':>5} {'dup':>4} {'named':>7} {'tb':>4}"
+COLUMNS = ("kills", "survived", "lost", "dup", "named", "tracebacks", "secs")
+
+
+def _row(name: str, cells: list[str]) -> str:
+    return f"{name:<41}" + "".join(
+        f"{c:>{max(6, len(h)) + 1}}" for c, h in zip(cells, COLUMNS, strict=True)
     )
+
+
+def print_table(results: list[Result], wall: float, children: list[Child], token: str) -> None:
+    head = _row("scenario", list(COLUMNS))
     print()
     print(head)
     print("-" * len(head))
-    for r in results:
-        named = f"{r.named}/{r.faults}" if r.faults else "-"
-        kills = str(r.kills) if r.kills else "-"
-        surv = str(r.survived) if r.kills else "-"
-        print(
-            f"{r.name:<40} {kills:>5} {surv:>5} {r.lost:>5} {r.duplicated:>4} {named:>7} "
-            f"{r.tracebacks:>4} {r.seconds:>5.0f}"
-        )
-    tot = Result("total")
-    for r in results:
+    tot = Result("total", seconds=wall)
+    for r in [*results, tot]:
+        if r is tot:
+            print("-" * len(head))
+        cells = [
+            str(r.kills) if r.kills else "-",
+            str(r.survived) if r.kills else "-",
+            str(r.lost),
+            str(r.duplicated),
+            f"{r.named}/{r.faults}" if r.faults else "-",
+            str(r.tracebacks),
+            f"{r.seconds:.0f}",
+        ]
+        print(_row(r.name, cells))
         for name in ("kills", "survived", "lost", "duplicated", "faults", "named", "tracebacks"):
             setattr(tot, name, getattr(tot, name) + getattr(r, name))
-    print("-" * len(head))
-    print(
-        f"{'total':<40} {tot.kills:>5} {tot.survived:>5} {tot.lost:>5} {tot.duplicated:>4} "
-        f"{f'{tot.named}/{tot.faults}':>7} {tot.tracebacks:>4} {wall:>5.0f}"
-    )
     leaks = sum(c.text.count(token) for c in children)
     print(
         f"\n{len(children)} child processes, wall time {wall:.0f} s; token in output: {leaks} times"
     )
-    print("columns: kills survived (no loss, no repeat, clean restart), picks lost, picks")
-    print("duplicated, faults named in the summary or logs, tracebacks on the children's output")
+    print("survived: no pick lost or repeated and a clean restart after the kill; lost / dup:")
+    print("picks of the day's digest never delivered / delivered more than once; named: faults")
+    print("named in the run summary or logs; tracebacks: on the children's stdout and stderr")
     for r in results:
         if r.notes or r.failures:
             print(f"\n{r.name}:")
@@ -1100,7 +1167,7 @@ def main() -> None:
     parser.add_argument("--bot-kills", type=int, help="kills of `jobpicks bot` (10; quick 2)")
     parser.add_argument("--big-kills", type=int, help="kills right after a send (10; quick 3)")
     parser.add_argument("--after-send-ms", type=int, default=100, help="kill delay bound (ms)")
-    parser.add_argument("--jobs", type=int, default=2, help="trials run side by side")
+    parser.add_argument("--jobs", type=int, default=3, help="trials run side by side")
     parser.add_argument("--seed", type=int, default=14, help="random seed of the kill points")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     asyncio.run(amain(parser.parse_args()))
