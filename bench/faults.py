@@ -76,10 +76,6 @@ days = [0, 1, 2, 3, 4, 5, 6]
 """
 
 
-def _toml_list(items: list[str]) -> str:
-    return "[" + ", ".join(json.dumps(i) for i in items) + "]"
-
-
 def config_toml(
     boards: list[str],
     *,
@@ -818,7 +814,7 @@ async def scenario_llm(b: Bench) -> Result:
     def responder(body: dict[str, Any]) -> fl.Reply | str:
         # A retry may append a follow-up turn: look for the posting in every non-system turn.
         turns = [m for m in body["messages"] if m.get("role") != "system"]
-        found = [m for t in turns for m in markers(fl._text(t.get("content"))) if m in plan]
+        found = [m for t in turns for m in markers(json.dumps(t.get("content"))) if m in plan]
         if not found:
             return fl.score_by_keywords(body)
         m = found[0]
@@ -834,13 +830,13 @@ async def scenario_llm(b: Bench) -> Result:
             return fl.valid(150)
         if kind == "word":
             return json.dumps({"reason": "Fine.", "score": "high", "summary": "A job."})
-        return fl.slow(5.0, 90)
+        return fl.slow(9.0, 90)  # past the 6 s timeout
 
     b.llm.responder = responder
     work = b.workdir("llm")
     (work / "jobpicks.toml").write_text(
         config_toml(
-            ["greenhouse:llmgood"], max_picks=20, scoring="top_k = 10\ntimeout_seconds = 2\n"
+            ["greenhouse:llmgood"], max_picks=20, scoring="top_k = 10\ntimeout_seconds = 6\n"
         ),
         "utf-8",
     )
