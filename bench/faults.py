@@ -607,7 +607,10 @@ async def scenario_bot_kill(b: Bench, n: int) -> Result:
 # -- kill right after a send, on a database of N seen postings --------------------------------
 async def seed_database(b: Bench, seen: int) -> Path | None:
     """A database holding `seen` seen postings, built the way bench/store.py builds one."""
-    seed = b.root / f"seed-{seen}.json"
+    # In a folder of its own: copies take the whole folder, whatever files the store keeps
+    # beside the database (a journal, say).
+    seed = b.root / f"seed-{seen}" / "jobpicks.json"
+    seed.parent.mkdir()
     proc = await asyncio.create_subprocess_exec(
         sys.executable,
         str(REPO / "bench" / "store.py"),
@@ -634,8 +637,7 @@ async def after_send_chain(
     """Runs on one copy of the seeded DB: each is killed 0–100 ms after Telegram accepted a
     pick; a kill is survived when that pick never goes out again."""
     work = b.workdir("big")
-    (work / "db").mkdir()
-    shutil.copyfile(seed, work / "db" / "jobpicks.json")
+    shutil.copytree(seed.parent, work / "db")
     (work / "jobpicks.toml").write_text(config_toml(["greenhouse:bigacme"], max_picks=6), "utf-8")
     chat = b.new_chat()
     env = b.env(work, chat=chat)
@@ -693,7 +695,7 @@ async def scenario_after_send(b: Bench, seen: int, kills: int) -> Result:
         return res
     res.notes.append(
         f"seeded {seen:,} seen postings in {time.monotonic() - t0:.1f} s "
-        f"({seed.stat().st_size / 1e6:.1f} MB); kill 0–{b.args.after_send_ms} ms after the "
+        f"({sum(f.stat().st_size for f in seed.parent.iterdir()) / 1e6:.1f} MB); kill 0–{b.args.after_send_ms} ms after the "
         "Bot API answered a pick"
     )
     b.boards.greenhouse["bigacme"] = jobs(8, "Initech", title="Backend Engineer Intern")
