@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import html
 import json
 import os
 import random
@@ -397,8 +398,13 @@ KILL_BOARDS = ["greenhouse:killacme", "lever:killglobex"]
 
 
 def setup_kill_boards(b: Bench) -> None:
-    b.boards.greenhouse["killacme"] = jobs(5, "Acme Robotics")
-    b.boards.lever["killglobex"] = jobs(4, "Globex", title="Machine Learning Intern")
+    # The Telegram tests' employers, markup in their names included, when that module has them.
+    try:
+        from tests.bot.telegram_support import COMPANIES as names
+    except ImportError:
+        names = ["Acme <Robotics>", "Globex & Sons"]
+    b.boards.greenhouse["killacme"] = jobs(5, names[0])
+    b.boards.lever["killglobex"] = jobs(4, names[1], title="Machine Learning Intern")
 
 
 async def clean_run(b: Bench, res: Result) -> tuple[float, int]:
@@ -993,6 +999,17 @@ HOSTILE = [
     ),
     ("Intern huge location", {"location": {"name": "Austin, TX " * 2000}}),
     ("Intern <tg-spoiler>hidden</tg-spoiler> </blockquote>", {"company": "</a><b>"}),
+    (
+        "Python Intern, hostile description",
+        {
+            # Greenhouse sends its HTML entity-escaped; this is what its board would carry.
+            "content": html.escape(
+                "<p>Python</p><script>alert(1)</script><b>unclosed &amp; <i>x"
+                "<a href='javascript:alert(1)'>apply</a> **[click](javascript:alert(2))** "
+                "<img src=x onerror=alert(3)> &#0; &bogus; ]]> <!-- c --> <tg-emoji>"
+            )
+        },
+    ),
 ]
 ODD_UNICODE = [
     "Intern \u202eRTL override\u202c \u200b\u200d zero width",
