@@ -389,6 +389,12 @@ def traceback_tail(children: list[Child]) -> str | None:
     return next((t for c in children for t in traceback_tails(c.text)), None)
 
 
+def res_seconds(summary: str) -> str:
+    """The run's own wall time from its summary line, if it printed one."""
+    m = re.search(r" in (\d+(?:\.\d+)?) s\n", summary)
+    return f"{m.group(1)} s" if m else "time unknown"
+
+
 def corrupt_files(work: Path) -> list[Path]:
     return sorted((work / "db").glob("*.corrupt-*"))
 
@@ -844,7 +850,9 @@ async def scenario_llm(b: Bench) -> Result:
     work = b.workdir("llm")
     (work / "jobpicks.toml").write_text(
         config_toml(
-            ["greenhouse:llmgood"], max_picks=20, scoring="top_k = 10\ntimeout_seconds = 6\n"
+            ["greenhouse:llmgood"],
+            max_picks=20,
+            scoring="top_k = 10\ntimeout_seconds = 6\nrequests_per_minute = 6000\n",
         ),
         "utf-8",
     )
@@ -862,7 +870,11 @@ async def scenario_llm(b: Bench) -> Result:
             picked[found[0]] = int(score.group(1))
     by_kind = {k: m for m, k in plan.items()}
     asked_faulty = [k for m, k in plan.items() if asked[m]]
-    res.notes.append(f"faulty postings sent to the LLM: {len(asked_faulty)} of {len(plan)}")
+    res.notes.append(
+        f"faulty postings sent to the LLM: {len(asked_faulty)} of {len(plan)}; requests each: "
+        + ", ".join(f"{k} {asked[m]}" for m, k in plan.items())
+        + f"; run {res_seconds(c.stderr)}"
+    )
     # 429 is recovered by a retry: the posting is scored.
     if by_kind["rate429"] not in picked:
         res.fail("LLM 429 once: the posting was not scored after the retry")
