@@ -12,7 +12,8 @@ the fakes in `tests/fakes/` (job boards, an OpenAI-compatible LLM, the Telegram 
               rerun: does the pick go out twice?
 - boards      429, 500, slow, changed markup, refused connection: is each one named?
 - llm         429, bad JSON, nonsense scores (-3, 150, "high"), slow: nonsense must not score;
-- telegram    429 retry_after, a 5xx, a persistent 400 on one message: the rest still go;
+- telegram    429 retry_after, a 5xx, a persistent 400 on one message: the rest still go; a
+              working run after a morning where every source failed sends its header;
 - hostile     HTML/markdown injection, `javascript:` links, huge fields, odd unicode;
 - database    damaged database files (truncated, a list, a table or record not an object).
 
@@ -902,7 +903,7 @@ async def scenario_llm(b: Bench) -> Result:
 
 # -- Bot API faults ---------------------------------------------------------------------------
 async def scenario_telegram(b: Bench) -> Result:
-    res = Result("telegram: 429, 5xx, persistent 400")
+    res = Result("telegram: 429, 5xx, 400, late header")
     t0 = time.monotonic()
     res.faults = 3
     # 429 twice and a 502 once, on one chat.
@@ -965,6 +966,29 @@ async def scenario_telegram(b: Bench) -> Result:
         )
     if poison not in got:
         res.notes.append("the refused pick was not delivered (not repaired as plain text)")
+    # A morning where every source failed, then a run that works the same day: its picks
+    # must come under a header of their own.
+    b.boards.greenhouse["tglate"] = jobs(3, "Initrode", title="Python Machine Learning Intern")
+    b.boards.always["greenhouse:tglate"] = fb.status(500)
+    work = b.workdir("tglate")
+    (work / "jobpicks.toml").write_text(config_toml(["greenhouse:tglate"], max_picks=3), "utf-8")
+    chat = b.new_chat()
+    env = b.env(work, chat=chat)
+    failed = await b.run(work, env, "run")
+    before = len(b.tg.sent_to(chat))
+    del b.boards.always["greenhouse:tglate"]
+    later = await b.run(work, env, "run")
+    mine += [failed, later]
+    res.faults += 1
+    after = b.tg.sent_to(chat)[before:]
+    if failed.rc != 3:
+        res.fail(f"every source failing: `jobpicks run` exited {failed.rc}, expected 3")
+    if any(markers(m.text) for m in after) and not any(not markers(m.text) for m in after):
+        res.fail("after a morning where every source failed, the day's picks came with no header")
+    elif any(markers(m.text) for m in after):
+        res.named += 1
+    else:
+        res.fail(f"after a failed morning, a working run delivered nothing (exit {later.rc})")
     errors = [
         ln for c in mine for ln in c.stderr.splitlines() if " ERROR " in ln and "telegram" in ln
     ]
