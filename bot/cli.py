@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 import tempfile
 from datetime import date
@@ -110,8 +111,34 @@ class TerminalProgress:
             sys.stderr.flush()
 
 
-def make_context(db_path: Path | None = None, *, use_example_config: bool = False) -> AppContext:
-    """Settings + config + store, or `ConfigError` naming what is wrong."""
+def check_db_folder(path: Path) -> None:
+    """Raise `ConfigError` now if the database's folder cannot take a new file.
+
+    The store saves by writing a temp file next to the database and renaming it over it, so
+    this is what every save needs; finding out at the first save costs a whole run of
+    scraping first. A real file is created and removed: permission bits alone would say yes
+    to root on a read-only mount, and no to nothing that matters.
+    """
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Named like the store's own temp files, which it sweeps away if this one is left.
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise ConfigError(
+            f"JOBPICKS_DB: cannot write in {folder} ({exc.strerror or exc}); "
+            "point JOBPICKS_DB at a file in a folder you can write"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def make_context(
+    db_path: Path | None = None, *, use_example_config: bool = False, writable: bool = True
+) -> AppContext:
+    """Settings + config + store, or `ConfigError` naming what is wrong.
+
+    `writable`: the command will save to the database, so its folder is checked first."""
     from bot.config import default_config, load_config
     from bot.context import AppContext
     from bot.settings import load_settings
@@ -125,6 +152,8 @@ def make_context(db_path: Path | None = None, *, use_example_config: bool = Fals
         named = "jobpicks_config" in settings.model_fields_set
         config = load_config(settings.jobpicks_config, required=named)
     path = db_path or settings.jobpicks_db
+    if writable and not path.is_dir():  # a directory is named as such just below
+        check_db_folder(path)
     try:
         store = Store(path)
     except IsADirectoryError:
@@ -159,7 +188,7 @@ def _print_outcome(ctx: AppContext, outcome: RunOutcome, *, digest: bool) -> int
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    ctx = make_context()
+    ctx = make_context(writable=not args.dry_run)
     progress = TerminalProgress()
     telegram = bool(ctx.settings.token) and not args.dry_run
     try:
@@ -216,7 +245,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.services.digest import render_digest
 
-    ctx = make_context()
+    ctx = make_context(writable=False)
     day = args.date or ctx.today()
     picks = ctx.store.picks_for(day)
     if not picks and not ctx.store.runs_for(day):
@@ -299,7 +328,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from bot.doctor import run_doctor
 
     try:
-        ctx = make_context()
+        ctx = make_context(writable=False)  # the doctor checks the database itself, with a fix
     except ConfigError as exc:
         print(f"✗ settings/config: {exc}", file=sys.stdout)
         return EXIT_CONFIG

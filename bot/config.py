@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, not_utf8
 from scoring.learning import LearningConfig
 from scoring.options import ScoringConfig
 from scoring.profile import Filters, Profile
@@ -126,9 +126,12 @@ def load_config(path: Path, *, required: bool = False) -> Config:
             )
         return default_config()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: Windows editors start UTF-8 files with a BOM, which TOML calls a bad statement.
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"JOBPICKS_CONFIG: {path} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"JOBPICKS_CONFIG: {path} {not_utf8(exc)}") from None
     except OSError as exc:
         raise ConfigError(f"JOBPICKS_CONFIG: cannot read {path}: {exc.strerror}") from None
     try:

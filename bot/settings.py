@@ -9,7 +9,9 @@ from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_va
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, not_utf8
+
+ENV_FILE = ".env"
 
 
 def default_db_path() -> Path:
@@ -22,7 +24,9 @@ def default_db_path() -> Path:
 class Settings(BaseSettings):
     """Everything that differs between a user's machine and a test: paths, tokens, base URLs."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    model_config = SettingsConfigDict(
+        env_file=ENV_FILE, env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
 
     jobpicks_db: Path = Field(default_factory=default_db_path)
     jobpicks_config: Path = Path("jobpicks.toml")
@@ -118,6 +122,8 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings; a bad value raises `ConfigError` naming the variable."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except UnicodeDecodeError as exc:  # only files are decoded: the environment is already text
+        raise ConfigError(f"{Path(ENV_FILE).resolve()} {not_utf8(exc)}") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         name = str(err["loc"][0]).upper() if err["loc"] else "settings"

@@ -1,7 +1,13 @@
+import os
 import re
 import subprocess
+import tempfile
+from pathlib import Path
 
-from tests.conftest import cli_env, jobpicks_cmd
+import pytest
+
+from tests.conftest import cli_env, jobpicks_cmd, run_jobpicks
+from tests.fakes.boards import BoardsFake, make_jobs
 
 
 def test_demo_prints_a_digest_with_no_keys_and_no_network(isolated_env):
@@ -134,3 +140,112 @@ async def test_a_second_writer_gets_one_line_and_the_first_writers_change_stays(
     ]
     reopened = Store(db)
     assert reopened.chat_state(7).paused and reopened.moved_aside is None
+
+
+# -- start-up checks: one line and exit 2, before any network ---------------------------------
+CONFIG_WITH_A_BOARD = '[[boards]]\nboard = "greenhouse:acme"\n'
+
+
+def _unwritable_db_paths(tmp: Path) -> list[tuple[str, Path]]:
+    """Database paths whose folder really refuses a new file, even to root."""
+    (tmp / "plain-file").write_text("not a folder")
+    paths = [("parent is a regular file", tmp / "plain-file" / "jobpicks.json")]
+    # sysfs takes no new files, whoever asks: the root-proof stand-in for a folder without
+    # write permission (the non-root case has its own test below).
+    if _refuses_files(Path("/sys")):
+        paths.append(("folder refuses new files", Path("/sys") / "jobpicks.json"))
+    return paths
+
+
+def _refuses_files(folder: Path) -> bool:
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder)
+    except OSError:
+        return folder.is_dir()
+    os.close(fd)
+    os.unlink(probe)
+    return False
+
+
+def _one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+async def test_unwritable_database_folder_stops_the_run_before_any_request(isolated_env):
+    (isolated_env / "jobpicks.toml").write_text(CONFIG_WITH_A_BOARD, encoding="utf-8")
+    cases = _unwritable_db_paths(isolated_env)
+    async with BoardsFake() as fake:
+        fake.greenhouse["acme"] = make_jobs("g", 2)
+        assert fake.urls is not None
+        for why, db in cases:
+            code, _out, err = await run_jobpicks(
+                "run", JOBPICKS_DB=str(db), JOBPICKS_GREENHOUSE_URL=fake.urls.greenhouse
+            )
+            assert code == 2, (why, err)
+            line = _one_line(err)
+            assert (
+                line.startswith("jobpicks: JOBPICKS_DB: cannot write in ")
+                and str(db.parent) in line
+            )
+            assert fake.requests == [], why  # found before the scraping, not after it
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes through permission bits"
+)
+def test_database_folder_without_write_permission_is_one_line(isolated_env):
+    folder = isolated_env / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        proc = subprocess.run(
+            jobpicks_cmd("bot"),
+            env=cli_env(JOBPICKS_DB=str(folder / "jobpicks.json"), TELEGRAM_BOT_TOKEN="1:x"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert proc.returncode == 2
+    assert str(folder) in _one_line(proc.stderr)
+
+
+@pytest.mark.skipif(not _refuses_files(Path("/sys")), reason="needs a folder refusing new files")
+def test_reading_commands_do_not_need_a_writable_folder(isolated_env):
+    # The digest and the doctor store nothing: a read-only database folder does not stop them
+    # (the doctor reports it as one of its checks). No sources, so the doctor asks no host.
+    (isolated_env / "jobpicks.toml").write_text('[profile]\nabout = "x"\n', encoding="utf-8")
+    env = cli_env(JOBPICKS_DB="/sys/jobpicks.json")
+    digest = subprocess.run(
+        jobpicks_cmd("digest", "--date", "2026-01-05"),
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert digest.returncode == 0 and digest.stdout.endswith("No picks today.\n"), digest.stderr
+    doctor = subprocess.run(
+        jobpicks_cmd("doctor"), env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "Traceback" not in doctor.stdout + doctor.stderr
+    assert "settings/config" not in doctor.stdout  # it got past the start-up checks …
+    assert "cannot write /sys/jobpicks.json" in doctor.stdout  # … to its own database check
+
+
+def test_config_file_that_is_not_utf8_is_one_line(isolated_env):
+    config = isolated_env / "latin1.toml"
+    config.write_bytes(
+        '[profile]\nabout = "Caf\u00e9 barista turned developer"\n'.encode("latin-1")
+    )
+    proc = subprocess.run(
+        jobpicks_cmd("run", "--dry-run"),
+        env=cli_env(JOBPICKS_CONFIG=str(config)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    line = _one_line(proc.stderr)
+    assert line.startswith("jobpicks: JOBPICKS_CONFIG: ") and str(config) in line
+    assert "not UTF-8" in line and "0xe9" in line

@@ -142,3 +142,38 @@ def test_a_database_path_that_cannot_be_created_stops_with_exit_2(isolated_env):
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("jobpicks: JOBPICKS_DB: cannot use")
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_env_file_that_is_not_utf8_names_the_file(isolated_env):
+    (isolated_env / ".env").write_bytes("LLM_MODEL=caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(err.value) == (
+        f"{isolated_env / '.env'} is not UTF-8 text (byte 0xe9 at offset 13); save it as UTF-8"
+    )
+
+
+def test_config_file_that_is_not_utf8_names_the_file(isolated_env):
+    path = isolated_env / "jobpicks.toml"
+    path.write_bytes(b"[profile]\nabout = 'Z\xfcrich'\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert str(err.value).startswith(f"JOBPICKS_CONFIG: {path} is not UTF-8 text (byte 0xfc")
+
+
+def test_cli_env_file_that_is_not_utf8_exit_2(isolated_env):
+    (isolated_env / ".env").write_bytes(b"\xff\xfeT\x00")  # saved as UTF-16 by an editor
+    proc = subprocess.run(
+        jobpicks_cmd("digest"), env=cli_env(), capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert (
+        proc.stderr
+        == f"jobpicks: {isolated_env / '.env'} is not UTF-8 text (byte 0xff at offset 0); save it as UTF-8\n"
+    )
+
+
+def test_config_file_saved_with_a_bom_is_read(isolated_env):
+    path = isolated_env / "jobpicks.toml"
+    path.write_bytes(b"\xef\xbb\xbf[selection]\nmax_picks = 3\n")  # Notepad's "UTF-8"
+    assert load_config(path).selection.max_picks == 3
