@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Literal
@@ -69,6 +70,8 @@ class Pay(BaseModel):
             text += f"/{_INTERVAL_WORDS[self.interval]}"
         return text + (" (est.)" if self.estimated else "")
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 class Posting(BaseModel):
     """A job posting as every source reports it.
@@ -96,6 +99,18 @@ class Posting(BaseModel):
     description: str = ""
     real_employer: str | None = None  # set when an aggregator posts on behalf of a named employer
     fetched_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator(
+        "source_id", "title", "company", "location", "salary", "description", "real_employer",
+        mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _encodable(cls, value: object) -> object:
+        # A lone surrogate (JSON "\\ud800" from a board) is valid in a Python str but not in
+        # UTF-8: kept, it made the database write fail and lost the whole run.
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return _SURROGATE.sub("\ufffd", value)
+        return value
 
     @field_validator("url")
     @classmethod
