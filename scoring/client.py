@@ -58,9 +58,11 @@ def load_litellm() -> Any:
     global _litellm_mod
     with _import_lock:
         if _litellm_mod is None:
-            # Without this litellm fetches a price map from the internet at import, and
-            # retries for seconds when offline.
+            # Without these litellm fetches a price map (at import) and Anthropic header
+            # tables (at first use) from the internet, retrying for seconds when offline.
             os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+            os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
+            os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
             import litellm
 
             litellm.suppress_debug_info = True
@@ -186,7 +188,7 @@ def litellm_price(lit: Any, model: str) -> tuple[float, float] | None:
 def unpriced_note(llm: LLMSettings, options: ScoringConfig, lit: Any) -> str | None:
     """One line when the model's spend cannot be priced (so a dollar budget cannot stop it),
     else None. A local model costs nothing and needs no price."""
-    if llm.is_local or options.input_cost_per_million is not None:
+    if llm.is_free or options.input_cost_per_million is not None:
         return None
     if litellm_price(lit, llm.model) is not None:
         return None

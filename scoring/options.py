@@ -62,6 +62,13 @@ class LLMSettings(BaseModel):
         return host in LOCAL_HOSTS
 
     @property
+    def is_free(self) -> bool:
+        """A model served on this machine (Ollama, or an OpenAI-compatible local server such
+        as llama.cpp or LM Studio): it costs nothing, so it needs no price."""
+        local_kinds = ("openai/", "hosted_vllm/", "lm_studio/", "llamafile/")
+        return self.is_ollama or (self.is_local and self.model.startswith(local_kinds))
+
+    @property
     def marks_cache(self) -> bool:
         """Whether the provider caches only blocks marked `cache_control` (Anthropic's Claude,
         directly or through Bedrock / Vertex / OpenRouter); the others cache a long identical

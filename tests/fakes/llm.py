@@ -138,6 +138,7 @@ def count_tokens(text: str, model: str = "gpt-4o-mini") -> int:
     global _litellm
     if _litellm is None:
         os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
+        os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
         import litellm
 
         _litellm = litellm
