@@ -133,15 +133,18 @@ async def score_postings(
     if client.notice is None:
         client.notice = notice
 
-    # Triage: a quick look at everything left, when there is more than the top K to choose.
+    # Triage: a quick look at everything, when there is more than the top K to choose from.
+    # Postings with a full verdict are ranked by their quick look too (cached after the first
+    # time), so a rerun chooses the same top K and pays nothing.
     quick: dict[str, int] = {}
     n_triaged = 0
-    if options.triage and len(left) > options.top_k:
-        n_triaged = len(left)
-        quick = await _triage(batch, client, profile, examples, left, model, cache_get)
-    rank_value = {p.key: quick.get(p.key, local_scores[p.key].score) for p in left}
-    order = sorted(left, key=lambda p: (-rank_value[p.key], -local_scores[p.key].score, p.key))
-    top, outside = order[: options.top_k], order[options.top_k :]
+    if options.triage and len(eligible) > options.top_k:
+        n_triaged = len(eligible)
+        quick = await _triage(batch, client, profile, examples, eligible, model, cache_get)
+    rank_value = {p.key: quick.get(p.key, local_scores[p.key].score) for p in eligible}
+    order = sorted(eligible, key=lambda p: (-rank_value[p.key], -local_scores[p.key].score, p.key))
+    top = [p for p in order[: options.top_k] if p.key not in batch.scores]
+    outside = [p for p in order[options.top_k :] if p.key not in batch.scores]
 
     # Full scoring of the top K; postings with the same content are asked about once.
     groups: dict[str, list[Posting]] = {}
