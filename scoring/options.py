@@ -88,7 +88,10 @@ class LLMSettings(BaseModel):
             kwargs["api_base"] = self.api_base
         if self.api_key:
             kwargs["api_key"] = self.api_key
-        elif self.api_base and self.model.startswith(("openai/", "anthropic/")):
+        elif self.api_base and (
+            self.model.startswith("openai/")
+            or (self.is_local and self.model.startswith("anthropic/"))
+        ):
             kwargs["api_key"] = "none"
         return kwargs
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.context import AppContext
+from bot.services.spend import PROPOSAL_SPEND_META, spend_by_purpose
+from scoring.models import Spend, spend_from_record
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,8 @@ class Stats:
     spend_week_usd: float
     spend_month_usd: float
     llm_calls_month: int
+    # This month's LLM figures per purpose (triage, scoring, proposal), proposals included.
+    llm_month: dict[str, Spend] = field(default_factory=dict)
 
 
 def stats(ctx: AppContext, chat_id: int) -> Stats:
@@ -35,6 +39,14 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         if run.day >= month_start:
             month += cost
             calls += int(run.spend.get("calls", 0) or 0)
+    # Learning proposals are paid for too (between runs): count them with the runs.
+    for day, rec in (store.get_meta(PROPOSAL_SPEND_META, {}) or {}).items():
+        s = spend_from_record(rec)
+        if day >= week_start:
+            week += s.cost_usd
+        if day >= month_start:
+            month += s.cost_usd
+            calls += s.calls
     votes = [v for v in store.votes() if v.get("chat") == chat_id]
     return Stats(
         postings_seen=store.seen_count(),
@@ -45,4 +57,5 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         spend_week_usd=week,
         spend_month_usd=month,
         llm_calls_month=calls,
+        llm_month=spend_by_purpose(ctx, month_start),
     )

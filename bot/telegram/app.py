@@ -160,6 +160,15 @@ def reschedule(app: Application) -> bool:
     return True
 
 
+def warm_up_llm(rt: Runtime) -> None:
+    """With an LLM configured, import litellm in a worker thread now, so taps are never
+    answered late while the first LLM call would have imported it on the event loop."""
+    if rt.ctx.llm() is not None:
+        from scoring.client import warm_up
+
+        rt.spawn(warm_up())
+
+
 def build_application(
     ctx: AppContext,
     *,
@@ -230,6 +239,7 @@ async def _serve_started(
         allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
     )
     schedule_daily(app)
+    warm_up_llm(rt)
     if due_now(ctx):
         log.info("started after today's run time and today has not run: catching up")
         rt.spawn(rt.morning())

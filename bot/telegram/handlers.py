@@ -311,7 +311,12 @@ async def tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _propose(context: ContextTypes.DEFAULT_TYPE, chat: int) -> None:
     """Every N votes (with an LLM), offer a new learned section with Apply / Reject."""
-    proposal = await feedback.after_vote(runtime(context).ctx)
+    try:
+        proposal = await feedback.after_vote(runtime(context).ctx)
+    except feedback.ProposalFailed as failed:  # one short line; the next vote tries again
+        with contextlib.suppress(ChatUnreachable):
+            await runtime(context).courier.send(chat, render.error_message(str(failed)), None)
+        return
     if proposal is None:
         return
     text, rows = render_proposal(proposal)

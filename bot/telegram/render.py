@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.services.settings import SETTINGS, SettingsView
 from bot.services.stats import Stats
+from bot.services.summary import spend_line
 from bot.store.records import Pick, RunRecord
 from scoring.profile import Profile
 from scrapers.text import cut
@@ -214,6 +215,7 @@ def stats_message(s: Stats) -> str:
             f"Votes: 👍 {s.up} · 👎 {s.down}",
             f"LLM spend: ${s.spend_week_usd:.4f} this week · ${s.spend_month_usd:.4f} this month "
             f"({s.llm_calls_month} calls)",
+            *(f"• {esc(spend_line(p, sp), 200)}" for p, sp in sorted(s.llm_month.items())),
         ]
     )
 

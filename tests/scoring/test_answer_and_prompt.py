@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from scoring.cache import cache_key
 from scoring.answers import clean_text, parse_scores, valid_score
+from scoring.cache import cache_key
 from scoring.prompt import (
     BANDS,
     CLOSE,
