@@ -375,7 +375,9 @@ class FakeLLM:
         shared = count_tokens(text[:best])
         if shared < OPENAI_CACHE_MIN:
             return 0
-        return OPENAI_CACHE_MIN + (shared - OPENAI_CACHE_MIN) // OPENAI_CACHE_STEP * OPENAI_CACHE_STEP
+        return (
+            OPENAI_CACHE_MIN + (shared - OPENAI_CACHE_MIN) // OPENAI_CACHE_STEP * OPENAI_CACHE_STEP
+        )
 
     # -- Anthropic ---------------------------------------------------------------------------
     async def _anthropic(self, request: web.Request) -> web.Response:

@@ -15,10 +15,10 @@ from scoring.proposals import (
     MAX_LINE_CHARS,
     MAX_LINES,
     ProposalError,
-    proposal_messages,
     clean_line,
     diff_lines,
     parse_proposal,
+    proposal_messages,
     select_examples,
 )
 
