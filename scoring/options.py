@@ -18,7 +18,8 @@ class _Strict(BaseModel):
 
 
 class ScoringConfig(_Strict):
-    top_k: int = Field(default=50, ge=0)  # how many postings get a full LLM scoring
+    # How many postings get a full LLM scoring; triage (or, without it, the local score) chooses.
+    top_k: int = Field(default=20, ge=0)
     # LLM calls in flight; unset = 8 for a hosted model, 1 for a local one (Ollama, localhost).
     concurrency: int | None = Field(default=None, ge=1)
     requests_per_minute: int = Field(default=120, ge=1)
@@ -34,7 +35,7 @@ class ScoringConfig(_Strict):
     batch_size: int = Field(default=5, ge=1, le=20)
     # The LLM's quick first look at every new posting before the top K are chosen.
     triage: bool = True
-    triage_batch_size: int = Field(default=40, ge=5, le=100)
+    triage_batch_size: int = Field(default=50, ge=5, le=100)
 
     def concurrency_for(self, llm: LLMSettings) -> int:
         if self.concurrency is not None:

@@ -31,6 +31,9 @@ async def test_run_scores_through_the_llm_caches_and_a_forced_rerun_pays_nothing
     ctx = AppContext(
         settings=load_settings(), config=default_config(), store=Store(isolated_env / "db.json")
     )
+    # Every candidate in the top K: the rerun's pool (the first run's picks removed) would
+    # otherwise move postings the first run only triaged into the top K, and score them.
+    ctx.config.scoring.top_k = 100
 
     async def samples(_ctx: AppContext):
         return await collect_samples()

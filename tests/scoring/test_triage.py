@@ -63,7 +63,7 @@ async def test_triage_items_are_small_json_objects(fake_llm: FakeLLM, llm_settin
     assert body["response_format"]["json_schema"]["schema"]["properties"]["scores"]
     for _pid, item in postings_in(body):
         assert {"id", "title", "company", "location"} <= set(item)
-        assert len(item.get("about", "")) <= 160
+        assert len(item.get("about", "")) <= 100
 
 
 async def test_a_failed_triage_batch_falls_back_to_the_local_score(fake_llm: FakeLLM, llm_settings):
