@@ -41,14 +41,15 @@ RATE_LIMIT_ATTEMPTS = 4  # a 429 is retried up to 3 times
 ERROR_ATTEMPTS = 2  # a 5xx, a connection error or a timeout is retried once
 RETRY_BASE_SECONDS = 1.0  # backoff when the server gives no Retry-After (doubles each time)
 RETRY_MAX_SECONDS = 60.0
-SLOW_NOTICE_SECONDS = 15.0  # a request still unanswered after this gets a progress line
+SLOW_NOTICE_SECONDS = 10.0  # a request still unanswered after this gets a progress line
 NUM_CTX_STEP = 1024
 
 Notice = Callable[[str], None]
 
 # -- litellm, imported once, off the event loop ------------------------------------------------
 _litellm_mod: Any = None
-_import_lock = threading.Lock()
+_import_lock = threading.Lock()  # held for the whole import
+_future_lock = threading.Lock()  # held only to start it: never waits on the import
 _import_future: concurrent.futures.Future[Any] | None = None
 
 
@@ -77,7 +78,7 @@ def load_litellm() -> Any:
 
 def _start_import() -> concurrent.futures.Future[Any]:
     global _import_future
-    with _import_lock:
+    with _future_lock:
         if _import_future is None:
             pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="litellm-import")
             _import_future = pool.submit(load_litellm)

@@ -18,6 +18,7 @@ The order of one batch:
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 from collections import Counter
 from collections.abc import Callable
@@ -35,6 +36,7 @@ from scoring.prompt import Example, static_prefix, triage_prefix
 from scrapers.models import Posting
 
 ProgressFn = Callable[[int, int], None]
+YIELD_EVERY = 25  # postings scored locally between two turns of the event loop
 BUDGET_CAUSES = ("budget", "token-budget")
 TRIAGE_REASON = "Quick look by the LLM (not fully scored)"
 
@@ -93,7 +95,9 @@ async def score_postings(
     total = len(postings)
     local_scores: dict[str, Score] = {}
     eligible: list[Posting] = []
-    for p in postings:
+    for i, p in enumerate(postings):
+        if i and i % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # a long batch must not hold the event loop (bot taps)
         s = local.score(p)
         local_scores[p.key] = s
         if veto(p, profile.filters):
@@ -115,7 +119,9 @@ async def score_postings(
     # Best local score first; the key breaks ties so every rerun chooses the same way.
     ranked = sorted(eligible, key=lambda p: (-local_scores[p.key].score, p.key))
     left: list[Posting] = []
-    for p in ranked:
+    for i, p in enumerate(ranked):
+        if i and i % YIELD_EVERY == 0:
+            await asyncio.sleep(0)
         hit = cache_get(cache_key(p, profile.version, model))
         if hit is not None:
             batch.scores[p.key] = hit.model_copy(update={"posting_key": p.key})
@@ -155,6 +161,8 @@ async def score_postings(
         nonlocal done
         done += n
         _progress(progress, min(done, total), total)
+        if llm.is_local and client.notice is not None:  # a slow model: a line per answer
+            client.notice(f"{llm.model}: {min(done, total)}/{total} postings scored")
 
     firsts = [group[0] for group in groups.values()]
     result = await ask(

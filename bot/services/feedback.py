@@ -112,6 +112,13 @@ def _save_proposals(ctx: AppContext, items: list[Proposal]) -> None:
     ctx.store.set_meta(_PROPOSALS, [p.model_dump(mode="json") for p in items[-_KEEP_PROPOSALS:]])
 
 
+def _proposal_due(ctx: AppContext) -> bool:
+    cfg = ctx.config.learning
+    count = len(ctx.store.votes())
+    mark = int(ctx.store.get_meta(_MARK, 0))
+    return count >= cfg.propose_min_votes and count - mark >= cfg.propose_every
+
+
 async def after_vote(ctx: AppContext) -> Proposal | None:
     """Call after every recorded vote. After every `propose_every` new votes, once there are
     at least `propose_min_votes`, and only with an LLM configured, ask the LLM for a new
@@ -126,6 +133,8 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
     cfg = ctx.config.learning
     if client is None:
         return None
+    if not _proposal_due(ctx):
+        return None  # the common case: no write, so a tap costs no flush of the database
     async with ctx.store.transaction():  # claim the slot, so two quick taps ask only once
         count = len(ctx.store.votes())
         mark = int(ctx.store.get_meta(_MARK, 0))

@@ -160,13 +160,14 @@ def reschedule(app: Application) -> bool:
     return True
 
 
-def warm_up_llm(rt: Runtime) -> None:
-    """With an LLM configured, import litellm in a worker thread now, so taps are never
-    answered late while the first LLM call would have imported it on the event loop."""
-    if rt.ctx.llm() is not None:
+async def warm_up_llm(ctx: AppContext) -> None:
+    """With an LLM configured, import litellm (seconds, hundreds of MB) in a worker thread
+    before polling begins: imported later, on first use, it would stall the event loop, and
+    even in a thread it starves the loop of the CPU while taps come in."""
+    if ctx.llm() is not None:
         from scoring.client import warm_up
 
-        rt.spawn(warm_up())
+        await warm_up()
 
 
 def build_application(
@@ -231,6 +232,7 @@ async def _serve_started(
 ) -> None:
     rt: Runtime = app.bot_data["runtime"]
     ctx = rt.ctx
+    await warm_up_llm(ctx)
     await app.bot.set_my_commands([BotCommand(n, d) for n, d in render.COMMANDS])
     await app.start()
     assert app.updater is not None
@@ -239,7 +241,6 @@ async def _serve_started(
         allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY],
     )
     schedule_daily(app)
-    warm_up_llm(rt)
     if due_now(ctx):
         log.info("started after today's run time and today has not run: catching up")
         rt.spawn(rt.morning())

@@ -238,6 +238,7 @@ class FakeLLM:
         self.max_in_flight = 0
         self.arrivals: list[float] = []
         self.ollama_served = 0  # answers computed by the one-at-a-time endpoint
+        self.ollama_abandoned = 0  # … of which the client had hung up before the answer
         self.usage: list[dict[str, int]] = []  # what each answer reported
         self._prompts: deque[str] = deque(maxlen=64)  # recent prompts (OpenAI prefix cache)
         self._anthropic_cache: set[str] = set()
@@ -447,6 +448,8 @@ class FakeLLM:
         async with self._ollama_lock:
             await self._wait(self.ollama_delay + extra)
             self.ollama_served += 1
+            if request.transport is None or request.transport.is_closing():
+                self.ollama_abandoned += 1
         if reply.kind == "status":
             return web.json_response({"error": "fake error"}, status=reply.status)
         content = reply.body(normal)
@@ -527,6 +530,7 @@ def posting_block(body: dict[str, Any]) -> str:
 
 
 async def _serve(delay: float, ollama_delay: float | None) -> None:
+    count_tokens("warm up")  # litellm's import, before the first request, not during it
     fake = await FakeLLM(delay=delay, ollama_delay=ollama_delay).start()
     print(fake.base, flush=True)
     await asyncio.Event().wait()
