@@ -226,6 +226,7 @@ class LLMClient:
         self.fatal: LLMFailure | None = None
         self._price: tuple[float, float] | None | bool = False  # False = not looked up yet
         self._noted_unpriced = False
+        self.price_note: str | None = None  # set on first use when the model has no price
 
     # -- public ------------------------------------------------------------------------------
     async def complete(
@@ -401,6 +402,7 @@ class LLMClient:
             return
         self._noted_unpriced = True
         note = unpriced_note(self.settings, self.options, lit)
+        self.price_note = note
         if note:
             log.warning(note)
             if self.notice is not None:

@@ -195,6 +195,8 @@ async def score_postings(
                 batch.unscored[p.key] = result.failed.get(head.key, "error")
         if verdict is not None:
             batch.cache_writes.append((ck, batch.scores[head.key]))
+    if client.price_note:
+        batch.notes.append(client.price_note)
     if client.fatal is not None:
         batch.notes.append(
             f"LLM stopped after a '{client.fatal.cause}' error: check LLM_MODEL, "

@@ -152,25 +152,29 @@ async def test_a_slow_model_prints_progress_lines(fake_llm: FakeLLM, monkeypatch
     await score_postings(
         [ML_INTERN], example_profile(), options=OPTS, llm=settings, notice=lines.append
     )
-    assert len(lines) >= 2 and all("waiting for ollama_chat/llama3.1" in x for x in lines)
+    waiting = [x for x in lines if x.startswith("waiting for ollama_chat/llama3.1 (scoring)")]
+    assert len(waiting) >= 2  # while the answer is slow
+    assert lines[-1] == "ollama_chat/llama3.1: 1/1 postings scored"  # and when it comes
 
 
 async def test_an_unpriced_model_is_named_once(fake_llm: FakeLLM, caplog):
     settings = LLMSettings(model="anthropic/claude-3-5-haiku-20241022", api_base=fake_llm.root)
     lines: list[str] = []
     client = LLMClient(settings, OPTS, notice=lines.append)
-    await score_postings(
+    batch = await score_postings(
         generated(6),
         example_profile(),
         options=OPTS.model_copy(update={"batch_size": 1}),
         client=client,
     )
-    assert len(lines) == 1 and "no price for anthropic/claude-3-5-haiku-20241022" in lines[0]
-    assert "input_cost_per_million" in lines[0]
-    priced = LLMClient(LLMSettings(model="openai/gpt-4o-mini", api_base=fake_llm.base), OPTS)
+    priced = [x for x in lines if "no price" in x]
+    assert len(priced) == 1 and "no price for anthropic/claude-3-5-haiku-20241022" in priced[0]
+    assert batch.notes.count(priced[0]) == 1  # and in the run summary's notes
+    assert "input_cost_per_million" in priced[0]
+    known = LLMClient(LLMSettings(model="openai/gpt-4o-mini", api_base=fake_llm.base), OPTS)
     more: list[str] = []
-    priced.notice = more.append
-    await priced.complete([{"role": "user", "content": "hi"}], purpose="scoring", ledger=Ledger())
+    known.notice = more.append
+    await known.complete([{"role": "user", "content": "hi"}], purpose="scoring", ledger=Ledger())
     assert more == []
 
 
