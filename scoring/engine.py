@@ -136,6 +136,7 @@ async def score_postings(
         return batch
 
     client = client or LLMClient(llm, options, notice=notice)
+    client.fatal = None  # a bad key or missing model stops one run, not the bot's life
     if client.notice is None:
         client.notice = notice
 
