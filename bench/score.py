@@ -126,7 +126,7 @@ async def main(base: str) -> None:
         long_used_profile(), every.model_copy(update={"batch_size": 5}), seed=3,
     )  # fmt: skip
     await design(
-        base, "AFTER — triage of all, full scoring of the top 50 (the default):", profile,
+        base, "AFTER — triage of all, full scoring of the top 50 (default top_k is 20):", profile,
         every.model_copy(update={"top_k": 50, "triage": True}), seed=4,
     )  # fmt: skip
     await design(
