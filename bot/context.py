@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -14,6 +16,9 @@ from bot.store import Store
 from bot.store.records import Overrides
 from scoring.options import LLMSettings
 from scrapers.options import SourceUrls
+
+if TYPE_CHECKING:
+    from scoring.client import LLMClient
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,8 @@ class AppContext:
     store: Store
     # The config as read from the file; `config` is this plus the chat's /settings overrides.
     file_config: Config | None = field(default=None, repr=False)
+    # The process's one LLM client (made on first use): runs and proposals share its limits.
+    _llm_client: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.file_config is None:
@@ -69,6 +76,21 @@ class AppContext:
             return None
         key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
         return LLMSettings(model=s.llm_model.strip(), api_base=s.llm_api_base, api_key=key)
+
+    def llm_client(self, notice: Callable[[str], None] | None = None) -> LLMClient | None:
+        """The shared LLM client, or None without LLM_MODEL. `notice` (if given) receives
+        its one-line news (a slow local model, a model with no price) from now on."""
+        llm = self.llm()
+        if llm is None:
+            return None
+        from scoring.client import LLMClient  # no litellm here: it loads on the first call
+
+        client = self._llm_client
+        if client is None or client.settings != llm or client.options != self.config.scoring:
+            client = self._llm_client = LLMClient(llm, self.config.scoring)
+        if notice is not None:
+            client.notice = notice
+        return client
 
     def source_urls(self) -> SourceUrls:
         s = self.settings

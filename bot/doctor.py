@@ -161,7 +161,7 @@ async def check_llm(ctx: AppContext) -> Check:
     if llm is None:
         return Check(True, "scoring", "local scorer (no LLM_MODEL set; no key, no cost)")
     try:
-        from scoring.llm import load_litellm  # lazily: it is slow and heavy to import
+        from scoring.client import load_litellm  # lazily: it is slow and heavy to import
 
         await load_litellm().acompletion(
             **llm.connection(),
@@ -179,6 +179,18 @@ async def check_llm(ctx: AppContext) -> Check:
             f"{llm.model}: {why}",
             "check LLM_MODEL, LLM_API_BASE and LLM_API_KEY (or unset LLM_MODEL for the local scorer)",
         )
+
+
+async def check_llm_price(ctx: AppContext) -> list[Check]:
+    """A line when litellm has no price for the model: its cost shows as $0 and only the
+    daily token budget can stop it (a configured price fixes that)."""
+    llm = ctx.llm()
+    if llm is None:
+        return []
+    from scoring.client import litellm_async, unpriced_note
+
+    note = unpriced_note(llm, ctx.config.scoring, await litellm_async())
+    return [Check(True, "LLM price", note)] if note else []
 
 
 async def _probe(session, name: str, method: str, url: str, **kwargs) -> Check:  # type: ignore[no-untyped-def]
@@ -291,6 +303,7 @@ async def run_doctor(ctx: AppContext, out: TextIO | None = None) -> int:
     show([await check_db(ctx)])
     show(await check_telegram(ctx))
     show([await check_llm(ctx)])
+    show(await check_llm_price(ctx))
     show(await check_sources(ctx))
     failed = [c for c in checks if not c.ok]
     print(

@@ -1,10 +1,18 @@
-"""Scores as the rest of the app sees them."""
+"""Scores as the rest of the app sees them, and what the LLM cost."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
 LOCAL_SCORER = "local"
+
+# What an LLM call was for: the ledger keeps one Spend per purpose.
+SCORING = "scoring"
+TRIAGE = "triage"
+PROPOSAL = "proposal"
+PURPOSES = (TRIAGE, SCORING, PROPOSAL)
 
 
 class Score(BaseModel):
@@ -41,9 +49,69 @@ class Spend(BaseModel):
     cached_tokens: int = 0
     cost_usd: float = 0.0
 
+    @property
+    def tokens(self) -> int:
+        return self.tokens_in + self.tokens_out
+
     def add(self, other: Spend) -> None:
         self.calls += other.calls
         self.tokens_in += other.tokens_in
         self.tokens_out += other.tokens_out
         self.cached_tokens += other.cached_tokens
         self.cost_usd += other.cost_usd
+
+
+@dataclass
+class Ledger:
+    """What one operation (a run, a learning proposal) spent on the LLM, per purpose, and the
+    daily budget it must stay within.
+
+    `spent_before_*` is what earlier operations spent today; the budget counts them too. A
+    limit of 0 means none. The token limit holds whatever the price, so a model litellm has no
+    price for (cost $0) is still stopped."""
+
+    usd_limit: float = 0.0
+    token_limit: int = 0
+    spent_before_usd: float = 0.0
+    spent_before_tokens: int = 0
+    by_purpose: dict[str, Spend] = field(default_factory=dict)
+
+    def record(self, purpose: str, spend: Spend) -> None:
+        self.by_purpose.setdefault(purpose, Spend()).add(spend)
+
+    def total(self) -> Spend:
+        out = Spend()
+        for spend in self.by_purpose.values():
+            out.add(spend)
+        return out
+
+    def exhausted(self) -> str | None:
+        """ "budget" or "token-budget" when the next call must not be made, else None."""
+        total = self.total()
+        if self.usd_limit > 0 and self.spent_before_usd + total.cost_usd >= self.usd_limit:
+            return "budget"
+        if self.token_limit > 0 and self.spent_before_tokens + total.tokens >= self.token_limit:
+            return "token-budget"
+        return None
+
+    def as_record(self) -> dict[str, float]:
+        """Flat figures for a stored record: the totals (`calls`, `tokens_in`, …) and the same
+        per purpose as `triage.calls`, `scoring.tokens_in`, …"""
+        out: dict[str, float] = dict(self.total().model_dump())
+        for purpose, spend in sorted(self.by_purpose.items()):
+            for name, value in spend.model_dump().items():
+                out[f"{purpose}.{name}"] = value
+        return out
+
+
+def spend_from_record(record: dict[str, float], purpose: str | None = None) -> Spend:
+    """A Spend back from `Ledger.as_record()` figures: the totals, or one purpose's."""
+    prefix = f"{purpose}." if purpose else ""
+    data = {n: record.get(prefix + n, 0) for n in Spend.model_fields}
+    return Spend(
+        calls=int(data["calls"] or 0),
+        tokens_in=int(data["tokens_in"] or 0),
+        tokens_out=int(data["tokens_out"] or 0),
+        cached_tokens=int(data["cached_tokens"] or 0),
+        cost_usd=float(data["cost_usd"] or 0.0),
+    )

@@ -20,8 +20,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, ValidationError
 
+from scoring.client import LLMClient
 from scoring.learning import VoteLike, recent
-from scoring.options import LLMSettings
+from scoring.models import PROPOSAL, Ledger
 from scoring.profile import Profile
 from scoring.prompt import Example
 from scrapers.text import cut
@@ -85,7 +86,7 @@ describe.
 - Answer with JSON only, exactly: {{"proposal": ["line", "..."]}}"""
 
 
-def build_messages(
+def proposal_messages(
     profile: Profile,
     votes: Sequence[VoteLike],
     reason_labels: Mapping[str, str],
@@ -150,7 +151,7 @@ def clean_line(text: str) -> str:
     return text
 
 
-def parse_answer(content: str) -> list[str]:
+def parse_proposal(content: str) -> list[str]:
     """The proposed lines from a model's answer: JSON (fences tolerated), `proposal` field
     only, each line cleaned, instruction-like and duplicate lines dropped, at most
     `MAX_LINES`. Raises `ProposalError` when there is no usable proposal."""
@@ -188,25 +189,18 @@ def parse_answer(content: str) -> list[str]:
 
 
 async def request_proposal(
-    llm: LLMSettings, messages: list[dict[str, str]], *, timeout_s: float = 60.0
+    client: LLMClient, messages: list[dict[str, str]], ledger: Ledger
 ) -> list[str]:
-    """Ask the model (through litellm) for a proposal; one retry on an invalid answer."""
-    from scoring.llm import load_litellm  # litellm loads only when a proposal is asked for
-
-    litellm = load_litellm()
+    """Ask the model for a proposal through the shared client (its limits, retries and
+    budget; the calls are booked under "proposal" in `ledger`); one more call on an invalid
+    answer. Raises ProposalError (no usable answer) or LLMFailure (no answer)."""
     last: Exception | None = None
     for _attempt in range(2):
-        resp = await litellm.acompletion(
-            **llm.connection(),
-            messages=messages,
-            temperature=0,
-            timeout=timeout_s,
-            num_retries=1,
-            response_format={"type": "json_object"},
+        content = await client.complete(
+            messages, purpose=PROPOSAL, ledger=ledger, schema=_Answer, max_tokens=800
         )
-        content = resp.choices[0].message.content or ""
         try:
-            return parse_answer(content)
+            return parse_proposal(content)
         except ProposalError as exc:
             last = exc
             log.info("learning proposal: invalid answer (%s); retrying once", exc)

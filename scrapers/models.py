@@ -70,6 +70,7 @@ class Pay(BaseModel):
             text += f"/{_INTERVAL_WORDS[self.interval]}"
         return text + (" (est.)" if self.estimated else "")
 
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

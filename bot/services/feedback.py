@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from bot.context import AppContext
 from bot.services.marks import votes_from_marks
+from bot.services.spend import new_ledger, record_proposal_spend
 from bot.store.records import VOTE_REASONS, LearningState, Pick, Vote
 from scoring.learning import learn
 from scoring.models import LearnedWeights
@@ -14,7 +15,7 @@ from scoring.profile import Profile
 from scoring.prompt import Example
 from scoring.proposals import (
     Proposal,
-    build_messages,
+    proposal_messages,
     request_proposal,
     select_examples,
 )
@@ -25,6 +26,11 @@ log = logging.getLogger(__name__)
 
 class FeedbackError(ValueError):
     """A vote that cannot be taken (unknown pick, bad reason); the message is for the user."""
+
+
+class ProposalFailed(RuntimeError):
+    """The LLM gave no usable learning proposal; the message is one short line for the user.
+    The next vote tries again."""
 
 
 async def record_vote(
@@ -93,18 +99,29 @@ def pending_proposal(ctx: AppContext) -> Proposal | None:
     return pending[-1] if pending else None
 
 
+def _proposal_due(ctx: AppContext) -> bool:
+    cfg = ctx.config.learning
+    count = len(ctx.store.votes())
+    mark = ctx.store.learning_state().votes_at_last_proposal
+    return count >= cfg.propose_min_votes and count - mark >= cfg.propose_every
+
+
 async def after_vote(ctx: AppContext) -> Proposal | None:
     """Call after every recorded vote. After every `propose_every` new votes, once there are
     at least `propose_min_votes`, and only with an LLM configured, ask the LLM for a new
     `learned` section and store it as the pending proposal (an older pending one is
     superseded). Returns the new proposal for the bot to show, else None.
 
-    A failed or empty LLM answer is logged and returns None; the next try comes after
-    another `propose_every` votes (a broken LLM is not asked on every tap)."""
-    llm = ctx.llm()
+    The call goes through the shared LLM client (its limits, retries and the daily budget)
+    and its spend is recorded under "proposal". A failed or unusable answer raises
+    `ProposalFailed` with one short line for the user, and the slot is given back, so the
+    next vote tries again."""
+    client = ctx.llm_client()
     cfg = ctx.config.learning
-    if llm is None:
+    if client is None:
         return None
+    if not _proposal_due(ctx):
+        return None  # the common case: no write, so a tap costs no flush of the database
     async with ctx.store.transaction():  # claim the slot, so two quick taps ask only once
         count = len(ctx.store.votes())
         mark = ctx.store.learning_state().votes_at_last_proposal
@@ -113,12 +130,24 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
         ctx.store.set_learning_state(LearningState(votes_at_last_proposal=count))
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     profile = ctx.store.current_profile()
-    messages = build_messages(profile, _votes(ctx), VOTE_REASONS)
+    messages = proposal_messages(profile, _votes(ctx), VOTE_REASONS)
+    ledger = new_ledger(ctx)
     try:
-        lines = await request_proposal(llm, messages, timeout_s=ctx.config.scoring.timeout_seconds)
-    except Exception as exc:  # the vote is stored already; learning waits for the next batch
+        lines = await request_proposal(client, messages, ledger)
+    except Exception as exc:  # the vote is stored already; the next vote asks again
         log.warning("learning proposal failed: %s", type(exc).__name__ + ": " + str(exc)[:200])
-        return None
+        async with ctx.store.transaction():
+            record_proposal_spend(ctx, ledger)
+            if ctx.store.learning_state().votes_at_last_proposal == count:
+                # give the slot back
+                ctx.store.set_learning_state(LearningState(votes_at_last_proposal=mark))
+        cause = getattr(exc, "cause", None) or "no usable answer"
+        raise ProposalFailed(
+            f"Couldn't draft a profile update from your votes ({cause}); I'll try again "
+            "after your next vote."
+        ) from None
+    async with ctx.store.transaction():
+        record_proposal_spend(ctx, ledger)
     if [s.lower() for s in lines] == [s.lower() for s in profile.learned]:
         return None  # nothing new to show
     async with ctx.store.transaction():
@@ -134,7 +163,7 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
             base_version=profile.version,
             votes=count,
             created_at=datetime.now(UTC),
-            model=llm.model,
+            model=client.settings.model,
         )
         ctx.store.save_proposal(proposal)
     return proposal

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
 from bot.services import marks
+from bot.services.spend import spend_by_purpose
+from scoring.models import Spend, spend_from_record
 
 CHART_DAYS = 7
 
@@ -31,6 +33,8 @@ class Stats:
     down_per_day: list[int] = field(default_factory=list)
     pick_scores: list[int] = field(default_factory=list)  # every pick sent here
     liked_scores: list[int] = field(default_factory=list)  # picks voted 👍 here
+    # This month's LLM figures per purpose (triage, scoring, proposal), proposals included.
+    llm_month: dict[str, Spend] = field(default_factory=dict)
 
 
 def _local_day(ctx: AppContext, at: datetime) -> str:
@@ -54,6 +58,14 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         if run.day >= month_start:
             month += cost
             calls += int(run.spend.get("calls", 0) or 0)
+    # Learning proposals are paid for too (between runs): count them with the runs.
+    for day_spend in store.proposal_spend(month_start if month_start < week_start else week_start):
+        s = spend_from_record(day_spend.figures)
+        if day_spend.day >= week_start:
+            week += s.cost_usd
+        if day_spend.day >= month_start:
+            month += s.cost_usd
+            calls += s.calls
     votes = store.votes(chat_id)
     days = [(today - timedelta(days=n)).isoformat() for n in range(CHART_DAYS - 1, -1, -1)]
     index = {d: i for i, d in enumerate(days)}
@@ -88,4 +100,5 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         down_per_day=down_per_day,
         pick_scores=[p.score for p in sent_picks],
         liked_scores=[p.score for p in sent_picks if p.key in liked_keys],
+        llm_month=spend_by_purpose(ctx, month_start),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store.records import RunRecord
+from scoring.models import PURPOSES, Spend, spend_from_record
 
 _MARK = {"ok": "✓", "partial": "~", "blocked": "✗", "failed": "✗"}
 _STATUS = {"done": "done", "all-sources-failed": "every source failed", "running": "unfinished"}
@@ -14,6 +15,24 @@ def _n(count: int, noun: str) -> str:
 
 def _counter(items: dict[str, int]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(items.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def spend_line(purpose: str, s: Spend) -> str:
+    """One purpose's LLM figures: calls, tokens in (cached), out, cost."""
+    return (
+        f"{purpose}: {_n(s.calls, 'call')} · {s.tokens_in} in ({s.cached_tokens} cached) · "
+        f"{s.tokens_out} out · ${s.cost_usd:.4f}"
+    )
+
+
+def spend_lines(record: dict[str, float]) -> list[str]:
+    """Per-purpose lines (triage, scoring, proposal) of a stored spend record."""
+    out = []
+    for purpose in PURPOSES:
+        s = spend_from_record(record, purpose)
+        if s.calls:
+            out.append(spend_line(purpose, s))
+    return out
 
 
 def render_summary(
@@ -70,6 +89,7 @@ def render_summary(
             f"({int(spend.get('cached_tokens', 0))} cached) · {int(spend.get('tokens_out', 0))} out · "
             f"${spend.get('cost_usd', 0.0):.4f}"
         )
+        lines.extend(f"  {line}" for line in spend_lines(spend))
     lines.append(f"Picked: {c.picked}")
     lines.extend(f"Note: {n}" for n in record.notes)
     return "\n".join(lines)

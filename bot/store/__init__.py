@@ -17,6 +17,7 @@ nothing, one journal line). The tables and their methods:
 - chats `ChatState`, `HeaderSent`: `chat_state`, `chat_states`, `save_chat_state`,
   `header_sent`, `mark_header_sent`
 - marks on picks `Mark` (saved / applied): `mark`, `unmark`, `marks`, `marks_on`
+- LLM spend of learning proposals `DaySpend`: `proposal_spend`, `save_proposal_spend`
 - settings from the chat `Overrides` (schedule, selection, searches, delivery): `overrides`,
   `set_overrides` (`AppContext.apply_overrides` makes them the effective config)
 - the file `StoreInfo`: `info`, `check_writable`, `files`, `moved_aside`

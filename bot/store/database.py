@@ -27,6 +27,7 @@ from bot.store.records import (
     SCHEMA_VERSION,
     CachedScore,
     ChatState,
+    DaySpend,
     HeaderSent,
     LearningState,
     Mark,
@@ -62,6 +63,7 @@ CHATS = "chats"
 HEADERS = "headers"
 OVERRIDES = "overrides"
 MARKS = "marks"
+SPEND = "spend"
 UNREADABLE = "unreadable"
 
 _ONE = 1  # the document id of one-document tables (store, profile_head, learning, overrides)
@@ -456,6 +458,17 @@ class Store:
         if not self.header_sent(day, chat):
             record = HeaderSent(chat=chat, day=day, at=datetime.now(UTC))
             self._table(HEADERS).insert(record.model_dump(mode="json"))
+
+    # -- LLM spend outside runs (learning proposals) ----------------------------------------
+    def proposal_spend(self, first_day: str = "") -> list[DaySpend]:
+        """Proposals' LLM spend per day, from `first_day` on."""
+        docs = self._table(SPEND).search(Query().day >= first_day)
+        return sorted((DaySpend.model_validate(d) for d in docs), key=lambda d: d.day)
+
+    def save_proposal_spend(self, spend: DaySpend) -> None:
+        """Replace that day's proposal spend."""
+        self._must_hold_lock()
+        self._table(SPEND).upsert(spend.model_dump(mode="json"), Query().day == spend.day)
 
     # -- marks on picks (saved / applied) ------------------------------------------------
     def _mark_doc(self, chat: int, key: str, kind: MarkKind) -> Any:

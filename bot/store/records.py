@@ -222,6 +222,14 @@ class ChatState(BaseModel):
     weekly_digest_week: str | None = None  # ISO week ("2026-W48") of the last weekly digest
 
 
+class DaySpend(BaseModel):
+    """What learning proposals cost the LLM on one day (`scoring.models.Ledger.as_record()`
+    figures); runs keep theirs in their `RunRecord.spend`."""
+
+    day: str
+    figures: dict[str, float] = Field(default_factory=dict)
+
+
 class HeaderSent(BaseModel):
     """The day's header message went to this chat."""
 

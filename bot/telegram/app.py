@@ -55,11 +55,22 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 App = Application[Any, Any, Any, Any, Any, Any]
 
 
+async def warm_up_llm(ctx: AppContext) -> None:
+    """With an LLM configured, import litellm (seconds, hundreds of MB) in a worker thread
+    before polling begins: imported later, on first use, it would stall the event loop, and
+    even in a thread it starves the loop of the CPU while taps come in."""
+    if ctx.llm() is not None:
+        from scoring.client import warm_up
+
+        await warm_up()
+
+
 async def post_init(app: App) -> None:
     """After getMe, before polling: commands and descriptions, the morning job, and either a
     catch-up run (today's time passed with no run) or the rest of a cut-short delivery."""
     rt = runtime_of(app)
     ctx = rt.ctx
+    await warm_up_llm(ctx)
     await app.bot.set_my_commands([BotCommand(n, d) for n, d in render.COMMANDS])
     try:  # what a new user sees before pressing Start; cosmetic, never fatal
         await app.bot.set_my_description(render.DESCRIPTION)

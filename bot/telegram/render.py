@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from bot.services.preferences import Preferences
 from bot.services.settings import SETTINGS, SettingChange, SettingsView
 from bot.services.stats import Stats
+from bot.services.summary import spend_line
 from bot.store.records import Pick, ProfileVersion, RunRecord
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
@@ -356,6 +357,7 @@ def stats_message(s: Stats) -> str:
             f"Saved: {s.saved} · Applied: {s.applied}",
             f"LLM spend: ${s.spend_week_usd:.4f} this week · ${s.spend_month_usd:.4f} this month "
             f"({s.llm_calls_month} calls)",
+            *(f"• {esc(spend_line(p, sp), 200)}" for p, sp in sorted(s.llm_month.items())),
         ]
     )
 

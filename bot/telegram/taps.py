@@ -5,6 +5,7 @@ calls a service, then redraws the message through the chat's pacer."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
@@ -30,7 +31,7 @@ from bot.telegram.proposals import render_outcome, render_proposal
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
 from bot.telegram.today import todays_picks
-from scoring.llm import load_litellm
+from scoring.client import load_litellm
 from scoring.proposals import Proposal
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,12 @@ async def _propose(context: BotContext, chat: int) -> None:
         return  # proposals need an LLM
     # litellm takes seconds to import: never on the event loop, or every tap and send waits.
     await asyncio.to_thread(load_litellm)
-    proposal = await feedback.after_vote(rt.ctx)
+    try:
+        proposal = await feedback.after_vote(rt.ctx)
+    except feedback.ProposalFailed as failed:  # one short line; the next vote tries again
+        with contextlib.suppress(ChatUnreachable):
+            await rt.courier.send(chat, render.error_message(str(failed)))
+        return
     if proposal is None:
         return
     text, rows = render_proposal(proposal)

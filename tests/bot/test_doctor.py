@@ -185,3 +185,26 @@ async def test_doctor_checks_the_new_boards_and_lists(fake, tmp_path):
         assert f"✓ {name}" in text, text
     assert "✗ workable ghost: HTTP 404" in text
     assert f"✓ list {boards_fake.list_url('o/r')}" in text
+
+
+async def test_doctor_names_a_model_litellm_has_no_price_for(tmp_path):
+    from bot.config import Config
+    from bot.context import AppContext
+    from bot.doctor import check_llm_price
+    from bot.settings import Settings
+    from bot.store import Store
+
+    def ctx_for(model: str, config: Config | None = None) -> AppContext:
+        settings = Settings(llm_model=model, llm_api_base="https://proxy.example/v1")
+        return AppContext(
+            settings=settings, config=config or Config(), store=Store(tmp_path / "d.json")
+        )
+
+    (line,) = await check_llm_price(ctx_for("anthropic/claude-3-5-haiku-20241022"))
+    assert "no price for anthropic/claude-3-5-haiku-20241022" in line.detail
+    assert "input_cost_per_million" in line.detail and "token budget" in line.detail
+    assert await check_llm_price(ctx_for("openai/gpt-4o-mini")) == []
+    priced = Config.model_validate(
+        {"scoring": {"input_cost_per_million": 0.8, "output_cost_per_million": 4}}
+    )
+    assert await check_llm_price(ctx_for("anthropic/claude-3-5-haiku-20241022", priced)) == []

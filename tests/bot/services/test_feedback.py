@@ -203,18 +203,39 @@ async def test_out_of_date_proposal_is_refused(tmp_path: Path, llm: FakeLLM) -> 
     assert feedback.proposals(ctx)[0].status == "superseded"
 
 
-async def test_failing_llm_loses_no_vote_and_waits_for_the_next_batch(
+async def test_a_failed_proposal_says_so_in_one_line_and_the_next_vote_tries_again(
     tmp_path: Path, llm: FakeLLM
 ) -> None:
     llm.responder = lambda body: status(500)
     ctx = make_ctx(tmp_path, llm, propose_every=2, propose_min_votes=2)
-    results = await vote_n(ctx, 3)
-    assert results == [None, None, None] and len(ctx.store.votes()) == 3
+    assert await vote_n(ctx, 1) == [None]
+    with pytest.raises(feedback.ProposalFailed) as failed:
+        await vote_n(ctx, 1, start=1)
+    line = str(failed.value)
+    assert "\n" not in line and len(line) < 120 and "http-500" in line
+    assert len(ctx.store.votes()) == 2
     calls = len(llm.requests)
-    assert calls >= 1
+    assert calls == 2  # one retry on a 5xx, by the shared client's policy
     llm.responder = answer_with_summaries
-    assert await vote_n(ctx, 1, start=3) != [None]
+    assert await vote_n(ctx, 1, start=2) != [None]  # the very next vote asks again
     assert feedback.pending_proposal(ctx) is not None
+
+
+async def test_proposal_calls_are_counted_and_held_to_the_daily_budget(
+    tmp_path: Path, llm: FakeLLM
+) -> None:
+    from bot.services.spend import spend_by_purpose, spent_today
+
+    ctx = make_ctx(tmp_path, llm, propose_every=2, propose_min_votes=2)
+    await vote_n(ctx, 2)
+    spent = spend_by_purpose(ctx, ctx.today())
+    assert spent["proposal"].calls == 1 and spent["proposal"].tokens_in > 0
+    assert spent_today(ctx)[1] == spent["proposal"].tokens
+    # Over today's token budget: no call, one line, and the slot is given back.
+    ctx.config.scoring.daily_token_budget = 1
+    with pytest.raises(feedback.ProposalFailed, match="token-budget"):
+        await vote_n(ctx, 2, start=2)
+    assert len(llm.requests) == 1
 
 
 # -- the daily run ----------------------------------------------------------------------------

@@ -84,7 +84,7 @@ async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:
 
 
 async def test_run_with_an_llm_scores_caches_and_reports_spend(isolated_env: Path) -> None:
-    from tests.fakes.llm import FakeLLM
+    from tests.fakes.llm import FakeLLM, posting_ids
 
     (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
     async with BoardsFake() as fake, FakeLLM() as llm:
@@ -100,13 +100,15 @@ async def test_run_with_an_llm_scores_caches_and_reports_spend(isolated_env: Pat
 
         code, out, err = await run_jobpicks("run", **env)
         assert code == 0, err
-        assert llm.calls == 7  # every candidate scored once by the model
+        # Every candidate scored once by the model, five postings a call.
+        assert llm.calls == 2 and sum(len(posting_ids(r)) for r in llm.requests) == 7
         assert f"LLM: {llm.calls} calls" in err and "(LLM openai/fake)" in err
+        assert "scoring: 2 calls" in err  # the per-purpose line
         assert out.count("## [") == 5
 
         code, _out, err = await run_jobpicks("run", "--force", **env)
         assert code == 0, err
-        assert llm.calls == 7  # same postings, same profile: every score comes from the cache
+        assert llm.calls == 2  # same postings, same profile: every score comes from the cache
     assert "dummy" not in err
 
 
