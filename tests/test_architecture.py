@@ -1,0 +1,86 @@
+"""The layout rules of docs/architecture.md, checked on the source: who may import whom."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import REPO
+
+PACKAGES = ("bot", "scrapers", "scoring")
+# What each package may import from the others (docs/architecture.md).
+ALLOWED = {"scrapers": set(), "scoring": {"scrapers"}, "bot": {"scoring", "scrapers"}}
+
+
+def _modules() -> dict[str, Path]:
+    mods = {}
+    for pkg in PACKAGES:
+        for path in (REPO / pkg).rglob("*.py"):
+            name = ".".join(path.relative_to(REPO).with_suffix("").parts).removesuffix(".__init__")
+            mods[name] = path
+    return mods
+
+
+def _imports(mods: dict[str, Path]) -> dict[str, set[str]]:
+    """Module → project modules it imports, at any depth (function-level imports count)."""
+
+    def resolve(name: str) -> str | None:
+        while name and name not in mods:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {m: set() for m in mods}
+    for mod, path in mods.items():
+        package = mod if path.name == "__init__.py" else mod.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+                targets = [base] + [f"{base}.{a.name}" for a in node.names]
+            for target in targets:
+                found = resolve(target)
+                if found and found != mod:
+                    graph[mod].add(found)
+    return graph
+
+
+def test_dependencies_point_one_way():
+    graph = _imports(_modules())
+    wrong = sorted(
+        f"{mod} imports {dep}"
+        for mod, deps in graph.items()
+        for dep in deps
+        if dep.split(".")[0] != mod.split(".")[0]
+        and dep.split(".")[0] not in ALLOWED[mod.split(".")[0]]
+    )
+    assert wrong == []
+
+
+def test_no_import_cycles():
+    graph = _imports(_modules())
+
+    def reaches(start: str, goal: str) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(graph[node])
+        return False
+
+    cycles = sorted(
+        {tuple(sorted((m, d))) for m, deps in graph.items() for d in deps if reaches(d, m)}
+    )
+    assert cycles == []
+
+
+def test_bot_top_level_stays_small():
+    top = sorted(p.stem for p in (REPO / "bot").glob("*.py"))
+    assert len(top) <= 8, top
