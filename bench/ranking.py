@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import ranking_llm  # noqa: E402
 from bench.evalset import DEFAULT_DIR, EvalSet, figures, load, ranking  # noqa: E402
 from scoring.filters import veto  # noqa: E402
 from scoring.local import LocalScorer  # noqa: E402
@@ -159,6 +160,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", type=Path, default=DEFAULT_DIR, help="folder of a ranking set")
     parser.add_argument("--spread", action="store_true", help="also print score bands, top 5")
+    parser.add_argument("--no-llm", action="store_true", help="only the local scorer")
     args = parser.parse_args()
     data = load_set(args.set)
     t0 = time.perf_counter()
@@ -177,12 +179,9 @@ def main() -> None:
     # The LLM section (bench/ranking_llm.py: batched triage through a fake LLM that answers
     # as the judge did, then full scoring of the top K) is called here, on the same collected
     # `postings` and `data`.
-    llm_triage_section(data, postings)
-
-
-def llm_triage_section(data: EvalSet, postings: dict[str, Posting]) -> None:
-    """Placeholder the lead wires to `bench/ranking_llm.py`; prints nothing until then."""
-    return None
+    if not args.no_llm:
+        print("\nwith an LLM (a fake answering as the judge did):")
+        asyncio.run(ranking_llm.report(data, postings))
 
 
 if __name__ == "__main__":

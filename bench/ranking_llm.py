@@ -58,8 +58,8 @@ def _norm(text: str) -> str:
 
 def judge_responder(postings: list[Posting], labels: dict[str, int]):
     """A fake model that answers, in triage and in full scoring alike, the judge's score for
-    the posting it recognises by title and company in the prompt."""
-    by_card = {(_norm(p.title), _norm(p.company)): labels[p.source_id] for p in postings}
+    the posting it recognises by title and company in the prompt (`labels` by posting key)."""
+    by_card = {(_norm(p.title), _norm(p.company)): labels[p.key] for p in postings}
 
     def label(fields: dict[str, str]) -> int:
         title, company = _norm(fields.get("title", "")), _norm(fields.get("company", ""))
@@ -96,8 +96,9 @@ def ndcg_against(order: list[str], ideal: list[str], gain: dict[str, int]) -> fl
     return dcg(order) / best if best else 0.0
 
 
-async def seeker_figures(fake: FakeLLM, name: str, about: str, rows, labels) -> dict:
-    postings = as_postings(rows)
+async def seeker_figures(
+    fake: FakeLLM, name: str, about: str, postings: list[Posting], labels: dict[str, int]
+) -> dict:
     profile = Profile(about=about)
     fake.responder = judge_responder(postings, labels)
     settings = LLMSettings(model=MODEL, api_base=fake.base, api_key="dummy")
@@ -132,17 +133,19 @@ async def seeker_figures(fake: FakeLLM, name: str, about: str, rows, labels) -> 
     return out
 
 
-async def main() -> None:
-    data = evalset.load()
+async def report(data: evalset.EvalSet, by_id: dict[str, Posting]) -> None:
+    """Print the triage figures for every seeker, on `by_id` (set id → posting, e.g. as
+    `bench/ranking.py` collected them from the fake board)."""
+    postings = list(by_id.values())
     print(
-        f"{len(data.postings)} postings, seekers {', '.join(data.labels)}; model {MODEL};"
+        f"{len(postings)} postings, seekers {', '.join(data.labels)}; model {MODEL};"
         f" picks: {PICKS} a day, {PER_COMPANY} per company\n"
     )
     async with FakeLLM() as fake:
-        results = [
-            await seeker_figures(fake, name, data.seekers[name], data.postings, labels)
-            for name, labels in data.labels.items()
-        ]
+        results = []
+        for name, labels in data.labels.items():
+            by_key = {p.key: labels[i] for i, p in by_id.items() if i in labels}
+            results.append(await seeker_figures(fake, name, data.seekers[name], postings, by_key))
     for k in TOP_KS:
         print(f"triage of every posting, full scoring of the top {k}:")
         for r in results:
@@ -165,6 +168,11 @@ async def main() -> None:
         + ", ".join(f"{r['name']} {r['full_per']:.0f}" for r in results)
         + " prompt tokens per posting"
     )
+
+
+async def main() -> None:
+    data = evalset.load()
+    await report(data, {p.source_id: p for p in as_postings(data.postings)})
 
 
 if __name__ == "__main__":
