@@ -38,8 +38,8 @@ from scoring.profile import Profile
 from scoring.reading import STOP, Reading, Term, read
 from scoring.text import plain_line
 from scoring.vocab import tokens
-from scrapers.common import employment_from_title
 from scrapers.dedup import normalise_company
+from scrapers.kinds import employment_from_title
 from scrapers.models import Posting
 from scrapers.places import where
 from scrapers.text import cut

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from scrapers.common import employment_from_title, workplace_from_text
+from scrapers.kinds import employment_from_title, workplace_from_text
 from scrapers.models import Pay, Posting, http_url
 from scrapers.pay import parse_pay, structured_pay
 from scrapers.text import html_to_text
