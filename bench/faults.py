@@ -779,7 +779,7 @@ async def scenario_boards(b: Bench) -> Result:
         res.fail("the healthy board's postings are missing from the digest")
     res.tracebacks = tracebacks([c])
 
-    # No network at all: every source at a closed port.
+    # No network at all: no source's host resolves (".invalid" never does, and asks nobody).
     work = b.workdir("nonet")
     (work / "jobpicks.toml").write_text(
         config_toml(
@@ -787,7 +787,7 @@ async def scenario_boards(b: Bench) -> Result:
         ),
         "utf-8",
     )
-    dead = f"http://127.0.0.1:{closed_port()}"
+    dead = "http://jobpicks-bench.invalid"
     env = b.env(
         work,
         chat=None,
@@ -803,9 +803,9 @@ async def scenario_boards(b: Bench) -> Result:
     if c2.rc != 3:
         res.fail(f"no network: exit {c2.rc}, expected 3 (every source failed)")
     if took > 8:
-        res.fail(f"no network: {took:.0f} s before giving up (refused connections are retried)")
+        res.fail(f"no network: {took:.0f} s before giving up (DNS failures are retried)")
     res.faults += 1
-    if "network" in c2.stderr.lower():
+    if "no network" in c2.stderr.lower():
         res.named += 1
     else:
         res.fail('no network: the run never says "no network" (each source names its own error)')
@@ -1084,7 +1084,8 @@ async def hostile_run(b: Bench, res: Result, token: str, raw: list[dict[str, Any
     for scheme in ("javascript:", "data:"):
         if re.search(rf'href="\s*{scheme}', html, re.I):
             res.fail(f"a `{scheme}` link reached a Telegram message")
-        if re.search(rf"\]\(\s*{scheme}", digest.stdout, re.I):
+        # `\]` is a markdown escape: `\[x\](javascript:…)` is text, not a link.
+        if re.search(rf"(?<!\\)\]\(\s*{scheme}", digest.stdout, re.I):
             res.fail(f"a `{scheme}` link reached the markdown digest")
     if re.search(r"(?<!\\)<script", digest.stdout, re.I):  # `\<` is a markdown escape
         res.fail("raw <script> in the markdown digest")
