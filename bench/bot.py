@@ -83,7 +83,7 @@ def child(db: str, token: str, base: str, copies: int) -> None:
     ctx = build_ctx(Path(db), token, base)
     postings = many_postings(copies, "t")
 
-    async def collector(_ctx):  # type: ignore[no-untyped-def]
+    async def collector(_ctx, _on_source=None):  # type: ignore[no-untyped-def]
         await asyncio.sleep(0.2)  # the network part of a real run
         return [SourceResult(source="bench", postings=postings)]
 
@@ -161,7 +161,7 @@ async def bench(taps: int, rate: float, copies: int, llm: bool = False) -> None:
         ctx.now = lambda: yesterday  # type: ignore[method-assign]
         small = many_postings(1, "y")
 
-        async def collect_small(_ctx):  # type: ignore[no-untyped-def]
+        async def collect_small(_ctx, _on_source=None):  # type: ignore[no-untyped-def]
             from scrapers.models import SourceResult
 
             return [SourceResult(source="bench", postings=small)]

@@ -230,7 +230,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not args.llm:
             ctx.settings = ctx.settings.model_copy(update={"llm_model": ""})
 
-        async def samples(_ctx: AppContext) -> list:
+        async def samples(_ctx: AppContext, _on_source: object = None) -> list:
             return await collect_samples()
 
         progress = TerminalProgress()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +74,10 @@ def build_sources(
     return sources
 
 
+# Called as each source finishes: (sources done, sources in all).
+SourceDone = Callable[[int, int], None]
+
+
 async def collect_all(
     searches: list[SearchConfig],
     boards: list[BoardConfig],
@@ -82,26 +87,37 @@ async def collect_all(
     lists: list[ListConfig] | None = None,
     is_seen: IsSeen = lambda _key: False,
     client: HttpClient | None = None,
+    on_source: SourceDone = lambda _done, _total: None,
 ) -> list[SourceResult]:
     """Ask every source; each reports its own status and one failure never stops the rest.
 
     `is_seen(posting_key)` lets sources skip detail fetches for postings seen before.
     `client` lets a caller share (and inspect) an HTTP client; by default one is made here.
+    `on_source(done, total)` is called as each source finishes (for a progress line).
     """
     setup = Setup(urls=urls, http=http, searches=searches, is_seen=is_seen)
     sources = build_sources(searches, boards, lists or [], setup)
     if client is not None:
-        return await _collect(client, sources, setup)
+        return await _collect(client, sources, setup, on_source)
     async with new_session(http) as session:
         own = HttpClient(session, http, gaps_for(http, urls.linkedin))
-        return await _collect(own, sources, setup)
+        return await _collect(own, sources, setup, on_source)
 
 
 async def _collect(
-    client: HttpClient, sources: list[Source | _Broken], setup: Setup
+    client: HttpClient, sources: list[Source | _Broken], setup: Setup, on_source: SourceDone
 ) -> list[SourceResult]:
+    done = 0
+
+    async def one(source: Source | _Broken) -> SourceResult:
+        nonlocal done
+        result = await _guarded(source, client, setup.http)
+        done += 1
+        on_source(done, len(sources))
+        return result
+
     try:
-        results = list(await asyncio.gather(*(_guarded(s, client, setup.http) for s in sources)))
+        results = list(await asyncio.gather(*(one(s) for s in sources)))
     finally:
         for close in setup.closers:
             await close()

@@ -22,7 +22,10 @@ from scrapers.models import summarise as summarise_sources
 
 log = logging.getLogger(__name__)
 
-Collector = Callable[[AppContext], Awaitable[list[SourceResult]]]
+# Called as each source finishes: (sources done, sources in all).
+SourceDone = Callable[[int, int], None]
+# What gathers the day's postings: the configured sources, or the samples, or a test's fake.
+Collector = Callable[[AppContext, SourceDone], Awaitable[list[SourceResult]]]
 Progress = Callable[[str], None]
 
 # Candidates not picked stay in the pool this many days, so a changed profile can rescore them.
@@ -40,7 +43,9 @@ class RunOutcome:
         return self.record.status == "all-sources-failed"
 
 
-async def collect_configured(ctx: AppContext) -> list[SourceResult]:
+async def collect_configured(
+    ctx: AppContext, on_source: SourceDone = lambda _done, _total: None
+) -> list[SourceResult]:
     """The real sources from the config file (LinkedIn, Indeed, company boards, lists)."""
     from scrapers.collect import collect_all
 
@@ -51,6 +56,7 @@ async def collect_configured(ctx: AppContext) -> list[SourceResult]:
         ctx.source_urls(),
         lists=ctx.config.lists,
         is_seen=ctx.store.is_seen,
+        on_source=on_source,
     )
 
 
@@ -86,7 +92,9 @@ async def run_daily(
     counts = record.counts
 
     progress("collecting postings…")
-    results = await collector(ctx)
+    results = await collector(
+        ctx, lambda done, total: progress(f"collecting {done}/{total} sources")
+    )
     record.sources = [
         SourceReport(
             source=r.source,

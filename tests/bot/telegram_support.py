@@ -47,7 +47,7 @@ def make_postings() -> list[Posting]:
     return postings
 
 
-async def collect_fake(_ctx: AppContext) -> list[SourceResult]:
+async def collect_fake(_ctx: AppContext, _on_source: object = None) -> list[SourceResult]:
     return [
         SourceResult(source="fakeboard", postings=make_postings()),
         SourceResult(source="brokenboard", state="failed", reason="layout changed <div>"),

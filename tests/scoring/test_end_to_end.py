@@ -35,7 +35,7 @@ async def test_run_scores_through_the_llm_caches_and_a_forced_rerun_pays_nothing
     # otherwise move postings the first run only triaged into the top K, and score them.
     ctx.config.scoring.top_k = 100
 
-    async def samples(_ctx: AppContext):
+    async def samples(_ctx: AppContext, _on_source: object = None):
         return await collect_samples()
 
     first = await run_daily(ctx, collector=samples)

@@ -95,6 +95,20 @@ async def test_every_source_at_once(fake: BoardsFake, http_cfg: HttpConfig) -> N
     assert "greenhouse:broken: failed" in summarise(results)
 
 
+async def test_each_finished_source_is_counted_for_the_progress_line(
+    fake: BoardsFake, http_cfg: HttpConfig
+) -> None:
+    populate(fake)
+    assert fake.urls is not None
+    counts: list[tuple[int, int]] = []
+    results = await collect_all(
+        SEARCHES, boards(), http_cfg, fake.urls, on_source=lambda *c: counts.append(c)
+    )
+    # one call per source, the failing one too, counting up to the number of sources
+    assert counts == [(n, len(results)) for n in range(1, len(results) + 1)]
+    assert len(results) == 7
+
+
 async def test_second_day_skips_seen_details_and_relisted_jobs(
     fake: BoardsFake, http_cfg: HttpConfig
 ) -> None:

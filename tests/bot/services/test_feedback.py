@@ -265,7 +265,7 @@ POOL = [
 
 
 def collector(postings: list[Posting]):
-    async def collect(_ctx: AppContext) -> list[SourceResult]:
+    async def collect(_ctx: AppContext, _on_source: object = None) -> list[SourceResult]:
         return [SourceResult(source="t", postings=postings)]
 
     return collect

@@ -31,7 +31,7 @@ async def ctx(isolated_env) -> AppContext:
     settings = load_settings()
     c = AppContext(settings=settings, config=default_config(), store=Store(settings.jobpicks_db))
 
-    async def samples(_ctx):
+    async def samples(_ctx, _on_source=None):
         return await collect_samples()
 
     await run_daily(c, collector=samples)

@@ -26,7 +26,7 @@ class Counting:
         self.results = results
         self.calls = 0
 
-    async def __call__(self, _ctx: AppContext) -> list[SourceResult]:
+    async def __call__(self, _ctx: AppContext, _on_source: object = None) -> list[SourceResult]:
         self.calls += 1
         return [r.model_copy(deep=True) for r in self.results]
 

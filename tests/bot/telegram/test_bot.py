@@ -208,8 +208,12 @@ async def test_catch_up_runs_once_and_delivers(fake, tmp_path):
 
 
 def slow_collector(seconds: float):
-    async def collect(ctx):
-        await asyncio.sleep(seconds)
+    """Two sources that take `seconds` in all, each reported as it finishes."""
+
+    async def collect(ctx, on_source=lambda _done, _total: None):
+        for done in (1, 2):
+            await asyncio.sleep(seconds / 2)
+            on_source(done, 2)
         return await collect_fake(ctx)
 
     return collect

@@ -93,6 +93,7 @@ async def test_a_fresh_picks_shows_the_steps(fake, tmp_path, monkeypatch):
     texts = [visible_text(c.params["text"], "HTML") for c in fake.calls_of("editMessageText")]
     steps = [t for t in texts if t.startswith("⏳")]
     assert steps and "collecting postings" in steps[0]
+    assert any("collecting 1/2 sources" in t for t in steps), steps  # counted as they finish
     assert any(" s)" in t for t in steps)  # the time so far, so it visibly moves
     assert texts[-1].startswith("Job picks for")  # and it ends as the header
 

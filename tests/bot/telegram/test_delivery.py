@@ -125,7 +125,7 @@ async def test_blocked_user_pauses_that_chat(fake, tmp_path):
 
 
 async def test_failed_run_notifies_owner(fake, tmp_path):
-    async def broken(_ctx):
+    async def broken(_ctx, _on_source=None):
         raise RuntimeError("disk <full>")
 
     ctx = make_ctx(tmp_path, fake)  # due now: the catch-up run fails

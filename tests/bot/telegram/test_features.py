@@ -119,7 +119,7 @@ async def test_searches_from_the_chat_are_what_the_next_run_asks(fake, tmp_path)
         assert "already" in r.params["text"]
     asked = []
 
-    async def collector(c):
+    async def collector(c, _on_source=None):
         asked.extend((s.keywords, s.location) for s in c.config.searches)
         return await collect_fake(c)
 

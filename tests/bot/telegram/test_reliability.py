@@ -50,7 +50,7 @@ def twenty_postings() -> list[Posting]:
     ]
 
 
-async def collect_twenty(_ctx) -> list[SourceResult]:
+async def collect_twenty(_ctx, _on_source=None) -> list[SourceResult]:
     return [SourceResult(source="fakeboard", postings=twenty_postings())]
 
 
@@ -177,7 +177,7 @@ async def test_handled_rate_limits_and_5xx_log_one_warning_line(fake, tmp_path, 
 async def test_after_a_morning_where_every_source_failed_a_later_run_has_its_header(fake, tmp_path):
     calls = []
 
-    async def failing_then_fine(c):
+    async def failing_then_fine(c, _on_source=None):
         calls.append(1)
         if len(calls) == 1:
             return [SourceResult(source="fakeboard", state="failed", reason="HTTP 503")]
