@@ -244,7 +244,7 @@ class LLMClient:
         if self.fatal is not None:
             raise self.fatal
         lit = await litellm_async()
-        self._note_price(lit)
+        self.note_price(lit)
         retrying = AsyncRetrying(
             retry=retry_if_exception(_retryable), stop=_stop, wait=_wait, reraise=True
         )
@@ -397,7 +397,9 @@ class LLMClient:
             )
         return self._price  # type: ignore[return-value]
 
-    def _note_price(self, lit: Any) -> None:
+    def note_price(self, lit: Any) -> None:
+        """Say once (log and notice) when the model has no price: a dollar budget cannot stop
+        it. Called at the bot's start and on the first call of a run."""
         if self._noted_unpriced:
             return
         self._noted_unpriced = True

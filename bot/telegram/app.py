@@ -59,10 +59,17 @@ async def warm_up_llm(ctx: AppContext) -> None:
     """With an LLM configured, import litellm (seconds, hundreds of MB) in a worker thread
     before polling begins: imported later, on first use, it would stall the event loop, and
     even in a thread it starves the loop of the CPU while taps come in."""
-    if ctx.llm() is not None:
-        from scoring.client import warm_up
+    client = ctx.llm_client()
+    if client is None:
+        return
+    from scoring.client import litellm_async
 
-        await warm_up()
+    try:
+        lit = await litellm_async()
+    except Exception as exc:  # noqa: BLE001 — the first real call reports what is wrong
+        log.warning("could not load litellm: %s", exc)
+        return
+    client.note_price(lit)  # a model litellm cannot price is named once, at start
 
 
 async def post_init(app: App) -> None:

@@ -87,3 +87,20 @@ async def test_proposal_reject_keeps_the_profile(fake, tmp_path):
         await fake.wait_for("editMessageText", message_id=message_id)
         assert ctx.store.current_profile() == before
         assert "Rejected proposal" in fake.messages[(CHAT, message_id)].text
+
+
+async def test_a_model_litellm_cannot_price_is_named_once_at_bot_start(fake, tmp_path, caplog):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    ctx.settings = ctx.settings.model_copy(
+        update={
+            "llm_model": "anthropic/claude-3-5-haiku-20241022",  # litellm has no price for it
+            "llm_api_base": "http://127.0.0.1:9",  # never called: the bot only starts
+            "llm_api_key": SecretStr("dummy"),
+        }
+    )
+    with caplog.at_level("WARNING"):
+        async with running_bot(ctx):
+            await command(fake, "/help")
+    said = [r.getMessage() for r in caplog.records if "has no price" in r.getMessage()]
+    assert len(said) == 1 and "claude-3-5-haiku-20241022" in said[0]
+    assert "input_cost_per_million" in said[0]
