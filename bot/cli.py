@@ -250,16 +250,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     picks = ctx.store.picks_for(day)
     if not picks and not ctx.store.runs_for(day):
         print(f"jobpicks: no run recorded for {day}", file=sys.stderr)
-    text = render_digest(day, picks)
-    if args.out:
-        try:
-            args.out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"jobpicks: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-            return EXIT_FAILED
-    else:
-        sys.stdout.write(text)
-    return EXIT_OK
+    return _emit(render_digest(day, picks), args.out)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -270,14 +261,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = export(ctx, args.format, args.chat)
     finally:
         ctx.store.close()
-    if args.out:
-        try:
-            args.out.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            print(f"jobpicks: cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-            return EXIT_FAILED
-    else:
+    return _emit(text, args.out, newline="")
+
+
+def _emit(text: str, out: Path | None, newline: str | None = None) -> int:
+    """`text` to the `--out` file (exit 1 with one line if it cannot be written), else stdout.
+    `newline=""` keeps the text's own line ends (CSV wants CRLF as written)."""
+    if out is None:
         sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        out.write_text(text, encoding="utf-8", newline=newline)
+    except OSError as exc:
+        print(f"jobpicks: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.boards import Board, company_name
+from scrapers.boards import Board
 from scrapers.boards_spec import BoardRef
 from scrapers.common import (
     SourceRun,
@@ -77,7 +77,7 @@ class Ashby(Board):
             source_id=f"{token}:{job_id}",
             url=page,
             title=title.strip(),
-            company=self.company or company_name(token),
+            company=self.employer(),
             location=location,
             posted_at=from_iso(job.get("publishedAt")),
             employment_type=_TYPES.get(kind) or employment_from_title(title),

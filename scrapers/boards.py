@@ -60,6 +60,15 @@ class Board:
     def company(self) -> str | None:
         return self.config.company
 
+    def employer(self, *named: object) -> str:
+        """Who posts: the config's `company`, else the first name the API gives, else one
+        made from the board's token ('acme-robotics' → 'Acme Robotics')."""
+        for name in (self.company, *named):
+            text = str(name or "").strip()
+            if text:
+                return text
+        return company_name(self.ref.token)
+
     async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
         run = SourceRun(self.name)
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.boards import Board, company_name
+from scrapers.boards import Board
 from scrapers.boards_spec import BoardRef
 from scrapers.common import (
     SourceRun,
@@ -62,9 +62,7 @@ class Greenhouse(Board):
             source_id=f"{token}:{job_id}",
             url=page,
             title=title.strip(),
-            company=self.company
-            or str(job.get("company_name") or "").strip()
-            or company_name(token),
+            company=self.employer(job.get("company_name")),
             location=location,
             posted_at=from_iso(job.get("first_published")) or from_iso(job.get("updated_at")),
             employment_type=employment_from_title(title) or employment_from_title(metadata),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.boards import Board, company_name
+from scrapers.boards import Board
 from scrapers.boards_spec import BoardRef
 from scrapers.common import (
     SourceRun,
@@ -89,7 +89,7 @@ class Lever(Board):
             source_id=f"{token}:{job_id}",
             url=page,
             title=title.strip(),
-            company=self.company or company_name(token),
+            company=self.employer(),
             location=location,
             posted_at=from_epoch_ms(job.get("createdAt")),
             employment_type=_employment(str(cats.get("commitment") or ""), title),

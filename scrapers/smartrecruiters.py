@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from scrapers.boards import Board, company_name
+from scrapers.boards import Board
 from scrapers.boards_spec import BoardRef
 from scrapers.common import (
     SourceProblem,
@@ -110,7 +110,7 @@ class SmartRecruiters(Board):
             source_id=f"{token}:{job_id}",
             url=page,
             title=title.strip(),
-            company=self.company or str(company or "").strip() or company_name(token),
+            company=self.employer(company),
             location=location,
             posted_at=from_iso(job.get("releasedDate")),
             employment_type=employment_from_title(title)

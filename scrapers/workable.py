@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapers.boards import Board, company_name
+from scrapers.boards import Board
 from scrapers.boards_spec import BoardRef
 from scrapers.common import (
     SourceRun,
@@ -74,7 +74,7 @@ class Workable(Board):
             source_id=f"{token}:{code}",
             url=page,
             title=title.strip(),
-            company=self.company or name or company_name(token),
+            company=self.employer(name),
             location=location,
             posted_at=from_iso(job.get("published_on")) or from_iso(job.get("created_at")),
             employment_type=employment_from_title(title) or _TYPES.get(kind),

@@ -19,7 +19,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from scrapers.boards import Board, company_name
+from scrapers.boards import Board
 from scrapers.boards_spec import BoardRef
 from scrapers.common import (
     SourceProblem,
@@ -142,7 +142,7 @@ class Workday(Board):
             source_id=f"{self.ref.token}/{self.ref.site}:{path.rsplit('/', 1)[-1]}",
             url=self.page_url(path),
             title=title.strip(),
-            company=self.company or company_name(self.ref.token),
+            company=self.employer(),
             location=location,
             posted_at=posted_on(job.get("postedOn")),
             employment_type=employment_from_title(title),
