@@ -59,7 +59,7 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
             month += cost
             calls += int(run.spend.get("calls", 0) or 0)
     # Learning proposals are paid for too (between runs): count them with the runs.
-    for day_spend in store.proposal_spend(month_start if month_start < week_start else week_start):
+    for day_spend in store.proposal_spend(min(month_start, week_start)):
         s = spend_from_record(day_spend.figures)
         if day_spend.day >= week_start:
             week += s.cost_usd

@@ -373,3 +373,20 @@ async def test_a_table_that_is_not_an_object_is_set_aside(isolated_env, content,
     await store.ensure_profile(Profile(about="mine"))
     assert Store(path).current_profile().about == "mine"
     assert store.moved_aside.read_text() == content
+
+
+async def test_proposal_spend_is_one_record_a_day_and_survives_a_restart(tmp_path):
+    from bot.store.records import DaySpend
+
+    store = Store(tmp_path / "db.json")
+    async with store.transaction():
+        store.save_proposal_spend(DaySpend(day="2026-11-29", figures={"proposal.calls": 1}))
+        store.save_proposal_spend(DaySpend(day="2026-11-30", figures={"proposal.calls": 1}))
+    async with store.transaction():  # the same day again replaces, never adds
+        store.save_proposal_spend(DaySpend(day="2026-11-30", figures={"proposal.calls": 3}))
+    again = Store(tmp_path / "db.json")
+    assert [(d.day, d.figures) for d in again.proposal_spend()] == [
+        ("2026-11-29", {"proposal.calls": 1.0}),
+        ("2026-11-30", {"proposal.calls": 3.0}),
+    ]
+    assert [d.day for d in again.proposal_spend("2026-11-30")] == ["2026-11-30"]
