@@ -61,7 +61,7 @@ def build_ctx(db: Path, token: str, base: str):  # type: ignore[no-untyped-def]
 
 
 def many_postings(copies: int, tag: str):  # type: ignore[no-untyped-def]
-    from scrapers.sample import load_samples
+    from scrapers.sources.sample import load_samples
 
     out = []
     for i in range(copies):
@@ -78,7 +78,7 @@ def child(db: str, token: str, base: str, copies: int) -> None:
     """The bot process: run_bot with a big collector and a background re-scoring loop."""
     from bot.services.run import run_daily
     from bot.telegram import app as app_module
-    from scrapers.models import SourceResult
+    from scrapers.source import SourceResult
 
     ctx = build_ctx(Path(db), token, base)
     postings = many_postings(copies, "t")
@@ -162,7 +162,7 @@ async def bench(taps: int, rate: float, copies: int, llm: bool = False) -> None:
         small = many_postings(1, "y")
 
         async def collect_small(_ctx, _on_source=None):  # type: ignore[no-untyped-def]
-            from scrapers.models import SourceResult
+            from scrapers.source import SourceResult
 
             return [SourceResult(source="bench", postings=small)]
 

@@ -43,11 +43,11 @@ from bot.store import Store  # noqa: E402
 from bot.store.records import Pick  # noqa: E402
 from bot.telegram.proposals import render_proposal  # noqa: E402
 from scoring.learning import learn  # noqa: E402
-from scoring.local import LocalScorer  # noqa: E402
+from scoring.local.scorer import LocalScorer  # noqa: E402
 from scoring.models import LearnedWeights  # noqa: E402
 from scoring.profile import Filters, Profile  # noqa: E402
 from scoring.select import select_picks  # noqa: E402
-from scrapers.models import Posting  # noqa: E402
+from scrapers.postings.posting import Posting  # noqa: E402
 from tests.fakes.llm import FakeLLM  # noqa: E402
 
 DAYS = 14

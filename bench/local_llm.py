@@ -21,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scoring.client import warm_up  # noqa: E402
-from scoring.engine import score_postings  # noqa: E402
 from scoring.filters import veto  # noqa: E402
+from scoring.llm.client import warm_up  # noqa: E402
 from scoring.options import LLMSettings, ScoringConfig  # noqa: E402
-from scrapers.sample import collect_samples  # noqa: E402
+from scoring.pipeline import score_postings  # noqa: E402
+from scrapers.sources.sample import collect_samples  # noqa: E402
 from tests.fakes.llm import FakeLLM  # noqa: E402
 from tests.scoring.corpus import example_profile  # noqa: E402
 

@@ -4,7 +4,7 @@ For each seeker of a ranking set this runs the real pipeline: the set's postings
 by the fake job boards on 127.0.0.1 (as one Greenhouse board: title, company, location, and
 the terms and sponsorship line in the content), collected by `scrapers.collect.collect_all`,
 passed through the hard filters (`scoring.filters.veto`) and rated by
-`scoring.local.LocalScorer` with a `Profile` whose `about` is the seeker's text — nothing
+`scoring.local.scorer.LocalScorer` with a `Profile` whose `about` is the seeker's text — nothing
 tuned per seeker. Printed per seeker and their mean: Spearman ρ against the judge, NDCG@10
 and recall of the judge's top 10 inside the local top 50 (the postings the LLM would see).
 
@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))
 from bench import ranking_llm  # noqa: E402
 from bench.evalset import DEFAULT_DIR, EvalSet, figures, load, ranking  # noqa: E402
 from scoring.filters import veto  # noqa: E402
-from scoring.local import LocalScorer  # noqa: E402
+from scoring.local.scorer import LocalScorer  # noqa: E402
 from scoring.profile import Filters, Profile  # noqa: E402
 from scrapers.collect import collect_all  # noqa: E402
-from scrapers.models import Posting  # noqa: E402
 from scrapers.options import BoardConfig, HttpConfig  # noqa: E402
+from scrapers.postings.posting import Posting  # noqa: E402
 from tests.fakes.boards import BoardsFake, Job  # noqa: E402
 
 BOARD = "rankset"

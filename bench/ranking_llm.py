@@ -22,11 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import evalset  # noqa: E402
-from scoring.engine import ScoreBatch, score_postings  # noqa: E402
 from scoring.options import LLMSettings, ScoringConfig  # noqa: E402
+from scoring.pipeline import ScoreBatch, score_postings  # noqa: E402
 from scoring.profile import Profile  # noqa: E402
 from scoring.select import select_picks  # noqa: E402
-from scrapers.models import Posting  # noqa: E402
+from scrapers.postings.posting import Posting  # noqa: E402
 from tests.fakes.llm import FakeLLM, postings_in, valid  # noqa: E402
 
 MODEL = "openai/gpt-4o-mini"

@@ -24,9 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scoring.engine import score_postings  # noqa: E402
-from scoring.local import LocalScorer  # noqa: E402
+from scoring.local.scorer import LocalScorer  # noqa: E402
 from scoring.options import LLMSettings, ScoringConfig  # noqa: E402
+from scoring.pipeline import score_postings  # noqa: E402
 from scoring.profile import Profile  # noqa: E402
 from tests.scoring.corpus import example_profile, generated  # noqa: E402
 

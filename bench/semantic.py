@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.evalset import DEFAULT_DIR, figures  # noqa: E402
 from bench.ranking import FILTERS, collect, load_set  # noqa: E402
-from scoring.local import LocalScorer  # noqa: E402
+from scoring.local.scorer import LocalScorer  # noqa: E402
 from scoring.profile import Profile  # noqa: E402
 
 

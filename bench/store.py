@@ -46,7 +46,7 @@ DESCRIPTION = (
 
 
 def _posting(i: int):
-    from scrapers.models import Posting
+    from scrapers.postings.posting import Posting
 
     return Posting(
         source="linkedin",

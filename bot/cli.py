@@ -223,7 +223,7 @@ async def _run_and_deliver(
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot.services.run import run_daily
-    from scrapers.sample import collect_samples
+    from scrapers.sources.sample import collect_samples
 
     with tempfile.TemporaryDirectory(prefix="jobpicks-demo-") as tmp:
         ctx = make_context(Path(tmp) / "demo.json", use_example_config=True)

@@ -18,7 +18,7 @@ from scoring.options import LLMSettings
 from scrapers.options import SourceUrls
 
 if TYPE_CHECKING:
-    from scoring.client import LLMClient
+    from scoring.llm.client import LLMClient
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class AppContext:
         llm = self.llm()
         if llm is None:
             return None
-        from scoring.client import LLMClient  # no litellm here: it loads on the first call
+        from scoring.llm.client import LLMClient  # no litellm here: it loads on the first call
 
         client = self._llm_client
         if client is None or client.settings != llm or client.options != self.config.scoring:

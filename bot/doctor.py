@@ -39,7 +39,7 @@ class Check:
 
 def board_target(board: str) -> tuple[str, str] | None:
     """(kind, token) from ``greenhouse:x`` / ``lever:x`` / ``ashby:x`` or a careers URL."""
-    from scrapers.boards_spec import parse_board
+    from scrapers.sources.boards_spec import parse_board
 
     try:
         ref = parse_board(board)
@@ -50,8 +50,8 @@ def board_target(board: str) -> tuple[str, str] | None:
 
 def board_probe(board: str, urls: SourceUrls) -> tuple[str, str, str, Any] | None:
     """(name, method, url, JSON body) of the request that checks one board, or None."""
-    from scrapers.boards_spec import parse_board
     from scrapers.registry import SOURCES
+    from scrapers.sources.boards_spec import parse_board
 
     try:
         ref = parse_board(board)
@@ -161,7 +161,7 @@ async def check_llm(ctx: AppContext) -> Check:
     if llm is None:
         return Check(True, "scoring", "local scorer (no LLM_MODEL set; no key, no cost)")
     try:
-        from scoring.client import load_litellm  # lazily: it is slow and heavy to import
+        from scoring.llm.client import load_litellm  # lazily: it is slow and heavy to import
 
         await load_litellm().acompletion(
             **llm.connection(),
@@ -187,7 +187,7 @@ async def check_llm_price(ctx: AppContext) -> list[Check]:
     llm = ctx.llm()
     if llm is None:
         return []
-    from scoring.client import litellm_async, unpriced_note
+    from scoring.llm.client import litellm_async, unpriced_note
 
     note = unpriced_note(llm, ctx.config.scoring, await litellm_async())
     return [Check(True, "LLM price", note)] if note else []
@@ -217,9 +217,9 @@ async def _probe(session, name: str, method: str, url: str, **kwargs) -> Check: 
 async def check_sources(ctx: AppContext) -> list[Check]:
     import aiohttp
 
-    from scrapers.boards_spec import USAGE as BOARD_USAGE
-    from scrapers.indeed import US, country_for
-    from scrapers.indeed import request_headers as indeed_headers
+    from scrapers.sources.boards_spec import USAGE as BOARD_USAGE
+    from scrapers.sources.indeed import US, country_for
+    from scrapers.sources.indeed import request_headers as indeed_headers
 
     urls = ctx.source_urls()
     cfg = ctx.config

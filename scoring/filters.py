@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from scoring.profile import Filters
 from scrapers.dedup import normalise_company
-from scrapers.models import Posting
-from scrapers.places import US_NAMES, Area, areas_in, in_us, where
+from scrapers.postings.places import US_NAMES, Area, areas_in, in_us, where
+from scrapers.postings.posting import Posting
 
 
 def _words(text: str) -> str:

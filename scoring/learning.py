@@ -20,12 +20,12 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scoring.local.reading import clauses
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
-from scoring.reading import clauses
-from scoring.vocab import tokens
 from scrapers.dedup import normalise_company
-from scrapers.models import Posting
+from scrapers.postings.posting import Posting
+from scrapers.postings.words import tokens
 
 # The reasons a 👎 can give, with the label the bot's buttons show: the one home of the list
 # (the bot imports it). Learning reads each reason's key (see `vote_evidence`).
@@ -123,7 +123,7 @@ def field_phrase(title: str) -> str:
 
 def interests(profile: Profile) -> set[str]:
     """Terms the user said they want (about, directives, learned; not the clauses that say
-    what they do not want, read as `scoring.reading` reads them)."""
+    what they do not want, read as `scoring.local.reading` reads them)."""
     wanted: set[str] = set()
     for text in [profile.about, *profile.directives, *profile.learned]:
         for clause in clauses(text):

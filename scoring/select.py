@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from scoring.models import Score
 from scrapers.dedup import normalise_company
-from scrapers.models import Posting
+from scrapers.postings.posting import Posting
 
 
 def select_picks(

@@ -15,13 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from scrapers.boards_spec import parse_board
 from scrapers.dedup import annotate_employer
 from scrapers.http import CANNOT_RESOLVE, UNREACHABLE, HttpClient, gaps_for, new_session
-from scrapers.models import SourceResult, SourceState
 from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig, SourceUrls
 from scrapers.registry import SOURCES
-from scrapers.source import IsSeen, Setup, Source, search_label
+from scrapers.source import IsSeen, Setup, Source, SourceResult, SourceState, search_label
+from scrapers.sources.boards_spec import parse_board
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from scrapers.models import Posting
-from scrapers.text import fold
+from scrapers.postings.posting import Posting
+from scrapers.postings.text import fold
 
 _COMPANY_SUFFIXES = re.compile(
     r"\b(incorporated|inc|llc|l\.l\.c|llp|ltd|limited|corp|corporation|co|company|gmbh|plc|sa|ag|bv|pty|pbc|holdings)\b\.?"

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from scrapers.boards_spec import parse_board
-from scrapers.places import country_code
+from scrapers.postings.places import country_code
+from scrapers.sources.boards_spec import parse_board
 
 EmploymentType = Literal["internship", "full-time", "part-time", "contract", "temporary"]
 Level = Literal["internship", "entry", "associate", "mid-senior", "director", "executive"]
@@ -89,7 +89,7 @@ class HttpConfig(_Strict):
     backoff_base_seconds: float = Field(default=1.0, ge=0)
     proxies: list[str] = Field(default_factory=list)
     description_max_chars: int = Field(default=6000, ge=200)
-    # Indeed's app headers over the working defaults (`scrapers.indeed.DEFAULT_HEADERS`):
+    # Indeed's app headers over the working defaults (`scrapers.sources.indeed.DEFAULT_HEADERS`):
     # only the keys given here change; `indeed-co` and the locale follow the search's country.
     indeed_headers: dict[str, str] = Field(default_factory=dict)
     # After LinkedIn answers 429 to a description, ask for no more until this long has passed,

@@ -6,17 +6,17 @@ Adding a board is one module (a `Board` subclass, or any class with `from_config
 
 from __future__ import annotations
 
-from scrapers.ashby import Ashby
-from scrapers.greenhouse import Greenhouse
-from scrapers.indeed import IndeedSearch
-from scrapers.lever import Lever
-from scrapers.linkedin import LinkedInSearch
-from scrapers.lists import CommunityList
-from scrapers.recruitee import Recruitee
-from scrapers.smartrecruiters import SmartRecruiters
 from scrapers.source import SourceClass
-from scrapers.workable import Workable
-from scrapers.workday import Workday
+from scrapers.sources.ashby import Ashby
+from scrapers.sources.greenhouse import Greenhouse
+from scrapers.sources.indeed import IndeedSearch
+from scrapers.sources.lever import Lever
+from scrapers.sources.linkedin import LinkedInSearch
+from scrapers.sources.lists import CommunityList
+from scrapers.sources.recruitee import Recruitee
+from scrapers.sources.smartrecruiters import SmartRecruiters
+from scrapers.sources.workable import Workable
+from scrapers.sources.workday import Workday
 
 SOURCES: dict[str, SourceClass] = {
     "linkedin": LinkedInSearch,  # [[searches]] sources = ["linkedin"]

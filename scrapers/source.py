@@ -8,13 +8,45 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from pydantic import BaseModel, Field
+
 from scrapers.http import HttpClient
-from scrapers.models import SourceResult
 from scrapers.options import HttpConfig, SearchConfig, SourceUrls
+from scrapers.postings.posting import Posting
 
 IsSeen = Callable[[str], bool]
+
+
+class SourceState(StrEnum):
+    OK = "ok"
+    PARTIAL = "partial"  # some pages failed, some postings came back
+    BLOCKED = "blocked"  # the board refused us (403, login wall, captcha, 429 that never cleared)
+    FAILED = "failed"  # errors, timeouts, layout changes
+
+
+class SourceResult(BaseModel):
+    """What one source returned in one run: its postings and an honest status."""
+
+    source: str  # e.g. "linkedin", "greenhouse:acme", "sample"
+    state: SourceState = SourceState.OK
+    reason: str = ""  # why it is not ok, in words a user understands
+    postings: list[Posting] = Field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+
+
+def summarise(results: list[SourceResult]) -> str:
+    """One line per source, for the run log."""
+    lines = []
+    for r in results:
+        extra = f" — {r.reason}" if r.reason else ""
+        lines.append(
+            f"{r.source}: {r.state.value}, {len(r.postings)} postings, {r.requests} requests{extra}"
+        )
+    return "\n".join(lines)
 
 
 def search_label(source: str, search: SearchConfig) -> str:

@@ -84,3 +84,24 @@ def test_no_import_cycles():
 def test_bot_top_level_stays_small():
     top = sorted(p.stem for p in (REPO / "bot").glob("*.py"))
     assert len(top) <= 8, top
+
+
+def test_scrapers_and_scoring_top_levels_stay_small():
+    # The rest lives in sub-packages: scrapers/postings (the vocabulary), scrapers/sources (one
+    # module per board), scoring/local (the offline scorer), scoring/llm (the LLM path).
+    for pkg in ("scrapers", "scoring"):
+        top = sorted(p.stem for p in (REPO / pkg).glob("*.py"))
+        assert len(top) <= 12, (pkg, top)
+
+
+def test_the_posting_vocabulary_is_the_bottom_layer():
+    # scrapers/postings is what every layer speaks: it imports no other project module.
+    graph = _imports(_modules())
+    wrong = sorted(
+        f"{mod} imports {dep}"
+        for mod, deps in graph.items()
+        if mod.startswith("scrapers.postings")
+        for dep in deps
+        if not dep.startswith("scrapers.postings")
+    )
+    assert wrong == []

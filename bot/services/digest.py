@@ -8,7 +8,7 @@ from datetime import date
 from urllib.parse import quote
 
 from bot.store.records import Pick
-from scrapers.models import http_url
+from scrapers.postings.posting import http_url
 
 # Characters that change meaning in CommonMark inline text; a `]` in a title would end a link.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")

@@ -10,15 +10,15 @@ from bot.services.marks import votes_from_marks
 from bot.services.spend import new_ledger, record_proposal_spend
 from bot.store.records import VOTE_REASONS, LearningState, Pick, Vote
 from scoring.learning import learn
-from scoring.models import LearnedWeights
-from scoring.profile import Profile
-from scoring.prompt import Example
-from scoring.proposals import (
+from scoring.llm.prompt import Example
+from scoring.llm.proposals import (
     Proposal,
     proposal_messages,
     request_proposal,
     select_examples,
 )
+from scoring.models import LearnedWeights
+from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 
 log = logging.getLogger(__name__)

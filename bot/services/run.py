@@ -13,12 +13,13 @@ from bot.context import AppContext
 from bot.services.feedback import learned_weights, scoring_examples
 from bot.services.spend import spent_today
 from bot.store.records import Pick, PoolEntry, RunRecord, SeenPosting, SourceReport
-from scoring.engine import score_postings
 from scoring.filters import veto
+from scoring.pipeline import score_postings
 from scoring.select import select_picks
 from scrapers.dedup import fingerprint, group_duplicates
-from scrapers.models import Posting, SourceResult, SourceState
-from scrapers.models import summarise as summarise_sources
+from scrapers.postings.posting import Posting
+from scrapers.source import SourceResult, SourceState
+from scrapers.source import summarise as summarise_sources
 
 log = logging.getLogger(__name__)
 

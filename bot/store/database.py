@@ -43,9 +43,9 @@ from bot.store.records import (
     Vote,
 )
 from bot.store.tables import StoreDB, StoreTable
+from scoring.llm.proposals import Proposal
 from scoring.models import Score
 from scoring.profile import Profile
-from scoring.proposals import Proposal
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from bot.store.records import (
     Unreadable,
     Vote,
 )
+from scoring.llm.proposals import Proposal
 from scoring.profile import Profile
-from scoring.proposals import Proposal
 
 log = logging.getLogger(__name__)
 

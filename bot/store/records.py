@@ -14,8 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from scoring.learning import VOTE_REASONS as VOTE_REASONS
 from scoring.models import Score
 from scoring.profile import Profile
-from scrapers.models import Pay, Posting, Workplace
 from scrapers.options import SearchConfig
+from scrapers.postings.posting import Pay, Posting, Workplace
 
 # The layout of the file. 1: everything small in one "meta" document (up to 19d633a);
 # 2: one table per kind of record, a "store" table with this number.

@@ -62,7 +62,7 @@ async def warm_up_llm(ctx: AppContext) -> None:
     client = ctx.llm_client()
     if client is None:
         return
-    from scoring.client import litellm_async
+    from scoring.llm.client import litellm_async
 
     try:
         lit = await litellm_async()

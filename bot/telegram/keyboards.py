@@ -15,7 +15,7 @@ from bot.services import feedback, marks
 from bot.services.preferences import TIMEZONES, Preferences
 from bot.store.records import VOTE_REASONS, Pick
 from bot.telegram import callbacks as cb
-from scrapers.text import cut
+from scrapers.postings.text import cut
 
 
 @dataclass(frozen=True)

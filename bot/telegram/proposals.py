@@ -11,7 +11,7 @@ import html
 
 from bot.telegram.callbacks import parse_proposal as parse_proposal_callback
 from bot.telegram.callbacks import proposal as proposal_callback
-from scoring.proposals import Proposal
+from scoring.llm.proposals import Proposal
 
 __all__ = ["parse_proposal_callback", "render_outcome", "render_proposal"]
 

@@ -20,7 +20,7 @@ from bot.store.records import Pick, ProfileVersion, RunRecord
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.options import SearchConfig
-from scrapers.text import cut
+from scrapers.postings.text import cut
 
 LIMIT = 4096
 

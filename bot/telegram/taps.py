@@ -31,8 +31,8 @@ from bot.telegram.proposals import render_outcome, render_proposal
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
 from bot.telegram.today import todays_picks
-from scoring.client import load_litellm
-from scoring.proposals import Proposal
+from scoring.llm.client import load_litellm
+from scoring.llm.proposals import Proposal
 
 log = logging.getLogger(__name__)
 

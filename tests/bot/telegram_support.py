@@ -15,7 +15,8 @@ from bot.context import AppContext
 from bot.settings import Settings
 from bot.store import Store
 from bot.telegram.app import serve
-from scrapers.models import Posting, SourceResult
+from scrapers.postings.posting import Posting
+from scrapers.source import SourceResult
 from tests.fakes.telegram import FakeTelegram
 
 CHAT = 4242

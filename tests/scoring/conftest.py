@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import scoring.client
+import scoring.llm.client
 from scoring.options import LLMSettings
 from tests.fakes.llm import FakeLLM
 
@@ -23,4 +23,4 @@ def llm_settings(fake_llm: FakeLLM) -> LLMSettings:
 @pytest.fixture(autouse=True)
 def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """Our own backoff without Retry-After, shortened so retry tests stay fast."""
-    monkeypatch.setattr(scoring.client, "RETRY_BASE_SECONDS", 0.01)
+    monkeypatch.setattr(scoring.llm.client, "RETRY_BASE_SECONDS", 0.01)

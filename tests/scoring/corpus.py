@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scoring.profile import Filters, Profile
-from scrapers.models import Posting
+from scrapers.postings.posting import Posting
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "bot" / "data" / "jobpicks.example.toml"
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)

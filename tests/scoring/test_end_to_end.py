@@ -12,7 +12,7 @@ from bot.context import AppContext
 from bot.services.run import run_daily
 from bot.settings import load_settings
 from bot.store import Store
-from scrapers.sample import collect_samples
+from scrapers.sources.sample import collect_samples
 from tests.conftest import cli_env, jobpicks_cmd
 from tests.fakes.llm import FakeLLM
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scoring.filters import veto, yearly_pay
 from scoring.profile import Filters
-from scrapers.models import Pay, Posting
+from scrapers.postings.posting import Pay, Posting
 
 
 def post(**kw: object) -> Posting:

@@ -15,10 +15,10 @@ from scoring.learning import (
     learned_nudge,
     vote_evidence,
 )
-from scoring.local import LocalScorer
+from scoring.local.scorer import LocalScorer
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
-from scrapers.models import Posting
+from scrapers.postings.posting import Posting
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 PROFILE = Profile(about="Software engineer. Python, Kubernetes, backend and infrastructure work.")

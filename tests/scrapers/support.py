@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from scrapers.boards_spec import parse_board
 from scrapers.http import HttpClient
-from scrapers.models import SourceResult
 from scrapers.options import BoardConfig, SearchConfig, SourceUrls
 from scrapers.registry import SOURCES
-from scrapers.source import Setup
+from scrapers.source import Setup, SourceResult
+from scrapers.sources.boards_spec import parse_board
 
 
 async def collect_board(

@@ -9,10 +9,9 @@ import pytest
 
 from scrapers.collect import collect_all
 from scrapers.dedup import dedup, fingerprint
-from scrapers.models import SourceState, summarise
 from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig, SourceUrls
 from scrapers.registry import SOURCES
-from scrapers.source import Setup, Source
+from scrapers.source import Setup, Source, SourceState, summarise
 from tests.fakes.ats import listing
 from tests.fakes.boards import BoardsFake, Job, make_jobs, slow, status
 

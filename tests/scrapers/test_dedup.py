@@ -11,7 +11,7 @@ from scrapers.dedup import (
     normalise_company,
     normalise_location,
 )
-from scrapers.models import Posting
+from scrapers.postings.posting import Posting
 
 DESC = "Build data services in Python and Postgres for a fleet of warehouse robots. " * 3
 

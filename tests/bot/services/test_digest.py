@@ -3,7 +3,7 @@ from pathlib import Path
 
 from bot.services.digest import escape_md, render_digest
 from bot.store.records import Pick
-from scrapers.models import Pay
+from scrapers.postings.posting import Pay
 
 GOLDEN = Path(__file__).parent / "golden" / "digest.md"
 

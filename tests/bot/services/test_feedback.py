@@ -19,9 +19,10 @@ from bot.store import Store
 from bot.store.records import VOTE_REASONS, Pick
 from bot.telegram.proposals import parse_proposal_callback, render_proposal
 from scoring.learning import REASONS
+from scoring.llm.proposals import MAX_LINE_CHARS
 from scoring.profile import Filters
-from scoring.proposals import MAX_LINE_CHARS
-from scrapers.models import Posting, SourceResult
+from scrapers.postings.posting import Posting
+from scrapers.source import SourceResult
 from tests.fakes.llm import FakeLLM, status
 
 ABOUT = "Software engineer. Backend and infrastructure work with Python and Kubernetes."

@@ -18,8 +18,8 @@ from bot.services.feedback import learned_weights, record_vote
 from bot.services.run import run_daily
 from bot.settings import load_settings
 from bot.store import Store
-from scrapers.models import Pay
-from scrapers.sample import collect_samples
+from scrapers.postings.posting import Pay
+from scrapers.sources.sample import collect_samples
 from tests.conftest import run_jobpicks
 from tests.fakes.telegram import png_size
 

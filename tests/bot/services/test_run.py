@@ -8,8 +8,9 @@ from bot.services.run import POOL_DAYS, run_daily
 from bot.settings import load_settings
 from bot.store import Store
 from bot.store.records import PoolEntry
-from scrapers.models import Posting, SourceResult, SourceState
-from scrapers.sample import collect_samples, load_samples
+from scrapers.postings.posting import Posting
+from scrapers.source import SourceResult, SourceState
+from scrapers.sources.sample import collect_samples, load_samples
 
 
 @pytest.fixture

@@ -24,11 +24,11 @@ from bot.store.records import (
     SelectionOverrides,
     Vote,
 )
+from scoring.llm.proposals import Proposal
 from scoring.models import Score
 from scoring.profile import Filters, Profile
-from scoring.proposals import Proposal
-from scrapers.models import Posting
 from scrapers.options import SearchConfig
+from scrapers.postings.posting import Posting
 from tests.conftest import REPO
 
 

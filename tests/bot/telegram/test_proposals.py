@@ -14,7 +14,7 @@ from bot.telegram.proposals import (
     render_outcome,
     render_proposal,
 )
-from scoring.proposals import Proposal
+from scoring.llm.proposals import Proposal
 
 
 def make(lines: list[str], base: list[str], pid: int = 7) -> Proposal:

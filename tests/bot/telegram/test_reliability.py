@@ -15,7 +15,8 @@ from bot.services.run import run_daily
 from bot.telegram import delivery
 from bot.telegram.client import make_bot
 from bot.telegram.delivery import deliver_run
-from scrapers.models import Posting, SourceResult
+from scrapers.postings.posting import Posting
+from scrapers.source import SourceResult
 from tests.bot.telegram_support import (
     CHAT,
     bot_settings,

@@ -15,8 +15,8 @@ from bot.telegram.callbacks import decode, encode, pick_id
 from bot.telegram.keyboards import PickState, pick_keyboard
 from scoring.models import LearnedWeights
 from scoring.profile import Filters, Profile
-from scrapers.models import Pay
 from scrapers.options import SearchConfig
+from scrapers.postings.posting import Pay
 from tests.bot.telegram_support import CHAT
 from tests.fakes.telegram import visible_text
 

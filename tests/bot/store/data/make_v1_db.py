@@ -21,9 +21,9 @@ from bot.services import chat_state, feedback, settings  # noqa: E402
 from bot.services.run import run_daily  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store import Store  # noqa: E402
+from scoring.llm.proposals import Proposal  # noqa: E402
 from scoring.models import Score  # noqa: E402
-from scoring.proposals import Proposal  # noqa: E402
-from scrapers.sample import collect_samples  # noqa: E402
+from scrapers.sources.sample import collect_samples  # noqa: E402
 
 
 async def main(path: Path) -> None:

@@ -1,0 +1,1 @@
+"""The posting vocabulary every layer speaks: `Posting`, pay, places, kinds of work, text rules."""

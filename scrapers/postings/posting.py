@@ -1,0 +1,163 @@
+"""The one shape every source produces: a `Posting`, with its `Pay` and `Workplace`."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import UTC, datetime
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def http_url(value: object) -> str | None:
+    """`value` as an absolute http(s) URL, or None: a board's `javascript:`, `data:`, relative
+    or empty link is never shown to anyone. The one check every link passes through."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):  # control characters can hide a link
+        return None
+    return text.replace(" ", "%20")
+
+
+Workplace = Literal["remote", "hybrid", "onsite"]
+PayInterval = Literal["hour", "day", "week", "month", "year"]
+_CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥"}
+_INTERVAL_WORDS = {"hour": "hr", "day": "day", "week": "wk", "month": "mo", "year": "yr"}
+
+
+class Pay(BaseModel):
+    """Pay as the board states it (or as parsed from the description): a range, one end, or
+    an exact figure (min == max), per interval, in an ISO 4217 currency."""
+
+    min: float | None = None
+    max: float | None = None
+    interval: PayInterval | None = None
+    currency: str | None = None
+    estimated: bool = False  # the board's own estimate (Indeed), not the employer's figure
+
+    def label(self) -> str:
+        """Short human form: "$40–50/hr", "from £30k/yr", "up to €5k/mo (est.)"."""
+        sign = _CURRENCY_SIGNS.get((self.currency or "").upper())
+        prefix = sign if sign else (f"{self.currency} " if self.currency else "")
+
+        def money(v: float) -> str:
+            if v >= 10_000:
+                return f"{v / 1000:.0f}k" if v % 1000 == 0 or v >= 100_000 else f"{v / 1000:.1f}k"
+            return f"{v:,.0f}" if v == int(v) else f"{v:,.2f}"
+
+        if self.min is not None and self.max is not None and self.min != self.max:
+            text = f"{prefix}{money(self.min)}–{money(self.max)}"
+        elif self.min is not None and self.max is not None:
+            text = f"{prefix}{money(self.min)}"
+        elif self.min is not None:
+            text = f"from {prefix}{money(self.min)}"
+        elif self.max is not None:
+            text = f"up to {prefix}{money(self.max)}"
+        else:
+            return ""
+        if self.interval:
+            text += f"/{_INTERVAL_WORDS[self.interval]}"
+        return text + (" (est.)" if self.estimated else "")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Posting(BaseModel):
+    """A job posting as every source reports it.
+
+    `key` (source + the board's own id) is the primary identity; `scrapers.dedup`
+    adds the cross-board fingerprint.
+    """
+
+    source: str
+    source_id: str
+    url: str
+    title: str
+    company: str
+    location: str = ""
+    posted_at: datetime | None = None
+    employment_type: str | None = None  # internship / full-time / part-time / contract / temporary
+    seniority: str | None = (
+        None  # internship / entry / associate / mid-senior / director / executive
+    )
+    remote: bool | None = None
+    workplace: Workplace | None = None  # remote / hybrid / onsite, when the board or text says
+    salary: str | None = None  # the board's own pay text, as shown
+    pay: Pay | None = None  # the same, structured
+    apply_url: str | None = None  # the employer's own application page, when the board gives it
+    description: str = ""
+    real_employer: str | None = None  # set when an aggregator posts on behalf of a named employer
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator(
+        "source_id", "title", "company", "location", "salary", "description", "real_employer",
+        mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _encodable(cls, value: object) -> object:
+        # A lone surrogate (JSON "\\ud800" from a board) is valid in a Python str but not in
+        # UTF-8: kept, it made the database write fail and lost the whole run.
+        if isinstance(value, str) and _SURROGATE.search(value):
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _http_link(cls, value: str) -> str:
+        # Sources build absolute http(s) links (`http_url`); here any other scheme
+        # (`javascript:`, `data:`…) or a hidden control character is refused outright, so
+        # such a link can never reach the digest or a message.
+        text = value.strip()
+        scheme = urlsplit(text).scheme.lower() if ":" in text else ""
+        if (scheme and scheme not in ("http", "https")) or any(
+            ord(c) < 32 or ord(c) == 127 for c in text
+        ):
+            raise ValueError(f"not an http(s) link: {text[:60]!r}")
+        return text.replace(" ", "%20")
+
+    @field_validator("apply_url", mode="before")
+    @classmethod
+    def _http_apply_link(cls, value: object) -> str | None:
+        return http_url(value)  # an unusable apply link is dropped, the posting kept
+
+    @model_validator(mode="after")
+    def _workplace_and_remote_agree(self) -> Posting:
+        # One rule for every board: `workplace` is the full answer, `remote` its yes/no.
+        if self.workplace is None and self.remote:
+            self.workplace = "remote"
+        elif self.workplace is not None:
+            self.remote = self.workplace == "remote"
+        return self
+
+    @property
+    def key(self) -> str:
+        """Stable identity of this posting on its board, e.g. ``linkedin:3912345678``."""
+        return f"{self.source}:{self.source_id}"
+
+    def content_hash(self) -> str:
+        """Hash of what a scorer reads; a changed description means a new score."""
+        h = hashlib.sha256()
+        for part in (
+            self.title,
+            self.company,
+            self.location,
+            self.employment_type or "",
+            self.seniority or "",
+            str(self.remote),
+            self.salary or "",
+            self.description,
+        ):
+            h.update(part.encode("utf-8", "replace"))
+            h.update(b"\x1f")
+        return h.hexdigest()[:32]

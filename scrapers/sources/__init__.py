@@ -1,0 +1,1 @@
+"""The job sources, one module per board, each turning raw responses into `Posting`s."""

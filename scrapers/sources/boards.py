@@ -1,0 +1,156 @@
+"""What every company board shares: one board per config entry, JSON fetched politely,
+postings filtered locally by the searches, problems turned into the board's status.
+
+A board module subclasses `Board`: its `kind`, how its API is read (`postings`), and which
+request `jobpicks doctor` makes to check it (`probe`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from scrapers.http import FetchError, HttpClient
+from scrapers.options import BoardConfig, HttpConfig, SearchConfig, SourceUrls
+from scrapers.postings.posting import Posting
+from scrapers.source import IsSeen, Setup, SourceResult
+from scrapers.sources.boards_spec import BoardRef, parse_board
+from scrapers.sources.match import filter_board
+from scrapers.sources.outcome import SourceProblem, SourceRun, read_posting, refusal
+
+
+@dataclass
+class Board:
+    """One company's board. Subclasses set `kind` and `title` and implement `postings`."""
+
+    kind: ClassVar[str]
+    title: ClassVar[str]
+
+    config: BoardConfig
+    ref: BoardRef
+    base: str
+    searches: list[SearchConfig] = field(default_factory=list)
+    is_seen: IsSeen = lambda _key: False
+
+    @classmethod
+    def from_config(cls, config: BoardConfig, setup: Setup) -> Board:
+        ref = parse_board(config.board)
+        return cls(config, ref, cls.base_url(setup.urls, ref), setup.searches, setup.is_seen)
+
+    @classmethod
+    def base_url(cls, urls: SourceUrls, ref: BoardRef) -> str:
+        return urls.base(cls.kind)
+
+    @classmethod
+    def probe(cls, ref: BoardRef, urls: SourceUrls) -> tuple[str, str, Any]:
+        """(method, url, JSON body or None): the one request that shows the board answers."""
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        return self.ref.label
+
+    @property
+    def what(self) -> str:
+        return f"{self.title} board {self.ref.label.partition(':')[2]!r}"
+
+    @property
+    def company(self) -> str | None:
+        return self.config.company
+
+    def employer(self, *named: object) -> str:
+        """Who posts: the config's `company`, else the first name the API gives, else one
+        made from the board's token ('acme-robotics' → 'Acme Robotics')."""
+        for name in (self.company, *named):
+            text = str(name or "").strip()
+            if text:
+                return text
+        return company_name(self.ref.token)
+
+    async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
+        run = SourceRun(self.name)
+        try:
+            postings = await self.postings(session, politeness, run)
+        except SourceProblem as exc:
+            run.fatal = exc
+            postings = []
+        run.postings = filter_board(postings, self.searches)
+        return run.result()
+
+    async def postings(
+        self, client: HttpClient, politeness: HttpConfig, run: SourceRun
+    ) -> list[Posting]:
+        raise NotImplementedError
+
+    def wanted(self, postings: list[Posting]) -> list[Posting]:
+        """The postings a search would keep: boards with a request per job fetch only these."""
+        return filter_board(postings, self.searches)
+
+    async def get_json(
+        self,
+        client: HttpClient,
+        url: str,
+        run: SourceRun,
+        *,
+        what: str | None = None,
+        params: dict[str, str] | None = None,
+        method: str = "GET",
+        body: Any = None,
+        kind: str = "board",
+    ) -> Any:
+        """The board's JSON; raise SourceProblem (blocked on 401/403) on anything unusable."""
+        what = what or self.what
+        try:
+            resp = await client.request(
+                method, url, params=params, json=body, tally=run.tally, kind=kind
+            )
+        except FetchError as exc:
+            raise SourceProblem.from_fetch(what, exc) from None
+        if not resp.ok:
+            raise refusal(what, resp)
+        try:
+            return json.loads(resp.text)
+        except ValueError:
+            raise SourceProblem(f"{what}: malformed JSON (HTTP {resp.status})") from None
+
+    def job_list(self, data: Any, key: str | None) -> list[Any]:
+        """The list of jobs in a JSON answer (`key` None: the answer is the list)."""
+        jobs = data if key is None else (data.get(key) if isinstance(data, dict) else None)
+        if not isinstance(jobs, list):
+            shape = (
+                "JSON is not a list of postings" if key is None else f"JSON without a {key!r} list"
+            )
+            raise SourceProblem(f"{self.what}: {shape} (API changed?)")
+        return jobs
+
+    def read_all(
+        self,
+        jobs: Iterable[Any],
+        run: SourceRun,
+        to_posting: Callable[[dict], Posting | None],
+        listed: Callable[[dict], bool] = lambda _job: True,
+    ) -> list[Posting]:
+        """Every listed job as a Posting; the unreadable ones are counted in the run."""
+        out: list[Posting] = []
+        skipped = 0
+        for job in jobs:
+            if isinstance(job, dict) and not listed(job):
+                continue
+            posting = read_posting(to_posting, job)
+            if posting is None:
+                skipped += 1
+            else:
+                out.append(posting)
+        if skipped:
+            run.problems.append(
+                f"{self.what}: {skipped} unreadable job(s) skipped (no id, title or link?)"
+            )
+        return out
+
+
+def company_name(token: str) -> str:
+    """'acme-robotics' -> 'Acme Robotics': a readable name when the API gives none."""
+    words = token.replace("_", " ").replace("-", " ").replace(".", " ").split()
+    return " ".join(w if w.isupper() else w.capitalize() for w in words) or token

@@ -1,0 +1,126 @@
+"""Filtering company-board postings locally by the searches' keywords, types and places.
+
+Boards return every open job of a company; a search on LinkedIn/Indeed is answered by the
+board itself, so here we apply the same search to what a board returned. A posting is kept
+when any one search accepts it (or when there are no searches at all).
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapers.options import SearchConfig
+from scrapers.postings.places import US_CITIES, US_NAMES, US_STATES
+from scrapers.postings.posting import Posting
+
+_WORD = re.compile(r"[a-z0-9+#]+")
+_STOP = {
+    "a",
+    "an",
+    "and",
+    "or",
+    "the",
+    "of",
+    "for",
+    "in",
+    "at",
+    "to",
+    "with",
+    "job",
+    "jobs",
+    "role",
+}
+# Keyword -> title words that mean the same (abbreviations boards actually use).
+_SYNONYMS = {
+    "intern": ("intern", "internship", "interns", "co", "coop"),
+    "internship": ("intern", "internship", "interns", "coop"),
+    "machine": ("machine", "ml"),
+    "learning": ("learning", "ml"),
+    "engineer": ("engineer", "engineering", "developer", "swe"),
+    "software": ("software", "swe"),
+    "developer": ("developer", "engineer"),
+}
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def _phrase_in(phrase: str, text: str) -> bool:
+    return f" {phrase} " in f" {' '.join(_words(text))} "
+
+
+def keywords_match(keywords: str, title: str) -> bool:
+    """Every meaningful keyword appears in the title (or a word boards use for it)."""
+    title_words = set(_words(title))
+    for word in _words(keywords):
+        if word in _STOP:
+            continue
+        options = _SYNONYMS.get(word, (word,))
+        if not any(o in title_words for o in options):
+            return False
+    return True
+
+
+def _us_states_in(location: str) -> set[str]:
+    words = _words(location)
+    text = " ".join(words)
+    found = {abbr for abbr in US_STATES if abbr in words[1:]}  # "Austin, TX": not the first word
+    found |= {abbr for abbr, name in US_STATES.items() if _phrase_in(name, text)}
+    found |= {st for city, st in US_CITIES.items() if _phrase_in(city, text)}
+    return found
+
+
+def location_matches(wanted: str, posting: Posting) -> bool:
+    """Loose place matching: 'California' accepts 'San Francisco, CA'; 'United States' any US place.
+
+    An unknown posting location is accepted: better a scorer sees it than it silently vanishes.
+    """
+    want = " ".join(_words(wanted))
+    have = posting.location
+    if not want or not have.strip():
+        return True
+    if _phrase_in(want, have):
+        return True
+    if want == "remote":
+        return bool(posting.remote) or "remote" in have.lower()
+    have_states = _us_states_in(have)
+    have_text = " ".join(_words(have))
+    if want in US_NAMES:
+        return bool(have_states) or any(_phrase_in(n, have_text) for n in US_NAMES)
+    want_states = _us_states_in(wanted) or ({want} if want in US_STATES else set())
+    if want_states and have_states & want_states:
+        # 'California' vs 'San Francisco, CA'; but 'Austin' must not accept all of Texas.
+        return want in US_STATES or want in US_STATES.values()
+    # A remote US posting serves anyone in the US.
+    return bool(posting.remote) and any(_phrase_in(n, have_text) for n in US_NAMES)
+
+
+def search_accepts(search: SearchConfig, posting: Posting) -> bool:
+    """Keywords, employment type, workplace and place as the search states them.
+
+    Age is not filtered here: boards list jobs for weeks, and the profile's `max_age_days`
+    filter and cross-day dedup already keep old jobs out of the picks.
+    """
+    if not keywords_match(search.keywords, posting.title):
+        return False
+    if (
+        search.employment_types
+        and posting.employment_type
+        and posting.employment_type not in search.employment_types
+    ):
+        return False
+    # A posting that states its workplace must state a wanted one; one that does not passes.
+    wanted = {w.replace("-", "") for w in search.workplace}
+    if wanted and posting.workplace and posting.workplace not in wanted:
+        return False
+    if wanted == {"remote"} and posting.remote is False:
+        return False  # the board said "not remote" without saying what instead
+    return not search.location or location_matches(search.location, posting)
+
+
+def filter_board(postings: list[Posting], searches: list[SearchConfig]) -> list[Posting]:
+    """The postings at least one search would have found (all of them with no searches)."""
+    if not searches:
+        return list(postings)
+    return [p for p in postings if any(search_accepts(s, p) for s in searches)]
