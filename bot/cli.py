@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
+from scrapers.errors import JobpicksError
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -343,11 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
-    except RuntimeError as exc:  # a StoreError: e.g. another process wrote the same database
-        from bot.store import StoreError  # not at the top: `jobpicks --help` stays quick
-
-        if not isinstance(exc, StoreError):
-            raise
+    except JobpicksError as exc:  # e.g. another process holds the same database
         print(f"jobpicks: {exc}", file=sys.stderr)
         return EXIT_FAILED
 

@@ -1,8 +1,14 @@
-"""Errors that stop the program with one clear line (exit code 2)."""
+"""The bot's errors a person sees: a bad setting (exit code 2) or a bad typed input."""
+
+from scrapers.errors import JobpicksError
 
 
-class ConfigError(Exception):
+class ConfigError(JobpicksError):
     """A missing or malformed setting or config file; the message names it."""
+
+
+class InputError(JobpicksError, ValueError):
+    """What a person typed or tapped cannot be used; the message says why and what works."""
 
 
 def not_utf8(exc: UnicodeDecodeError) -> str:

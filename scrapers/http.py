@@ -37,6 +37,7 @@ from tenacity import (
 )
 from tenacity.stop import stop_base
 
+from scrapers.errors import JobpicksError
 from scrapers.options import HttpConfig
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Response:
         return 200 <= self.status < 300
 
 
-class FetchError(Exception):
+class FetchError(JobpicksError):
     """A request that did not produce a usable response, even after retries.
 
     `blocked` tells a refusal (429 that never cleared) from a failure (5xx, timeout).

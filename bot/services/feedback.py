@@ -6,6 +6,7 @@ import logging
 from datetime import UTC, datetime
 
 from bot.context import AppContext
+from bot.errors import InputError
 from bot.services.marks import votes_from_marks
 from bot.services.spend import new_ledger, record_proposal_spend
 from bot.store.records import VOTE_REASONS, LearningState, Pick, Vote
@@ -20,15 +21,16 @@ from scoring.llm.proposals import (
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.dedup import normalise_company
+from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
 
 
-class FeedbackError(ValueError):
+class FeedbackError(InputError):
     """A vote that cannot be taken (unknown pick, bad reason); the message is for the user."""
 
 
-class ProposalFailed(RuntimeError):
+class ProposalFailed(JobpicksError):
     """The LLM gave no usable learning proposal; the message is one short line for the user.
     The next vote tries again."""
 

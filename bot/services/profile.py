@@ -6,6 +6,7 @@ No Telegram types here.
 from __future__ import annotations
 
 from bot.context import AppContext
+from bot.errors import InputError
 from bot.services.feedback import block_company
 from bot.store.records import ProfileVersion
 from scoring.profile import Profile
@@ -16,7 +17,7 @@ MAX_RULE = 300
 MAX_COMPANY = 120
 
 
-class ProfileError(ValueError):
+class ProfileError(InputError):
     """A bad /profile request; the message is for the user."""
 
 

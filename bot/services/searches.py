@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from bot.context import AppContext
+from bot.errors import InputError
 from scrapers.options import SearchConfig
 
 MAX_SEARCHES = 20
@@ -19,7 +20,7 @@ MAX_KEYWORDS = 120
 MAX_PLACE = 80
 
 
-class SearchesError(ValueError):
+class SearchesError(InputError):
     """A bad /searches request; the message is for the user."""
 
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from bot.config import parse_hhmm, parse_timezone
 from bot.context import CADENCE_DAYS, AppContext
+from bot.errors import InputError
 
 
-class SettingsError(ValueError):
+class SettingsError(InputError):
     """A bad /settings request; the message is for the user."""
 
 

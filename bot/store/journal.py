@@ -38,6 +38,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from scrapers.errors import JobpicksError
+
 log = logging.getLogger(__name__)
 
 Tables = dict[str, dict[str, Any]]
@@ -49,7 +51,7 @@ COMPACT_RATIO = 0.5
 COMPACT_MIN_BYTES = 1 << 20
 
 
-class StoreError(RuntimeError):
+class StoreError(JobpicksError):
     """The database cannot be used as asked; the message is one line for the user."""
 
 

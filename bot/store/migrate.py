@@ -27,6 +27,7 @@ from bot.store.records import (
 )
 from scoring.llm.proposals import Proposal
 from scoring.profile import Profile
+from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ Tables = dict[str, dict[str, Any]]
 STORE = "store"  # the table that holds `StoreInfo` (document 1)
 
 
-class MigrationError(RuntimeError):
+class MigrationError(JobpicksError):
     """The file cannot be brought to today's layout (e.g. written by a newer jobpicks)."""
 
 

@@ -36,6 +36,7 @@ from bot.telegram.client import make_bot
 from bot.telegram.keyboards import pick_keyboard, pick_state
 from bot.telegram.logsafe import token_errors_named_not_shown
 from bot.telegram.tasks import TaskTracker
+from scrapers.errors import JobpicksError
 
 if TYPE_CHECKING:
     from bot.services.run import RunOutcome
@@ -57,7 +58,7 @@ CHAT_LEVEL_400 = ("chat not found", "rights", "chat_write_forbidden", "have no r
 T = TypeVar("T")
 
 
-class ChatUnreachable(Exception):
+class ChatUnreachable(JobpicksError):
     """Telegram refuses to deliver to this chat (403)."""
 
 
@@ -297,7 +298,7 @@ class Courier:
                 if "not modified" not in exc.message:
                     log.info("chat %s: keyboard of message %s not updated: %s",
                              chat_id, message_id, exc.message)  # fmt: skip
-            except (ChatUnreachable, NetworkError, RuntimeError) as exc:
+            except (JobpicksError, NetworkError, RuntimeError) as exc:
                 log.warning("chat %s: keyboard update failed: %s", chat_id, exc)
         if key not in self._markups:
             self._edit_locks.pop(key, None)

@@ -34,6 +34,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
 from scoring.models import Ledger, Spend
 from scoring.options import LLMSettings, ScoringConfig
+from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ async def warm_up() -> None:
 
 
 # -- failures and the retry policy -------------------------------------------------------------
-class LLMFailure(Exception):
+class LLMFailure(JobpicksError):
     """A call that gave no answer; `cause` is a short tag for the run summary."""
 
     def __init__(self, cause: str, *, fatal: bool = False, retry_after: float | None = None):

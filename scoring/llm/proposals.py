@@ -25,6 +25,7 @@ from scoring.llm.client import LLMClient
 from scoring.llm.prompt import Example
 from scoring.models import PROPOSAL, Ledger
 from scoring.profile import Profile
+from scrapers.errors import JobpicksError
 from scrapers.postings.text import cut
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ _INSTRUCTION = re.compile(
 )
 
 
-class ProposalError(RuntimeError):
+class ProposalError(JobpicksError):
     """The model gave no usable proposal (the message says why, for logs)."""
 
 

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from scrapers.errors import JobpicksError
 from scrapers.http import FetchError, Response, Tally
 from scrapers.postings.posting import Posting
 from scrapers.source import SourceResult, SourceState
 
 
-class SourceProblem(Exception):
+class SourceProblem(JobpicksError):
     """The source cannot go on: `blocked` (the board refused us) or failed."""
 
     def __init__(self, reason: str, *, blocked: bool = False):
