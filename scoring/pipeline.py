@@ -11,6 +11,7 @@ The order of one batch:
 4. The best K by triage score (local score breaking ties) get a full scoring, a few postings
    per call. A failed call leaves the posting *unscored* (the pipeline retries it next run),
    never 0; once the daily budget (dollars or tokens) is reached the rest get the local score.
+   The profile goes into every prompt within `options.profile_max_tokens` (cut, and said so).
 5. Postings outside the top K keep their triage score (or local estimate), marked as such and
    capped just below the lower quartile of the full LLM scores, so an unchecked estimate never
    outranks a full verdict — and one low verdict cannot push every estimate to 0.
@@ -30,7 +31,7 @@ from scoring.llm.batches import FULL, QUICK, ask
 from scoring.llm.cache import cache_key, triage_key
 from scoring.llm.client import Caller, LLMClient, Notice
 from scoring.llm.failures import BudgetReached, LLMFailure
-from scoring.llm.prompt import Example, static_prefix, triage_prefix
+from scoring.llm.prompt import Example, ProfileCut, fit_profile, static_prefix, triage_prefix
 from scoring.local.scorer import LocalScorer
 from scoring.models import SCORING, TRIAGE, LearnedWeights, Ledger, Score, Spend
 from scoring.options import LLMSettings, ScoringConfig
@@ -53,6 +54,7 @@ class ScoreBatch:
     cache_writes: list[tuple[str, Score]] = field(default_factory=list)
     ledger: Ledger = field(default_factory=Ledger)
     notes: list[str] = field(default_factory=list)
+    profile_cut: ProfileCut | None = None  # where the profile was cut for the prompts
     # How each score came about: "llm" (called now), "cache", "local" (no LLM / budget),
     # "triage" (outside the top K, the LLM's quick look), "local-estimate" (outside the top K,
     # no quick look), "veto".
@@ -89,7 +91,7 @@ async def score_postings(
     `ledger` is this run's: the budget it must stay within (limits, and what earlier runs and
     proposals spent today) and where its spend is booked — by default `options`' daily budget
     with nothing spent before. `notice` gets this run's one-line news (a slow local model, a
-    model with no price), and no other caller's."""
+    model with no price, a profile cut), and no other caller's."""
     local = LocalScorer(profile, learned)
     if ledger is None:
         ledger = Ledger(usd_limit=options.daily_budget_usd, token_limit=options.daily_token_budget)
@@ -139,7 +141,7 @@ async def score_postings(
     # This run's own state on the shared client: a refused key stops this run, not the bot.
     caller = Caller(ledger=batch.ledger, notice=notice)
     try:
-        price_note = await client.price_note()
+        price_note, count = await client.price_note(), await client.counter()
     except Exception as exc:  # litellm itself did not load: no call can be made this run
         failure = LLMFailure(f"litellm did not load ({type(exc).__name__})")
         log.error("%s: %s", failure, exc)
@@ -150,6 +152,12 @@ async def score_postings(
     if price_note:
         batch.notes.append(price_note)
         caller.say(price_note)
+    shown, batch.profile_cut = fit_profile(profile, options.profile_max_tokens, count)
+    if batch.profile_cut is not None:
+        note = batch.profile_cut.note()
+        log.warning(note)
+        batch.notes.append(note)
+        caller.say(note)
 
     # Triage: a quick look at everything, when there is more than the top K to choose from.
     # Postings with a full verdict are ranked by their quick look too (cached after the first
@@ -159,7 +167,7 @@ async def score_postings(
     if options.triage and len(eligible) > options.top_k:
         n_triaged = len(eligible)
         quick = await _triage(
-            batch, client, caller, profile, examples, eligible, cache_get, options.triage_batch_size
+            batch, client, caller, shown, examples, eligible, cache_get, options.triage_batch_size
         )
     rank_value = {p.key: quick.get(p.key, local_scores[p.key].score) for p in eligible}
     order = sorted(eligible, key=lambda p: (-rank_value[p.key], -local_scores[p.key].score, p.key))
@@ -183,7 +191,7 @@ async def score_postings(
         client,
         caller,
         FULL,
-        static_prefix(profile, examples),
+        static_prefix(shown, examples),
         firsts,
         batch_size=options.batch_size,
         done=step,
@@ -256,7 +264,8 @@ async def _triage(
     cache_get: Callable[[str], Score | None],
     batch_size: int,
 ) -> dict[str, int]:
-    """Triage scores by posting key (cached ones free); failed batches are simply absent."""
+    """Triage scores by posting key (cached ones free); failed batches are simply absent.
+    `profile` is the one the prompt shows (cut to fit); its version keys the cache."""
     model = client.settings.model
     quick: dict[str, int] = {}
     groups: dict[str, list[Posting]] = {}

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 from scoring.learning import VoteLike, recent
 from scoring.llm.client import Caller, LLMClient
 from scoring.llm.failures import BadAnswer
-from scoring.llm.prompt import Example
+from scoring.llm.prompt import Example, fit_profile
 from scoring.models import PROPOSAL
 from scoring.profile import Profile
 from scrapers.postings.text import cut
@@ -200,9 +200,10 @@ async def request_proposal(
 ) -> list[str]:
     """Ask the model for a proposal through the shared client (its limits and retries, the
     caller's budget; the calls are booked under "proposal" in the caller's ledger); one more
-    call on an invalid answer. Raises ProposalError (no usable answer) or another LLMFailure
-    (no answer)."""
-    messages = proposal_messages(profile, votes, reason_labels)
+    call on an invalid answer. The profile goes in within `profile_max_tokens`, as in scoring.
+    Raises ProposalError (no usable answer) or another LLMFailure (no answer)."""
+    shown, _cut = fit_profile(profile, client.options.profile_max_tokens, await client.counter())
+    messages = proposal_messages(shown, votes, reason_labels)
     last: Exception | None = None
     for _attempt in range(2):
         content = await client.complete(
