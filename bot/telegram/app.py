@@ -56,9 +56,9 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def warm_up_llm(ctx: AppContext) -> None:
-    """With an LLM configured, import litellm (seconds, hundreds of MB) in a worker thread
-    before polling begins, so the first LLM call does not wait for it, and name a model
-    litellm cannot price once."""
+    """With an LLM configured, import litellm (seconds, hundreds of MB) in a worker thread now,
+    so the first LLM call does not wait for it, and name a model litellm cannot price once.
+    Spawned, never awaited before polling: commands are answered while it loads."""
     client = ctx.llm_client()
     if client is None:
         return
@@ -76,7 +76,7 @@ async def post_init(app: App) -> None:
     catch-up run (today's time passed with no run) or the rest of a cut-short delivery."""
     rt = runtime_of(app)
     ctx = rt.ctx
-    await warm_up_llm(ctx)
+    rt.spawn(warm_up_llm(ctx))
     await app.bot.set_my_commands([BotCommand(n, d) for n, d in render.COMMANDS])
     try:  # what a new user sees before pressing Start; cosmetic, never fatal
         await app.bot.set_my_description(render.DESCRIPTION)
