@@ -71,7 +71,9 @@ class _LogSecrets:
     record factory for the whole process, installed once, that every secret joins."""
 
     def __init__(self) -> None:
-        self.secrets: set[str] = set()
+        # Replaced, never changed in place: a thread logging while another adds a secret reads
+        # one whole set or the other.
+        self.secrets: frozenset[str] = frozenset()
         self.installed = False
 
     def add(self, secret: str | None) -> None:
@@ -79,14 +81,14 @@ class _LogSecrets:
             self.installed = True
             self._install()
         if secret and len(secret) >= MIN_SECRET_CHARS:
-            self.secrets.add(secret)
+            self.secrets = self.secrets | {secret}
 
     def _install(self) -> None:
         previous = logging.getLogRecordFactory()
-        secrets = self.secrets
 
         def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
             record = previous(*args, **kwargs)
+            secrets = self.secrets
             try:
                 message = record.getMessage()
             except Exception:  # a bad format string: leave it to the handler to report
