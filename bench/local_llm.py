@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scoring.filters import veto  # noqa: E402
-from scoring.llm.client import warm_up  # noqa: E402
+from scoring.llm.client import LLMClient  # noqa: E402
 from scoring.options import LLMSettings, ScoringConfig  # noqa: E402
 from scoring.pipeline import score_postings  # noqa: E402
 from scrapers.sources.sample import collect_samples  # noqa: E402
@@ -38,13 +38,14 @@ async def main(latency: float) -> None:
     # As the run does: only postings that pass the hard filters reach scoring.
     postings = [p for r in results for p in r.postings if not veto(p, profile.filters)][:N]
     options = ScoringConfig()  # the defaults
-    await warm_up()  # litellm's import (seconds) is not the model's time
     async with FakeLLM(ollama_delay=latency) as fake:
         settings = LLMSettings(model="ollama_chat/llama3.1", api_base=fake.root)
+        client = LLMClient(settings, options)
+        await client.litellm.module()  # litellm's import (seconds) is not the model's time
         lines: list[str] = []
         t0 = time.perf_counter()
         batch = await score_postings(
-            postings, profile, options=options, llm=settings, notice=lines.append
+            postings, profile, options=options, client=client, notice=lines.append
         )
         wall = time.perf_counter() - t0
         await asyncio.sleep(0.1)
@@ -54,7 +55,7 @@ async def main(latency: float) -> None:
               f"concurrency {options.concurrency_for(settings)}, timeout {options.timeout_seconds:g} s "
               f"per attempt, {options.batch_size} postings a call")  # fmt: skip
         print(f"scored {scored}/{len(postings)} (target {len(postings)}/{len(postings)});"
-              f" unscored {dict(batch.unscored) or 'none'}")  # fmt: skip
+              f" unscored {batch.unscored_causes() or 'none'}")  # fmt: skip
         print(f"requests sent {fake.calls}, answers computed {fake.ollama_served},"
               f" abandoned by the client {fake.ollama_abandoned} (target 0)")  # fmt: skip
         print(f"num_ctx asked {body.get('options', {}).get('num_ctx')} for a prompt of"

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench import evalset  # noqa: E402
+from scoring.llm.client import LLMClient  # noqa: E402
+from scoring.llm.loader import LiteLLM  # noqa: E402
 from scoring.options import LLMSettings, ScoringConfig  # noqa: E402
 from scoring.pipeline import ScoreBatch, score_postings  # noqa: E402
 from scoring.profile import Profile  # noqa: E402
@@ -31,6 +33,7 @@ from tests.fakes.llm import FakeLLM, postings_in, valid  # noqa: E402
 
 MODEL = "openai/gpt-4o-mini"
 TOP_KS = (15, 20, 50)
+LITELLM = LiteLLM()  # one import for every seeker's client
 PICKS, PER_COMPANY, MIN_SCORE = 10, 2, 0
 
 
@@ -103,9 +106,10 @@ async def seeker_figures(
     fake.responder = judge_responder(postings, labels)
     settings = LLMSettings(model=MODEL, api_base=fake.base, api_key="dummy")
     base = ScoringConfig(requests_per_minute=100_000, concurrency=4, timeout_seconds=30)
+    client = LLMClient(settings, base, litellm=LITELLM)
 
     everything = await score_postings(
-        postings, profile, llm=settings,
+        postings, profile, client=client,
         options=base.model_copy(update={"top_k": len(postings), "triage": False}),
     )  # fmt: skip
     full_picks = picks(postings, everything)
@@ -114,7 +118,7 @@ async def seeker_figures(
     out = {"name": name, "n": len(postings), "all_tokens": all_tokens, "k": {}}
     for k in TOP_KS:
         batch = await score_postings(
-            postings, profile, llm=settings, options=base.model_copy(update={"top_k": k})
+            postings, profile, client=client, options=base.model_copy(update={"top_k": k})
         )
         ours = picks(postings, batch)
         spend = batch.ledger.by_purpose

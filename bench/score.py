@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scoring.llm.client import LLMClient  # noqa: E402
+from scoring.llm.loader import LiteLLM  # noqa: E402
 from scoring.local.scorer import LocalScorer  # noqa: E402
 from scoring.options import LLMSettings, ScoringConfig  # noqa: E402
 from scoring.pipeline import score_postings  # noqa: E402
@@ -34,6 +36,14 @@ N = 400
 DELAY = 0.2
 CONCURRENCY = 8
 MODEL = "openai/gpt-4o-mini"
+LITELLM = LiteLLM()  # one import for every design's client, as a process has
+
+
+def client(base: str, opts: ScoringConfig) -> LLMClient:
+    """A client of its own per design (fresh limits), as a process with these options has."""
+    return LLMClient(
+        LLMSettings(model=MODEL, api_base=base, api_key="dummy"), opts, litellm=LITELLM
+    )
 
 
 def stats(base: str) -> dict:
@@ -68,10 +78,9 @@ async def design(base: str, label: str, profile: Profile, opts: ScoringConfig, s
     postings = generated(N, seed=seed, filler=10)
     for p in postings:
         p.source = f"bench{seed}"
-    settings = LLMSettings(model=MODEL, api_base=base, api_key="dummy")
     before = stats(base)
     t0 = time.perf_counter()
-    batch = await score_postings(postings, profile, options=opts, llm=settings)
+    batch = await score_postings(postings, profile, options=opts, client=client(base, opts))
     wall = time.perf_counter() - t0
     after = stats(base)
     calls = after["calls"] - before["calls"]
@@ -101,7 +110,6 @@ async def design(base: str, label: str, profile: Profile, opts: ScoringConfig, s
 
 async def main(base: str) -> None:
     profile = example_profile()
-    settings = LLMSettings(model=MODEL, api_base=base, api_key="dummy")
     every = ScoringConfig(
         top_k=N,
         concurrency=CONCURRENCY,
@@ -110,7 +118,7 @@ async def main(base: str) -> None:
         triage=False,
     )
     # Warm up: litellm's import and first call cost seconds that are not per-posting work.
-    await score_postings(generated(1), profile, options=every, llm=settings)
+    await score_postings(generated(1), profile, options=every, client=client(base, every))
     print(f"postings: {N}; model {MODEL} (tokens by litellm's counter)\n")
 
     await design(
@@ -138,10 +146,11 @@ async def main(base: str) -> None:
     postings = generated(60, seed=6, filler=10)
     cache: dict = {}
     opts = every.model_copy(update={"top_k": 20, "triage": True})
-    first = await score_postings(postings, profile, options=opts, llm=settings, cache_get=cache.get)
+    same = client(base, opts)
+    first = await score_postings(postings, profile, options=opts, client=same, cache_get=cache.get)
     cache.update(first.cache_writes)
     before = stats(base)["calls"]
-    rerun = await score_postings(postings, profile, options=opts, llm=settings, cache_get=cache.get)
+    rerun = await score_postings(postings, profile, options=opts, client=same, cache_get=cache.get)
     print(
         f"\nrerun of 60 postings: LLM calls {stats(base)['calls'] - before} (target 0);"
         f" full verdicts from cache {sum(1 for o in rerun.origin.values() if o == 'cache')}"

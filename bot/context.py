@@ -1,9 +1,9 @@
-"""What every service needs: settings, config and the store, plus "today" in the user's timezone."""
+"""What every service needs: settings, config and the store, the LLM client, plus "today" in
+the user's timezone."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ from bot.config import Config
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.records import Overrides
+from scoring.llm.loader import LiteLLM
 from scoring.options import LLMSettings
 from scrapers.options import SourceUrls
 
@@ -33,6 +34,8 @@ class AppContext:
     store: Store
     # The config as read from the file; `config` is this plus the chat's /settings overrides.
     file_config: Config | None = field(default=None, repr=False)
+    # How litellm is imported (once, off the event loop), for every client this context makes.
+    litellm: LiteLLM = field(default_factory=LiteLLM, repr=False)
     # The process's one LLM client (made on first use): runs and proposals share its limits.
     _llm_client: Any = field(default=None, repr=False)
 
@@ -77,9 +80,10 @@ class AppContext:
         key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
         return LLMSettings(model=s.llm_model.strip(), api_base=s.llm_api_base, api_key=key)
 
-    def llm_client(self, notice: Callable[[str], None] | None = None) -> LLMClient | None:
-        """The shared LLM client, or None without LLM_MODEL. `notice` (if given) receives
-        its one-line news (a slow local model, a model with no price) from now on."""
+    def llm_client(self) -> LLMClient | None:
+        """The process's LLM client, or None without LLM_MODEL: made once, and again only when
+        the model settings or `[scoring]` change. Each run or proposal passes its own `Caller`
+        (ledger, notice) with its calls."""
         llm = self.llm()
         if llm is None:
             return None
@@ -87,9 +91,7 @@ class AppContext:
 
         client = self._llm_client
         if client is None or client.settings != llm or client.options != self.config.scoring:
-            client = self._llm_client = LLMClient(llm, self.config.scoring)
-        if notice is not None:
-            client.notice = notice
+            client = self._llm_client = LLMClient(llm, self.config.scoring, litellm=self.litellm)
         return client
 
     def source_urls(self) -> SourceUrls:

@@ -157,39 +157,34 @@ async def _telegram_checks(ctx: AppContext, bot: Bot) -> list[Check]:
 
 
 async def check_llm(ctx: AppContext) -> Check:
-    llm = ctx.llm()
-    if llm is None:
+    client = ctx.llm_client()
+    if client is None:
         return Check(True, "scoring", "local scorer (no LLM_MODEL set; no key, no cost)")
-    try:
-        from scoring.llm.client import load_litellm  # lazily: it is slow and heavy to import
+    from scoring.llm.failures import LLMFailure
+    from scrapers.redact import redact
 
-        await load_litellm().acompletion(
-            **llm.connection(),
-            messages=[{"role": "user", "content": "Reply with OK."}],
-            max_tokens=2,
-            timeout=TIMEOUT,
-            num_retries=0,
-        )
-        return Check(True, "LLM", f"{llm.model} answered")
-    except Exception as exc:
-        why = " ".join(str(exc).split())[:200] or type(exc).__name__
-        return Check(
-            False,
-            "LLM",
-            f"{llm.model}: {why}",
-            "check LLM_MODEL, LLM_API_BASE and LLM_API_KEY (or unset LLM_MODEL for the local scorer)",
-        )
+    model = client.settings.model
+    fix = "check LLM_MODEL, LLM_API_BASE and LLM_API_KEY (or unset LLM_MODEL for the local scorer)"
+    try:
+        await client.probe(TIMEOUT)
+    except LLMFailure as failure:  # one line, already redacted of the key
+        return Check(False, "LLM", f"{model}: {failure}", failure.hint or fix)
+    except Exception as exc:  # litellm did not load, or a surprise: its words, redacted
+        why = redact(" ".join(str(exc).split()), client.secrets)[:200] or type(exc).__name__
+        return Check(False, "LLM", f"{model}: {why}", fix)
+    return Check(True, "LLM", f"{model} answered")
 
 
 async def check_llm_price(ctx: AppContext) -> list[Check]:
     """A line when litellm has no price for the model: its cost shows as $0 and only the
     daily token budget can stop it (a configured price fixes that)."""
-    llm = ctx.llm()
-    if llm is None:
+    client = ctx.llm_client()
+    if client is None:
         return []
-    from scoring.llm.client import litellm_async, unpriced_note
-
-    note = unpriced_note(llm, ctx.config.scoring, await litellm_async())
+    try:
+        note = await client.price_note()
+    except Exception:  # noqa: BLE001 — litellm did not load: check_llm has said so
+        return []
     return [Check(True, "LLM price", note)] if note else []
 
 

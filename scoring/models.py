@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, Field
 
+from scoring.llm.failures import BudgetReached, TokenBudgetReached
+
 LOCAL_SCORER = "local"
 
 # What an LLM call was for: the ledger keeps one Spend per purpose.
@@ -85,13 +87,13 @@ class Ledger:
             out.add(spend)
         return out
 
-    def exhausted(self) -> str | None:
-        """ "budget" or "token-budget" when the next call must not be made, else None."""
+    def exhausted(self) -> BudgetReached | None:
+        """The failure to raise instead of the next call when a budget is spent, else None."""
         total = self.total()
         if self.usd_limit > 0 and self.spent_before_usd + total.cost_usd >= self.usd_limit:
-            return "budget"
+            return BudgetReached(f"${self.usd_limit:.2f} a day")
         if self.token_limit > 0 and self.spent_before_tokens + total.tokens >= self.token_limit:
-            return "token-budget"
+            return TokenBudgetReached(f"{self.token_limit:,} tokens a day")
         return None
 
     def as_record(self) -> dict[str, float]:

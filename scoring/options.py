@@ -36,6 +36,9 @@ class ScoringConfig(_Strict):
     # The LLM's quick first look at every new posting before the top K are chosen.
     triage: bool = True
     triage_batch_size: int = Field(default=50, ge=5, le=100)
+    # The profile's share of every prompt (about, rules, learned lines), in the model's tokens:
+    # a longer profile is cut (the run notes say where) instead of paid for in every call.
+    profile_max_tokens: int = Field(default=2000, ge=200, le=50_000)
 
     def concurrency_for(self, llm: LLMSettings) -> int:
         if self.concurrency is not None:

@@ -12,6 +12,7 @@ so none is vetoed here again. The order of one batch:
 4. The best K by triage score (local score breaking ties) get a full scoring, a few postings
    per call. A failed call leaves the posting *unscored* (the pipeline retries it next run),
    never 0; once the daily budget (dollars or tokens) is reached the rest get the local score.
+   The profile goes into every prompt within `options.profile_max_tokens` (cut, and said so).
 5. Postings outside the top K keep their triage score (or local estimate), marked as such and
    capped just below the lower quartile of the full LLM scores, so an unchecked estimate never
    outranks a full verdict — and one low verdict cannot push every estimate to 0.
@@ -20,6 +21,7 @@ so none is vetoed here again. The order of one batch:
 from __future__ import annotations
 
 import asyncio
+import logging
 import statistics
 from collections import Counter
 from collections.abc import Callable
@@ -27,17 +29,19 @@ from dataclasses import dataclass, field
 
 from scoring.llm.batches import FULL, QUICK, ask
 from scoring.llm.cache import cache_key, triage_key
-from scoring.llm.client import LLMClient, Notice
-from scoring.llm.prompt import Example, static_prefix, triage_prefix
+from scoring.llm.client import Caller, LLMClient, Notice
+from scoring.llm.failures import BudgetReached, LLMFailure
+from scoring.llm.prompt import Example, ProfileCut, fit_profile, static_prefix, triage_prefix
 from scoring.local.scorer import LocalScorer
 from scoring.models import SCORING, TRIAGE, LearnedWeights, Ledger, Score, Spend
 from scoring.options import LLMSettings, ScoringConfig
 from scoring.profile import Profile
 from scrapers.postings.posting import Posting
 
+log = logging.getLogger(__name__)
+
 ProgressFn = Callable[[int, int], None]
 YIELD_EVERY = 25  # postings scored locally between two turns of the event loop
-BUDGET_CAUSES = ("budget", "token-budget")
 TRIAGE_REASON = "Quick look by the LLM (not fully scored)"
 
 
@@ -46,10 +50,11 @@ class ScoreBatch:
     """What scoring a batch produced; the caller stores `cache_writes` in one step."""
 
     scores: dict[str, Score] = field(default_factory=dict)  # posting key -> score
-    unscored: dict[str, str] = field(default_factory=dict)  # posting key -> cause
+    unscored: dict[str, LLMFailure] = field(default_factory=dict)  # posting key -> why not
     cache_writes: list[tuple[str, Score]] = field(default_factory=list)
     ledger: Ledger = field(default_factory=Ledger)
     notes: list[str] = field(default_factory=list)
+    profile_cut: ProfileCut | None = None  # where the profile was cut for the prompts
     # How each score came about: "llm" (called now), "cache", "local" (no LLM / budget),
     # "triage" (outside the top K, the LLM's quick look), "local-estimate" (outside the top K,
     # no quick look).
@@ -60,38 +65,37 @@ class ScoreBatch:
         """Everything this batch spent on the LLM (all purposes)."""
         return self.ledger.total()
 
+    def unscored_causes(self) -> dict[str, int]:
+        """How many postings went unscored, by cause in words ("timed out": 2)."""
+        return dict(Counter(failure.cause for failure in self.unscored.values()))
+
 
 async def score_postings(
     postings: list[Posting],
     profile: Profile,
     *,
     options: ScoringConfig,
-    llm: LLMSettings | None = None,
     client: LLMClient | None = None,
     cache_get: Callable[[str], Score | None] = lambda _key: None,
     learned: LearnedWeights | None = None,
     progress: ProgressFn | None = None,
     examples: list[Example] | None = None,
-    spent_today_usd: float = 0.0,
-    spent_today_tokens: int = 0,
+    ledger: Ledger | None = None,
     notice: Notice | None = None,
 ) -> ScoreBatch:
     """Score every posting; postings whose LLM call failed are listed in `unscored`.
 
+    `client` is the process's LLM client; without one the local scorer is the scorer.
     `cache_get(key)` returns a stored LLM verdict or None; fresh ones come back in
-    `cache_writes`. `examples` (liked/disliked postings) go into the prompts' static prefix;
-    `spent_today_*` is what earlier runs and proposals spent today, for the daily budget.
-    `client` is the process's LLM client (one is made from `llm` when not given); `notice`
-    gets one-line news worth showing (a slow local model, a model with no price)."""
+    `cache_writes`. `examples` (liked/disliked postings) go into the prompts' static prefix.
+    `ledger` is this run's: the budget it must stay within (limits, and what earlier runs and
+    proposals spent today) and where its spend is booked — by default `options`' daily budget
+    with nothing spent before. `notice` gets this run's one-line news (a slow local model, a
+    model with no price, a profile cut), and no other caller's."""
     local = LocalScorer(profile, learned)
-    batch = ScoreBatch(
-        ledger=Ledger(
-            usd_limit=options.daily_budget_usd,
-            token_limit=options.daily_token_budget,
-            spent_before_usd=spent_today_usd,
-            spent_before_tokens=spent_today_tokens,
-        )
-    )
+    if ledger is None:
+        ledger = Ledger(usd_limit=options.daily_budget_usd, token_limit=options.daily_token_budget)
+    batch = ScoreBatch(ledger=ledger)
     total = len(postings)
     local_scores: dict[str, Score] = {}
     for i, p in enumerate(postings):
@@ -100,15 +104,14 @@ async def score_postings(
         local_scores[p.key] = local.score(p)
     eligible = postings  # all of them passed the hard filters (see above)
 
-    if llm is None and client is not None:
-        llm = client.settings
-    if llm is None:
+    if client is None:
         for p in eligible:
             batch.scores[p.key] = local_scores[p.key]
             batch.origin[p.key] = "local"
         _progress(progress, total, total)
         return batch
 
+    llm = client.settings
     model = llm.model
     # Best local score first; the key breaks ties so every rerun chooses the same way.
     ranked = sorted(eligible, key=lambda p: (-local_scores[p.key].score, p.key))
@@ -129,10 +132,26 @@ async def score_postings(
         _summarise(batch, llm, options, n_cached, 0)
         return batch
 
-    client = client or LLMClient(llm, options, notice=notice)
-    client.fatal = None  # a bad key or missing model stops one run, not the bot's life
-    if client.notice is None:
-        client.notice = notice
+    # This run's own state on the shared client: a refused key stops this run, not the bot.
+    caller = Caller(ledger=batch.ledger, notice=notice)
+    try:
+        price_note, count = await client.price_note(), await client.counter()
+    except Exception as exc:  # litellm itself did not load: no call can be made this run
+        failure = LLMFailure(f"litellm did not load ({type(exc).__name__})")
+        log.error("%s: %s", failure, exc)
+        batch.unscored.update(dict.fromkeys((p.key for p in left), failure))
+        _progress(progress, total, total)
+        _summarise(batch, llm, options, n_cached, 0)
+        return batch
+    if price_note:
+        batch.notes.append(price_note)
+        caller.say(price_note)
+    shown, batch.profile_cut = fit_profile(profile, options.profile_max_tokens, count)
+    if batch.profile_cut is not None:
+        note = batch.profile_cut.note()
+        log.warning(note)
+        batch.notes.append(note)
+        caller.say(note)
 
     # Triage: a quick look at everything, when there is more than the top K to choose from.
     # Postings with a full verdict are ranked by their quick look too (cached after the first
@@ -141,7 +160,9 @@ async def score_postings(
     n_triaged = 0
     if options.triage and len(eligible) > options.top_k:
         n_triaged = len(eligible)
-        quick = await _triage(batch, client, profile, examples, eligible, model, cache_get)
+        quick = await _triage(
+            batch, client, caller, shown, examples, eligible, cache_get, options.triage_batch_size
+        )
     rank_value = {p.key: quick.get(p.key, local_scores[p.key].score) for p in eligible}
     order = sorted(eligible, key=lambda p: (-rank_value[p.key], -local_scores[p.key].score, p.key))
     top = [p for p in order[: options.top_k] if p.key not in batch.scores]
@@ -156,15 +177,15 @@ async def score_postings(
         nonlocal done
         done += n
         _progress(progress, min(done, total), total)
-        if llm.is_local and client.notice is not None:  # a slow model: a line per answer
-            client.notice(f"{llm.model}: {min(done, total)}/{total} postings scored")
+        if llm.is_local:  # a slow model: a line per answer
+            caller.say(f"{llm.model}: {min(done, total)}/{total} postings scored")
 
     firsts = [group[0] for group in groups.values()]
     result = await ask(
         client,
-        batch.ledger,
+        caller,
         FULL,
-        static_prefix(profile, examples),
+        static_prefix(shown, examples),
         firsts,
         batch_size=options.batch_size,
         done=step,
@@ -172,6 +193,7 @@ async def score_postings(
     for ck, group in groups.items():
         head = group[0]
         verdict = result.verdicts.get(head.key)
+        failure = result.failed.get(head.key)
         for p in group:
             if verdict is not None:
                 batch.scores[p.key] = Score(
@@ -183,19 +205,17 @@ async def score_postings(
                     profile_version=profile.version,
                 )
                 batch.origin[p.key] = "llm"
-            elif result.failed.get(head.key) in BUDGET_CAUSES:
+            elif isinstance(failure, BudgetReached):
                 batch.scores[p.key] = local_scores[p.key]
                 batch.origin[p.key] = "local"
             else:
-                batch.unscored[p.key] = result.failed.get(head.key, "error")
+                batch.unscored[p.key] = failure or LLMFailure("no answer")
         if verdict is not None:
             batch.cache_writes.append((ck, batch.scores[head.key]))
-    if client.price_note:
-        batch.notes.append(client.price_note)
-    if client.fatal is not None:
+    if caller.stopped is not None:
+        stop = caller.stopped
         batch.notes.append(
-            f"LLM stopped after a '{client.fatal.cause}' error: check LLM_MODEL, "
-            "LLM_API_BASE and LLM_API_KEY"
+            f"LLM stopped for this run: {stop}" + (f"; {stop.hint}" if stop.hint else "")
         )
 
     full = [s.score for k, s in batch.scores.items() if batch.origin[k] in ("llm", "cache")]
@@ -231,13 +251,16 @@ def estimate_cap(verdicts: list[int]) -> int | None:
 async def _triage(
     batch: ScoreBatch,
     client: LLMClient,
+    caller: Caller,
     profile: Profile,
     examples: list[Example] | None,
     postings: list[Posting],
-    model: str,
     cache_get: Callable[[str], Score | None],
+    batch_size: int,
 ) -> dict[str, int]:
-    """Triage scores by posting key (cached ones free); failed batches are simply absent."""
+    """Triage scores by posting key (cached ones free); failed batches are simply absent.
+    `profile` is the one the prompt shows (cut to fit); its version keys the cache."""
+    model = client.settings.model
     quick: dict[str, int] = {}
     groups: dict[str, list[Posting]] = {}
     for p in postings:
@@ -251,12 +274,7 @@ async def _triage(
         return quick
     firsts = [g[0] for g in groups.values()]
     result = await ask(
-        client,
-        batch.ledger,
-        QUICK,
-        triage_prefix(profile, examples),
-        firsts,
-        batch_size=client.options.triage_batch_size,
+        client, caller, QUICK, triage_prefix(profile, examples), firsts, batch_size=batch_size
     )
     for key, group in groups.items():
         verdict = result.verdicts.get(group[0].key)
@@ -277,7 +295,7 @@ async def _triage(
                 ),
             )
         )
-    failed = Counter(result.failed.values())
+    failed = Counter(failure.cause for failure in result.failed.values())
     if failed:
         causes = ", ".join(f"{c} {n}" for c, n in sorted(failed.items()))
         batch.notes.append(
@@ -316,7 +334,7 @@ def _summarise(
             "score instead"
         )
     if batch.unscored:
-        causes = ", ".join(f"{c} {n}" for c, n in sorted(Counter(batch.unscored.values()).items()))
+        causes = ", ".join(f"{c} {n}" for c, n in sorted(batch.unscored_causes().items()))
         batch.notes.append(
             f"{len(batch.unscored)} postings not scored ({causes}); they are retried next run"
         )

@@ -12,13 +12,10 @@ from bot.services.spend import new_ledger, record_proposal_spend
 from bot.store.records import VOTE_REASONS, LearningState, Pick, Vote
 from scoring.filters import blocks_company
 from scoring.learning import learn
+from scoring.llm.client import Caller
+from scoring.llm.failures import LLMFailure
 from scoring.llm.prompt import Example
-from scoring.llm.proposals import (
-    Proposal,
-    proposal_messages,
-    request_proposal,
-    select_examples,
-)
+from scoring.llm.proposals import Proposal, request_proposal, select_examples
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.errors import JobpicksError
@@ -160,10 +157,11 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
         ctx.store.set_learning_state(LearningState(votes_at_last_proposal=count))
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     profile = ctx.store.current_profile()
-    messages = proposal_messages(profile, _votes(ctx), VOTE_REASONS)
-    ledger = new_ledger(ctx)
+    # The proposal's own ledger and state on the shared client: a run in flight is untouched.
+    caller = Caller(ledger=new_ledger(ctx))
+    ledger = caller.ledger
     try:
-        lines = await request_proposal(client, messages, ledger)
+        lines = await request_proposal(client, caller, profile, _votes(ctx), VOTE_REASONS)
     except Exception as exc:  # the vote is stored already; the next vote asks again
         log.warning("learning proposal failed: %s", type(exc).__name__ + ": " + str(exc)[:200])
         async with ctx.store.transaction():
@@ -171,7 +169,7 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
             if ctx.store.learning_state().votes_at_last_proposal == count:
                 # give the slot back
                 ctx.store.set_learning_state(LearningState(votes_at_last_proposal=mark))
-        cause = getattr(exc, "cause", None) or "no usable answer"
+        cause = exc.cause if isinstance(exc, LLMFailure) else "no usable answer"
         raise ProposalFailed(
             f"Couldn't draft a profile update from your votes ({cause}); I'll try again "
             "after your next vote."

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
 from bot.services.feedback import learned_weights, scoring_examples
-from bot.services.spend import spent_today
+from bot.services.spend import new_ledger
 from bot.store.records import Pick, PoolEntry, RunRecord, SeenPosting, SourceReport
 from scoring.filters import veto
 from scoring.pipeline import score_postings
@@ -167,24 +167,21 @@ async def run_daily(
 
     progress(f"scoring {len(candidates)} postings…")
     # Everything scoring needs is gathered here, once, and passed down as plain values.
-    usd_today, tokens_today = spent_today(ctx)
     batch = await score_postings(
         candidates,
         profile,
         options=ctx.config.scoring,
-        llm=ctx.llm(),
-        client=ctx.llm_client(notice=progress),
+        client=ctx.llm_client(),
         cache_get=store.cached_score,
         learned=learned_weights(ctx, profile),
         examples=scoring_examples(ctx),
-        spent_today_usd=usd_today,
-        spent_today_tokens=tokens_today,
+        ledger=new_ledger(ctx),
         progress=lambda i, n: progress(f"scored {i}/{n}") if i == n or i % 25 == 0 else None,
         notice=progress,
     )
     counts.scored = len(batch.scores)
     counts.unscored = len(batch.unscored)
-    record.unscored_reasons = dict(Counter(batch.unscored.values()))
+    record.unscored_reasons = batch.unscored_causes()
     record.spend = batch.ledger.as_record()
     record.notes.extend(batch.notes)
     if batch.cache_writes and not dry_run:

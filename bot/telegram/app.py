@@ -40,20 +40,19 @@ App = Application[Any, Any, Any, Any, Any, Any]
 
 
 async def warm_up_llm(ctx: AppContext) -> None:
-    """With an LLM configured, import litellm (seconds, hundreds of MB) in a worker thread
-    before polling begins: imported later, on first use, it would stall the event loop, and
-    even in a thread it starves the loop of the CPU while taps come in."""
+    """With an LLM configured, import litellm (seconds, hundreds of MB) in a worker thread now,
+    so the first LLM call does not wait for it, and name a model litellm cannot price once.
+    Spawned, never awaited before polling: commands are answered while it loads."""
     client = ctx.llm_client()
     if client is None:
         return
-    from scoring.llm.client import litellm_async
-
     try:
-        lit = await litellm_async()
+        note = await client.price_note()  # imports litellm off the event loop
     except Exception as exc:  # noqa: BLE001 — the first real call reports what is wrong
         log.warning("could not load litellm: %s", exc)
         return
-    client.note_price(lit)  # a model litellm cannot price is named once, at start
+    if note:
+        log.warning(note)
 
 
 async def post_init(app: App) -> None:
@@ -61,7 +60,7 @@ async def post_init(app: App) -> None:
     catch-up run (today's time passed with no run) or the rest of a cut-short delivery."""
     rt = runtime_of(app)
     ctx = rt.ctx
-    await warm_up_llm(ctx)
+    rt.spawn(warm_up_llm(ctx))
     await app.bot.set_my_commands([BotCommand(n, d) for n, d in render.COMMANDS])
     try:  # what a new user sees before pressing Start; cosmetic, never fatal
         await app.bot.set_my_description(render.DESCRIPTION)

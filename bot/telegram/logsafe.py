@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import traceback
 from collections.abc import Iterator
-from typing import Any
 
 from bot.errors import ConfigError
+from scrapers.redact import redact_logs
 
-REDACTED = "<token>"
 TOKEN_REJECTED = (
     "TELEGRAM_BOT_TOKEN: Telegram rejected the token "
     "(copy it again from @BotFather; check TELEGRAM_API_BASE too)"
 )
-_installed: set[str] = set()
-
 
 # python-telegram-bot's own loggers that report, with ERROR and a traceback, faults our code
 # already handles: AIORateLimiter a 429 it passes on (we wait it out), BaseRequest a 5xx
@@ -70,27 +66,9 @@ def quiet_loggers() -> None:
 
 
 def redact_token(token: str | None) -> None:
-    """Replace `token` by <token> in every log record from now on (idempotent)."""
-    if not token or token in _installed:
-        return
-    _installed.add(token)
-    previous = logging.getLogRecordFactory()
-
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
-        try:
-            message = record.getMessage()
-        except Exception:  # a bad format string: leave it to the handler to report
-            return record
-        if token in message:
-            record.msg, record.args = message.replace(token, REDACTED), ()
-        if record.exc_info and record.exc_info[1] is not None:
-            text = "".join(traceback.format_exception(*record.exc_info))
-            if token in text:
-                record.exc_text = text.replace(token, REDACTED).rstrip("\n")
-        return record
-
-    logging.setLogRecordFactory(factory)
+    """Mask `token` in every log record from now on (idempotent): the one redaction of
+    `scrapers.redact`, which the LLM key goes through too."""
+    redact_logs(token)
 
 
 @contextlib.contextmanager

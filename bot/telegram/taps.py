@@ -4,7 +4,6 @@ calls a service, then redraws the message through the chat's pacer."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 
@@ -31,7 +30,6 @@ from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
 from bot.telegram.today import todays_picks
 from scoring.learning import VOTE_REASONS
-from scoring.llm.client import load_litellm
 from scoring.llm.proposals import Proposal
 
 log = logging.getLogger(__name__)
@@ -114,8 +112,6 @@ async def _propose(context: BotContext, chat: int) -> None:
     rt = context.runtime
     if rt.ctx.llm() is None:
         return  # proposals need an LLM
-    # litellm takes seconds to import: never on the event loop, or every tap and send waits.
-    await asyncio.to_thread(load_litellm)
     try:
         proposal = await feedback.after_vote(rt.ctx)
     except feedback.ProposalFailed as failed:  # one short line; the next vote tries again

@@ -4,7 +4,8 @@
 A batch is one call: the static prefix, then the postings with short ids. The answer is read
 entry by entry: a valid entry is a verdict; an invalid one (a score of −3, 150 or "high"), a
 missing one or an unreadable reply is asked again once, in a smaller batch of just those
-postings, and is otherwise left without a verdict with a cause — never turned into a score.
+postings, and is otherwise left without a verdict with its failure (`BadAnswer`, or why the
+call failed) — never turned into a score.
 """
 
 from __future__ import annotations
@@ -16,15 +17,15 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel
 
-from scoring.llm.client import LLMClient, LLMFailure
+from scoring.llm.client import Caller, LLMClient
+from scoring.llm.failures import BadAnswer, LLMFailure, server_words
 from scoring.llm.prompt import scoring_messages, triage_messages
 from scoring.llm.replies import ScoringAnswer, TriageAnswer, Verdict, parse_scores
-from scoring.models import SCORING, TRIAGE, Ledger
+from scoring.models import SCORING, TRIAGE
 from scrapers.postings.posting import Posting
 
 log = logging.getLogger(__name__)
 
-INVALID = "invalid-answer"
 # Answer tokens to allow per posting (a reason and a summary, or only a score).
 SCORING_TOKENS_PER_POSTING = 160
 TRIAGE_TOKENS_PER_POSTING = 16
@@ -51,15 +52,15 @@ QUICK = Kind(TRIAGE, triage_messages, TriageAnswer, False, TRIAGE_TOKENS_PER_POS
 
 @dataclass
 class BatchResult:
-    """Verdicts by posting key, and the cause for each posting that got none."""
+    """Verdicts by posting key, and the failure for each posting that got none."""
 
     verdicts: dict[str, Verdict] = field(default_factory=dict)
-    failed: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, LLMFailure] = field(default_factory=dict)
 
 
 async def ask(
     client: LLMClient,
-    ledger: Ledger,
+    caller: Caller,
     kind: Kind,
     prefix: str,
     postings: list[Posting],
@@ -68,12 +69,13 @@ async def ask(
     done: DoneFn | None = None,
 ) -> BatchResult:
     """Verdicts for `postings` (distinct keys), `batch_size` a call, batches concurrently
-    within the client's limits. `done(n)` is called as each batch finishes."""
+    within the client's limits, on `caller`'s ledger. `done(n)` is called as each batch
+    finishes."""
     result = BatchResult()
     batches = [postings[i : i + batch_size] for i in range(0, len(postings), batch_size)]
 
     async def one(batch: list[Posting]) -> None:
-        await _batch(client, ledger, kind, prefix, batch, result)
+        await _batch(client, caller, kind, prefix, batch, result)
         if done is not None:
             done(len(batch))
 
@@ -83,7 +85,7 @@ async def ask(
 
 async def _batch(
     client: LLMClient,
-    ledger: Ledger,
+    caller: Caller,
     kind: Kind,
     prefix: str,
     batch: list[Posting],
@@ -98,18 +100,19 @@ async def _batch(
             content = await client.complete(
                 messages,
                 purpose=kind.purpose,
-                ledger=ledger,
+                caller=caller,
                 schema=kind.schema,
                 max_tokens=ANSWER_OVERHEAD_TOKENS + kind.tokens_per_posting * len(pending),
             )
         except LLMFailure as failure:
             for p in pending:
-                result.failed[p.key] = failure.cause
+                result.failed[p.key] = failure
             return
         except Exception as exc:  # a surprise in one batch must not sink the others
             log.exception("%s batch failed unexpectedly", kind.purpose)
+            surprise = LLMFailure(f"{type(exc).__name__}: {server_words(exc, client.secrets)}")
             for p in pending:
-                result.failed[p.key] = f"error-{type(exc).__name__}"
+                result.failed[p.key] = surprise
             return
         try:
             parsed = parse_scores(content, set(ids), with_text=kind.with_text)
@@ -131,6 +134,7 @@ async def _batch(
             len(ids),
             "; ".join(sorted(set(why.values())))[:200] or "missing",
         )
+    unusable = BadAnswer("no valid verdict in two answers")
     for p in pending:
-        result.failed[p.key] = INVALID
+        result.failed[p.key] = unusable
         log.debug("no valid %s verdict for %s: %s", kind.purpose, p.key, why.get(p.key, "missing"))

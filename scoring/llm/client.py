@@ -1,9 +1,14 @@
-"""The one LLM client: every call (scoring, triage, learning proposals) goes through here.
+"""The one LLM client: every call (scoring, triage, learning proposals, doctor's probe) goes
+through `LLMClient`.
 
-One retry policy, one rate limit, one concurrency limit, the daily budget and the spend ledger
-live in `LLMClient`. litellm is imported lazily (it costs seconds and hundreds of MB), and off
-the event loop: `warm_up()` imports it in a worker thread, and the client awaits that same
-import, so a bot answering taps never stalls on it.
+The client holds only what is the process's: the model settings, the litellm loader, one
+concurrency limit, one requests-per-minute pace, one retry policy, and what it learned about
+the server (that it rejects JSON schemas). What belongs to one operation — a run, a dry run, a
+learning proposal — travels with each call as a `Caller`: the ledger it books its spend in and
+whose budget it must stay within, the callback that gets its progress lines, and the failure
+that stopped it. Two operations in flight share the limits and nothing else. (A budget per
+person is a ledger per person; an operator's total across people would be one more ledger the
+client checks for every caller.)
 
 What goes on the wire depends on the provider family:
 - Anthropic's Claude caches only blocks marked `cache_control`: the static prefix (the system
@@ -19,22 +24,22 @@ What goes on the wire depends on the provider family:
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import logging
 import math
-import os
-import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiolimiter import AsyncLimiter
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
+from scoring.llm.failures import LLMFailure, LLMTimeout, RateLimited, RequestRejected, classify
+from scoring.llm.loader import LiteLLM
 from scoring.models import Ledger, Spend
 from scoring.options import LLMSettings, ScoringConfig
-from scrapers.errors import JobpicksError
+from scrapers.redact import redact_logs
 
 log = logging.getLogger(__name__)
 
@@ -44,124 +49,39 @@ RETRY_BASE_SECONDS = 1.0  # backoff when the server gives no Retry-After (double
 RETRY_MAX_SECONDS = 60.0
 SLOW_NOTICE_SECONDS = 10.0  # a request still unanswered after this gets a progress line
 NUM_CTX_STEP = 1024
+# The guard around litellm's own timeout, for a server that trickles bytes forever.
+TIMEOUT_GUARD_SECONDS = 2.0
 
 Notice = Callable[[str], None]
-
-# -- litellm, imported once, off the event loop ------------------------------------------------
-_litellm_mod: Any = None
-_import_lock = threading.Lock()  # held for the whole import
-_future_lock = threading.Lock()  # held only to start it: never waits on the import
-_import_future: concurrent.futures.Future[Any] | None = None
+Messages = list[dict[str, Any]]
 
 
-def load_litellm() -> Any:
-    """Import litellm (offline, quiet) and return it. Blocks for seconds the first time: call it
-    from a worker thread (`warm_up`, `litellm_async`), never on a serving event loop."""
-    global _litellm_mod
-    with _import_lock:
-        if _litellm_mod is None:
-            # Without these litellm fetches a price map (at import) and Anthropic header
-            # tables (at first use) from the internet, retrying for seconds when offline.
-            os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-            os.environ.setdefault("LITELLM_LOCAL_ANTHROPIC_BETA_HEADERS", "True")
-            os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
-            import litellm
+@dataclass
+class Caller:
+    """One operation's use of the shared client: a run, a dry run, a learning proposal.
 
-            litellm.suppress_debug_info = True
-            litellm.telemetry = False
-            for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm", "httpx"):
-                logging.getLogger(name).setLevel(logging.WARNING)
-            # The token counter loads its tokenizer on first use: do that here too.
-            litellm.token_counter(model="gpt-4o-mini", text="warm up")
-            _litellm_mod = litellm
-    return _litellm_mod
+    `ledger` books what it spends and holds the budget it must stay within; `notice` gets its
+    one-line news (a slow model's progress); `stopped` is the failure (a refused key, an
+    unknown model) that ends its further calls at once. All three are this caller's alone: a
+    proposal in flight neither sees nor clears a run's."""
+
+    ledger: Ledger = field(default_factory=Ledger)
+    notice: Notice | None = None
+    stopped: LLMFailure | None = None
+
+    def say(self, line: str) -> None:
+        if self.notice is not None:
+            self.notice(line)
 
 
-def _start_import() -> concurrent.futures.Future[Any]:
-    global _import_future
-    with _future_lock:
-        if _import_future is None:
-            pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="litellm-import")
-            _import_future = pool.submit(load_litellm)
-            pool.shutdown(wait=False)
-    return _import_future
-
-
-async def litellm_async() -> Any:
-    """litellm, imported in a worker thread if it is not yet: the event loop keeps serving."""
-    if _litellm_mod is not None:
-        return _litellm_mod
-    return await asyncio.wrap_future(_start_import())
-
-
-async def warm_up() -> None:
-    """Import litellm in a worker thread now, so the first LLM call does not pay for it.
-    Call it at bot start (and wherever a process will need the LLM soon); failures are only
-    logged — the first real call reports them."""
-    try:
-        await litellm_async()
-    except Exception as exc:  # noqa: BLE001 — the first call will say what is wrong
-        log.warning("could not load litellm: %s", exc)
-
-
-# -- failures and the retry policy -------------------------------------------------------------
-class LLMFailure(JobpicksError):
-    """A call that gave no answer; `cause` is a short tag for the run summary."""
-
-    def __init__(self, cause: str, *, fatal: bool = False, retry_after: float | None = None):
-        super().__init__(cause)
-        self.cause = cause
-        self.fatal = fatal  # every further call would fail the same way (bad key, no model)
-        self.retry_after = retry_after
-
-
-def _classify(exc: BaseException, lit: Any) -> LLMFailure:
-    """Turn a litellm/openai exception into a cause tag."""
-    if isinstance(exc, LLMFailure):
-        return exc
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError | lit.Timeout):
-        return LLMFailure("timeout")
-    status = getattr(exc, "status_code", None)
-    if "connection error" in str(exc).lower() or isinstance(exc, lit.APIConnectionError):
-        return LLMFailure("connection")
-    if status == 429:
-        return LLMFailure("rate-limited", retry_after=_retry_after(exc))
-    if status in (401, 403):
-        return LLMFailure("auth", fatal=True)
-    if status == 404:
-        return LLMFailure("http-404", fatal=True)
-    if isinstance(status, int):
-        return LLMFailure(f"http-{status}")
-    return LLMFailure(f"error-{type(exc).__name__}")
-
-
-def _retry_after(exc: BaseException) -> float | None:
-    headers = getattr(exc, "litellm_response_headers", None)
-    if headers is None:
-        resp = getattr(exc, "response", None)
-        headers = getattr(resp, "headers", None)
-    if not headers:
-        return None
-    value = headers.get("retry-after") or headers.get("Retry-After")
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
-        return None  # an HTTP date: fall back to our own backoff
-
-
+# -- the retry policy ----------------------------------------------------------------------------
 def _retryable(exc: BaseException) -> bool:
-    return isinstance(exc, LLMFailure) and (
-        exc.cause in ("rate-limited", "connection", "timeout") or exc.cause.startswith("http-5")
-    )
+    return isinstance(exc, LLMFailure) and exc.retry
 
 
 def _stop(state: RetryCallState) -> bool:
     exc = state.outcome.exception() if state.outcome else None
-    limit = (
-        RATE_LIMIT_ATTEMPTS
-        if isinstance(exc, LLMFailure) and exc.cause == "rate-limited"
-        else ERROR_ATTEMPTS
-    )
+    limit = RATE_LIMIT_ATTEMPTS if isinstance(exc, RateLimited) else ERROR_ATTEMPTS
     return state.attempt_number >= limit
 
 
@@ -169,12 +89,12 @@ def _wait(state: RetryCallState) -> float:
     exc = state.outcome.exception() if state.outcome else None
     if isinstance(exc, LLMFailure) and exc.retry_after is not None:
         return min(exc.retry_after, RETRY_MAX_SECONDS)
-    if isinstance(exc, LLMFailure) and exc.cause == "timeout":
+    if isinstance(exc, LLMTimeout):
         return 0.0  # the server was slow, not refusing: ask again at once
     return min(RETRY_BASE_SECONDS * 2 ** (state.attempt_number - 1), RETRY_MAX_SECONDS)
 
 
-# -- prices ------------------------------------------------------------------------------------
+# -- prices --------------------------------------------------------------------------------------
 def litellm_price(lit: Any, model: str) -> tuple[float, float] | None:
     """litellm's (input, output) dollars per token for `model`, or None when it has none."""
     try:
@@ -206,131 +126,140 @@ def unpriced_note(llm: LLMSettings, options: ScoringConfig, lit: Any) -> str | N
     )
 
 
-# -- the client --------------------------------------------------------------------------------
+# -- the client ----------------------------------------------------------------------------------
 class LLMClient:
-    """Calls the configured model within one concurrency limit, one requests-per-minute pace,
-    one retry policy and the caller's budget, and books every request in the caller's ledger.
-
-    One instance per process (or per run); scoring, triage and proposals share it, so their
-    calls share the limits."""
+    """Calls the configured model within one concurrency limit, one requests-per-minute pace
+    and one retry policy, each call within its caller's budget and booked in its caller's
+    ledger. Build one per process (`AppContext.llm_client`); scoring, triage and proposals
+    share it, so their calls share the limits. `litellm` is the loader it imports litellm
+    with (one per process, so the import happens once)."""
 
     def __init__(
-        self, settings: LLMSettings, options: ScoringConfig, *, notice: Notice | None = None
+        self, settings: LLMSettings, options: ScoringConfig, *, litellm: LiteLLM | None = None
     ) -> None:
         self.settings = settings
         self.options = options
-        self.notice = notice
+        self.litellm = litellm or LiteLLM()
+        # Whoever logs an error about these calls (litellm, httpx, we), the key is masked.
+        redact_logs(settings.api_key)
         self.concurrency = options.concurrency_for(settings)
-        self.semaphore = asyncio.Semaphore(self.concurrency)
-        self.limiter = AsyncLimiter(options.requests_per_minute, 60)
-        self.use_schema = True  # dropped for the client's life if the server rejects it
-        self.fatal: LLMFailure | None = None
+        self._semaphore = asyncio.Semaphore(self.concurrency)
+        self._limiter = AsyncLimiter(options.requests_per_minute, 60)
+        self._use_schema = True  # dropped for the client's life if the server rejects it
         self._price: tuple[float, float] | None | bool = False  # False = not looked up yet
-        self._noted_unpriced = False
-        self.price_note: str | None = None  # set on first use when the model has no price
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What no message about this client's calls may show (for `scrapers.redact`)."""
+        return (self.settings.api_key,) if self.settings.api_key else ()
 
     # -- public ------------------------------------------------------------------------------
     async def complete(
         self,
-        messages: list[dict[str, Any]],
+        messages: Messages,
         *,
         purpose: str,
-        ledger: Ledger,
+        caller: Caller,
         schema: type[BaseModel] | None = None,
         max_tokens: int = 512,
     ) -> str:
         """The model's answer text. Paces, retries (429 honouring Retry-After up to 3 times;
-        5xx, connection errors and timeouts once), stops for the budget, and records each
-        request under `purpose` in `ledger`. Raises LLMFailure with a cause."""
-        if self.fatal is not None:
-            raise self.fatal
-        lit = await litellm_async()
-        self.note_price(lit)
+        5xx, connection errors and timeouts once), stops for the caller's budget, and books
+        each request under `purpose` in the caller's ledger. Raises an `LLMFailure` subclass;
+        one that `stops` (a refused key) also ends the caller's later calls at once."""
+        if caller.stopped is not None:
+            raise caller.stopped
+        lit = await self.litellm.module()
         retrying = AsyncRetrying(
             retry=retry_if_exception(_retryable), stop=_stop, wait=_wait, reraise=True
         )
         async for attempt in retrying:
             with attempt:
-                resp = await self._attempt(lit, messages, purpose, ledger, schema, max_tokens)
+                resp = await self._attempt(lit, messages, purpose, caller, schema, max_tokens)
         content = resp.choices[0].message.content if resp.choices else None
         return content if isinstance(content, str) else ""
 
-    def count_tokens(self, messages: list[dict[str, Any]]) -> int:
-        """Prompt tokens by litellm's counter for this model (needs litellm loaded)."""
-        lit = _litellm_mod if _litellm_mod is not None else load_litellm()
-        return int(lit.token_counter(model=self.settings.model, messages=_flat(messages)))
+    async def probe(self, seconds: float) -> None:
+        """One tiny request, no retry, no ledger: does the model answer within `seconds`?
+        (`jobpicks doctor`) Raises an `LLMFailure` subclass saying why not."""
+        lit = await self.litellm.module()
+        kwargs = {
+            **self.request_kwargs(lit, [{"role": "user", "content": "Reply with OK."}], None, 2),
+            "timeout": seconds,
+        }
+        try:
+            async with asyncio.timeout(seconds + TIMEOUT_GUARD_SECONDS):
+                await lit.acompletion(**kwargs)
+        except Exception as exc:
+            raise classify(exc, lit, self.secrets) from None
+
+    async def counter(self) -> Callable[[str], int]:
+        """Tokens of a text by litellm's counter for this model (after litellm is loaded)."""
+        lit = await self.litellm.module()
+        model = self.settings.model
+        return lambda text: int(lit.token_counter(model=model, text=text)) if text else 0
+
+    async def price_note(self) -> str | None:
+        """One line when litellm has no price for this model (so only the token budget can
+        stop it), else None. Loads litellm if it is not yet."""
+        return unpriced_note(self.settings, self.options, await self.litellm.module())
 
     # -- one request -------------------------------------------------------------------------
     async def _attempt(
         self,
         lit: Any,
-        messages: list[dict[str, Any]],
+        messages: Messages,
         purpose: str,
-        ledger: Ledger,
+        caller: Caller,
         schema: type[BaseModel] | None,
         max_tokens: int,
     ) -> Any:
-        async with self.semaphore:
-            if self.fatal is not None:
-                raise self.fatal
-            why = ledger.exhausted()
-            if why:
-                raise LLMFailure(why)
-            await self.limiter.acquire()
+        async with self._semaphore:
+            if caller.stopped is not None:
+                raise caller.stopped
+            over = caller.ledger.exhausted()
+            if over is not None:
+                raise over
+            await self._limiter.acquire()
             kwargs = self.request_kwargs(lit, messages, schema, max_tokens)
-            spend = Spend(calls=1)
-            started = time.monotonic()
-            watcher = asyncio.create_task(self._watch(started, purpose))
             try:
-                # The timeout starts here, when the request is sent; the guard is a little
-                # longer than litellm's own, for a server that trickles bytes forever.
-                async with asyncio.timeout(self.options.timeout_seconds + 2):
-                    resp = await lit.acompletion(**kwargs)
-            except Exception as exc:
-                ledger.record(purpose, spend)
-                failure = _classify(exc, lit)
-                if failure.cause == "http-400" and "response_format" in kwargs:
-                    # Some servers reject a JSON schema: ask again without one (and stop
-                    # asking for the client's life).
-                    log.info("LLM rejected response_format; asking again without a schema")
-                    self.use_schema = False
-                    return await self._resend(lit, messages, purpose, ledger, max_tokens)
-                if failure.fatal and self.fatal is None:
-                    self.fatal = failure
-                log.info("LLM call failed (%s, %s)", failure.cause, purpose)
-                raise failure from None
-            finally:
-                watcher.cancel()
-            spend.add(self._usage(lit, resp))
-            spend.calls = 1
-            ledger.record(purpose, spend)
-            return resp
+                return await self._send(lit, kwargs, purpose, caller)
+            except RequestRejected as failure:
+                if failure.status != 400 or "response_format" not in kwargs:
+                    raise
+                # Some servers reject a JSON schema: ask again without one (and stop asking
+                # for the client's life: it is the server's way, not this request's).
+                log.info("LLM rejected response_format; asking again without a schema")
+                self._use_schema = False
+                kwargs.pop("response_format")
+                return await self._send(lit, kwargs, purpose, caller)
 
-    async def _resend(
-        self,
-        lit: Any,
-        messages: list[dict[str, Any]],
-        purpose: str,
-        ledger: Ledger,
-        max_tokens: int,
-    ) -> Any:
-        kwargs = self.request_kwargs(lit, messages, None, max_tokens)
+    async def _send(self, lit: Any, kwargs: dict[str, Any], purpose: str, caller: Caller) -> Any:
         spend = Spend(calls=1)
+        watcher = asyncio.create_task(self._watch(time.monotonic(), purpose, caller))
         try:
-            async with asyncio.timeout(self.options.timeout_seconds + 2):
+            # The timeout starts here, when the request is sent (not while it waited for our
+            # own limits).
+            async with asyncio.timeout(self.options.timeout_seconds + TIMEOUT_GUARD_SECONDS):
                 resp = await lit.acompletion(**kwargs)
         except Exception as exc:
-            ledger.record(purpose, spend)
-            raise _classify(exc, lit) from None
+            caller.ledger.record(purpose, spend)
+            failure = classify(exc, lit, self.secrets)
+            if failure.stops and caller.stopped is None:
+                caller.stopped = failure
+            log.info("LLM call failed (%s): %s", purpose, failure)
+            raise failure from None
+        finally:
+            watcher.cancel()
         spend.add(self._usage(lit, resp))
         spend.calls = 1
-        ledger.record(purpose, spend)
+        caller.ledger.record(purpose, spend)
         return resp
 
     def request_kwargs(
         self,
         lit: Any,
-        messages: list[dict[str, Any]],
+        messages: Messages,
         schema: type[BaseModel] | None,
         max_tokens: int,
     ) -> dict[str, Any]:
@@ -346,7 +275,7 @@ class LLMClient:
             "num_retries": 0,
             "drop_params": True,  # a model without temperature/response_format still answers
         }
-        if schema is not None and self.use_schema:
+        if schema is not None and self._use_schema:
             kwargs["response_format"] = schema
         if s.is_ollama:
             # Ollama's default context window is small and silently truncates the prompt's
@@ -355,7 +284,7 @@ class LLMClient:
             kwargs["num_ctx"] = NUM_CTX_STEP * math.ceil(need * 1.25 / NUM_CTX_STEP)
         return kwargs
 
-    def _mark_prefix(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _mark_prefix(self, messages: Messages) -> Messages:
         """For providers that cache only marked blocks, send the system message (the static
         prefix) as one text block carrying `cache_control`."""
         if not self.settings.marks_cache:
@@ -373,18 +302,18 @@ class LLMClient:
                 out.append(m)
         return out
 
-    async def _watch(self, started: float, purpose: str) -> None:
-        """A progress line every SLOW_NOTICE_SECONDS while one request is unanswered."""
+    async def _watch(self, started: float, purpose: str, caller: Caller) -> None:
+        """A progress line every SLOW_NOTICE_SECONDS while one request is unanswered: to the
+        log and to the caller whose request it is."""
         while True:
             await asyncio.sleep(SLOW_NOTICE_SECONDS)
             waited = time.monotonic() - started
             line = f"waiting for {self.settings.model} ({purpose}): {waited:.0f} s on this request"
             log.info(line)
-            if self.notice is not None:
-                self.notice(line)
+            caller.say(line)
 
     # -- money -------------------------------------------------------------------------------
-    def price(self, lit: Any) -> tuple[float, float] | None:
+    def _price_per_token(self, lit: Any) -> tuple[float, float] | None:
         """Dollars per (input, output) token: the configured price, else litellm's, else None."""
         o = self.options
         if o.input_cost_per_million is not None or o.output_cost_per_million is not None:
@@ -398,19 +327,6 @@ class LLMClient:
             )
         return self._price  # type: ignore[return-value]
 
-    def note_price(self, lit: Any) -> None:
-        """Say once (log and notice) when the model has no price: a dollar budget cannot stop
-        it. Called at the bot's start and on the first call of a run."""
-        if self._noted_unpriced:
-            return
-        self._noted_unpriced = True
-        note = unpriced_note(self.settings, self.options, lit)
-        self.price_note = note
-        if note:
-            log.warning(note)
-            if self.notice is not None:
-                self.notice(note)
-
     def _usage(self, lit: Any, resp: Any) -> Spend:
         usage = getattr(resp, "usage", None)
         spend = Spend()
@@ -421,12 +337,12 @@ class LLMClient:
             spend.cached_tokens = int(getattr(details, "cached_tokens", 0) or 0) if details else 0
         o = self.options
         if o.input_cost_per_million is not None or o.output_cost_per_million is not None:
-            cost_in, cost_out = self.price(lit) or (0.0, 0.0)
+            cost_in, cost_out = self._price_per_token(lit) or (0.0, 0.0)
             spend.cost_usd = spend.tokens_in * cost_in + spend.tokens_out * cost_out
             return spend
         hidden = getattr(resp, "_hidden_params", None) or {}
         cost = hidden.get("response_cost")
-        if cost is None and self.price(lit) is not None:
+        if cost is None and self._price_per_token(lit) is not None:
             try:
                 cost = lit.completion_cost(completion_response=resp)
             except Exception:  # noqa: BLE001 — tokens still count against the token budget
@@ -435,7 +351,7 @@ class LLMClient:
         return spend
 
 
-def _flat(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _flat(messages: Messages) -> list[dict[str, Any]]:
     """Messages with string content (for the token counter)."""
     out = []
     for m in messages:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from scoring.profile import Filters, Profile
@@ -131,6 +132,98 @@ def _profile_sections(profile: Profile, examples: list[Example] | None) -> list[
                 line += f" — {_one_line(ex.reason, 160)}"
             parts.append(line)
     return parts
+
+
+CUT_MARK = " […]"
+
+
+@dataclass(frozen=True)
+class ProfileCut:
+    """Where a profile too long for the prompts was cut."""
+
+    tokens: int  # the profile's sections in full
+    limit: int
+    about_chars: int  # how much of `about` was kept (of `about_total`)
+    about_total: int
+    lines_dropped: int  # rules and learned lines left out, from the end
+    last_words: str  # the last words of `about` that the model still reads
+
+    def note(self) -> str:
+        """One line for the run notes: that the profile was cut, and where."""
+        where = []
+        if self.about_chars < self.about_total:
+            where.append(
+                f"your own words after character {self.about_chars:,} of "
+                f"{self.about_total:,} (after “{self.last_words}”)"
+            )
+        if self.lines_dropped:
+            where.append(f"the last {self.lines_dropped} learned lines or rules")
+        return (
+            f"profile cut for the LLM: {self.tokens:,} tokens, the prompts hold "
+            f"{self.limit:,}; left out: " + " and ".join(where)
+        )
+
+
+def fit_profile(
+    profile: Profile, limit: int, count: Callable[[str], int]
+) -> tuple[Profile, ProfileCut | None]:
+    """The profile as the prompts show it: its sections (about, rules, learned lines) within
+    `limit` tokens by `count` (the model's counter). `about` is cut first, at a word, keeping at
+    least half the limit; then lines go from the end (learned lines before the seeker's own
+    rules). Returns the profile to render and where it was cut (None when it fits whole)."""
+
+    def tokens(p: Profile) -> int:
+        return count("\n".join(_profile_sections(p, None)))
+
+    full = tokens(profile)
+    if full <= limit:
+        return profile, None
+    about = profile.about.strip()
+    rest = tokens(profile.model_copy(update={"about": ""}))
+    about_budget = max(limit - rest, limit // 2)
+    if count(about) > about_budget:
+        words = about.split(" ")
+        n = _most_that_fit(
+            len(words), lambda k: count(" ".join(words[:k]) + CUT_MARK) <= about_budget
+        )
+        about = " ".join(words[:n]).rstrip() + CUT_MARK
+    kept_chars = len(about) - len(CUT_MARK) if about.endswith(CUT_MARK) else len(about)
+    fitted = profile.model_copy(update={"about": about})
+    lines = [*((0, d) for d in profile.directives), *((1, x) for x in profile.learned)]
+
+    def with_lines(k: int) -> Profile:
+        kept = lines[:k]
+        return fitted.model_copy(
+            update={
+                "directives": [x for kind, x in kept if kind == 0],
+                "learned": [x for kind, x in kept if kind == 1],
+            }
+        )
+
+    n = _most_that_fit(len(lines), lambda k: tokens(with_lines(k)) <= limit)
+    fitted = with_lines(n)
+    tail = " ".join(about.removesuffix(CUT_MARK).split()[-6:])
+    return fitted, ProfileCut(
+        tokens=full,
+        limit=limit,
+        about_chars=kept_chars,
+        about_total=len(profile.about.strip()),
+        lines_dropped=len(lines) - n,
+        last_words=_one_line(tail, 60),
+    )
+
+
+def _most_that_fit(total: int, fits: Callable[[int], bool]) -> int:
+    """The largest k in 0..total with fits(k), for a `fits` that holds up to some k (binary
+    search: a 100 KB text takes a few dozen counts, not thousands)."""
+    lo, hi = 0, total
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 def static_prefix(profile: Profile, examples: list[Example] | None = None) -> str:

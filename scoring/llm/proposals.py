@@ -21,11 +21,11 @@ from datetime import datetime
 from pydantic import BaseModel, Field, ValidationError
 
 from scoring.learning import VoteLike, recent
-from scoring.llm.client import LLMClient
-from scoring.llm.prompt import Example
-from scoring.models import PROPOSAL, Ledger
+from scoring.llm.client import Caller, LLMClient
+from scoring.llm.failures import BadAnswer
+from scoring.llm.prompt import Example, fit_profile
+from scoring.models import PROPOSAL
 from scoring.profile import Profile
-from scrapers.errors import JobpicksError
 from scrapers.postings.text import cut
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,10 @@ _INSTRUCTION = re.compile(
 )
 
 
-class ProposalError(JobpicksError):
+class ProposalError(BadAnswer):
     """The model gave no usable proposal (the message says why, for logs)."""
+
+    cause = "no usable proposal"
 
 
 class Proposal(BaseModel):
@@ -190,15 +192,22 @@ def parse_proposal(content: str) -> list[str]:
 
 
 async def request_proposal(
-    client: LLMClient, messages: list[dict[str, str]], ledger: Ledger
+    client: LLMClient,
+    caller: Caller,
+    profile: Profile,
+    votes: Sequence[VoteLike],
+    reason_labels: Mapping[str, str],
 ) -> list[str]:
-    """Ask the model for a proposal through the shared client (its limits, retries and
-    budget; the calls are booked under "proposal" in `ledger`); one more call on an invalid
-    answer. Raises ProposalError (no usable answer) or LLMFailure (no answer)."""
+    """Ask the model for a proposal through the shared client (its limits and retries, the
+    caller's budget; the calls are booked under "proposal" in the caller's ledger); one more
+    call on an invalid answer. The profile goes in within `profile_max_tokens`, as in scoring.
+    Raises ProposalError (no usable answer) or another LLMFailure (no answer)."""
+    shown, _cut = fit_profile(profile, client.options.profile_max_tokens, await client.counter())
+    messages = proposal_messages(shown, votes, reason_labels)
     last: Exception | None = None
     for _attempt in range(2):
         content = await client.complete(
-            messages, purpose=PROPOSAL, ledger=ledger, schema=_Answer, max_tokens=800
+            messages, purpose=PROPOSAL, caller=caller, schema=_Answer, max_tokens=800
         )
         try:
             return parse_proposal(content)

@@ -155,6 +155,29 @@ async def test_doctor_llm_check_makes_one_tiny_call(tmp_path):
         assert local.ok and "local scorer" in local.detail and llm.calls == 2
 
 
+async def test_doctor_never_shows_a_key_the_llm_server_echoes(tmp_path):
+    from pydantic import SecretStr
+
+    from bot.config import Config
+    from bot.context import AppContext
+    from bot.doctor import check_llm
+    from bot.settings import Settings
+    from bot.store import Store
+    from tests.fakes.llm import FakeLLM, status
+
+    key = "sk-proj-Zq8xR2mN5vL0tY7wK3pH6jD9fB1cS4gA"
+    async with FakeLLM() as llm:
+        settings = Settings(
+            llm_model="openai/fake", llm_api_base=llm.base, llm_api_key=SecretStr(key)
+        )
+        ctx = AppContext(settings=settings, config=Config(), store=Store(tmp_path / "db.json"))
+        llm.queue(status(401, echo_key=True))
+        bad = await check_llm(ctx)
+    line = bad.line()
+    assert not bad.ok and "key refused (HTTP 401): Incorrect API key provided" in line
+    assert "LLM_API_KEY" in bad.fix and key not in line and "<redacted>" in line
+
+
 async def test_doctor_checks_the_new_boards_and_lists(fake, tmp_path):
     """Every board kind in the registry has its one probe request; a list is fetched once."""
     from tests.fakes.boards import BoardsFake, Job

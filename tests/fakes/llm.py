@@ -34,8 +34,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from scoring.llm.loader import LiteLLM, import_litellm
 
 OPENAI_CACHE_MIN = 1024
 OPENAI_CACHE_STEP = 128
@@ -66,7 +68,8 @@ class Reply:
     kind: "json" (the scoring contract: an entry with `score` for every posting id of the
     request, or a lone object when the request has none; `scores` overrides per id),
     "fenced" (the same inside a ```json fence), "text" (raw `content`), "status" (an HTTP
-    error `status` with an error body).
+    error `status` with an error body; `echo_key` puts the key the request carried into the
+    error's message, as a careless gateway does: "Incorrect API key provided: <key>").
     """
 
     kind: str = "json"
@@ -79,6 +82,7 @@ class Reply:
     delay: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
     scores: dict[str, Any] = field(default_factory=dict)  # id -> score, overriding `score`
+    echo_key: bool = False
 
     def body(self, request: dict[str, Any] | None = None) -> str:
         if self.kind == "text":
@@ -120,8 +124,8 @@ def invalid(content: str = "I think this job is a good fit, maybe 80?") -> Reply
     return Reply(kind="text", content=content)
 
 
-def status(code: int, retry_after: float | None = None) -> Reply:
-    return Reply(kind="status", status=code, retry_after=retry_after)
+def status(code: int, retry_after: float | None = None, *, echo_key: bool = False) -> Reply:
+    return Reply(kind="status", status=code, retry_after=retry_after, echo_key=echo_key)
 
 
 def slow(seconds: float, score: int = 70) -> Reply:
@@ -130,19 +134,35 @@ def slow(seconds: float, score: int = 70) -> Reply:
 
 Responder = Callable[[dict[str, Any]], Reply | str]
 
-_litellm: Any = None
+# litellm through the app's own loader (offline, imported once), for its token counter.
+_LITELLM = LiteLLM()
 
 
 def count_tokens(text: str, model: str = "gpt-4o-mini") -> int:
     """Tokens as litellm counts them (the figure providers' thresholds are stated in)."""
-    global _litellm
-    if _litellm is None:
-        os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-        os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
-        import litellm
+    return int(_LITELLM.load().token_counter(model=model, text=text)) if text else 0
 
-        _litellm = litellm
-    return int(_litellm.token_counter(model=model, text=text)) if text else 0
+
+class GatedImport:
+    """An importer for `LiteLLM(importer)` that holds its worker thread until the test sets
+    `release`: a load as slow as the test wants, with no sleep. `started` is set when the
+    import begins; `calls` counts imports. Once released it returns `result`, or raises
+    `error`, or (by default) imports the real litellm."""
+
+    def __init__(self, result: object = None, error: BaseException | None = None) -> None:
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.calls = 0
+        self.result, self.error = result, error
+
+    def __call__(self) -> object:
+        self.calls += 1
+        self.started.set()
+        if not self.release.wait(30):
+            raise TimeoutError("the test never released the import")
+        if self.error is not None:
+            raise self.error
+        return self.result if self.result is not None else import_litellm()
 
 
 # -- reading a request -------------------------------------------------------------------------
@@ -322,11 +342,18 @@ class FakeLLM:
             self.in_flight -= 1
 
     @staticmethod
-    def _error(reply: Reply) -> web.Response:
+    def _message(reply: Reply, request: web.Request) -> str:
+        if not reply.echo_key:
+            return f"fake error {reply.status}"
+        sent = request.headers.get("x-api-key") or request.headers.get("Authorization", "")
+        return f"Incorrect API key provided: {sent.removeprefix('Bearer ')}"
+
+    def _error(self, reply: Reply, request: web.Request) -> web.Response:
         headers = {}
         if reply.retry_after is not None:
             headers["retry-after"] = str(reply.retry_after)
-        err = {"error": {"message": f"fake error {reply.status}", "type": "fake", "code": None}}
+        message = self._message(reply, request)
+        err = {"error": {"message": message, "type": "fake", "code": None}}
         return web.json_response(err, status=reply.status, headers=headers)
 
     # -- OpenAI ------------------------------------------------------------------------------
@@ -336,7 +363,7 @@ class FakeLLM:
         reply, extra = await self._take(request, normal, body)
         await self._wait(self.delay + extra)
         if reply.kind == "status":
-            return self._error(reply)
+            return self._error(reply, request)
         content = reply.body(normal)
         prompt_text = _prompt_text(normal["messages"])
         prompt = count_tokens(prompt_text)
@@ -391,7 +418,8 @@ class FakeLLM:
         reply, extra = await self._take(request, normal, body)
         await self._wait(self.delay + extra)
         if reply.kind == "status":
-            err = {"type": "error", "error": {"type": "fake_error", "message": "fake error"}}
+            message = self._message(reply, request)
+            err = {"type": "error", "error": {"type": "fake_error", "message": message}}
             headers = {"retry-after": str(reply.retry_after)} if reply.retry_after else {}
             return web.json_response(err, status=reply.status, headers=headers)
         content = reply.body(normal)
@@ -451,7 +479,7 @@ class FakeLLM:
             if request.transport is None or request.transport.is_closing():
                 self.ollama_abandoned += 1
         if reply.kind == "status":
-            return web.json_response({"error": "fake error"}, status=reply.status)
+            return web.json_response({"error": self._message(reply, request)}, status=reply.status)
         content = reply.body(normal)
         prompt = count_tokens(_prompt_text(normal["messages"]))
         self.usage.append({"prompt": prompt, "cached": 0})

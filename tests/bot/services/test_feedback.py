@@ -213,7 +213,7 @@ async def test_a_failed_proposal_says_so_in_one_line_and_the_next_vote_tries_aga
     with pytest.raises(feedback.ProposalFailed) as failed:
         await vote_n(ctx, 1, start=1)
     line = str(failed.value)
-    assert "\n" not in line and len(line) < 120 and "http-500" in line
+    assert "\n" not in line and len(line) < 120 and "(server error)" in line
     assert len(ctx.store.votes()) == 2
     calls = len(llm.requests)
     assert calls == 2  # one retry on a 5xx, by the shared client's policy
@@ -234,7 +234,7 @@ async def test_proposal_calls_are_counted_and_held_to_the_daily_budget(
     assert spent_today(ctx)[1] == spent["proposal"].tokens
     # Over today's token budget: no call, one line, and the slot is given back.
     ctx.config.scoring.daily_token_budget = 1
-    with pytest.raises(feedback.ProposalFailed, match="token-budget"):
+    with pytest.raises(feedback.ProposalFailed, match="daily token budget reached"):
         await vote_n(ctx, 2, start=2)
     assert len(llm.requests) == 1
 

@@ -237,3 +237,28 @@ async def test_a_vetoed_posting_never_reaches_the_llm_and_no_cached_verdict_brin
     assert llm.calls >= 1 and not any("Streamly" in str(r) for r in llm.requests)
     assert [p.company for p in outcome.picks] == ["Acme"]
     assert outcome.record.filtered_reasons == {"blocked company": 1}
+
+
+async def test_a_refused_key_the_llm_echoes_stops_the_run_and_is_never_in_its_summary(ctx, caplog):
+    from pydantic import SecretStr
+
+    from bot.services.summary import render_summary
+    from tests.fakes.llm import FakeLLM, status
+
+    key = "sk-proj-Zq8xR2mN5vL0tY7wK3pH6jD9fB1cS4gA"
+    async with FakeLLM() as llm:
+        llm.responder = lambda body: status(401, echo_key=True)
+        ctx.settings = ctx.settings.model_copy(
+            update={
+                "llm_model": "openai/fake",
+                "llm_api_base": llm.base,
+                "llm_api_key": SecretStr(key),
+            }
+        )
+        outcome = await run_daily(ctx, collector=Counting(await collect_samples()))
+    assert llm.calls == 1  # the first refusal stopped the run's calls
+    record = outcome.record
+    assert record.unscored_reasons == {"key refused": record.counts.unscored}
+    summary = render_summary(record, scorer="LLM openai/fake", timezone="UTC")
+    assert "key refused" in summary and "LLM stopped for this run" in summary
+    assert key not in summary + caplog.text and "<redacted>" in summary

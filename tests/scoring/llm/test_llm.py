@@ -8,8 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from scoring.llm.client import LLMClient
+from scoring.llm.failures import (
+    AuthFailed,
+    BadAnswer,
+    LLMTimeout,
+    RateLimited,
+    ServerError,
+)
 from scoring.llm.prompt import CLOSE, PROMPT_VERSION, Example
-from scoring.models import Score
+from scoring.models import Ledger, Score
 from scoring.options import LLMSettings, ScoringConfig
 from scoring.pipeline import estimate_cap, score_postings
 from tests.fakes.llm import (
@@ -37,13 +45,22 @@ OPTS = ScoringConfig(
 ONE = OPTS.model_copy(update={"batch_size": 1})
 
 
-async def run(postings, settings, *, options=OPTS, cache=None, **kw):
+async def run(postings, settings, *, options=OPTS, cache=None, profile=None, **kw):
     cache = {} if cache is None else cache
     batch = await score_postings(
-        postings, example_profile(), options=options, llm=settings, cache_get=cache.get, **kw
+        postings,
+        profile or example_profile(),
+        options=options,
+        client=LLMClient(settings, options),
+        cache_get=cache.get,
+        **kw,
     )
     cache.update(batch.cache_writes)
     return batch
+
+
+def causes(batch) -> dict[str, type]:
+    return {key: type(failure) for key, failure in batch.unscored.items()}
 
 
 async def test_a_batch_of_postings_is_scored_in_one_call_cached_and_counted(
@@ -106,10 +123,11 @@ async def test_unreadable_then_valid_asks_again_with_the_same_prefix(fake_llm, l
 async def test_unreadable_twice_is_unscored_never_zero(fake_llm, llm_settings):
     fake_llm.queue(invalid(), invalid('{"score": "high"}'))
     batch = await run([ML_INTERN], llm_settings)
-    assert batch.unscored == {ML_INTERN.key: "invalid-answer"}
+    assert causes(batch) == {ML_INTERN.key: BadAnswer}
     assert ML_INTERN.key not in batch.scores and batch.cache_writes == []
     assert fake_llm.calls == 2
-    assert any("invalid-answer 1" in n and "retried next run" in n for n in batch.notes)
+    assert batch.unscored_causes() == {"unreadable answer": 1}
+    assert any("unreadable answer 1" in n and "retried next run" in n for n in batch.notes)
 
 
 async def test_nonsense_scores_are_invalid_answers_never_clamped_or_cached(fake_llm, llm_settings):
@@ -137,7 +155,7 @@ async def test_nonsense_scores_are_invalid_answers_never_clamped_or_cached(fake_
     assert again == {p.title for p in postings}  # only the invalid ones are asked again
     scores = {k: s.score for k, s in batch.scores.items()}
     assert scores[ML_INTERN.key] == 41 and scores[fine.key] == 72
-    assert batch.unscored == {SWE_INTERN.key: "invalid-answer", postings[2].key: "invalid-answer"}
+    assert causes(batch) == {SWE_INTERN.key: BadAnswer, postings[2].key: BadAnswer}
     assert 0 not in scores.values() and 100 not in scores.values()
     cached = {s.posting_key: s.score for _, s in batch.cache_writes}
     assert cached == {ML_INTERN.key: 41, fine.key: 72}
@@ -177,14 +195,15 @@ async def test_429_backs_off_honours_retry_after_then_succeeds(fake_llm, llm_set
 async def test_429_that_never_clears_is_rate_limited(fake_llm, llm_settings):
     fake_llm.queue(*[status(429, retry_after=0.01)] * 4)
     batch = await run([ML_INTERN], llm_settings)
-    assert batch.unscored == {ML_INTERN.key: "rate-limited"}
+    assert causes(batch) == {ML_INTERN.key: RateLimited}
     assert fake_llm.calls == 4 == batch.spend.calls
 
 
 async def test_500_is_retried_once_then_unscored(fake_llm, llm_settings):
     fake_llm.queue(status(500), status(500))
     batch = await run([ML_INTERN], llm_settings)
-    assert batch.unscored == {ML_INTERN.key: "http-500"} and fake_llm.calls == 2
+    assert causes(batch) == {ML_INTERN.key: ServerError} and fake_llm.calls == 2
+    assert batch.unscored[ML_INTERN.key].status == 500
     fake_llm.reset()
     fake_llm.queue(status(502), valid(61))
     batch = await run([ML_INTERN], llm_settings)
@@ -195,7 +214,7 @@ async def test_a_timeout_is_retried_once(fake_llm, llm_settings):
     opts = OPTS.model_copy(update={"timeout_seconds": 0.3})
     fake_llm.queue(slow(1.5), slow(1.5))
     batch = await run([ML_INTERN], llm_settings, options=opts)
-    assert batch.unscored == {ML_INTERN.key: "timeout"}
+    assert causes(batch) == {ML_INTERN.key: LLMTimeout}
     assert fake_llm.calls == 2
     fake_llm.reset()
     fake_llm.queue(slow(1.5), valid(58))
@@ -217,8 +236,8 @@ async def test_same_day_rerun_makes_zero_requests(fake_llm, llm_settings):
     }
     assert set(second.origin.values()) == {"cache"}
     # A new profile version is a new key: paid again.
-    await score_postings(
-        postings[:1], example_profile(version=2), options=ONE, llm=llm_settings, cache_get=cache.get
+    await run(
+        postings[:1], llm_settings, cache=cache, options=ONE, profile=example_profile(version=2)
     )
     assert fake_llm.calls == calls + 1
 
@@ -313,13 +332,8 @@ async def test_daily_budget_gives_the_rest_the_local_score(fake_llm):
     )
     # Spent earlier today already over the budget: no call at all.
     fake_llm.reset()
-    await score_postings(
-        generated(3, seed=9),
-        example_profile(),
-        options=opts,
-        llm=settings,
-        spent_today_usd=1.0,
-    )
+    spent = Ledger(usd_limit=opts.daily_budget_usd, spent_before_usd=1.0)
+    await run(generated(3, seed=9), settings, options=opts, ledger=spent)
     assert fake_llm.calls == 0
 
 
@@ -336,7 +350,8 @@ async def test_the_token_budget_stops_a_model_litellm_has_no_price_for(fake_llm)
     assert any("budget" in n for n in batch.notes)
     # Tokens spent earlier today count too.
     fake_llm.reset()
-    await run(generated(2, seed=3), settings, options=opts, spent_today_tokens=2500)
+    spent = Ledger(token_limit=opts.daily_token_budget, spent_before_tokens=2500)
+    await run(generated(2, seed=3), settings, options=opts, ledger=spent)
     assert fake_llm.calls == 0
 
 
@@ -354,8 +369,11 @@ async def test_bad_key_stops_calling(fake_llm, llm_settings):
     opts = ONE.model_copy(update={"concurrency": 1})
     batch = await run(generated(5), llm_settings, options=opts)
     assert fake_llm.calls == 1
-    assert set(batch.unscored.values()) == {"auth"} and len(batch.unscored) == 5
-    assert any("LLM_API_KEY" in n for n in batch.notes)
+    assert set(causes(batch).values()) == {AuthFailed} and len(batch.unscored) == 5
+    assert batch.unscored_causes() == {"key refused": 5}
+    assert any(
+        "LLM stopped for this run: key refused" in n and "LLM_API_KEY" in n for n in batch.notes
+    )
 
 
 async def test_server_rejecting_the_schema_is_asked_again_without_it(fake_llm, llm_settings):
@@ -398,6 +416,6 @@ async def test_a_null_score_is_an_invalid_answer_not_a_crash(fake_llm, llm_setti
         else valid(64)
     )
     batch = await run([ML_INTERN, SWE_INTERN], llm_settings, options=ONE)
-    assert batch.unscored == {ML_INTERN.key: "invalid-answer"}
+    assert causes(batch) == {ML_INTERN.key: BadAnswer}
     assert batch.scores[SWE_INTERN.key].score == 64
     assert ML_INTERN.key not in batch.scores and len(batch.cache_writes) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from scoring.llm.cache import triage_key
+from scoring.llm.client import LLMClient
 from scoring.options import ScoringConfig
 from scoring.pipeline import score_postings
 from tests.fakes.llm import FakeLLM, invalid, is_triage, postings_in, status, valid
@@ -38,7 +39,9 @@ async def test_triage_picks_the_top_k_the_local_scorer_would_have_missed(
     local = LocalScorer(example_profile())
     worst = sorted(postings, key=lambda p: (local.score(p).score, p.key))[:2]
     fake_llm.responder = judge({p.title for p in worst})
-    batch = await score_postings(postings, example_profile(), options=OPTS, llm=llm_settings)
+    batch = await score_postings(
+        postings, example_profile(), options=OPTS, client=LLMClient(llm_settings, OPTS)
+    )
     triage = [r for r in fake_llm.requests if is_triage(r)]
     full = [r for r in fake_llm.requests if not is_triage(r)]
     assert len(triage) == 3  # 30 postings, 10 a call
@@ -58,7 +61,9 @@ async def test_triage_picks_the_top_k_the_local_scorer_would_have_missed(
 
 async def test_triage_items_are_small_json_objects(fake_llm: FakeLLM, llm_settings):
     fake_llm.responder = judge(set())
-    await score_postings(generated(12), example_profile(), options=OPTS, llm=llm_settings)
+    await score_postings(
+        generated(12), example_profile(), options=OPTS, client=LLMClient(llm_settings, OPTS)
+    )
     body = next(r for r in fake_llm.requests if is_triage(r))
     assert body["response_format"]["json_schema"]["schema"]["properties"]["scores"]
     for _pid, item in postings_in(body):
@@ -77,7 +82,9 @@ async def test_a_failed_triage_batch_falls_back_to_the_local_score(fake_llm: Fak
 
     fake_llm.responder = answer
     postings = generated(12)
-    batch = await score_postings(postings, example_profile(), options=OPTS, llm=llm_settings)
+    batch = await score_postings(
+        postings, example_profile(), options=OPTS, client=LLMClient(llm_settings, OPTS)
+    )
     assert len(batch.scores) == 12 and not batch.unscored
     assert sum(1 for o in batch.origin.values() if o == "llm") == 5
     assert sum(1 for o in batch.origin.values() if o == "local-estimate") == 7
@@ -95,7 +102,9 @@ async def test_missing_and_unknown_ids_in_triage_fall_back(fake_llm: FakeLLM, ll
         return valid(60)
 
     fake_llm.responder = answer
-    batch = await score_postings(generated(8), example_profile(), options=OPTS, llm=llm_settings)
+    batch = await score_postings(
+        generated(8), example_profile(), options=OPTS, client=LLMClient(llm_settings, OPTS)
+    )
     assert len(batch.scores) == 8 and not batch.unscored
     triage = [r for r in fake_llm.requests if is_triage(r)]
     assert len(triage) == 2  # the rest asked again once, then the local score ranks them
@@ -108,7 +117,11 @@ async def test_triage_verdicts_are_cached(fake_llm: FakeLLM, llm_settings):
     postings = generated(12)
     cache: dict = {}
     first = await score_postings(
-        postings, example_profile(), options=OPTS, llm=llm_settings, cache_get=cache.get
+        postings,
+        example_profile(),
+        options=OPTS,
+        client=LLMClient(llm_settings, OPTS),
+        cache_get=cache.get,
     )
     cache.update(first.cache_writes)
     keys = {k for k, _ in first.cache_writes}
@@ -116,12 +129,18 @@ async def test_triage_verdicts_are_cached(fake_llm: FakeLLM, llm_settings):
     fake_llm.reset()
     fake_llm.responder = judge(set())
     second = await score_postings(
-        postings, example_profile(), options=OPTS, llm=llm_settings, cache_get=cache.get
+        postings,
+        example_profile(),
+        options=OPTS,
+        client=LLMClient(llm_settings, OPTS),
+        cache_get=cache.get,
     )
     assert fake_llm.calls == 0 and second.spend.calls == 0
 
 
 async def test_no_triage_when_every_posting_gets_a_full_scoring(fake_llm: FakeLLM, llm_settings):
     fake_llm.responder = judge(set())
-    await score_postings(generated(5), example_profile(), options=OPTS, llm=llm_settings)
+    await score_postings(
+        generated(5), example_profile(), options=OPTS, client=LLMClient(llm_settings, OPTS)
+    )
     assert not any(is_triage(r) for r in fake_llm.requests)

@@ -4,13 +4,11 @@ fake's honest prompt-cache accounting."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
 import scoring.llm.client
-from scoring.llm.client import LLMClient, warm_up
-from scoring.models import Ledger
+from scoring.llm.client import Caller, LLMClient
 from scoring.options import LLMSettings, ScoringConfig
 from scoring.pipeline import score_postings
 from scoring.profile import Profile
@@ -54,12 +52,15 @@ def long_profile() -> Profile:
     return p.model_copy(update={"about": about * 2, "learned": learned})
 
 
+async def score(postings, profile, settings: LLMSettings, options=OPTS, **kw):
+    """Score through a client of its own, as a run does through the process's."""
+    client = LLMClient(settings, options)
+    return await score_postings(postings, profile, options=options, client=client, **kw)
+
+
 async def test_openai_request_carries_json_schema_and_an_identical_prefix(fake_llm: FakeLLM):
     settings = LLMSettings(model="openai/gpt-4o-mini", api_base=fake_llm.base, api_key="k")
-    await score_postings(
-        generated(10), long_profile(), options=OPTS.model_copy(update={"concurrency": 1}),
-        llm=settings,
-    )  # fmt: skip
+    await score(generated(10), long_profile(), settings, OPTS.model_copy(update={"concurrency": 1}))
     first, second = fake_llm.requests
     assert fake_llm.paths == ["/v1/chat/completions"] * 2
     assert first["response_format"]["type"] == "json_schema"
@@ -76,10 +77,9 @@ async def test_openai_request_carries_json_schema_and_an_identical_prefix(fake_l
 
 async def test_anthropic_request_marks_the_static_prefix_for_caching(fake_llm: FakeLLM):
     settings = LLMSettings(model="anthropic/claude-sonnet-4-5", api_base=fake_llm.root)
-    batch = await score_postings(
-        generated(10), long_profile(), options=OPTS.model_copy(update={"concurrency": 1}),
-        llm=settings,
-    )  # fmt: skip
+    batch = await score(
+        generated(10), long_profile(), settings, OPTS.model_copy(update={"concurrency": 1})
+    )
     assert fake_llm.paths == ["/v1/messages"] * 2 and len(batch.scores) == 10
     first, second = fake_llm.requests
     (block,) = first["system"]
@@ -97,9 +97,7 @@ async def test_anthropic_request_marks_the_static_prefix_for_caching(fake_llm: F
 
 async def test_an_older_claude_gets_json_through_a_forced_tool(fake_llm: FakeLLM):
     settings = LLMSettings(model="anthropic/claude-3-5-haiku-20241022", api_base=fake_llm.root)
-    batch = await score_postings(
-        [ML_INTERN, SWE_INTERN], example_profile(), options=OPTS, llm=settings
-    )
+    batch = await score([ML_INTERN, SWE_INTERN], example_profile(), settings)
     (body,) = fake_llm.requests
     assert body["tool_choice"]["type"] == "tool"
     assert "scores" in body["tools"][0]["input_schema"]["properties"]
@@ -109,7 +107,7 @@ async def test_an_older_claude_gets_json_through_a_forced_tool(fake_llm: FakeLLM
 
 async def test_ollama_request_sets_num_ctx_to_fit_and_a_json_format(fake_llm: FakeLLM):
     settings = LLMSettings(model="ollama_chat/llama3.1", api_base=fake_llm.root)
-    batch = await score_postings(generated(3), long_profile(), options=OPTS, llm=settings)
+    batch = await score(generated(3), long_profile(), settings)
     assert len(batch.scores) == 3 and fake_llm.paths == ["/api/chat"]
     (body,) = fake_llm.requests
     prompt = sum(count_tokens(m["content"]) for m in body["messages"])
@@ -139,7 +137,7 @@ async def test_a_one_at_a_time_server_is_not_timed_out_by_its_queue(fake_llm: Fa
     fake_llm.ollama_delay = 0.5
     settings = LLMSettings(model="ollama_chat/llama3.1", api_base=fake_llm.root)
     opts = OPTS.model_copy(update={"timeout_seconds": 0.8, "batch_size": 1})
-    batch = await score_postings(generated(4), example_profile(), options=opts, llm=settings)
+    batch = await score(generated(4), example_profile(), settings, opts)
     assert len(batch.scores) == 4 and not batch.unscored
     assert fake_llm.max_in_flight == 1 and fake_llm.ollama_served == 4 == fake_llm.calls
 
@@ -149,52 +147,28 @@ async def test_a_slow_model_prints_progress_lines(fake_llm: FakeLLM, monkeypatch
     fake_llm.queue(slow(0.7))
     lines: list[str] = []
     settings = LLMSettings(model="ollama_chat/llama3.1", api_base=fake_llm.root)
-    await score_postings(
-        [ML_INTERN], example_profile(), options=OPTS, llm=settings, notice=lines.append
-    )
+    await score([ML_INTERN], example_profile(), settings, notice=lines.append)
     waiting = [x for x in lines if x.startswith("waiting for ollama_chat/llama3.1 (scoring)")]
     assert len(waiting) >= 2  # while the answer is slow
     assert lines[-1] == "ollama_chat/llama3.1: 1/1 postings scored"  # and when it comes
 
 
-async def test_an_unpriced_model_is_named_once(fake_llm: FakeLLM, caplog):
+async def test_an_unpriced_model_is_named_once_per_run(fake_llm: FakeLLM):
     settings = LLMSettings(model="anthropic/claude-3-5-haiku-20241022", api_base=fake_llm.root)
     lines: list[str] = []
-    client = LLMClient(settings, OPTS, notice=lines.append)
-    batch = await score_postings(
+    batch = await score(
         generated(6),
         example_profile(),
-        options=OPTS.model_copy(update={"batch_size": 1}),
-        client=client,
+        settings,
+        OPTS.model_copy(update={"batch_size": 1}),
+        notice=lines.append,
     )
     priced = [x for x in lines if "no price" in x]
     assert len(priced) == 1 and "no price for anthropic/claude-3-5-haiku-20241022" in priced[0]
     assert batch.notes.count(priced[0]) == 1  # and in the run summary's notes
     assert "input_cost_per_million" in priced[0]
     known = LLMClient(LLMSettings(model="openai/gpt-4o-mini", api_base=fake_llm.base), OPTS)
-    more: list[str] = []
-    known.notice = more.append
-    await known.complete([{"role": "user", "content": "hi"}], purpose="scoring", ledger=Ledger())
-    assert more == []
-
-
-async def test_litellm_loads_off_the_event_loop():
-    """While litellm imports in a worker thread, the loop keeps ticking."""
-    ticks = 0
-
-    async def tick() -> None:
-        nonlocal ticks
-        while True:
-            await asyncio.sleep(0.01)
-            ticks += 1
-
-    ticker = asyncio.create_task(tick())
-    t0 = time.perf_counter()
-    await warm_up()
-    ticker.cancel()
-    assert scoring.llm.client._litellm_mod is not None
-    # Already imported in this test process, or imported now: either way the loop ran.
-    assert ticks >= int((time.perf_counter() - t0) / 0.01 * 0.5)
+    assert await known.price_note() is None
 
 
 # -- the fake's honest prompt cache ------------------------------------------------------------
@@ -202,7 +176,7 @@ async def _ask(client: LLMClient, system: str, user: str) -> None:
     await client.complete(
         [{"role": "system", "content": system}, {"role": "user", "content": user}],
         purpose="scoring",
-        ledger=Ledger(),
+        caller=Caller(),
     )
 
 
@@ -255,10 +229,11 @@ async def test_one_client_shares_its_limits_across_purposes(fake_llm: FakeLLM):
     fake_llm.delay = 0.1
     settings = LLMSettings(model="openai/gpt-4o-mini", api_base=fake_llm.base, api_key="k")
     client = LLMClient(settings, OPTS.model_copy(update={"concurrency": 2}))
-    ledger = Ledger()
+    caller = Caller()
+    ledger = caller.ledger
     await asyncio.gather(
         *(
-            client.complete([{"role": "user", "content": "x"}], purpose=p, ledger=ledger)
+            client.complete([{"role": "user", "content": "x"}], purpose=p, caller=caller)
             for p in ("scoring", "triage", "proposal", "scoring", "triage", "proposal")
         )
     )
@@ -275,8 +250,6 @@ async def test_one_client_shares_its_limits_across_purposes(fake_llm: FakeLLM):
 
 async def test_swe_and_ml_postings_in_one_call_keep_their_own_verdicts(fake_llm: FakeLLM):
     settings = LLMSettings(model="openai/gpt-4o-mini", api_base=fake_llm.base, api_key="k")
-    batch = await score_postings(
-        [ML_INTERN, SWE_INTERN], example_profile(), options=OPTS, llm=settings
-    )
+    batch = await score([ML_INTERN, SWE_INTERN], example_profile(), settings)
     assert fake_llm.calls == 1
     assert batch.scores[ML_INTERN.key].score > batch.scores[SWE_INTERN.key].score
