@@ -30,6 +30,7 @@ from bot.errors import InputError
 from bot.services import profile as profile_service
 from bot.services.cv import CV
 from bot.services.filters import (
+    CHOICES,
     LEVELS,
     TYPES,
     FiltersError,
@@ -317,29 +318,42 @@ def _trimmed(phrase: str) -> str:
     return " ".join(words).strip(" .")
 
 
+_CUE = re.compile(
+    r"^.*?\b(?:looking for|seeking|interested in|want(?:s|ed)?|aiming (?:for|at)|"
+    r"hoping for|open to)\b",
+    re.I,
+)
+_PIECES = re.compile(r"\s*(?:[,;/\n]|[.!?:](?:\s|$)|\bor\b|\band\b)\s*")
+
+
 def search_keywords(work: str, answers: Answers | None = None) -> list[str]:
-    """Up to three job-board searches from "what work": the short role phrases the person
-    typed ("backend developer, data engineer"), else the fields the local reader finds in
-    their words ("machine learning"), else their first words. "intern" is added for someone
-    after internships only."""
-    found: list[str] = []
-    for part in re.split(r"\s*(?:,|;|/|\n|\bor\b|\band\b)\s*", work):
-        phrase = _trimmed(part)
-        if not phrase or len(phrase.split()) > 4:
+    """Up to three job-board searches from "what work": the short phrases the person wrote
+    that name a role ("backend developer", "data engineering internship") or else a field
+    ("machine learning"), what follows "looking for" first; else the fields the local reader
+    finds in their words; else their first words. "intern" is added for someone after
+    internships only."""
+    roles: list[str] = []
+    fields: list[str] = []
+    for part in _PIECES.split(work):
+        phrase = _trimmed(_CUE.sub("", part))
+        if not phrase or len(phrase.split()) > 4 or not re.search(r"[^\W\d_]{2}", phrase):
             continue
-        if _ROLE.search(phrase) or read(Profile(about=phrase)).fields:
-            found = _merge(found, [phrase])
+        if _ROLE.search(phrase):
+            roles = _merge(roles, [phrase])
+        elif read(Profile(about=phrase)).fields:
+            fields = _merge(fields, [phrase])
+    # Role phrases say it best; a phrase naming only a field tops them up to two.
+    found = _merge(roles, fields[: max(0, 2 - len(roles))])
     if not found:
-        fields = read(Profile(about=work)).fields
-        found = [field_label(k) for k, _w in sorted(fields.items(), key=lambda kv: -kv[1])]
+        read_fields = read(Profile(about=work)).fields
+        ranked = sorted(read_fields.items(), key=lambda kv: -kv[1])
+        found = [field_label(k) for k, _w in ranked]
     if not found:
         words = [w for w in re.findall(r"[\w+#-]+", work) if w.lower() not in _FILLER]
         found = [" ".join(words[:3])] if words else []
     found = found[:MAX_KEYWORDS]
-    if answers is not None and "internship" in (answers.employment_types or answers.levels):
-        only = set(answers.employment_types or []) <= {"internship"}
-        if only:
-            found = [k if re.search(r"\bintern", k, re.I) else f"{k} intern" for k in found]
+    if answers is not None and answers.employment_types == ["internship"]:
+        found = [k if re.search(r"\bintern", k, re.I) else f"{k} intern" for k in found]
     return [cut(k, 120, one_line=True) for k in found]
 
 
@@ -488,7 +502,7 @@ def answers_from_cv(cv: CV) -> Answers:
     said = []
     if languages:
         said.append("Languages: " + ", ".join(s.strip(" •-·") for s in languages if s.strip()))
-    said += eligible[:2]
+    said += [line for line in eligible[:2] if line not in languages]
     answers.eligibility = cut("; ".join(said), MAX_LINE, one_line=True)
     return answers
 
@@ -498,8 +512,8 @@ def _choices_of(kind: str) -> Callable[[object], list[str]]:
     def normalise(value: object) -> list[str]:
         if not isinstance(value, list):
             return []
-        found = (choice(str(v), kind) for v in value)
-        return list(dict.fromkeys(v for v in found if v))
+        found = {choice(str(v), kind) for v in value}
+        return [v for v in CHOICES[kind] if v in found]  # the buttons' order
 
     return normalise
 
