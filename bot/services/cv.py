@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 MAX_DOWNLOAD_BYTES = 20_000_000
 MAX_PAGES = 12  # a CV is one to three pages; the rest of a long PDF is appendix
 MAX_TEXT_CHARS = 20_000  # what drafting reads of it
+# A DOCX is a zip: one that unpacks to more than this is not a CV (a zip bomb, or pictures).
+MAX_DOCX_UNPACKED = 100_000_000
 # Fewer letters than this over the whole file: there is no text layer to speak of (a scan).
 MIN_LETTERS = 60
 # Shorter than this, a language guess is noise (a name and an address are not a language).
@@ -136,7 +138,6 @@ def text_of(data: bytes, kind: Kind) -> str:
 
 def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader  # imported here: it must not slow `jobpicks --help`
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -149,8 +150,8 @@ def _pdf_text(data: bytes) -> str:
             pages.append(page.extract_text() or "")
     except CVError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        log.info("unreadable PDF: %s", exc)
+    except Exception as exc:  # noqa: BLE001 — an untrusted file; pypdf fails in many ways
+        log.info("unreadable PDF: %s: %s", type(exc).__name__, exc)
         raise CVError(
             f"That PDF looks damaged: I can't open it. Save it again and resend it, {TYPE_INSTEAD}."
         ) from None
@@ -161,9 +162,18 @@ def _docx_text(data: bytes) -> str:
     import docx  # python-docx; imported here for the same reason as pypdf
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_DOCX_UNPACKED:
+            raise CVError(
+                f"That DOCX unpacks to {megabytes(unpacked)}, far more than a CV; send it as "
+                f"PDF, {TYPE_INSTEAD}."
+            )
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        log.info("unreadable DOCX: %s", exc)
+    except CVError:
+        raise
+    except Exception as exc:  # noqa: BLE001 — an untrusted file; python-docx fails in many ways
+        log.info("unreadable DOCX: %s: %s", type(exc).__name__, exc)
         raise CVError(
             f"That DOCX looks damaged: I can't open it. Save it again and resend it, {TYPE_INSTEAD}."
         ) from None

@@ -58,7 +58,6 @@ MAX_LINE = profile_service.MAX_RULE
 MAX_KEYWORDS = 3
 MAX_SEARCHES = 4
 MAX_RULES = 10
-PROMPT_VERSION = "onboard-1"
 LOCAL_READER = "the local reader"
 
 

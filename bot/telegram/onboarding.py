@@ -160,14 +160,6 @@ async def _answer(query: CallbackQuery, text: str | None = None) -> None:
         await query.answer(text[:190] if text else None)
 
 
-def _close_buttons(context: BotContext, query: CallbackQuery) -> None:
-    """Take the keyboard off a question once it is answered, so an old button is not tapped."""
-    if query.message is not None:
-        context.runtime.courier.edit_markup_soon(
-            query.message.chat.id, query.message.message_id, None
-        )
-
-
 # -- asking ------------------------------------------------------------------------------------
 def question_text(key: str, answers: Answers) -> str:
     q = ob.QUESTION[key]
@@ -190,25 +182,34 @@ def question_keyboard(key: str, answers: Answers) -> Any:
     elif q.multiple:
         chosen = answers.levels if key == ob.LEVEL else answers.employment_types
         buttons = [
-            (f"✓ {label}" if value in chosen else label, data("tick", value))
+            (f"✓ {label}" if value in chosen else label, data("tick", f"{key}.{value}"))
             for value, label in q.choices
         ]
         rows += [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-        rows.append([("✔️ Done", data("done"))])
+        rows.append([("✔️ Done", data("done", key))])
     elif q.choices:
         rows += [[(label, data("pick", value))] for value, label in q.choices]
     if q.optional and not q.multiple and not q.choices:
-        rows.append([("Skip", data("skip"))])
+        rows.append([("Skip", data("skip", key))])
     return rows_markup(rows) if rows else None
 
 
 async def ask(context: BotContext, chat: int, key: str, intro: str = "") -> str:
     answers = _answers(context)
     text = question_text(key, answers)
-    await _say(
-        context, chat, f"{intro}\n\n{text}" if intro else text, question_keyboard(key, answers)
-    )
+    markup = question_keyboard(key, answers)
+    sent = await _say(context, chat, f"{intro}\n\n{text}" if intro else text, markup)
+    if sent is not None and markup is not None:
+        _state(context)["asked"] = sent.message_id
     return key
+
+
+def _close_question(context: BotContext, chat: int) -> None:
+    """Once a question is answered (typed or tapped), its buttons go: an old button is not
+    left to be tapped later."""
+    asked = _state(context).pop("asked", None)
+    if asked is not None:
+        context.runtime.courier.edit_markup_soon(chat, asked, None)
 
 
 WELCOME = (
@@ -250,10 +251,10 @@ async def setup(update: Update, context: BotContext) -> str | int:
 
 
 async def cancel(update: Update, context: BotContext) -> int:
+    _close_question(context, _chat(update))
     _forget(context)
     if update.callback_query is not None:
         await _answer(update.callback_query)
-        _close_buttons(context, update.callback_query)
     await _say(context, _chat(update), "Setup stopped; nothing was saved. /setup starts again.")
     return ConversationHandler.END
 
@@ -262,6 +263,7 @@ async def cancel(update: Update, context: BotContext) -> int:
 async def after(context: BotContext, chat: int, key: str) -> str:
     """The next question, or the review once the last is answered (or when the person came
     from the review to change one answer)."""
+    _close_question(context, chat)
     nxt = NEXT[key]
     if _state(context).get("editing") or nxt == REVIEW:
         return await review(context, chat)
@@ -282,7 +284,10 @@ async def show(context: BotContext, chat: int, draft: Draft) -> str:
     state = _state(context)
     state["draft"] = draft.model_dump(mode="json")
     state["editing"] = True
-    await _say(context, chat, review_message(draft), review_keyboard())
+    _close_question(context, chat)
+    sent = await _say(context, chat, review_message(draft), review_keyboard())
+    if sent is not None:
+        state["asked"] = sent.message_id
     return REVIEW
 
 
@@ -432,8 +437,7 @@ async def read_and_draft(context: BotContext, chat: int, get: Any) -> str | None
         await _say(context, chat, render.error_message(str(exc)))
         return None
     result = await ob.draft_from_cv(context.runtime.ctx, chat, cv)
-    del cv  # nothing of the file is kept: only the draft and the answers read from it
-    _keep(context, result.answers)
+    _keep(context, result.answers)  # what is kept of a CV: the answers and draft made of it
     if result.draft is None:
         _state(context)["editing"] = True
         intro = f"{render.esc(result.note)} Tell me in a few English words what work you want."
@@ -482,12 +486,14 @@ def tapped(key: str) -> Any:
             return CV
         if key == REVIEW and action == "ok":
             await _answer(query, "Saved")
-            _close_buttons(context, query)
+            _close_question(context, chat)
             return await save(update, context)
         if key == REVIEW and action == "edit" and value in EDITS:
             await _answer(query)
+            _close_question(context, chat)
             return await ask(context, chat, value)
-        if key in (ob.LEVEL, ob.TYPE) and action == "tick":
+        asked, _, value = value.rpartition(".") if action == "tick" else (value, "", value)
+        if key in (ob.LEVEL, ob.TYPE) and action == "tick" and asked == key:
             try:
                 answers = ob.toggled(answers, key, value)
             except OnboardingError as exc:
@@ -503,22 +509,20 @@ def tapped(key: str) -> Any:
                     question_keyboard(key, answers),
                 )
             return None
-        if key in (ob.LEVEL, ob.TYPE) and action == "done":
+        if key in (ob.LEVEL, ob.TYPE) and action == "done" and value == key:
             await _answer(query)
-            _close_buttons(context, query)
             return await after(context, chat, key)
         if key == ob.WHERE and action == "pick" and value in ("remote", "any", "commute"):
             await _answer(query)
-            _close_buttons(context, query)
+            _close_question(context, chat)
             if value == "commute":
                 await _say(context, chat, "🚆 Which town do you commute from?")
                 return COMMUTE
             where = {"places": [], "remote": value == "remote", "commute_from": ""}
             _keep(context, answers.model_copy(update=where))
             return await after(context, chat, key)
-        if action == "skip" and key in ob.QUESTION and ob.QUESTION[key].optional:
+        if action == "skip" and value == key and ob.QUESTION[key].optional:
             await _answer(query)
-            _close_buttons(context, query)
             if key in (ob.DEAL_BREAKERS, ob.ELIGIBILITY):
                 _keep(context, answers.model_copy(update={key: ""}))
             return await after(context, chat, key)

@@ -99,3 +99,9 @@ def test_plain_text_in_old_encodings_is_read():
 
 def test_a_short_text_has_no_language_guess():
     assert cv.language_of("Ada Lovelace, Boston") == ("", "")
+
+
+def test_a_docx_that_unpacks_to_far_more_than_a_cv_is_refused(monkeypatch):
+    monkeypatch.setattr(cv, "MAX_DOCX_UNPACKED", 1000)  # a real CV unpacks to more than that
+    with pytest.raises(CVError, match="unpacks to .* far more than a CV"):
+        cv.text_of(docx_file(ENGLISH_CV), "docx")

@@ -114,7 +114,14 @@ async def test_a_new_person_answers_six_questions_and_gets_first_picks(fake, tmp
         await ticks(fake, "Internship")
         (breakers,) = await taps(fake, "✔️ Done")
         assert breakers.startswith("5/6 Any deal-breakers?")
+        question5, old_skip = button(fake, "Skip")
         await says(fake, "no sales roles; companies: Globex & Sons")
+        # An answered question's buttons go, and an old button is answered, not obeyed.
+        await fake.wait_for("editMessageReplyMarkup", message_id=question5)
+        assert fake.buttons(CHAT, question5) == []
+        qid = await fake.tap(CHAT, question5, old_skip)
+        (stale,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        assert "earlier step" in stale.params["text"]
         (review,) = await taps(fake, "Skip")
         assert "drafted by the local reader" in review
         assert "Backend developer, Python" in review
