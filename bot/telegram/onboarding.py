@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import warnings
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import rows_markup
 from bot.telegram.runtime import CONTEXT_TYPES, BotContext, runtime_of
 from bot.telegram.today import todays_picks
+from scoring.profile import Filters
 
 log = logging.getLogger(__name__)
 
@@ -298,9 +300,9 @@ def review_message(draft: Draft) -> str:
         "",
         "<b>About</b>",
     ]
-    lines.append(render.esc(draft.about, 1500))
+    lines.append(render.esc(draft.about, 1200))
     if draft.directives:
-        lines += ["", "<b>Rules</b>"] + [f"• {render.esc(d, 300)}" for d in draft.directives]
+        lines += ["", "<b>Rules</b>"] + [f"• {render.esc(d, 200)}" for d in draft.directives]
     lines += ["", "<b>Filters</b> (postings that fail one are never shown)"]
     lines += filter_lines(f)
     lines += ["", "<b>Searches</b> (LinkedIn and Indeed; company boards filter by the words)"]
@@ -313,7 +315,7 @@ def review_message(draft: Draft) -> str:
     return render.fit(lines)
 
 
-def filter_lines(f: Any) -> list[str]:
+def filter_lines(f: Filters) -> list[str]:
     """The filters as a person reads them (the review and /filters)."""
     where = render.esc(", ".join(f.locations), 300) if f.locations else "anywhere"
     pay = f"{f.min_salary:,.0f} a year" if f.min_salary else "any"
@@ -351,11 +353,11 @@ async def send_first_picks(context: BotContext, chat: int) -> None:
     context.runtime.spawn(todays_picks(context, chat))
 
 
-async def save(update: Update, context: BotContext) -> int | None:
+async def save(update: Update, context: BotContext) -> str | int:
     chat = _chat(update)
     raw = _state(context).get("draft")
     if not raw:
-        return await review(context, chat)  # type: ignore[return-value]
+        return await review(context, chat)
     draft = Draft.model_validate(raw)
     profile = await ob.apply_draft(context.runtime.ctx, chat, draft)
     _forget(context)
@@ -423,13 +425,17 @@ async def document(update: Update, context: BotContext) -> str | None:
         except TelegramError as exc:
             if "too big" in str(exc).lower():
                 raise cv_service.too_big(doc.file_size) from None
-            raise CVError(f"I couldn't download that file ({exc}). Send it again.") from None
+            log.warning("chat %s: CV download failed: %s", chat, type(exc).__name__)
+            raise CVError("I couldn't download that file from Telegram. Send it again.") from None
         return await cv_service.read_cv(data, kind)
 
     return await read_and_draft(context, chat, fetch)
 
 
-async def read_and_draft(context: BotContext, chat: int, get: Any) -> str | None:
+async def read_and_draft(
+    context: BotContext, chat: int, get: Callable[[], Awaitable[cv_service.CV]]
+) -> str | None:
+    """Read a CV (`get` fetches and parses it) and show its draft, or ask "what work" first."""
     await _say(context, chat, "📄 Reading your CV…")
     try:
         cv = await get()
