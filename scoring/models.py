@@ -14,7 +14,8 @@ LOCAL_SCORER = "local"
 SCORING = "scoring"
 TRIAGE = "triage"
 PROPOSAL = "proposal"
-PURPOSES = (TRIAGE, SCORING, PROPOSAL)
+ONBOARDING = "onboarding"  # issue 19: drafting a new person's profile in the chat
+PURPOSES = (TRIAGE, SCORING, PROPOSAL, ONBOARDING)
 
 
 class Score(BaseModel):

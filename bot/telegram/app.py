@@ -22,7 +22,7 @@ from telegram.ext import Application, ApplicationBuilder
 from bot.context import AppContext
 from bot.services.daily import Daily
 from bot.services.run import Collector, collect_configured
-from bot.telegram import handlers, render
+from bot.telegram import filter_menu, handlers, onboarding, render
 from bot.telegram.client import make_bot
 from bot.telegram.delivery import Courier
 from bot.telegram.logsafe import token_errors_named_not_shown
@@ -101,11 +101,16 @@ def build_application(
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
+        .persistence(onboarding.conversation_file(ctx))  # onboarding survives a restart
         .build()
     )
     courier = Courier(app.bot, per_chat_interval, tracker=tracker)
     daily = Daily(ctx, courier, collector=collector)
     app.bot_data[Runtime.KEY] = Runtime(ctx=ctx, courier=courier, daily=daily, tracker=tracker)
+    # Onboarding and /filters first in group 0, so a new chat's /start and the answers to its
+    # questions reach them before the usual /start and free-text handlers.
+    onboarding.register(app)
+    filter_menu.register(app)
     handlers.register(app)
     return app
 

@@ -22,5 +22,14 @@ def make_bot(settings: Settings) -> ExtBot[Any]:
     return ExtBot(
         token,
         base_url=settings.telegram_api_base,
+        base_file_url=file_base_url(settings.telegram_api_base),  # issue 19: CV downloads
         rate_limiter=AIORateLimiter(max_retries=0),
     )
+
+
+def file_base_url(api_base: str) -> str:
+    """Where the same server serves files: the Bot API's `…/bot<token>/<method>` has its
+    files at `…/file/bot<token>/<file_path>` (getFile), on Telegram and a Local Bot API
+    Server alike."""
+    root, found, _rest = api_base.rstrip("/").rpartition("/bot")
+    return f"{root}/file/bot" if found else f"{api_base.rstrip('/')}/file/bot"

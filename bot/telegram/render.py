@@ -172,6 +172,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("export", "Your picks, votes and marks as a CSV file"),
     ("pause", "Pause the morning push"),
     ("resume", "Resume the morning push"),
+    ("setup", "Set up your profile: a few questions or your CV"),  # issue 19
+    ("filters", "Places, levels, types, workplace, age, pay"),  # issue 19
 ]
 
 # What Telegram shows before the first /start (setMyDescription, ≤ 512 characters) and on
@@ -226,6 +228,11 @@ def help_message() -> str:
         "<b>/settings</b> (tap the buttons) or time 07:30 · timezone Europe/Berlin · picks 5 · "
         "min_score 60 · days weekdays · weekly on",
         "<b>/export</b> csv or json",
+        # issue 19: onboarding and /filters
+        "<b>/setup</b> asks six questions (or reads your CV) and drafts your profile; /cancel "
+        "stops it",
+        "<b>/filters</b> (tap the buttons) or places Berlin; remote · levels entry associate · "
+        "types full-time · workplace remote · age 14 · pay 60k · reset",
     ]
     return "\n".join(lines)
 

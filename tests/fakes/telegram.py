@@ -57,6 +57,7 @@ DOCUMENT_MAX_BYTES = 50 * 1000 * 1000  # FileSizeLimit.FILESIZE_UPLOAD
 PHOTO_MAX_SIDES = 10000  # width + height
 PHOTO_MAX_RATIO = 20
 CAPTION_MAX = 1024  # MessageLimit.CAPTION_LENGTH
+FILE_DOWNLOAD_MAX_BYTES = 20 * 1000 * 1000  # FileSizeLimit.FILESIZE_DOWNLOAD (getFile)
 DESCRIPTION_MAX = 512  # BotDescriptionLimit.MAX_DESCRIPTION_LENGTH
 SHORT_DESCRIPTION_MAX = 120  # BotDescriptionLimit.MAX_SHORT_DESCRIPTION_LENGTH
 NOT_MODIFIED = (
@@ -250,6 +251,11 @@ class FakeTelegram:
     # chat id -> {user id: status} for groups ("creator", "administrator", "member").
     members: dict[int, dict[int, str]] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
+    # Files people sent the bot: file id -> bytes (`user_sends_document`), and the paths
+    # the bot downloaded, in order.
+    files: dict[str, bytes] = field(default_factory=dict)
+    file_sizes: dict[str, int] = field(default_factory=dict)  # the size Telegram reports
+    downloads: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -268,6 +274,7 @@ class FakeTelegram:
         app = web.Application()
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -407,6 +414,78 @@ class FakeTelegram:
         """Refuse, for good, every sendMessage whose text contains `fragment` (a message
         Telegram will never take, e.g. "Bad Request: can't parse entities: …")."""
         self._refusals.append((fragment, description))
+
+    # -- files a person sends ----------------------------------------------------------------
+    async def user_sends_document(
+        self,
+        chat_id: int,
+        data: bytes,
+        file_name: str | None,
+        mime_type: str | None = None,
+        *,
+        file_size: int | None = None,
+    ) -> int:
+        """Inject a message carrying a document (a CV). `file_size` is what Telegram reports
+        (default: the bytes' length); a bigger size than the bytes stands for a file too big
+        to send through the fake."""
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        self.file_sizes[file_id] = len(data) if file_size is None else file_size
+        document: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": self.file_sizes[file_id],
+        }
+        if file_name is not None:
+            document["file_name"] = file_name
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        return await self._push({"message": self._incoming(chat_id) | {"document": document}})
+
+    async def user_sends_photo(self, chat_id: int, data: bytes) -> int:
+        """Inject a photo message (one size), as a phone camera sends a picture of a page."""
+        file_id = f"file-{len(self.files) + 1}"
+        self.files[file_id] = data
+        size = {"file_id": file_id, "file_unique_id": f"u-{file_id}", "width": 90, "height": 120}
+        photo = [size | {"file_size": len(data)}]
+        return await self._push({"message": self._incoming(chat_id) | {"photo": photo}})
+
+    def _incoming(self, chat_id: int) -> dict[str, Any]:
+        return {
+            "message_id": self._next_message_id(chat_id),
+            "date": int(time.time()),
+            "chat": self.chats.get(chat_id) or self.add_chat(chat_id),
+            "from": self._user(chat_id),
+        }
+
+    async def api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Bot API getFile: a File whose `file_path` is then fetched from
+        `/file/bot<token>/<file_path>` (core.telegram.org/bots/api#getfile: "the file can
+        then be downloaded via the link https://api.telegram.org/file/bot<token>/<file_path>"
+        and bots "can download files of up to 20MB in size"; a bigger one is refused with
+        "file is too big")."""
+        file_id = str(params.get("file_id") or "")
+        if file_id not in self.files:
+            raise bad("invalid file_id")
+        size = self.file_sizes.get(file_id, len(self.files[file_id]))
+        if size > FILE_DOWNLOAD_MAX_BYTES:
+            raise bad("file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401, text="Unauthorized")
+        path = request.match_info["path"]
+        self.downloads.append(path)
+        data = self.files.get(path.removeprefix("documents/"))
+        if data is None:
+            return web.Response(status=404, text="Not Found")
+        return web.Response(body=data, content_type="application/octet-stream")
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send to this chat answers 403."""
