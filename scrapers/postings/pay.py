@@ -113,7 +113,7 @@ def _amount(text: str, k: str | None) -> float | None:
     return value * 1000 if k else value
 
 
-def _guess_interval(value: float) -> PayInterval | None:
+def guess_interval(value: float) -> PayInterval | None:
     # Unstated intervals: hourly figures are small, yearly ones large; in between, unknown.
     if value < 300:
         return "hour"
@@ -215,7 +215,7 @@ def _figures(text: str | None, *, strict: bool) -> Iterator[Pay]:
         elif b is None and lead in ("up to", "maximum of"):
             lo, hi = None, a
         if interval is None:
-            interval = _guess_interval(max(v for v in (lo, hi) if v is not None))
+            interval = guess_interval(max(v for v in (lo, hi) if v is not None))
         if lo is not None and hi is not None and lo > hi:
             continue  # "$5 - $1": not a pay range
         yield Pay(min=lo, max=hi, interval=interval, currency=currency)

@@ -3,6 +3,11 @@ postings filtered locally by the searches, problems turned into the board's stat
 
 A board module subclasses `Board`: its `kind`, how its API is read (`postings`), and which
 request `jobpicks doctor` makes to check it (`probe`).
+
+Header policy: a board's API is public and documented for this use, so it is asked as what
+we are — the configured honest User-Agent (`[http] user_agent`) with an `Accept` for what
+the API serves (`HEADERS`; JSON unless the board says otherwise) — and `[http.headers.<kind>]`
+replaces any of them.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from scrapers.http import FetchError, HttpClient
+from scrapers.http import FetchError, HttpClient, source_headers
 from scrapers.options import BoardConfig, HttpConfig, SearchConfig, SourceUrls
 from scrapers.postings.posting import Posting
 from scrapers.source import IsSeen, Setup, SourceResult
@@ -27,17 +32,23 @@ class Board:
 
     kind: ClassVar[str]
     title: ClassVar[str]
+    # What a request to this board says it accepts (the board's header policy, see above).
+    HEADERS: ClassVar[dict[str, str]] = {"Accept": "application/json"}
 
     config: BoardConfig
     ref: BoardRef
     base: str
     searches: list[SearchConfig] = field(default_factory=list)
     is_seen: IsSeen = lambda _key: False
+    headers: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: BoardConfig, setup: Setup) -> Board:
         ref = parse_board(config.board)
-        return cls(config, ref, cls.base_url(setup.urls, ref), setup.searches, setup.is_seen)
+        return cls(
+            config, ref, cls.base_url(setup.urls, ref), setup.searches, setup.is_seen,
+            source_headers(cls.kind, cls.HEADERS, setup.http),
+        )  # fmt: skip
 
     @classmethod
     def base_url(cls, urls: SourceUrls, ref: BoardRef) -> str:
@@ -102,18 +113,38 @@ class Board:
     ) -> Any:
         """The board's JSON; raise SourceProblem (blocked on 401/403) on anything unusable."""
         what = what or self.what
+        text = await self.get_text(
+            client, url, run, what=what, params=params, method=method, body=body, kind=kind
+        )
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise SourceProblem(f"{what}: malformed JSON") from None
+
+    async def get_text(
+        self,
+        client: HttpClient,
+        url: str,
+        run: SourceRun,
+        *,
+        what: str | None = None,
+        params: dict[str, str] | None = None,
+        method: str = "GET",
+        body: Any = None,
+        kind: str = "board",
+    ) -> str:
+        """The board's answer as text (a feed's XML); SourceProblem when there is none."""
+        what = what or self.what
         try:
             resp = await client.request(
-                method, url, params=params, json=body, tally=run.tally, kind=kind
-            )
+                method, url, params=params, json=body, headers=self.headers or None,
+                tally=run.tally, kind=kind,
+            )  # fmt: skip
         except FetchError as exc:
             raise SourceProblem.from_fetch(what, exc) from None
         if not resp.ok:
             raise refusal(what, resp)
-        try:
-            return json.loads(resp.text)
-        except ValueError:
-            raise SourceProblem(f"{what}: malformed JSON (HTTP {resp.status})") from None
+        return resp.text
 
     def job_list(self, data: Any, key: str | None) -> list[Any]:
         """The list of jobs in a JSON answer (`key` None: the answer is the list)."""

@@ -23,7 +23,7 @@ max_age_days = 0
 
 [selection]
 min_score = 0
-max_picks = 10
+max_picks = 15
 per_company = 10
 
 [[searches]]
@@ -98,7 +98,7 @@ async def test_jobpicks_run_against_all_board_fakes(isolated_env: Path) -> None:
         assert "# Daily Job Picks" in out
         assert "https://www.linkedin.com/jobs/view/4000000100" in out
         assert "https://www.indeed.com/viewjob?jk=ind0" in out
-        assert "Globex" in out and "Accountant" not in out
+        assert "Globex" in out and "Accountant" not in out, err
         assert re.search(r"✗ ashby:ghost\s+failed: Ashby board 'ghost': HTTP 404", err), err
         assert re.search(
             r"✓ linkedin: software engineer intern @ United States\s+7 postings", err
