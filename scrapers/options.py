@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scrapers.postings.places import country_code
 from scrapers.sources.boards_spec import parse_board
@@ -49,7 +49,8 @@ class SearchConfig(_Strict):
 class BoardConfig(_Strict):
     """A company career board: ``greenhouse:<token>``, ``lever:<co>``, ``ashby:<org>``,
     ``workday:<tenant>/<site>``, ``smartrecruiters:<co>``, ``workable:<account>``,
-    ``recruitee:<co>`` or its careers URL."""
+    ``recruitee:<co>``, ``rippling:<board>``, ``bamboohr:<co>``, ``teamtailor:<co>``,
+    ``personio:<co>``, ``oracle:<host>/<site>`` or its careers URL."""
 
     board: str
     # Display name of the employer when the board's data does not say (Lever, Ashby): the
@@ -61,6 +62,14 @@ class BoardConfig(_Strict):
     def _known_board(cls, value: str) -> str:
         parse_board(value)  # a clear error at config load, naming the bad entry
         return value.strip()
+
+    @model_validator(mode="after")
+    def _oracle_names_its_employer(self) -> BoardConfig:
+        if parse_board(self.board).kind == "oracle" and not (self.company or "").strip():
+            raise ValueError(
+                f'{self.board!r}: an Oracle board needs company = "…" (its host names no employer)'
+            )
+        return self
 
 
 class ListConfig(_Strict):

@@ -29,7 +29,10 @@ _SIGNS = {
     "us$": "USD", "$": "USD", "usd": "USD", "ca$": "CAD", "c$": "CAD", "cad": "CAD",
     "a$": "AUD", "au$": "AUD", "aud": "AUD", "£": "GBP", "gbp": "GBP", "€": "EUR", "eur": "EUR",
     "₹": "INR", "inr": "INR", "chf": "CHF", "sgd": "SGD", "s$": "SGD", "¥": "JPY", "jpy": "JPY",
+    "sek": "SEK", "nok": "NOK", "dkk": "DKK", "pln": "PLN", "czk": "CZK", "nzd": "NZD",
+    "hkd": "HKD", "brl": "BRL", "mxn": "MXN", "zar": "ZAR",
 }  # fmt: skip
+_CODES = "usd|cad|aud|gbp|eur|inr|chf|sgd|jpy|sek|nok|dkk|pln|czk|nzd|hkd|brl|mxn|zar"
 
 
 def interval_of(word: object) -> PayInterval | None:
@@ -77,7 +80,7 @@ def structured_pay(
     return Pay(min=lo, max=hi, interval=interval_of(interval), currency=code, estimated=estimated)
 
 
-_SIGN = r"(?:us\$|ca\$|au\$|a\$|c\$|s\$|\$|£|€|₹|¥|usd|cad|aud|gbp|eur|inr|chf|sgd|jpy)"
+_SIGN = rf"(?:us\$|ca\$|au\$|a\$|c\$|s\$|\$|£|€|₹|¥|{_CODES})"
 _NUM = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _AMOUNT = rf"(?:{_SIGN}\s?)?(?:{_NUM})\s?(?:k\b)?"
 _PER = (
@@ -89,7 +92,7 @@ _PAY = re.compile(
     rf"(?P<lead>\b(?:from|at least|minimum of|starting at|up to|maximum of)\s)?"
     rf"(?P<cur1>{_SIGN})\s?(?P<a>{_NUM})\s?(?P<ka>k\b)?"
     rf"(?:\s?(?:/\s?(?:hour|hr|h|day|week|wk|month|mo|year|yr)\s?)?(?:-|–|—|to)\s?(?P<cur2>{_SIGN})?\s?(?P<b>{_NUM})\s?(?P<kb>k\b)?)?"
-    rf"(?:\s?(?P<code>usd|cad|aud|gbp|eur|inr|chf|sgd))?"
+    rf"(?:\s?(?P<code>{_CODES})\b)?"
     rf"{_PER}",
     re.I,
 )

@@ -16,7 +16,6 @@ empty list, exactly as a company with no openings: the board then says so instea
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from scrapers.http import HttpClient
@@ -81,11 +80,7 @@ class SmartRecruiters(Board):
                 isinstance(total, int) and (page + 1) * PAGE_SIZE >= total
             ):
                 break
-        keep = self.wanted(listed)
-        fresh = [p for p in keep if not self.is_seen(p.key)]
-        details = await asyncio.gather(*(self._detail(client, politeness, run, p) for p in fresh))
-        by_key = {p.key: p for p in details}
-        return [by_key.get(p.key, p) for p in keep]
+        return await self.with_details(listed, lambda p: self._detail(client, politeness, run, p))
 
     def listed(self, job: dict) -> Posting | None:
         job_id, title = job.get("id"), job.get("name")

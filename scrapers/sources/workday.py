@@ -19,7 +19,6 @@ filter and is judged by the places its detail gives.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -76,20 +75,11 @@ class Workday(Board):
     async def postings(
         self, client: HttpClient, politeness: HttpConfig, run: SourceRun
     ) -> list[Posting]:
-        found: dict[str, Posting] = {}
-        queries = {s.keywords: s.max_results for s in self.searches} or {"": 50}
-        for text, wanted in queries.items():
-            try:
-                await self._search(client, politeness, run, text, wanted, found)
-            except SourceProblem as exc:
-                if not found:
-                    raise
-                run.problems.append(exc.reason)
-        keep = self.wanted(list(found.values()))
-        fresh = [p for p in keep if not self.is_seen(p.key)]
-        details = await asyncio.gather(*(self._detail(client, politeness, run, p) for p in fresh))
-        by_key = {p.key: p for p in details}
-        return [by_key.get(p.key, p) for p in keep]
+        found = await self.by_keywords(
+            run,
+            lambda text, wanted, found: self._search(client, politeness, run, text, wanted, found),
+        )
+        return await self.with_details(found, lambda p: self._detail(client, politeness, run, p))
 
     async def _search(
         self,

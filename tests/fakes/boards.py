@@ -5,7 +5,9 @@ One aiohttp server per board (so each is its own host for per-host pacing):
   card variants, the `<!DOCTYPE html>\\n\\n<!---->` end page) and detail pages `/jobs/view/<id>`;
 - Indeed's mobile GraphQL `jobSearch` (cursor paging; refuses calls without the app key);
 - Greenhouse `/v1/boards/<token>/jobs`, Lever `/v0/postings/<co>`, Ashby `/posting-api/job-board/<org>`;
-- Workday, SmartRecruiters, Workable, Recruitee and the community lists (`tests.fakes.ats`).
+- Workday, SmartRecruiters, Workable, Recruitee and the community lists (`tests.fakes.ats`);
+- Rippling, BambooHR, Teamtailor, Personio and Oracle Recruiting (`tests.fakes.hr_boards`);
+- Arbeitnow and Hacker News' Algolia API (`tests.fakes.job_feeds`).
 
 Faults are queued per route and consumed one request at a time: 429 with Retry-After, 500,
 slow answers, the login-wall redirect, changed markup, malformed JSON, a captcha page, a
@@ -27,6 +29,8 @@ from aiohttp import web
 
 from scrapers.options import SourceUrls
 from tests.fakes.ats import AtsRoutes
+from tests.fakes.hr_boards import HrBoardRoutes
+from tests.fakes.job_feeds import HNThread, JobFeedRoutes
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 END_PAGE = "<!DOCTYPE html>\n\n<!---->"
@@ -96,7 +100,7 @@ class Seen:
 
 
 @dataclass
-class BoardsFake(AtsRoutes):
+class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     latency: float = 0.0
     linkedin: list[Job] = field(default_factory=list)
     indeed: list[Job] = field(default_factory=list)
@@ -109,6 +113,15 @@ class BoardsFake(AtsRoutes):
     workable: dict[str, list[Job]] = field(default_factory=dict)
     recruitee: dict[str, list[Job]] = field(default_factory=dict)
     lists: dict[str, list[dict]] = field(default_factory=dict)  # "owner/repo" -> raw entries
+    rippling: dict[str, list[Job]] = field(default_factory=dict)  # board (case-sensitive)
+    bamboohr: dict[str, list[Job]] = field(default_factory=dict)
+    teamtailor: dict[str, list[Job]] = field(default_factory=dict)
+    personio: dict[str, list[Job]] = field(default_factory=dict)
+    oracle: dict[str, list[Job]] = field(default_factory=dict)  # "<host>/<site number>"
+    arbeitnow: list[Job] = field(default_factory=list)
+    # Job ids still listed whose detail is gone (withdrawn between the list and the detail).
+    withdrawn: set[str] = field(default_factory=set)
+    hn_threads: list[HNThread] = field(default_factory=list)
     lists_base: str | None = None
     now: datetime = NOW
     # Workable's burst limit (requests per second before a 429); None: off.
@@ -179,6 +192,13 @@ class BoardsFake(AtsRoutes):
             "workable": self._workable_app(),
             "recruitee": self._recruitee_app(),
             "lists": self._lists_app(),
+            "rippling": self._rippling_app(),
+            "bamboohr": self._bamboohr_app(),
+            "teamtailor": self._teamtailor_app(),
+            "personio": self._personio_app(),
+            "oracle": self._oracle_app(),
+            "arbeitnow": self._arbeitnow_app(),
+            "hackernews": self._hackernews_app(),
         }
         bases: dict[str, str] = {}
         for name, app in apps.items():
@@ -201,6 +221,13 @@ class BoardsFake(AtsRoutes):
             smartrecruiters=bases["smartrecruiters"],
             workable=bases["workable"],
             recruitee=bases["recruitee"] + "/{company}",
+            rippling=bases["rippling"],
+            bamboohr=bases["bamboohr"] + "/{company}",
+            teamtailor=bases["teamtailor"] + "/{company}",
+            personio=bases["personio"] + "/{company}",
+            oracle=bases["oracle"] + "/{host}",
+            arbeitnow=bases["arbeitnow"],
+            hackernews=bases["hackernews"],
         )
         self.lists_base = bases["lists"]
         return self.urls

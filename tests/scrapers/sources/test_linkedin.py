@@ -360,3 +360,10 @@ async def test_pay_comes_from_the_card_or_a_pay_sentence_never_company_figures(
     assert a.pay is None
     assert len(b.description) <= 2000 and b.pay is not None and b.pay.label() == "$40–48/hr"
     assert c.pay is not None and c.pay.label() == "$5,800–6,000/mo"  # the card's, both ends
+
+
+def test_the_installed_soupsieve_is_the_pinned_one_not_an_old_system_copy() -> None:
+    from importlib.metadata import version
+
+    major, minor = (int(x) for x in version("soupsieve").split(".")[:2])
+    assert (major, minor) >= (2, 5)
