@@ -66,10 +66,12 @@ class Ashby(Board):
             else html_to_text(str(job.get("descriptionHtml") or ""))
         )
         description = cut(text, max_chars)
+        # Each secondary place is an object with its `location` (and address); some boards
+        # give the plain name.
         places = [str(job.get("location") or "")] + [
-            str(x.get("location") or "")
+            str(x.get("location") or "") if isinstance(x, dict) else str(x)
             for x in job.get("secondaryLocations") or []
-            if isinstance(x, dict)
+            if isinstance(x, dict | str)
         ]
         location = "; ".join(dict.fromkeys(p.strip() for p in places if p.strip()))
         shown = job.get("shouldDisplayCompensationOnJobPostings") is not False

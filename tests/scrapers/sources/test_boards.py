@@ -336,6 +336,11 @@ async def test_ashby_secondary_places_keep_the_job_for_those_searches(
     toronto = SearchConfig(keywords="software engineer intern", location="Toronto")
     (p,) = (await collect_board(client, fake.urls, "ashby:acme", searches=[toronto])).postings
     assert p.location == "New York, NY; Toronto, Canada"
+    # some boards give the secondary places as plain names (stapply-ai/job-map reads both)
+    fake.ashby["acme"] = [Job(id="s2", title="Software Engineer Intern", company="Acme",
+                              location="New York, NY", extra={"secondaryLocations": ["Toronto"]})]  # fmt: skip
+    (q,) = (await collect_board(client, fake.urls, "ashby:acme", searches=[toronto])).postings
+    assert q.location == "New York, NY; Toronto"
 
 
 async def test_ashby_pay_the_employer_hid_is_not_shown(
