@@ -103,8 +103,9 @@ class HttpConfig(_Strict):
     proxies: list[str] = Field(default_factory=list)
     description_max_chars: int = Field(default=6000, ge=200)
     # Request headers per source kind ("linkedin", "indeed", "greenhouse", …) over that
-    # source's documented defaults (its module's `HEADERS`): only the keys given change, and a
-    # key set to "" is left out. `[http.headers.linkedin]` "User-Agent" = "…".
+    # source's documented defaults (`HEADERS` in its module; Indeed's `DEFAULT_HEADERS`): only
+    # the keys given change, and a key set to "" is left out.
+    # `[http.headers.linkedin]` "User-Agent" = "…".
     headers: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Indeed's app headers over the working defaults, as `headers.indeed` (the older spelling,
     # still read); `indeed-co` and the locale follow the search's country unless set here.

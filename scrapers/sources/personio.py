@@ -25,7 +25,14 @@ from scrapers.postings.text import cut, html_to_text, normalise_space
 from scrapers.sources.boards import Board
 from scrapers.sources.boards_spec import BoardRef
 from scrapers.sources.outcome import SourceProblem, SourceRun, from_iso
-from scrapers.sources.xmlfeed import FeedError, children, descendants, parse_xml, text_of
+from scrapers.sources.xmlfeed import (
+    FeedError,
+    children,
+    descendants,
+    local_name,
+    parse_xml,
+    text_of,
+)
 
 _TYPES = {
     "intern": "internship", "trainee": "internship", "working_student": "internship",
@@ -58,7 +65,7 @@ class Personio(Board):
             root = parse_xml(text)
         except FeedError as exc:
             raise SourceProblem(f"{self.what}: {exc}") from None
-        if root.tag != "workzag-jobs":
+        if local_name(root) != "workzag-jobs":
             raise SourceProblem(f"{self.what}: no <workzag-jobs> feed (format changed?)")
         max_chars = politeness.description_max_chars
         return self.read_all(

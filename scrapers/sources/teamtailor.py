@@ -10,6 +10,7 @@ feed states no employment type or pay field: the title and the description say t
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -31,11 +32,13 @@ _REMOTE_STATUS = {"fully": "remote", "hybrid": "hybrid", "none": "onsite"}
 _JOB_ID = re.compile(r"/jobs/(\d+)")
 
 
-def _when(value: str) -> Any:
+def _when(value: str) -> datetime | None:
+    """`pubDate` (RFC 822); a zone of "-0000" (unknown) is read as UTC."""
     try:
-        return parsedate_to_datetime(value) if value else None
+        when = parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError, IndexError):
         return None
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
 
 
 class Teamtailor(Board):

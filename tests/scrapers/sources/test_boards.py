@@ -356,3 +356,23 @@ async def test_ashby_pay_the_employer_hid_is_not_shown(
     hidden, shown = (await collect_board(client, fake.urls, "ashby:acme")).postings
     assert hidden.pay is None
     assert shown.pay is not None and shown.pay.label() == "£50k–60k/yr"
+
+
+async def test_a_job_with_lone_surrogates_is_kept_not_skipped_as_unreadable(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """JSON's "\\ud83d" alone in a description made lxml refuse it: the job was skipped with
+    "(no id, title or link?)"."""
+    assert fake.urls is not None
+    fake.greenhouse["acme"] = [
+        Job(
+            id="9",
+            title="Data Intern \ud83d",
+            company="Acme",
+            description="Robots \udc00 and\x00 SQL",
+        )
+    ]
+    result = await collect_board(client, fake.urls, "greenhouse:acme")
+    assert result.state is SourceState.OK, result.reason
+    (p,) = result.postings
+    assert p.title == "Data Intern \ufffd" and p.description == "Robots \ufffd and SQL"
