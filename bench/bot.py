@@ -134,7 +134,7 @@ def peak_rss_mb(pid: int) -> float:
 
 
 async def bench(taps: int, rate: float, copies: int, llm: bool = False) -> None:
-    from bot.services.run import run_daily
+    from bot.services.daily import Daily
     from bot.telegram import delivery
     from tests.fakes.telegram import FakeTelegram
 
@@ -166,9 +166,10 @@ async def bench(taps: int, rate: float, copies: int, llm: bool = False) -> None:
 
             return [SourceResult(source="bench", postings=small)]
 
-        outcome = await run_daily(ctx, collector=collect_small)
         delivery.PER_CHAT_INTERVAL = 0.0
-        await delivery.deliver_run(ctx, outcome)
+        async with delivery.one_off_courier(ctx.settings) as courier:
+            daily = Daily(ctx, courier, collector=collect_small)
+            outcome = (await daily.run_then_deliver()).outcome
         picks = ctx.store.picks_for(outcome.record.day)  # now with their message ids
         ctx.store.close()
         from bot.telegram.callbacks import encode

@@ -18,8 +18,8 @@ from scrapers.errors import JobpicksError
 
 if TYPE_CHECKING:
     from bot.context import AppContext
+    from bot.services.daily import Delivered
     from bot.services.run import RunOutcome
-    from bot.telegram.delivery import DeliveryReport
 
 log = logging.getLogger("jobpicks")
 
@@ -193,10 +193,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     telegram = bool(ctx.settings.token) and not args.dry_run
     try:
-        outcome, report = asyncio.run(_run_and_deliver(ctx, args, progress, telegram=telegram))
+        delivered = asyncio.run(_run_and_deliver(ctx, args, progress, telegram=telegram))
     finally:
         progress.done()
         ctx.store.close()
+    outcome, report = delivered.outcome, delivered.report
     code = _print_outcome(
         ctx, outcome, digest=not telegram and (args.dry_run or not outcome.already_ran)
     )
@@ -209,17 +210,21 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 async def _run_and_deliver(
     ctx: AppContext, args: argparse.Namespace, progress: TerminalProgress, *, telegram: bool
-) -> tuple[RunOutcome, DeliveryReport | None]:
-    """Run today's job; with a bot token, send (or resume sending) its picks to every chat."""
-    from bot.services.run import run_daily
+) -> Delivered:
+    """Today's run; with a bot token, then its picks to every chat (resuming a delivery that
+    stopped), through the same path as the bot's morning."""
+    from bot.services.daily import Daily
 
-    outcome = await run_daily(ctx, dry_run=args.dry_run, force=args.force, progress=progress)
-    progress.done()
     if not telegram:
-        return outcome, None
-    from bot.telegram.delivery import deliver_run
+        daily = Daily(ctx, None)
+        return await daily.run_then_deliver(
+            dry_run=args.dry_run, force=args.force, progress=progress
+        )
+    from bot.telegram.delivery import one_off_courier
 
-    return outcome, await deliver_run(ctx, outcome)
+    async with one_off_courier(ctx.settings) as courier:
+        daily = Daily(ctx, courier)
+        return await daily.run_then_deliver(force=args.force, progress=progress)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -295,7 +300,8 @@ def cmd_bot(args: argparse.Namespace) -> int:
     _require_telegram(ctx)
     from telegram.error import NetworkError
 
-    from bot.telegram.app import next_run, run_bot
+    from bot.services.schedule import next_run
+    from bot.telegram.app import run_bot
 
     when = next_run(ctx)
     if when is None:

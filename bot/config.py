@@ -130,6 +130,8 @@ def load_config(path: Path, *, required: bool = False) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"JOBPICKS_CONFIG: {path} is not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nesting level
+        raise ConfigError(f"JOBPICKS_CONFIG: {path} is nested too deeply to be a config") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"JOBPICKS_CONFIG: {path} {not_utf8(exc)}") from None
     except OSError as exc:

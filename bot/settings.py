@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
-from pydantic_core import PydanticUseDefault
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError, not_utf8
@@ -80,23 +86,15 @@ class Settings(BaseSettings):
             return ids
         return value
 
-    @field_validator("jobpicks_db", "jobpicks_config", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _empty_path_is_default(cls, value: object) -> object:
-        # `JOBPICKS_DB=` copied verbatim from .env.example means "the default", not the cwd.
-        if isinstance(value, str) and not value.strip():
-            raise PydanticUseDefault()
-        return value
-
-    @field_validator("telegram_bot_token", "llm_api_key", mode="before")
-    @classmethod
-    def _empty_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("llm_api_base", mode="before")
-    @classmethod
-    def _empty_base_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _empty_means_unset(cls, data: object) -> object:
+        # `NAME=` copied verbatim from .env.example (or a systemd EnvironmentFile) means "not
+        # set": the default applies and the setting does not count as given (a named
+        # JOBPICKS_CONFIG must exist; the default ./jobpicks.toml may be absent).
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
 
     @field_validator(
         "telegram_api_base",

@@ -18,11 +18,8 @@ def _words(text: str) -> str:
 
 def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str | None:
     """Why this posting is ruled out, or None if it passes every filter."""
-    company = normalise_company(posting.real_employer or posting.company)
-    companies = {normalise_company(posting.company), company}
-    for blocked in filters.blocked_companies:
-        if normalise_company(blocked) in companies:
-            return "blocked company"
+    if blocks_company(filters, posting.company, posting.real_employer):
+        return "blocked company"
     title = _words(posting.title)
     for word in filters.excluded_title_words:
         if _words(word) in title:
@@ -52,6 +49,17 @@ def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str
         if posting.workplace not in wanted:
             return f"workplace {posting.workplace}"
     return None
+
+
+def blocks_company(filters: Filters, company: str, real_employer: str | None = None) -> bool:
+    """Whether the blocked list names the company a posting is under or, for an agency's or
+    a board's posting, the real employer it names (names compared as `normalise_company`
+    folds them: case, punctuation, "Inc."). The one rule for the veto and for /profile's
+    block / unblock."""
+    names = {normalise_company(company)}
+    if real_employer:
+        names.add(normalise_company(real_employer))
+    return any(normalise_company(blocked) in names for blocked in filters.blocked_companies)
 
 
 def yearly_pay(posting: Posting) -> float | None:

@@ -1,8 +1,9 @@
 """Scoring a batch of postings: local ranking, the LLM's quick look (triage), then full LLM
 scoring of the top K.
 
-The order of one batch:
-1. The local scorer rates everything (free); a filter veto gives 0 and never reaches the LLM.
+The postings given have passed the hard filters (the run's veto stage, `scoring.filters`),
+so none is vetoed here again. The order of one batch:
+1. The local scorer rates everything (free).
 2. With an LLM: any posting whose cache key (content, profile version, prompt version, model)
    has a stored full score takes it for free.
 3. Triage: when more postings are left than the top K, the LLM takes a quick look at all of
@@ -24,7 +25,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from scoring.filters import veto
 from scoring.llm.batches import FULL, QUICK, ask
 from scoring.llm.cache import cache_key, triage_key
 from scoring.llm.client import LLMClient, Notice
@@ -52,7 +52,7 @@ class ScoreBatch:
     notes: list[str] = field(default_factory=list)
     # How each score came about: "llm" (called now), "cache", "local" (no LLM / budget),
     # "triage" (outside the top K, the LLM's quick look), "local-estimate" (outside the top K,
-    # no quick look), "veto".
+    # no quick look).
     origin: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -94,17 +94,11 @@ async def score_postings(
     )
     total = len(postings)
     local_scores: dict[str, Score] = {}
-    eligible: list[Posting] = []
     for i, p in enumerate(postings):
         if i and i % YIELD_EVERY == 0:
             await asyncio.sleep(0)  # a long batch must not hold the event loop (bot taps)
-        s = local.score(p)
-        local_scores[p.key] = s
-        if veto(p, profile.filters):
-            batch.scores[p.key] = s  # no LLM answer overrides a veto
-            batch.origin[p.key] = "veto"
-        else:
-            eligible.append(p)
+        local_scores[p.key] = local.score(p)
+    eligible = postings  # all of them passed the hard filters (see above)
 
     if llm is None and client is not None:
         llm = client.settings

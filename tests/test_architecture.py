@@ -1,4 +1,5 @@
-"""The layout rules of docs/architecture.md, checked on the source: who may import whom."""
+"""The layout rules of docs/architecture.md, checked on the source: who may import whom, and
+what the Telegram side may touch."""
 
 from __future__ import annotations
 
@@ -104,4 +105,44 @@ def test_the_posting_vocabulary_is_the_bottom_layer():
         for dep in deps
         if not dep.startswith("scrapers.postings")
     )
+    assert wrong == []
+
+
+def test_bot_telegram_reaches_the_store_only_through_services():
+    # bot/telegram parses, calls a service, renders, sends: no Store import, no `.store`.
+    graph = _imports(_modules())
+    wrong = sorted(
+        f"{mod} imports {dep}"
+        for mod, deps in graph.items()
+        if mod.startswith("bot.telegram")
+        for dep in deps
+        if dep.startswith("bot.store")
+    )
+    for path in sorted((REPO / "bot" / "telegram").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                wrong.append(f"{path.relative_to(REPO)}:{node.lineno} reads .store")
+    assert wrong == []
+
+
+def test_services_never_import_the_telegram_side():
+    # Services take no Telegram types: telegram imports services, never the reverse.
+    graph = _imports(_modules())
+    wrong = sorted(
+        f"{mod} imports {dep}"
+        for mod, deps in graph.items()
+        if mod.startswith("bot.services")
+        for dep in deps
+        if dep.startswith("bot.telegram")
+    )
+    for path in sorted((REPO / "bot" / "services").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            wrong += [
+                f"{path.relative_to(REPO)} imports {n}"
+                for n in names
+                if n.split(".")[0] == "telegram"
+            ]
     assert wrong == []

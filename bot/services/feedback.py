@@ -10,6 +10,7 @@ from bot.errors import InputError
 from bot.services.marks import votes_from_marks
 from bot.services.spend import new_ledger, record_proposal_spend
 from bot.store.records import VOTE_REASONS, LearningState, Pick, Vote
+from scoring.filters import blocks_company
 from scoring.learning import learn
 from scoring.llm.prompt import Example
 from scoring.llm.proposals import (
@@ -20,7 +21,6 @@ from scoring.llm.proposals import (
 )
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
-from scrapers.dedup import normalise_company
 from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,16 @@ async def record_vote(
     return record
 
 
-def is_blocked(profile: Profile, company: str) -> bool:
-    """Whether the profile's blocked list names this company (as the hard filter matches it)."""
-    name = normalise_company(company)
-    return any(normalise_company(b) == name for b in profile.filters.blocked_companies)
+def vote_of(ctx: AppContext, chat_id: int, key: str) -> str | None:
+    """This chat's vote on a posting ("up" / "down"), or None."""
+    vote = ctx.store.vote_for(key, chat_id)
+    return vote.vote if vote else None
+
+
+def is_blocked(profile: Profile, company: str, real_employer: str | None = None) -> bool:
+    """Whether the profile's blocked list names this company (the hard filter's rule,
+    `scoring.filters.blocks_company`)."""
+    return blocks_company(profile.filters, company, real_employer)
 
 
 async def block_company(ctx: AppContext, company: str) -> Profile:
@@ -68,6 +74,28 @@ async def block_company(ctx: AppContext, company: str) -> Profile:
         filters = profile.filters.model_copy(update={"blocked_companies": blocked})
         return ctx.store.save_profile(
             profile.model_copy(update={"filters": filters}), f"blocked {company}"
+        )
+
+
+async def unblock_company(ctx: AppContext, company: str) -> Profile | None:
+    """Take off the blocked list every entry that blocks this company (a new profile
+    version); None when none does."""
+    await ctx.store.ensure_profile(ctx.config.profile.to_profile())
+    async with ctx.store.transaction():
+        profile = ctx.store.current_profile()
+        listed = profile.filters.blocked_companies
+        kept = [
+            b
+            for b in listed
+            if not blocks_company(
+                profile.filters.model_copy(update={"blocked_companies": [b]}), company
+            )
+        ]
+        if len(kept) == len(listed):
+            return None
+        filters = profile.filters.model_copy(update={"blocked_companies": kept})
+        return ctx.store.save_profile(
+            profile.model_copy(update={"filters": filters}), f"unblocked {company[:60]}"
         )
 
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from bot.context import AppContext
 from bot.errors import InputError
-from bot.services.feedback import block_company
+from bot.services.feedback import block_company, unblock_company
 from bot.store.records import ProfileVersion
 from scoring.profile import Profile
-from scrapers.dedup import normalise_company
 
 MAX_ABOUT = 3000
 MAX_RULE = 300
@@ -104,14 +103,7 @@ async def unblock(ctx: AppContext, company: str) -> Profile:
     company = " ".join(company.split())
     if not company:
         raise ProfileError("Name the company: /profile unblock <company>")
-    profile = await current(ctx)
-    name = normalise_company(company)
-    kept = [b for b in profile.filters.blocked_companies if normalise_company(b) != name]
-    if len(kept) == len(profile.filters.blocked_companies):
+    profile = await unblock_company(ctx, company)
+    if profile is None:
         raise ProfileError(f"{company} is not blocked.")
-    async with ctx.store.transaction():
-        profile = ctx.store.current_profile()
-        filters = profile.filters.model_copy(update={"blocked_companies": kept})
-        return ctx.store.save_profile(
-            profile.model_copy(update={"filters": filters}), f"unblocked {company[:60]}"
-        )
+    return profile

@@ -20,33 +20,17 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.context import AppContext
+from bot.services.daily import Daily
 from bot.services.run import Collector, collect_configured
 from bot.telegram import handlers, render
 from bot.telegram.client import make_bot
 from bot.telegram.delivery import Courier
 from bot.telegram.logsafe import token_errors_named_not_shown
 from bot.telegram.runtime import CONTEXT_TYPES, Runtime, runtime_of
-from bot.telegram.schedule import (  # re-exported: the CLI and tests read them here
-    MORNING_JOB,
-    due_now,
-    next_run,
-    ptb_weekday,
-    reschedule,
-    schedule_daily,
-)
+from bot.telegram.schedule import schedule_daily
 from bot.telegram.tasks import TaskTracker
 
-__all__ = [
-    "MORNING_JOB",
-    "build_application",
-    "due_now",
-    "next_run",
-    "ptb_weekday",
-    "reschedule",
-    "run_bot",
-    "schedule_daily",
-    "serve",
-]
+__all__ = ["build_application", "run_bot", "serve"]
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +69,7 @@ async def post_init(app: App) -> None:
     except TelegramError as exc:
         log.warning("could not set the bot's description: %s", exc)
     schedule_daily(app)
-    if due_now(ctx):
-        log.info("started after today's run time and today has not run: catching up")
-        rt.spawn(rt.morning())
-    elif (run := ctx.store.finished_run(ctx.today())) is not None:
-        # Resume a delivery a crash or restart cut short (sends only what is unsent).
-        rt.spawn(rt.courier.morning(run.day, run))
+    rt.spawn(rt.daily.catch_up())
 
 
 async def post_stop(app: App) -> None:
@@ -99,12 +78,12 @@ async def post_stop(app: App) -> None:
     next start."""
     rt = runtime_of(app)
     log.info("stopping")
-    rt.courier.stopping = True
+    rt.daily.stop()
     await rt.tracker.drain(STOP_GRACE_SECONDS)
 
 
 async def post_shutdown(app: App) -> None:
-    runtime_of(app).ctx.store.flush()
+    runtime_of(app).daily.close()
 
 
 def build_application(
@@ -125,10 +104,9 @@ def build_application(
         .post_shutdown(post_shutdown)
         .build()
     )
-    courier = Courier(app.bot, ctx, per_chat_interval, tracker=tracker)
-    app.bot_data[Runtime.KEY] = Runtime(
-        ctx=ctx, courier=courier, collector=collector, tracker=tracker
-    )
+    courier = Courier(app.bot, per_chat_interval, tracker=tracker)
+    daily = Daily(ctx, courier, collector=collector)
+    app.bot_data[Runtime.KEY] = Runtime(ctx=ctx, courier=courier, daily=daily, tracker=tracker)
     handlers.register(app)
     return app
 

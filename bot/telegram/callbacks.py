@@ -26,7 +26,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from bot.store.records import VOTE_REASONS
+from scoring.learning import VOTE_REASONS
 
 MAX_BYTES = 64  # Telegram's limit for callback_data (Bot API, InlineKeyboardButton)
 

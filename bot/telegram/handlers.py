@@ -27,16 +27,17 @@ from bot.services import searches as searches_service
 from bot.services import settings as settings_service
 from bot.services import stats as stats_service
 from bot.services.chart import render_png_async
+from bot.services.delivery import ChatUnreachable
 from bot.services.profile import ProfileError
+from bot.services.schedule import next_run
 from bot.services.searches import SearchesError
 from bot.services.settings import SettingsError
 from bot.telegram import callbacks as cb
 from bot.telegram import render, taps
 from bot.telegram.access import NOT_ADMIN, guard, may_change
-from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import settings_keyboard, start_keyboard
 from bot.telegram.runtime import BotContext
-from bot.telegram.schedule import next_run, reschedule
+from bot.telegram.schedule import reschedule
 from bot.telegram.today import todays_picks
 
 log = logging.getLogger(__name__)

@@ -6,40 +6,14 @@ formats); this module only lays buttons out from the state they show.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.context import AppContext
-from bot.services import feedback, marks
+from bot.services.delivery import PickState
 from bot.services.preferences import TIMEZONES, Preferences
-from bot.store.records import VOTE_REASONS, Pick
+from bot.services.records import Pick
 from bot.telegram import callbacks as cb
+from scoring.learning import VOTE_REASONS
 from scrapers.postings.text import cut
-
-
-@dataclass(frozen=True)
-class PickState:
-    """What a pick's keyboard shows for one chat."""
-
-    vote: str | None = None  # "up" / "down"
-    reason: str | None = None
-    blocked: bool = False
-    saved: bool = False
-    applied: bool = False
-
-
-def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
-    """The current vote, block and marks of a pick in a chat, from the Store."""
-    vote = ctx.store.vote_for(pick.key, chat_id)
-    kinds = marks.marks_of(ctx, chat_id, pick.key)
-    return PickState(
-        vote=vote.vote if vote else None,
-        reason=vote.reason if vote else None,
-        blocked=feedback.is_blocked(ctx.store.current_profile(), pick.company),
-        saved=marks.SAVED in kinds,
-        applied=marks.APPLIED in kinds,
-    )
 
 
 def _button(label: str, data: str) -> InlineKeyboardButton:

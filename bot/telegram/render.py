@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from bot.services.preferences import Preferences
+from bot.services.records import Pick, ProfileVersion, RunRecord
 from bot.services.settings import SETTINGS, SettingChange, SettingsView
 from bot.services.stats import Stats
 from bot.services.summary import spend_line
-from bot.store.records import Pick, ProfileVersion, RunRecord
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.options import SearchConfig

@@ -4,7 +4,6 @@ context that hands it to them (``context.runtime`` instead of ``bot_data["runtim
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,12 +11,9 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.context import AppContext
-from bot.services.run import Collector, Progress, RunOutcome, run_daily
-from bot.telegram import render
-from bot.telegram.delivery import Courier, DeliveryReport
+from bot.services.daily import Daily
+from bot.telegram.delivery import Courier
 from bot.telegram.tasks import TaskTracker
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -26,8 +22,7 @@ class Runtime:
 
     ctx: AppContext
     courier: Courier
-    collector: Collector
-    run_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    daily: Daily  # the run, then the delivery to the chats, through `courier`
     refused: set[int] = field(default_factory=set)  # in memory only: nothing stored for them
     tracker: TaskTracker = field(default_factory=TaskTracker)
 
@@ -38,37 +33,6 @@ class Runtime:
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return self.tracker.spawn(coro)
-
-    async def run_today(self, progress: Progress | None = None) -> RunOutcome:
-        """Today's run (once per day; a second call returns the stored result)."""
-        async with self.run_lock:
-            if progress is None:
-                return await run_daily(self.ctx, collector=self.collector)
-            return await run_daily(self.ctx, collector=self.collector, progress=progress)
-
-    async def morning(self) -> DeliveryReport | None:
-        """The morning job: run (if not yet run today) and deliver what is not delivered.
-
-        A failed run sends the owner chat a short notice with the cause."""
-        day = self.ctx.today()
-        try:
-            outcome = await self.run_today()
-        except Exception as exc:
-            log.exception("the morning run of %s failed", day)
-            await self.notify_owner(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
-            return None
-        report = await self.courier.morning(outcome.record.day, outcome.record)
-        log.info("morning delivery %s: %d sent, failed: %s", report.day, report.sent, report.failed)
-        return report
-
-    async def notify_owner(self, text: str) -> None:
-        owner = self.ctx.settings.owner_chat_id
-        if owner is None:
-            return
-        try:
-            await self.courier.send(owner, text)
-        except Exception:
-            log.exception("could not notify the owner chat")
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

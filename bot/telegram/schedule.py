@@ -1,19 +1,19 @@
-"""The morning job on the JobQueue: when it runs, (re)scheduling it, and catching up.
+"""The morning job on the JobQueue: scheduling it, rescheduling it after /settings, and
+catching up when the new time has already passed today.
 
-Jobs live in memory, so a run missed while the bot was down is caught up once at start (if
-today's time has passed and today has no finished run). The run itself is idempotent per
-day, so nothing ever runs twice a day.
+When a run is due is decided in `bot.services.schedule`; the run and its delivery in
+`bot.services.daily`. Jobs live in memory, so a run missed while the bot was down is caught
+up at start (`Daily.catch_up`). The run is idempotent per day: nothing runs twice a day.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
 from typing import Any
 
 from telegram.ext import Application
 
-from bot.context import AppContext
+from bot.services.schedule import due_now
 from bot.telegram.runtime import BotContext, runtime_of
 
 log = logging.getLogger(__name__)
@@ -21,45 +21,10 @@ log = logging.getLogger(__name__)
 MORNING_JOB = "morning"
 
 
-def ptb_weekday(moment: datetime) -> int:
-    """0 = Sunday … 6 = Saturday, as the config and JobQueue.run_daily count."""
-    return (moment.weekday() + 1) % 7
-
-
-def next_run(ctx: AppContext, now: datetime | None = None) -> datetime | None:
-    """When the morning job next runs (today's slot is skipped if today already ran)."""
-    sched = ctx.config.schedule
-    now = now or ctx.now()
-    ran_today = ctx.store.finished_run(now.date().isoformat()) is not None
-    for offset in range(8):
-        slot = datetime.combine(now.date() + timedelta(days=offset), sched.at, tzinfo=sched.tz)
-        if ptb_weekday(slot) not in sched.days:
-            continue
-        if offset == 0:
-            if ran_today:
-                continue
-            if slot <= now:
-                return now  # due: the bot catches up at once
-        return slot
-    return None
-
-
-def due_now(ctx: AppContext, now: datetime | None = None) -> bool:
-    """Today is a run day, its time has passed, and it has no finished run: catch up."""
-    sched = ctx.config.schedule
-    now = now or ctx.now()
-    slot = datetime.combine(now.date(), sched.at, tzinfo=sched.tz)
-    return (
-        ptb_weekday(now) in sched.days
-        and now >= slot
-        and ctx.store.finished_run(now.date().isoformat()) is None
-    )
-
-
 async def _morning_job(context: BotContext) -> None:
     # Spawned, not awaited: a long run must not hold the JobQueue or delay a stop.
     rt = context.runtime
-    rt.spawn(rt.morning())
+    rt.spawn(rt.daily.morning())
 
 
 def schedule_daily(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -87,5 +52,5 @@ def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
     if not due_now(rt.ctx):
         return False
     log.info("the new schedule time has passed today and today has not run: running now")
-    rt.spawn(rt.morning())
+    rt.spawn(rt.daily.morning())
     return True

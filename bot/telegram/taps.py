@@ -14,15 +14,14 @@ from telegram.error import BadRequest
 from bot.context import AppContext
 from bot.services import feedback, marks, preferences
 from bot.services import settings as settings_service
+from bot.services.delivery import ChatUnreachable, pick_state, sent_pick
+from bot.services.records import Pick
 from bot.services.settings import SettingChange, SettingsError
-from bot.store.records import VOTE_REASONS, Pick
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.access import NOT_ADMIN, may_change
-from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import (
     pick_keyboard,
-    pick_state,
     rows_markup,
     settings_keyboard,
     timezone_keyboard,
@@ -31,6 +30,7 @@ from bot.telegram.proposals import render_outcome, render_proposal
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
 from bot.telegram.today import todays_picks
+from scoring.learning import VOTE_REASONS
 from scoring.llm.client import load_litellm
 from scoring.llm.proposals import Proposal
 
@@ -55,12 +55,9 @@ def _where(update: Update) -> tuple[int, int | None]:
     return update.effective_chat.id, message.message_id if message is not None else None
 
 
-def resolve(ctx: AppContext, tap: cb.Tap) -> Pick | None:
-    """The pick a tap refers to, from the Store (the day's picks are few)."""
-    for pick in ctx.store.picks_for(tap.day):
-        if cb.pick_id(pick.key) == tap.pick_id:
-            return pick
-    return None
+def resolve(ctx: AppContext, chat: int, tap: cb.Tap) -> Pick | None:
+    """The pick a tap refers to, if it was sent to this chat."""
+    return sent_pick(ctx, chat, tap.day, lambda key: cb.pick_id(key) == tap.pick_id)
 
 
 def _vote_answer(before: str | None, after: str) -> str:
@@ -79,8 +76,8 @@ async def pick_tap(update: Update, context: BotContext) -> None:
     ctx = rt.ctx
     chat, message_id = _where(update)
     tap = cb.decode(query.data or "")
-    pick = resolve(ctx, tap) if tap else None
-    if tap is None or pick is None or str(chat) not in pick.sent:
+    pick = resolve(ctx, chat, tap) if tap else None
+    if tap is None or pick is None:
         await answer(query, NOT_VALID)
         return
     if tap.kind == cb.BLOCK and not await may_change(update, context):
@@ -88,8 +85,7 @@ async def pick_tap(update: Update, context: BotContext) -> None:
         return
     # Answer first: the spinner on the user's button stops at once, whatever the write costs.
     if tap.kind == cb.VOTE:
-        earlier = ctx.store.vote_for(pick.key, chat)
-        before = earlier.vote if earlier else None
+        before = feedback.vote_of(ctx, chat, pick.key)
         await answer(query, _vote_answer(before, tap.value))
         await feedback.record_vote(ctx, chat, pick, tap.value)
     elif tap.kind == cb.REASON:

@@ -1,44 +1,63 @@
-"""Today's picks for one chat, on demand (/picks and /start's button)."""
+"""/picks and /start's button: today's picks for one chat, now.
+
+Which picks, and whether today must run first, is the services' business
+(`Daily.picks_again`, `Daily.run_then_deliver`); here a run started by /picks shows its
+steps in a "working…" message that then becomes the day's header (or the failure).
+"""
 
 from __future__ import annotations
 
-from bot.services import chat_state
+from bot.services.delivery import PickState, Sent
+from bot.services.records import Pick, RunRecord
 from bot.telegram import render
-from bot.telegram.delivery import eligible
+from bot.telegram.delivery import Courier
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.runtime import BotContext
 
 
+class InPlace:
+    """The Courier, except that the header, or the run's failure, replaces the "working…"
+    message (sent anew only when Telegram refuses the edit)."""
+
+    def __init__(self, courier: Courier, progress: ProgressMessage) -> None:
+        self.courier, self.progress = courier, progress
+
+    async def ready(self) -> None:
+        await self.courier.ready()
+
+    async def _replace(self, chat_id: int, html: str) -> None:
+        await self.progress.close()
+        if not await self.progress.edit(html):
+            await self.courier.send(chat_id, html)
+
+    async def header(self, chat_id: int, day: str, record: RunRecord, picks: int) -> None:
+        await self._replace(chat_id, render.header_message(day, record, picks))
+
+    async def pick(self, chat_id: int, pick: Pick, state: PickState, *, quiet: bool) -> Sent:
+        return await self.courier.pick(chat_id, pick, state, quiet=quiet)
+
+    async def weekly_digest(self, chat_id: int, day: str, picks: list[Pick]) -> None:
+        await self.courier.weekly_digest(chat_id, day, picks)
+
+    async def run_failed(self, chat_id: int, day: str, cause: str) -> None:
+        await self._replace(chat_id, render.run_failed_message(day, cause))
+
+
 async def todays_picks(context: BotContext, chat: int, limit: int | None = None) -> None:
-    """Today's picks as the chat's settings and blocks stand now, each with its vote."""
+    """Today's picks as the chat's settings and blocks stand now, each with its vote; if
+    today has not run, run it now, showing the steps."""
     rt = context.runtime
-    ctx = rt.ctx
-    day = ctx.today()
-    run = ctx.store.finished_run(day)
-    if run is not None:
-        chosen = eligible(ctx, ctx.store.picks_for(day))[:limit]
-        if not chosen:
-            await rt.courier.send(chat, render.header_message(day, run, 0))
-            return
-        await rt.courier.picks_again(chat, chosen)
+    if await rt.daily.picks_again(chat, limit) is not None:
         return
     working = await rt.courier.send(chat, "⏳ working… collecting postings")
     progress = ProgressMessage(rt.courier, chat, working.message_id)
+    in_place = InPlace(rt.courier, progress)
     try:
-        outcome = await rt.run_today(progress=progress.update)
+        await rt.daily.run_then_deliver(
+            [chat], asked=True, limit=limit, progress=progress.update, messenger=in_place
+        )
     except Exception as exc:
-        await progress.close()
-        await progress.edit(render.run_failed_message(day, f"{type(exc).__name__}: {exc}"))
+        await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
         raise
     finally:
         await progress.close()
-    count = len(eligible(ctx, ctx.store.picks_for(day)))
-    header = render.header_message(day, outcome.record, count)
-    if not await progress.edit(header):
-        await rt.courier.send(chat, header)
-    if outcome.all_sources_failed:
-        await chat_state.mark_notice_sent(ctx, day, chat)
-        return
-    await chat_state.mark_header_sent(ctx, day, chat)
-    # Only what this chat has not got: a morning delivery may have run alongside.
-    await rt.courier.unsent_to_chat(chat, day, limit)

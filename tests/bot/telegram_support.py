@@ -1,4 +1,6 @@
-"""Shared pieces for the Telegram tests: the fake server, a context, postings, a running bot."""
+"""Shared pieces for the Telegram tests: the fake server, a context, postings, a running bot,
+and the steps most tests take (a command and its replies, a delivery as `jobpicks run` makes
+it)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,13 @@ import pytest
 
 from bot.config import Config
 from bot.context import AppContext
+from bot.services.daily import Daily
+from bot.services.delivery import DeliveryReport
 from bot.settings import Settings
 from bot.store import Store
 from bot.telegram.app import serve
+from bot.telegram.delivery import one_off_courier
+from bot.telegram.runtime import Runtime, runtime_of
 from scrapers.postings.posting import Posting
 from scrapers.source import SourceResult
 from tests.fakes.telegram import FakeTelegram
@@ -53,6 +59,26 @@ async def collect_fake(_ctx: AppContext, _on_source: object = None) -> list[Sour
         SourceResult(source="fakeboard", postings=make_postings()),
         SourceResult(source="brokenboard", state="failed", reason="layout changed <div>"),
     ]
+
+
+def slow_collector(seconds: float):  # type: ignore[no-untyped-def]
+    """Two sources that take `seconds` in all, each reported as it finishes."""
+
+    async def collect(ctx, on_source=lambda _done, _total: None):  # type: ignore[no-untyped-def]
+        for done in (1, 2):
+            await asyncio.sleep(seconds / 2)
+            on_source(done, 2)
+        return await collect_fake(ctx)
+
+    return collect
+
+
+async def deliver_once(ctx: AppContext, collector=collect_fake) -> DeliveryReport:  # type: ignore[no-untyped-def]
+    """Today's run and its delivery, as `jobpicks run` makes them (a bot of its own)."""
+    async with one_off_courier(ctx.settings) as courier:
+        delivered = await Daily(ctx, courier, collector=collector).run_then_deliver()
+    assert delivered.report is not None
+    return delivered.report
 
 
 def make_config(**schedule: object) -> Config:
@@ -147,6 +173,31 @@ async def running_bot(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+def runtime(app: object) -> Runtime:
+    return runtime_of(app)  # type: ignore[arg-type]
+
+
+async def settled(app: object, within: float = 10.0) -> None:
+    """Wait until the bot's background work (a /picks, a delivery, keyboard edits) is done:
+    what it was going to send has been sent."""
+    tracker = runtime(app).tracker
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while tracker.tasks:
+        left = deadline - loop.time()
+        if left <= 0:
+            raise AssertionError("the bot's background work did not finish in time")
+        await asyncio.wait(set(tracker.tasks), timeout=left)
+
+
+async def command(fake: FakeTelegram, text: str, chat: int = CHAT, count: int = 1) -> list:
+    """Say `text` in `chat` and wait for `count` new messages there (returned)."""
+    before = len(fake.calls_of("sendMessage", chat_id=chat))
+    await fake.user_says(chat, text)
+    calls = await fake.wait_for("sendMessage", count=before + count, chat_id=chat)
+    return calls[before:]
 
 
 async def eventually(condition, within: float = 5.0) -> None:

@@ -61,6 +61,7 @@ def test_missing_config_file_means_builtin_defaults(isolated_env):
         ("[[searches]]\nlocation = 'US'\n", "searches.0.keywords: Field required"),
         ("[surprise]\nx = 1\n", "surprise: Extra inputs are not permitted"),
         ("[schedule\n", "is not valid TOML"),
+        ("a = " + "[" * 3000 + "]" * 3000 + "\n", "is nested too deeply"),
     ],
 )
 def test_bad_config_file_names_the_key(isolated_env, text, expected):
@@ -119,7 +120,14 @@ def test_env_example_copied_verbatim_gives_defaults(isolated_env, monkeypatch):
     s = load_settings()
     assert s.jobpicks_db.name == "jobpicks.json" and s.jobpicks_db.is_absolute()
     assert str(s.jobpicks_config) == "jobpicks.toml"
+    # Its empty `JOBPICKS_CONFIG=` line means "unset": the default ./jobpicks.toml may be absent.
+    assert "jobpicks_config" not in s.model_fields_set
     assert s.token is None and s.telegram_chat_ids == [] and s.llm_model == ""
+    proc = subprocess.run(
+        jobpicks_cmd("digest"), env=cli_env(JOBPICKS_DB=str(isolated_env / "db.json")),
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert "does not exist" not in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_a_named_config_file_that_is_missing_stops_with_exit_2(isolated_env):
@@ -177,3 +185,13 @@ def test_config_file_saved_with_a_bom_is_read(isolated_env):
     path = isolated_env / "jobpicks.toml"
     path.write_bytes(b"\xef\xbb\xbf[selection]\nmax_picks = 3\n")  # Notepad's "UTF-8"
     assert load_config(path).selection.max_picks == 3
+
+
+def test_an_empty_value_in_the_environment_is_unset(monkeypatch):
+    monkeypatch.setenv("JOBPICKS_DB", "")
+    monkeypatch.setenv("JOBPICKS_CONFIG", "")
+    monkeypatch.setenv("LLM_API_BASE", " ")
+    s = load_settings()
+    assert "jobpicks_config" not in s.model_fields_set  # the default may be absent
+    assert "jobpicks_db" not in s.model_fields_set and s.jobpicks_db.name == "jobpicks.json"
+    assert s.llm_api_base is None

@@ -335,3 +335,21 @@ async def test_a_vote_records_what_produced_the_pick(tmp_path: Path) -> None:
         "2026-03-02",
     )
     assert stored.at
+
+
+async def test_block_unblock_and_is_blocked_follow_the_vetos_one_rule(tmp_path: Path) -> None:
+    from scoring.filters import veto
+
+    ctx = make_ctx(tmp_path)
+    profile = await feedback.block_company(ctx, "Acme, Inc.")
+    assert feedback.is_blocked(profile, "ACME")
+    assert feedback.is_blocked(profile, "Jobs via Dice", real_employer="Acme")
+    by_acme = Posting(source="s", source_id="1", url="https://a.example/1", title="Intern",
+                      company="The Acme Company LLC")  # fmt: skip
+    assert veto(by_acme, profile.filters) == "blocked company"
+    assert (await feedback.block_company(ctx, "acme")).version == profile.version  # already
+
+    assert await feedback.unblock_company(ctx, "Initech") is None
+    after = await feedback.unblock_company(ctx, "the acme company")
+    assert after is not None and after.filters.blocked_companies == []
+    assert after.version == profile.version + 1 and veto(by_acme, after.filters) is None

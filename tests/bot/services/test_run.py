@@ -200,3 +200,40 @@ async def test_a_crash_while_storing_leaves_no_half_finished_day(ctx, monkeypatc
     assert rerun.record.counts.new == 50 and len(rerun.picks) == len(
         ctx.store.picks_for(ctx.today())
     )
+
+
+async def test_a_vetoed_posting_never_reaches_the_llm_and_no_cached_verdict_brings_it_back(
+    isolated_env,
+):
+    from scoring.llm.cache import cache_key
+    from scoring.models import Score
+    from tests.fakes.llm import FakeLLM
+
+    def posting(company: str) -> Posting:
+        return Posting(
+            source="board",
+            source_id=company,
+            url=f"https://jobs.example.com/{company}",
+            title="Machine Learning Intern",
+            company=company,
+            location="Austin, TX",
+            posted_at=datetime.now(UTC),
+            description="Ranking models in PyTorch.",
+        )
+
+    blocked, fine = posting("Streamly"), posting("Acme")
+    board = Counting([SourceResult(source="board", postings=[blocked, fine])])
+    async with FakeLLM() as llm:
+        settings = load_settings(llm_model="openai/fake", llm_api_base=llm.base, llm_api_key="x")
+        config = default_config()
+        config.profile.filters.blocked_companies = ["streamly inc"]
+        ctx = AppContext(settings=settings, config=config, store=Store(isolated_env / "db.json"))
+        version = (await ctx.store.ensure_profile(config.profile.to_profile())).version
+        paid = Score(posting_key=blocked.key, score=99, reason="r", summary="s",
+                     scorer="openai/fake", profile_version=version)  # fmt: skip
+        async with ctx.store.transaction():
+            ctx.store.put_scores([(cache_key(blocked, version, "openai/fake"), paid)], "")
+        outcome = await run_daily(ctx, collector=board)
+    assert llm.calls >= 1 and not any("Streamly" in str(r) for r in llm.requests)
+    assert [p.company for p in outcome.picks] == ["Acme"]
+    assert outcome.record.filtered_reasons == {"blocked company": 1}

@@ -6,8 +6,7 @@ import json
 
 from pydantic import SecretStr
 
-from tests.bot.telegram.test_bot import command
-from tests.bot.telegram_support import CHAT, eventually, make_ctx, not_today, running_bot
+from tests.bot.telegram_support import CHAT, command, eventually, make_ctx, not_today, running_bot
 from tests.fakes.llm import FakeLLM, Reply
 from tests.fakes.telegram import visible_text
 

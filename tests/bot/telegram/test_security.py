@@ -1,4 +1,5 @@
-"""Only configured chats are served; buttons are checked; the token never reaches the logs."""
+"""Only configured chats are served, and in a group only its admins (or the listed people)
+change things; buttons are checked; the token never reaches the logs."""
 
 from __future__ import annotations
 
@@ -9,15 +10,17 @@ import sys
 
 from pydantic import SecretStr
 
-from bot.services.run import run_daily
+from bot.context import AppContext
+from bot.store import Store
 from bot.telegram.callbacks import encode
-from bot.telegram.delivery import deliver_run
 from tests.bot.telegram_support import (
     CHAT,
     CHAT2,
     STRANGER,
-    collect_fake,
+    bot_settings,
+    deliver_once,
     eventually,
+    make_config,
     make_ctx,
     not_today,
     running_bot,
@@ -120,11 +123,66 @@ async def test_rejected_token_is_named_not_shown(fake, tmp_path):
     assert "TELEGRAM_BOT_TOKEN" in text and "rejected" in text
     assert "SECRET" not in text and "Traceback" not in text
 
-    # `jobpicks run` delivers through deliver_run: the run stays, the delivery reports why.
+    # `jobpicks run` delivers after its run is stored: the run stays, the delivery says why.
     ctx = make_ctx(tmp_path, fake)
     ctx.settings = ctx.settings.model_copy(update={"telegram_bot_token": SecretStr(wrong)})
-    outcome = await run_daily(ctx, collector=collect_fake)
-    report = await deliver_run(ctx, outcome)
+    report = await deliver_once(ctx)
     assert not report.ok and "rejected" in report.chats[CHAT].error
     assert "SECRET" not in str(report)
     assert ctx.store.finished_run(ctx.today()) is not None
+
+
+GROUP, ADMIN, MEMBER, OUTSIDER = -100123, 5555, 6666, 7777
+
+
+def group_ctx(tmp_path, fake, users: list[int] | None = None) -> AppContext:  # type: ignore[no-untyped-def]
+    fake.add_group(
+        GROUP, "Job hunt", {ADMIN: "administrator", MEMBER: "member", OUTSIDER: "member"}
+    )
+    db = tmp_path / "db.json"
+    settings = bot_settings(db, fake.token, fake.base_url, [GROUP])
+    settings = settings.model_copy(update={"telegram_user_ids": users or []})
+    return AppContext(settings=settings, config=make_config(**not_today()), store=Store(db))
+
+
+async def test_in_a_group_only_admins_change_the_profile_and_settings(fake, tmp_path):
+    ctx = group_ctx(tmp_path, fake)
+    async with running_bot(ctx):
+        await fake.user_says(GROUP, "/settings picks 2", user_id=MEMBER)
+        (r,) = await fake.wait_for("sendMessage", chat_id=GROUP)
+        assert "admins" in r.params["text"] and ctx.config.selection.max_picks == 3
+        await fake.user_says(GROUP, "/profile set I am someone else", user_id=MEMBER)
+        await fake.wait_for("sendMessage", count=2, chat_id=GROUP)
+        assert ctx.store.current_profile().about != "I am someone else"
+        assert fake.calls_of("getChatMember", user_id=MEMBER)
+
+        await fake.user_says(GROUP, "/settings picks 2", user_id=ADMIN)
+        await fake.wait_for("sendMessage", count=3, chat_id=GROUP)
+        assert ctx.config.selection.max_picks == 2
+
+        # anyone may vote on a pick in the group, but not block a company for everyone
+        await fake.user_says(GROUP, "/picks", user_id=MEMBER)
+        await eventually(
+            lambda: any(str(GROUP) in p.sent for p in ctx.store.picks_for(ctx.today()))
+        )
+        pick = next(p for p in ctx.store.picks_for(ctx.today()) if str(GROUP) in p.sent)
+        message_id = pick.sent[str(GROUP)]
+        await fake.tap(GROUP, message_id, fake.buttons(GROUP, message_id)[1][1], user_id=MEMBER)
+        await eventually(lambda: ctx.store.vote_for(pick.key, GROUP) is not None)
+        await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
+        block = fake.buttons(GROUP, message_id)[-1][1]
+        qid = await fake.tap(GROUP, message_id, block, user_id=MEMBER)
+        (a,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+        assert "admins" in a.params["text"]
+        assert ctx.store.current_profile().filters.blocked_companies == []
+
+
+async def test_telegram_user_ids_lets_only_those_people_act(fake, tmp_path):
+    ctx = group_ctx(tmp_path, fake, users=[ADMIN, MEMBER])
+    async with running_bot(ctx):
+        await fake.user_says(GROUP, "/settings picks 2", user_id=OUTSIDER)
+        await fake.user_says(GROUP, "/settings picks 4", user_id=MEMBER)  # listed: may act
+        (r,) = await fake.wait_for("sendMessage", chat_id=GROUP)
+        assert "is now" in r.params["text"] and ctx.config.selection.max_picks == 4
+        assert len(fake.calls_of("sendMessage", chat_id=GROUP)) == 1  # the outsider: nothing
+        assert not fake.calls_of("getChatMember")  # the list decides, not group roles

@@ -262,20 +262,16 @@ async def test_hostile_posting_text_stays_inside_its_data_block(fake_llm, llm_se
 
 
 async def test_only_the_top_k_is_sent_and_the_rest_is_capped(fake_llm, llm_settings):
-    abroad = posting(
-        "abroad", "Machine Learning Intern", "Ranking in PyTorch.", location="Paris, France"
-    )
-    postings = [ML_INTERN, SWE_INTERN, FIRMWARE_COOP, abroad, *generated(20)]
+    postings = [ML_INTERN, SWE_INTERN, FIRMWARE_COOP, *generated(20)]
     fake_llm.responder = lambda body: valid(50)
     opts = ONE.model_copy(update={"top_k": 5})
     batch = await run(postings, llm_settings, options=opts)
     assert fake_llm.calls == 5
     sent = {r["messages"][-1]["content"] for r in fake_llm.requests}
     assert any("Machine Learning Intern, Recommendations" in s for s in sent)
-    assert not any("Firmware" in s or "Paris" in s for s in sent)
+    assert not any("Firmware" in s for s in sent)
     estimates = [k for k, o in batch.origin.items() if o == "local-estimate"]
-    assert len(estimates) == len(postings) - 5 - 1  # minus the LLM's five and the vetoed one
-    assert batch.origin[abroad.key] == "veto" and batch.scores[abroad.key].score == 0
+    assert len(estimates) == len(postings) - 5  # minus the LLM's five
     for k in estimates:
         assert batch.scores[k].score <= 49  # never above an LLM verdict
         assert batch.scores[k].reason.startswith("Local estimate")
@@ -292,31 +288,6 @@ async def test_one_low_verdict_does_not_push_every_estimate_to_zero(fake_llm, ll
     assert estimates and min(estimates) > 0 and max(estimates) <= 71
     assert estimate_cap([0, 80, 78, 76, 75, 74, 73, 72]) == 71  # below the lower quartile
     assert estimate_cap([0]) == 0 and estimate_cap([]) is None
-
-
-async def test_vetoed_postings_never_reach_the_llm_and_cached_scores_cannot_override(
-    fake_llm, llm_settings
-):
-    profile = example_profile()
-    profile.filters.blocked_companies = ["Streamly"]
-    from scoring.llm.cache import cache_key
-
-    cache = {
-        cache_key(ML_INTERN, profile.version, llm_settings.model): Score(
-            posting_key=ML_INTERN.key,
-            score=99,
-            reason="r",
-            summary="s",
-            scorer="x",
-            profile_version=1,
-        )  # fmt: skip
-    }
-    batch = await score_postings(
-        [ML_INTERN], profile, options=OPTS, llm=llm_settings, cache_get=cache.get
-    )
-    assert fake_llm.calls == 0
-    assert batch.scores[ML_INTERN.key].score == 0
-    assert batch.origin[ML_INTERN.key] == "veto"
 
 
 async def test_concurrency_limit_holds(fake_llm, llm_settings):

@@ -1,21 +1,18 @@
-"""What a job seeker expects of the bot, end to end against the fake Bot API: the facts on a
-pick, quiet mornings, settings by tapping, searches, saved / applied, the week's chart,
-export, and the first contact."""
+"""The commands end to end (real PTB, fake Bot API): the first contact, /profile, /settings
+typed and tapped, /searches, /stats, /export, /pause and /resume, free text."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
-from bot.services import chat_state, marks
-from bot.services.feedback import learned_weights
+from bot.services import chat_state
 from bot.services.run import run_daily
 from bot.telegram import callbacks as cb
-from tests.bot.telegram.test_bot import command
 from tests.bot.telegram_support import (
     CHAT,
     collect_fake,
+    command,
     eventually,
     make_ctx,
     not_today,
@@ -25,19 +22,24 @@ from tests.bot.telegram_support import (
 from tests.fakes.telegram import png_size, visible_text
 
 
-async def _delivered(fake, ctx) -> list:
+async def _delivered(fake, ctx) -> list:  # type: ignore[no-untyped-def]
     await command(fake, "/picks", count=4)
     await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
     return ctx.store.picks_for(ctx.today())
 
 
-async def test_a_quiet_morning_header_rings_picks_do_not(fake, tmp_path):
-    ctx = make_ctx(tmp_path, fake)  # due now: the catch-up morning delivery
+async def test_start_registers_commands_and_explains(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
     async with running_bot(ctx):
-        await fake.wait_for("sendMessage", count=4, chat_id=CHAT)
-    header, *picks = fake.sent_to(CHAT)
-    assert header.text.startswith("Job picks for") and not header.silent
-    assert len(picks) == 3 and all(m.silent for m in picks)
+        assert {c["command"] for c in fake.commands} >= {"start", "help", "picks", "profile"}
+        (reply,) = await command(fake, "/start")
+        text = visible_text(reply.params["text"], reply.params.get("parse_mode"))
+        assert "Next run:" in text and "local scorer" in text and "/settings" in text
+        (reply,) = await command(fake, "/help")
+        for name in ("/picks", "/profile", "/settings", "/stats", "/pause", "/resume"):
+            assert name in reply.params["text"]
+        (reply,) = await command(fake, "/nonsense")
+        assert "/help" in reply.params["text"]
 
 
 async def test_first_contact_descriptions_and_todays_picks_button(fake, tmp_path):
@@ -53,6 +55,81 @@ async def test_first_contact_descriptions_and_todays_picks_button(fake, tmp_path
         await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
         await fake.wait_for("sendMessage", count=5, chat_id=CHAT)  # working… + 3 picks
         await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))
+
+
+async def test_profile_set_add_history_undo(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        (shown,) = await command(fake, "/profile")
+        assert "version 1" in shown.params["text"] and "Internships only." in shown.params["text"]
+        (r,) = await command(fake, "/profile set I want <data> & ML roles in Berlin.")
+        assert "version 2" in r.params["text"]
+        assert ctx.store.current_profile().about == "I want <data> & ML roles in Berlin."
+        (r,) = await command(fake, "/profile add No QA roles.")
+        assert ctx.store.current_profile().directives[-1] == "No QA roles."
+        (r,) = await command(fake, "/profile")
+        assert "I want &lt;data&gt; &amp; ML roles" in r.params["text"]
+        assert "2. No QA roles." in visible_text(r.params["text"], "HTML")
+        (r,) = await command(fake, "/profile history")
+        text = visible_text(r.params["text"], "HTML")
+        assert "v3" in text and "current" in text and "v1" in text
+        (r,) = await command(fake, "/profile undo")
+        assert "version 2" in r.params["text"]
+        assert ctx.store.current_profile().directives == ["Internships only."]
+        (r,) = await command(fake, "/profile set")
+        assert "⚠️" in r.params["text"]
+
+
+async def test_profile_rules_and_blocks_are_edited_by_number_and_by_name(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        await command(fake, "/profile add No QA roles.")
+        await command(fake, "/profile remove 1")
+        assert ctx.store.current_profile().directives == ["No QA roles."]
+        (r,) = await command(fake, "/profile remove 7")
+        assert "no rule 7" in r.params["text"]
+        (r,) = await command(fake, "/profile block Umbrella Corp")
+        assert "Umbrella Corp" in ctx.store.current_profile().filters.blocked_companies
+        (r,) = await command(fake, "/profile unblock umbrella corp.")
+        assert ctx.store.current_profile().filters.blocked_companies == []
+        (r,) = await command(fake, "/profile unblock Initech")
+        assert "not blocked" in r.params["text"]
+
+
+async def test_free_text_gets_a_pointer(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        (r,) = await command(fake, "hello, what can you do?")
+        assert "/picks" in r.params["text"] and "/help" in r.params["text"]
+
+
+async def test_settings_change_and_bad_value(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx) as app:
+        (r,) = await command(fake, "/settings")
+        text = visible_text(r.params["text"], "HTML")
+        assert "Delivery time: 00:00" in text and "Picks per day: 3" in text
+        (r,) = await command(fake, "/settings time 25:99")
+        assert "⚠️" in r.params["text"] and "not a time of day" in r.params["text"]
+        (r,) = await command(fake, "/settings picks 500")
+        assert "out of range" in r.params["text"]
+        (r,) = await command(fake, "/settings timezone Mars/Olympus")
+        assert "not a known timezone" in r.params["text"]
+        (r,) = await command(fake, "/settings colour blue")
+        assert "no setting" in r.params["text"]
+        (r,) = await command(fake, "/settings min_score 55.5")
+        assert "not a whole number" in r.params["text"]
+        assert ctx.config.schedule.time == "00:00"
+
+        (r,) = await command(fake, "/settings time 07:30")
+        assert "07:30" in r.params["text"]
+        (r,) = await command(fake, "/settings picks 2")
+        assert ctx.config.schedule.time == "07:30" and ctx.config.selection.max_picks == 2
+        (job,) = app.job_queue.get_jobs_by_name("morning")
+        assert job.next_t.strftime("%H:%M") == "07:30"
+    # survives a restart
+    again = reopen(ctx)
+    assert again.config.selection.max_picks == 2 and again.config.schedule.time == "07:30"
 
 
 async def test_settings_by_tapping_edit_their_own_message(fake, tmp_path):
@@ -119,7 +196,7 @@ async def test_searches_from_the_chat_are_what_the_next_run_asks(fake, tmp_path)
         assert "already" in r.params["text"]
     asked = []
 
-    async def collector(c, _on_source=None):
+    async def collector(c, _on_source=None):  # type: ignore[no-untyped-def]
         asked.extend((s.keywords, s.location) for s in c.config.searches)
         return await collect_fake(c)
 
@@ -128,46 +205,20 @@ async def test_searches_from_the_chat_are_what_the_next_run_asks(fake, tmp_path)
     assert asked == [("rust intern", "")]
 
 
-async def test_save_and_applied_buttons_lists_and_learning(fake, tmp_path):
-    ctx = make_ctx(tmp_path, fake, **not_today())
-    async with running_bot(ctx):
-        first, second, _ = await _delivered(fake, ctx)
-        before = learned_weights(ctx)
-        for pick, label in ((first, "🔖 Save"), (second, "✅ Applied")):
-            message_id = pick.sent[str(CHAT)]
-            qid = await fake.tap(CHAT, message_id, dict(fake.buttons(CHAT, message_id))[label])
-            await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
-            await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
-        assert "🔖 Saved ✓" in dict(fake.buttons(CHAT, first.sent[str(CHAT)]))
-        assert "✅ Applied ✓" in dict(fake.buttons(CHAT, second.sent[str(CHAT)]))
-        (r,) = await command(fake, "/saved")
-        saved = visible_text(r.params["text"], "HTML")
-        assert first.title in saved and second.title not in saved
-        (r,) = await command(fake, "/applied")
-        assert second.title in visible_text(r.params["text"], "HTML")
-        # both are strong positives for learning, applied more than saved
-        after = learned_weights(ctx)
-        assert sum(after.liked.values()) == sum(before.liked.values()) + 1 + 2
-        assert after.terms != before.terms
-        # a second tap takes the mark back
-        message_id = first.sent[str(CHAT)]
-        await fake.tap(CHAT, message_id, dict(fake.buttons(CHAT, message_id))["🔖 Saved ✓"])
-        await eventually(lambda: not marks.listed(ctx, CHAT, marks.SAVED))
-
-
 async def test_stats_is_one_chart_with_the_figures(fake, tmp_path):
     ctx = make_ctx(tmp_path, fake, **not_today())
     async with running_bot(ctx):
         pick = (await _delivered(fake, ctx))[0]
         message_id = pick.sent[str(CHAT)]
-        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[0][1])
+        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[1][1])  # 👎
         await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
         await fake.user_says(CHAT, "/stats")
         (call,) = await fake.wait_for("sendPhoto", chat_id=CHAT, within=30)
     photo = next(m for m in fake.sent_to(CHAT) if m.photo is not None)
-    width, height = png_size(photo.photo.data)
-    assert (width, height) == (990, 880) and photo.photo.filename == "stats.png"
-    assert "Votes: 👍 1 · 👎 0" in photo.text and "Picks sent here: 3" in photo.text
+    assert png_size(photo.photo.data) == (990, 880) and photo.photo.filename == "stats.png"
+    text = visible_text(call.params["caption"], "HTML")
+    assert "Picks sent here: 3" in text and "Votes: 👍 0 · 👎 1" in text
+    assert "Postings seen: 6 over 1 run day" in text
 
 
 async def test_export_sends_a_csv_file(fake, tmp_path):
@@ -189,20 +240,14 @@ async def test_export_sends_a_csv_file(fake, tmp_path):
     assert rows[0]["url"] == pick.url and rows[1]["vote"] == ""
 
 
-async def test_weekly_digest_is_one_message_on_the_weeks_first_run(fake, tmp_path):
+async def test_pause_and_resume_the_mornings(fake, tmp_path):
     ctx = make_ctx(tmp_path, fake, **not_today())
     async with running_bot(ctx) as app:
-        rt = app.bot_data["runtime"]
-        await command(fake, "/settings weekly on")
-        report = await rt.morning()
-        assert report.chats[CHAT].weekly
-        digest = fake.sent_to(CHAT)[-1]
-        assert "week's best" in digest.text and digest.reply_markup is None
-        assert sum(p.title in digest.text for p in ctx.store.picks_for(ctx.today())) == 3
-        # the next day of the same week: nothing (the digest is sent)
-        tomorrow = ctx.now() + timedelta(days=1)
-        if tomorrow.isocalendar()[1] == ctx.now().isocalendar()[1]:
-            ctx.now = lambda: tomorrow  # type: ignore[method-assign]
-            report = await rt.morning()
-            assert report.chats[CHAT].skipped.startswith("weekly digest mode")
-        assert len([m for m in fake.sent_to(CHAT) if m.reply_markup]) == 0
+        (r,) = await command(fake, "/pause")
+        assert "paused" in r.params["text"] and chat_state.is_paused(ctx, CHAT)
+        report = await app.bot_data["runtime"].daily.morning()
+        assert report.chats[CHAT].skipped == "paused" and len(fake.sent_to(CHAT)) == 1
+        (r,) = await command(fake, "/resume")
+        assert not chat_state.is_paused(ctx, CHAT)
+        report = await app.bot_data["runtime"].daily.morning()
+        assert report.chats[CHAT].sent == 3

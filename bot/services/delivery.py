@@ -1,0 +1,365 @@
+"""Who gets which picks, and getting them there: the delivery rules, with no Telegram types.
+
+- **Eligibility** (`eligible`): a chat sees the day's picks as its settings and blocks stand
+  *now*, not when the run picked: a company blocked since, or a minimum score raised since,
+  leaves a pick out; at most `max_picks` of them.
+- **The header** above a day's picks goes to a chat once a day. A day where every source
+  failed gets a notice instead (also once), and a later successful run that day still gets
+  its header.
+- **The weekly digest**: a chat in weekly mode gets one message with the week's best
+  eligible picks on the week's first delivery, and nothing else that week.
+- **Marking sent**: each delivered pick is recorded at once, shielded from cancellation,
+  so a crash or a stop neither loses nor repeats a pick; a rerun sends only what is unsent.
+- **A refused pick** (`MessageRefused`) is recorded with the reason and skipped, today and
+  on reruns: it never costs the picks after it. A chat that refuses every message
+  (`ChatUnreachable`) is marked unreachable until it talks to the bot again.
+- **The report** (`DeliveryReport`) says, per chat, what was sent, skipped or refused, and why.
+
+The `Messenger` protocol is all that delivery needs from the outside: the Telegram
+`Courier` implements it (rendering, pacing and retries are its business); tests use a
+recording one. Every function here takes the chat id explicitly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.context import AppContext
+from bot.services import chat_state, feedback, marks, preferences
+from bot.services.records import Pick, RunRecord
+from scrapers.errors import JobpicksError
+
+log = logging.getLogger(__name__)
+
+ALL_SOURCES_FAILED = "all-sources-failed"
+
+
+class ChatUnreachable(JobpicksError):
+    """The messenger cannot deliver to this chat at all (in Telegram: a 403, the person
+    blocked the bot)."""
+
+
+class MessageRefused(JobpicksError):
+    """One message was refused for good, even in its repaired form: sending it again cannot
+    help. The message is why."""
+
+
+class MessengerUnavailable(JobpicksError):
+    """No message can be sent at all (e.g. Telegram cannot be reached, or it rejects the
+    token); the message is one line for the person, naming no secret."""
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message the messenger delivered."""
+
+    message_id: int
+    repaired: bool = False  # it went out in its repaired form (plain text)
+
+
+@dataclass(frozen=True)
+class PickState:
+    """What a pick's buttons show for one chat."""
+
+    vote: str | None = None  # "up" / "down"
+    reason: str | None = None
+    blocked: bool = False
+    saved: bool = False
+    applied: bool = False
+
+
+class Messenger(Protocol):
+    """What delivery needs from a messenger. Each method sends one message to one chat;
+    any method may raise `ChatUnreachable`; any other exception stops delivery to that chat
+    (the next delivery resumes with what is unsent)."""
+
+    async def ready(self) -> None:
+        """Raise `MessengerUnavailable` when nothing can be sent at all."""
+        ...
+
+    async def header(self, chat_id: int, day: str, record: RunRecord, picks: int) -> None:
+        """The line above a day's picks (or, for a day where every source failed, the
+        notice), with how many picks the chat gets."""
+        ...
+
+    async def pick(self, chat_id: int, pick: Pick, state: PickState, *, quiet: bool) -> Sent:
+        """One pick with its buttons in `state`; `quiet`: without a notification sound.
+        Raises `MessageRefused` when it is refused for good."""
+        ...
+
+    async def weekly_digest(self, chat_id: int, day: str, picks: list[Pick]) -> None:
+        """One message with the week's best picks."""
+        ...
+
+    async def run_failed(self, chat_id: int, day: str, cause: str) -> None:
+        """Tell a chat that the day's run failed, and why (one line)."""
+        ...
+
+
+@dataclass
+class ChatReport:
+    """What one delivery did for one chat."""
+
+    sent: int = 0
+    already_sent: int = 0
+    header: bool = False
+    skipped: str | None = None  # paused / unreachable / weekly digest mode
+    error: str | None = None
+    repaired: int = 0  # picks sent in their repaired form
+    failed: dict[str, str] = field(default_factory=dict)  # posting key -> why it was refused
+    weekly: bool = False  # this chat got its weekly digest
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery of a day did, chat by chat."""
+
+    day: str
+    chats: dict[int, ChatReport] = field(default_factory=dict)
+
+    @property
+    def sent(self) -> int:
+        return sum(c.sent for c in self.chats.values())
+
+    @property
+    def failed(self) -> dict[int, str]:
+        """Chats whose delivery stopped (or lost a pick), with why."""
+        out = {chat: c.error for chat, c in self.chats.items() if c.error}
+        for chat, c in self.chats.items():
+            if c.failed and chat not in out:
+                out[chat] = f"{len(c.failed)} pick(s) refused by Telegram"
+        return out
+
+    @property
+    def ok(self) -> bool:
+        """Every chat got everything it should (paused chats count as fine)."""
+        return not self.failed
+
+    def __str__(self) -> str:
+        lines = [f"Telegram delivery {self.day}:"]
+        for chat, c in self.chats.items():
+            if c.skipped:
+                lines.append(f"  chat {chat}: skipped ({c.skipped})")
+                continue
+            line = f"  chat {chat}: {c.sent} sent"
+            if c.weekly:
+                line = f"  chat {chat}: weekly digest sent"
+            if c.already_sent:
+                line += f", {c.already_sent} already sent earlier"
+            if c.repaired:
+                line += f", {c.repaired} as plain text (Telegram refused the formatted one)"
+            if c.error:
+                line += f"; stopped: {c.error}"
+            lines.append(line)
+            for key, why in c.failed.items():
+                lines.append(f"    not delivered: {key}: {why}")
+        if not self.chats:
+            lines.append("  nothing to deliver")
+        return "\n".join(lines)
+
+
+# -- who gets what ------------------------------------------------------------------------------
+def eligible(ctx: AppContext, chat_id: int, picks: Iterable[Pick]) -> list[Pick]:
+    """The picks (best first) this chat should see now: blocked companies and scores under
+    the minimum, both as set at this moment, left out; at most `max_picks`.
+
+    The settings and blocks are the bot's today; `chat_id` is where a person's own go."""
+    profile = ctx.store.current_profile(ctx.config.profile.to_profile())
+    selection = ctx.config.selection
+    kept = [
+        p
+        for p in picks
+        if p.score >= selection.min_score and not feedback.is_blocked(profile, p.company)
+    ]
+    return kept[: selection.max_picks]
+
+
+def picks_for_chat(ctx: AppContext, chat_id: int, day: str) -> list[Pick]:
+    """The day's picks this chat should see now (`eligible`), best first."""
+    return eligible(ctx, chat_id, ctx.store.picks_for(day))
+
+
+def week_best(ctx: AppContext, chat_id: int, day: str) -> list[Pick]:
+    """The weekly digest's picks: the eligible picks of the seven days ending with `day`,
+    best score first."""
+    week = [p for d in preferences.week_days(day) for p in ctx.store.picks_for(d)]
+    return eligible(ctx, chat_id, sorted(week, key=lambda p: (-p.score, p.day, p.rank)))
+
+
+def sent_pick(
+    ctx: AppContext, chat_id: int, day: str, matches: Callable[[str], bool]
+) -> Pick | None:
+    """The pick of `day` whose posting key `matches` and that was sent to this chat (a chat
+    acts only on picks it was sent), or None."""
+    for pick in ctx.store.picks_for(day):
+        if matches(pick.key):
+            return pick if str(chat_id) in pick.sent else None
+    return None
+
+
+def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
+    """A pick's vote, block and marks in one chat, as they stand now."""
+    vote = ctx.store.vote_for(pick.key, chat_id)
+    profile = ctx.store.current_profile(ctx.config.profile.to_profile())
+    kinds = marks.marks_of(ctx, chat_id, pick.key)
+    return PickState(
+        vote=vote.vote if vote else None,
+        reason=vote.reason if vote else None,
+        blocked=feedback.is_blocked(profile, pick.company),
+        saved=marks.SAVED in kinds,
+        applied=marks.APPLIED in kinds,
+    )
+
+
+async def mark_sent(ctx: AppContext, chat_id: int, pick: Pick, message_id: int) -> None:
+    """Record that this chat has the pick (as message `message_id`)."""
+    async with ctx.store.transaction():
+        ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
+
+
+# -- delivering ---------------------------------------------------------------------------------
+class Delivery:
+    """One process's deliveries through one messenger: a lock per chat, so two deliveries
+    to a chat never interleave or repeat a pick, and a stop that ends them between two
+    messages, never in the middle of one."""
+
+    def __init__(self, ctx: AppContext, messenger: Messenger) -> None:
+        self.ctx = ctx
+        self.messenger = messenger
+        self.stopping = False
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def lock(self, chat_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(chat_id, asyncio.Lock())
+
+    async def to_chats(
+        self,
+        record: RunRecord,
+        chats: Iterable[int] | None = None,
+        *,
+        asked: bool = False,
+        limit: int | None = None,
+        messenger: Messenger | None = None,
+    ) -> DeliveryReport:
+        """A day's run to every served chat (or `chats`), concurrently (`to_chat` each)."""
+        chat_ids = list(self.ctx.settings.telegram_chat_ids if chats is None else chats)
+        results = await asyncio.gather(
+            *(
+                self.to_chat(c, record, asked=asked, limit=limit, messenger=messenger)
+                for c in chat_ids
+            )
+        )
+        return DeliveryReport(day=record.day, chats=dict(zip(chat_ids, results, strict=True)))
+
+    async def to_chat(
+        self,
+        chat_id: int,
+        record: RunRecord,
+        *,
+        asked: bool = False,
+        limit: int | None = None,
+        messenger: Messenger | None = None,
+    ) -> ChatReport:
+        """What this chat should get now of a day's run: the header (once a day) or the
+        weekly digest, then each eligible pick it has not got, quietly.
+
+        `asked`: the chat asked for them (/picks): paused and weekly mode do not apply, the
+        header answers the request even if the morning sent one, and the picks ring; at
+        most `limit` picks. `messenger` stands in for the usual one for this call."""
+        ctx, m = self.ctx, messenger or self.messenger
+        report = ChatReport()
+        if not asked:
+            if chat_state.is_paused(ctx, chat_id):
+                report.skipped = "paused"
+                return report
+            if why := chat_state.unreachable(ctx, chat_id):
+                report.skipped = f"unreachable: {why}"
+                return report
+        async with self.lock(chat_id):
+            try:
+                await m.ready()
+                if not asked and preferences.weekly(ctx, chat_id):
+                    await self._weekly(m, chat_id, record.day, report)
+                    return report
+                await self._header(m, chat_id, record, report, asked=asked)
+                if record.status == ALL_SOURCES_FAILED:
+                    return report
+                failed = chat_state.failed_picks(ctx, record.day, chat_id)
+                # Fresh from the Store: what is sent is recorded as it goes.
+                for pick in picks_for_chat(ctx, chat_id, record.day)[:limit]:
+                    if self.stopping:
+                        report.error = "stopped before the end (resumes at the next start)"
+                        break
+                    if str(chat_id) in pick.sent:
+                        report.already_sent += 1
+                    elif pick.key not in failed:  # refused for good: it would be again
+                        await self._send(m, chat_id, pick, report, quiet=not asked)
+            except MessengerUnavailable as exc:
+                report.error = str(exc)
+            except ChatUnreachable as exc:
+                log.warning("chat %s refuses messages (%s): delivery paused", chat_id, exc)
+                await chat_state.set_unreachable(ctx, chat_id, str(exc))
+                report.error = str(exc)
+            except Exception as exc:  # one chat's failure must not stop the others
+                log.exception("delivery to chat %s failed", chat_id)
+                report.error = f"{type(exc).__name__}: {exc}"
+        return report
+
+    async def again(self, chat_id: int, record: RunRecord, limit: int | None = None) -> ChatReport:
+        """/picks on a day that has run: the top `limit` eligible picks once more, each
+        showing its vote and marks as they stand now (a pick refused for good is left out);
+        with none, the header says so."""
+        ctx, m = self.ctx, self.messenger
+        report = ChatReport()
+        failed = chat_state.failed_picks(ctx, record.day, chat_id)
+        chosen = [p for p in picks_for_chat(ctx, chat_id, record.day) if p.key not in failed]
+        async with self.lock(chat_id):
+            if not chosen[:limit]:
+                await m.header(chat_id, record.day, record, 0)
+            for pick in chosen[:limit]:
+                await self._send(m, chat_id, pick, report, quiet=False)
+        return report
+
+    async def _header(
+        self, m: Messenger, chat_id: int, record: RunRecord, report: ChatReport, *, asked: bool
+    ) -> None:
+        ctx, day = self.ctx, record.day
+        if record.status == ALL_SOURCES_FAILED:
+            if asked or not chat_state.notice_sent(ctx, day, chat_id):
+                await m.header(chat_id, day, record, 0)
+                await chat_state.mark_notice_sent(ctx, day, chat_id)
+            return
+        if not asked and chat_state.header_sent(ctx, day, chat_id):
+            return
+        await m.header(chat_id, day, record, len(picks_for_chat(ctx, chat_id, day)))
+        await chat_state.mark_header_sent(ctx, day, chat_id)
+        report.header = True
+
+    async def _weekly(self, m: Messenger, chat_id: int, day: str, report: ChatReport) -> None:
+        ctx = self.ctx
+        if not preferences.weekly_digest_due(ctx, chat_id, day):
+            report.skipped = "weekly digest mode (this week's digest is sent)"
+            return
+        await m.weekly_digest(chat_id, day, week_best(ctx, chat_id, day))
+        await preferences.mark_weekly_digest_sent(ctx, chat_id, day)
+        report.weekly = True
+
+    async def _send(
+        self, m: Messenger, chat_id: int, pick: Pick, report: ChatReport, *, quiet: bool
+    ) -> None:
+        """One pick, recorded as sent; one refused for good is recorded as failed, skipped."""
+        try:
+            sent = await m.pick(chat_id, pick, pick_state(self.ctx, chat_id, pick), quiet=quiet)
+        except MessageRefused as exc:
+            log.warning("chat %s: pick %s not delivered: %s", chat_id, pick.key, exc)
+            await chat_state.mark_failed(self.ctx, pick.day, chat_id, pick.key, str(exc))
+            report.failed[pick.key] = str(exc)
+            return
+        # Shielded: once the chat has the message, a stop must not lose the record of it.
+        await asyncio.shield(mark_sent(self.ctx, chat_id, pick, sent.message_id))
+        report.repaired += sent.repaired
+        report.sent += 1
