@@ -1,10 +1,13 @@
 """Scraping benchmark: every source against local fakes with real latency and politeness gaps.
 
-500 postings across LinkedIn, Indeed, Greenhouse, Lever and Ashby, plus Workday and
-SmartRecruiters (a list request, then one request per wanted job), Workable, Recruitee and two
-community lists; half of LinkedIn's jobs are "seen before". Prints wall time, requests made, the politeness floor (for each host: its
+About 1,300 postings across LinkedIn, Indeed, Arbeitnow and Hacker News' "Who is hiring?"
+(searches), Greenhouse, Lever, Ashby, Workable, Recruitee, Teamtailor and Personio (one
+request a board), Workday, SmartRecruiters, Rippling, BambooHR and Oracle Recruiting (a list,
+then one request per wanted job) and two community lists; half of LinkedIn's jobs are "seen
+before". Prints wall time, requests made per host, the politeness floor (for each host: its
 requests spaced by its gap, plus one latency; hosts run in parallel, so the slowest host is
-the floor), the ratio wall / floor (target ≤ 1.3) and detail fetches for seen jobs (target 0).
+the floor), the ratio wall / floor (target ≤ 1.3), detail fetches for seen jobs (target 0),
+and per source kind its postings and requests.
 
     python bench/scrape.py [--latency 0.05] [--linkedin-gap 0.1] [--gap 0.1]
 """
@@ -16,6 +19,7 @@ import asyncio
 import sys
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,10 +30,14 @@ from scrapers.http import HttpClient, gaps_for, new_session  # noqa: E402
 from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig  # noqa: E402
 from tests.fakes.ats import listing  # noqa: E402
 from tests.fakes.boards import BoardsFake, make_jobs  # noqa: E402
+from tests.fakes.job_feeds import HNThread, hn_post  # noqa: E402
 
+NOW = datetime.now(UTC)
 LINKEDIN, INDEED, PER_BOARD, BOARDS_EACH = 150, 200, 10, 5
-# Boards that cost a request per job (Workday, SmartRecruiters) get fewer companies.
+# Boards that cost a request per job (Workday, SmartRecruiters, Rippling, BambooHR, Oracle)
+# get fewer companies.
 PER_DETAIL_BOARD, DETAIL_BOARDS_EACH, LIST_ENTRIES = 20, 2, 100
+ARBEITNOW, HN_POSTS = 150, 100
 
 
 def populate(fake: BoardsFake) -> list[BoardConfig]:
@@ -64,6 +72,34 @@ def populate(fake: BoardsFake) -> list[BoardConfig]:
                 company=f"{kind.title()} Co {b}", location="Austin, TX",
             )  # fmt: skip
             boards.append(BoardConfig(board=f"{kind}:{token}"))
+    for b in range(DETAIL_BOARDS_EACH):
+        kw = {"company": f"HR Co {b}", "location": "Austin, TX"}
+        fake.rippling[f"ri{b}"] = make_jobs(f"ri{b}-", PER_DETAIL_BOARD, **kw)  # type: ignore[arg-type]
+        fake.bamboohr[f"ba{b}"] = make_jobs("", PER_DETAIL_BOARD, start_id=70_000 + 100 * b, **kw)  # type: ignore[arg-type]
+        fake.oracle[f"or{b}.fa.us2.oraclecloud.com/CX_1"] = make_jobs(
+            "",
+            PER_DETAIL_BOARD,
+            start_id=80_000 + 100 * b,
+            **kw,  # type: ignore[arg-type]
+        )
+        boards += [
+            BoardConfig(board=f"rippling:ri{b}"),
+            BoardConfig(board=f"bamboohr:ba{b}"),
+            BoardConfig(board=f"oracle:or{b}.fa.us2.oraclecloud.com/CX_1", company=f"HR Co {b}"),
+        ]
+    for kind in ("teamtailor", "personio"):
+        for b in range(BOARDS_EACH):
+            token = f"{kind[:2]}co{b}"
+            getattr(fake, kind)[token] = make_jobs(
+                "", PER_BOARD, start_id=90_000 + 1000 * b + (500 if kind == "personio" else 0),
+                company=f"{kind.title()} Co {b}", location="Austin, TX",
+            )  # fmt: skip
+            boards.append(BoardConfig(board=f"{kind}:{token}"))
+    fake.arbeitnow = make_jobs("an", ARBEITNOW, company="Feed Co", location="Austin, TX")
+    thread = HNThread(47_000_000, "Ask HN: Who is hiring? (March 2027)", NOW - timedelta(days=1))
+    posts = make_jobs("hn", HN_POSTS, company="HN Co", location="Austin, TX")
+    thread.comments = [hn_post(thread, 47_000_100 + i, job) for i, job in enumerate(posts)]
+    fake.hn_threads = [thread]
     for name in ("SimplifyJobs/Summer2026-Internships", "SimplifyJobs/New-Grad-Positions"):
         entries = make_jobs(
             name[-9:], LIST_ENTRIES, company=name.split("/")[1], location="Austin, TX"
@@ -82,6 +118,9 @@ async def main(latency: float, linkedin_gap: float, gap: float) -> None:
     search = SearchConfig(
         keywords="software engineer intern", location="United States", max_results=200
     )
+    feeds = SearchConfig(
+        keywords="software engineer intern", sources=["arbeitnow", "hackernews"], max_results=200
+    )
     http = HttpConfig(
         linkedin_gap_seconds=linkedin_gap,
         default_gap_seconds=gap,
@@ -96,7 +135,7 @@ async def main(latency: float, linkedin_gap: float, gap: float) -> None:
             client = HttpClient(session, http, gaps_for(http, fake.urls.linkedin))
             t0 = time.perf_counter()
             results = await collect_all(
-                [search], boards, http, fake.urls, lists=lists_for(fake),
+                [search, feeds], boards, http, fake.urls, lists=lists_for(fake),
                 is_seen=seen.__contains__, client=client,
             )  # fmt: skip
             wall = time.perf_counter() - t0
@@ -123,6 +162,16 @@ async def main(latency: float, linkedin_gap: float, gap: float) -> None:
     print(f"wall time            {wall:.2f} s")
     print(f"floor (slowest host) {floor:.2f} s")
     print(f"ratio wall/floor     {wall / floor:.3f} (target <= 1.3)")
+    print("per source kind      postings / requests")
+    kinds: dict[str, list[int]] = {}
+    for r in results:
+        kind = r.source.split(":")[0]
+        kinds.setdefault(kind, [0, 0, 0])
+        kinds[kind][0] += 1
+        kinds[kind][1] += len(r.postings)
+        kinds[kind][2] += r.requests
+    for kind, (n, got, asked) in kinds.items():
+        print(f"  {kind:<16} {n:>2} source(s) {got:>4} postings {asked:>4} requests")
     if bad:
         print("NOT OK:", [(r.source, r.state.value, r.reason) for r in bad])
 

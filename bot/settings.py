@@ -52,13 +52,22 @@ class Settings(BaseSettings):
     jobpicks_indeed_url: str = "https://apis.indeed.com/graphql"
     jobpicks_greenhouse_url: str = "https://boards-api.greenhouse.io"
     jobpicks_lever_url: str = "https://api.lever.co"
+    jobpicks_lever_eu_url: str = "https://api.eu.lever.co"
     jobpicks_ashby_url: str = "https://api.ashbyhq.com"
     # Hosts named after the company are templates ({tenant}, {dc}, {company}); a fake's plain
     # URL is used as is.
     jobpicks_workday_url: str = "https://{tenant}.{dc}.myworkdayjobs.com"
+    jobpicks_workday_site_url: str = "https://{dc}.myworkdaysite.com"
     jobpicks_smartrecruiters_url: str = "https://api.smartrecruiters.com"
     jobpicks_workable_url: str = "https://apply.workable.com"
     jobpicks_recruitee_url: str = "https://{company}.recruitee.com"
+    jobpicks_rippling_url: str = "https://api.rippling.com"
+    jobpicks_bamboohr_url: str = "https://{company}.bamboohr.com"
+    jobpicks_teamtailor_url: str = "https://{company}.teamtailor.com"
+    jobpicks_personio_url: str = "https://{company}.jobs.personio.de"
+    jobpicks_oracle_url: str = "https://{host}"
+    jobpicks_arbeitnow_url: str = "https://www.arbeitnow.com"
+    jobpicks_hackernews_url: str = "https://hn.algolia.com"
 
     @field_validator("telegram_chat_ids", "telegram_user_ids", mode="before")
     @classmethod

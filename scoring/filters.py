@@ -62,17 +62,9 @@ def blocks_company(filters: Filters, company: str, real_employer: str | None = N
     return any(normalise_company(blocked) in names for blocked in filters.blocked_companies)
 
 
-# A full-time year in each pay interval (40 h a week, 52 weeks).
-_PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "month": 12, "year": 1}
-
-
 def yearly_pay(posting: Posting) -> float | None:
     """The best pay a posting states, as a year's worth; None when it states none."""
-    pay = posting.pay
-    if pay is None or pay.interval is None:
-        return None
-    best = pay.max if pay.max is not None else pay.min
-    return None if best is None else best * _PER_YEAR[pay.interval]
+    return posting.pay.yearly() if posting.pay is not None else None
 
 
 def location_ok(posting: Posting, wanted: list[str]) -> bool:

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scrapers.dedup import annotate_employer
@@ -87,14 +88,19 @@ async def collect_all(
     is_seen: IsSeen = lambda _key: False,
     client: HttpClient | None = None,
     on_source: SourceDone = lambda _done, _total: None,
+    since: datetime | None = None,
 ) -> list[SourceResult]:
     """Ask every source; each reports its own status and one failure never stops the rest.
 
     `is_seen(posting_key)` lets sources skip detail fetches for postings seen before.
     `client` lets a caller share (and inspect) an HTTP client; by default one is made here.
     `on_source(done, total)` is called as each source finishes (for a progress line).
+    `since` (aware UTC) is when the last successful run ended: after missed mornings each
+    source widens its posted-within window to reach back to it, within its own limit (LinkedIn
+    30 days, Indeed 14 days; Arbeitnow and Hacker News by each posting's date). None: each
+    search's own `posted_within_hours`.
     """
-    setup = Setup(urls=urls, http=http, searches=searches, is_seen=is_seen)
+    setup = Setup(urls=urls, http=http, searches=searches, is_seen=is_seen, since=since)
     sources = build_sources(searches, boards, lists or [], setup)
     if client is not None:
         return await _collect(client, sources, setup, on_source)

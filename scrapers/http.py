@@ -323,13 +323,25 @@ class HttpClient:
         return result
 
 
+def source_headers(kind: str, defaults: Mapping[str, str], config: HttpConfig) -> dict[str, str]:
+    """The headers one source sends: its documented defaults — what the service's own clients
+    send (a browser for LinkedIn, the iOS app for Indeed, an honest client for the public
+    board APIs) — with `[http.headers.<kind>]` from the config on top, key by key and without
+    regard to case; a key set to "" leaves that header out."""
+    merged: dict[str, tuple[str, str]] = {k.lower(): (k, v) for k, v in defaults.items()}
+    for name, value in config.headers.get(kind, {}).items():
+        merged[name.lower()] = (name, value)
+    return {name: value for name, value in merged.values() if value}
+
+
 def gaps_for(config: HttpConfig, linkedin_url: str) -> dict[str, float]:
     """LinkedIn's host gets its own (longer) gap; every other host the default."""
     return {linkedin_url: config.linkedin_gap_seconds}
 
 
 def new_session(config: HttpConfig) -> aiohttp.ClientSession:
-    """The shared session: honest User-Agent, a connection pool sized for a few hosts."""
+    """The shared session: the honest User-Agent every public board API gets (a source with
+    its own header policy replaces it per request), a pool sized for a few hosts."""
     connector = aiohttp.TCPConnector(limit=32, limit_per_host=config.per_host_concurrency + 2)
     return aiohttp.ClientSession(
         connector=connector,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from scrapers.postings.places import country_code
 from scrapers.sources.boards_spec import parse_board
@@ -12,7 +12,9 @@ from scrapers.sources.boards_spec import parse_board
 EmploymentType = Literal["internship", "full-time", "part-time", "contract", "temporary"]
 Level = Literal["internship", "entry", "associate", "mid-senior", "director", "executive"]
 Workplace = Literal["remote", "hybrid", "on-site"]
-SourceName = Literal["linkedin", "indeed"]
+# Sources a search is asked of: LinkedIn and Indeed search on their side; Arbeitnow and Hacker
+# News' "Who is hiring?" thread are read once a run and filtered by every search here.
+SourceName = Literal["linkedin", "indeed", "arbeitnow", "hackernews"]
 
 
 class _Strict(BaseModel):
@@ -47,7 +49,8 @@ class SearchConfig(_Strict):
 class BoardConfig(_Strict):
     """A company career board: ``greenhouse:<token>``, ``lever:<co>``, ``ashby:<org>``,
     ``workday:<tenant>/<site>``, ``smartrecruiters:<co>``, ``workable:<account>``,
-    ``recruitee:<co>`` or its careers URL."""
+    ``recruitee:<co>``, ``rippling:<board>``, ``bamboohr:<co>``, ``teamtailor:<co>``,
+    ``personio:<co>``, ``oracle:<host>/<site>`` or its careers URL."""
 
     board: str
     # Display name of the employer when the board's data does not say (Lever, Ashby): the
@@ -59,6 +62,14 @@ class BoardConfig(_Strict):
     def _known_board(cls, value: str) -> str:
         parse_board(value)  # a clear error at config load, naming the bad entry
         return value.strip()
+
+    @model_validator(mode="after")
+    def _oracle_names_its_employer(self) -> BoardConfig:
+        if parse_board(self.board).kind == "oracle" and not (self.company or "").strip():
+            raise ValueError(
+                f'{self.board!r}: an Oracle board needs company = "…" (its host names no employer)'
+            )
+        return self
 
 
 class ListConfig(_Strict):
@@ -77,6 +88,8 @@ class ListConfig(_Strict):
 
 
 class HttpConfig(_Strict):
+    # What the public board APIs (Greenhouse, Lever, …) are told we are. LinkedIn and Indeed
+    # get what their own clients send instead (`headers`).
     user_agent: str = "jobpicks/0.1 (+personal job-search bot)"
     timeout_seconds: float = Field(default=20.0, gt=0)
     # Minimum gap between two requests to the same host; LinkedIn rate-limits quick pages.
@@ -89,8 +102,13 @@ class HttpConfig(_Strict):
     backoff_base_seconds: float = Field(default=1.0, ge=0)
     proxies: list[str] = Field(default_factory=list)
     description_max_chars: int = Field(default=6000, ge=200)
-    # Indeed's app headers over the working defaults (`scrapers.sources.indeed.DEFAULT_HEADERS`):
-    # only the keys given here change; `indeed-co` and the locale follow the search's country.
+    # Request headers per source kind ("linkedin", "indeed", "greenhouse", …) over that
+    # source's documented defaults (`HEADERS` in its module; Indeed's `DEFAULT_HEADERS`): only
+    # the keys given change, and a key set to "" is left out.
+    # `[http.headers.linkedin]` "User-Agent" = "…".
+    headers: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # Indeed's app headers over the working defaults, as `headers.indeed` (the older spelling,
+    # still read); `indeed-co` and the locale follow the search's country unless set here.
     indeed_headers: dict[str, str] = Field(default_factory=dict)
     # After LinkedIn answers 429 to a description, ask for no more until this long has passed,
     # then once more (LinkedIn's limit clears after about a minute).
@@ -113,17 +131,27 @@ class SourceUrls(BaseModel):
     """Base URLs of every source (settings `JOBPICKS_*_URL`): the real hosts, or fakes in tests.
 
     Hosts that carry the company in their name are templates: `{tenant}` and `{dc}` (Workday's
-    data centre, e.g. wd5), `{company}` (Recruitee); a URL without them (a fake) is used as is."""
+    data centre, e.g. wd5), `{company}` (Recruitee, BambooHR, Teamtailor, Personio), `{host}`
+    (Oracle: each employer has its own); a URL without them (a fake) is used as is."""
 
     linkedin: str = "https://www.linkedin.com"
     indeed: str = "https://apis.indeed.com/graphql"
     greenhouse: str = "https://boards-api.greenhouse.io"
     lever: str = "https://api.lever.co"
+    lever_eu: str = "https://api.eu.lever.co"  # boards at jobs.eu.lever.co live only here
     ashby: str = "https://api.ashbyhq.com"
     workday: str = "https://{tenant}.{dc}.myworkdayjobs.com"
+    workday_site: str = "https://{dc}.myworkdaysite.com"  # Workday's shared host, tenant in path
     smartrecruiters: str = "https://api.smartrecruiters.com"
     workable: str = "https://apply.workable.com"
     recruitee: str = "https://{company}.recruitee.com"
+    rippling: str = "https://api.rippling.com"
+    bamboohr: str = "https://{company}.bamboohr.com"
+    teamtailor: str = "https://{company}.teamtailor.com"
+    personio: str = "https://{company}.jobs.personio.de"
+    oracle: str = "https://{host}"
+    arbeitnow: str = "https://www.arbeitnow.com"
+    hackernews: str = "https://hn.algolia.com"
 
     def base(self, kind: str, **parts: str) -> str:
         """The base URL of one source kind, its placeholders filled, without a trailing slash."""

@@ -6,8 +6,10 @@ configured entry (a search asked of LinkedIn, a board, a list) and runs them all
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -55,6 +57,18 @@ def search_label(source: str, search: SearchConfig) -> str:
     return f"{source}: {search.keywords}{where}"
 
 
+def lookback_hours(
+    search: SearchConfig, since: datetime | None, cap_hours: int, now: datetime | None = None
+) -> int:
+    """Hours of postings to ask for: the search's `posted_within_hours`, widened to reach back
+    to `since` (the mornings a stopped bot missed), never past what the source allows."""
+    hours = float(search.posted_within_hours)
+    if since is not None:
+        behind = ((now or datetime.now(UTC)) - since).total_seconds() / 3600
+        hours = max(hours, behind)
+    return max(1, min(math.ceil(hours), cap_hours))
+
+
 @dataclass
 class Setup:
     """What every source of one run is built from."""
@@ -64,6 +78,10 @@ class Setup:
     searches: list[SearchConfig] = field(default_factory=list)
     # True for a posting key stored on an earlier day: its details need not be fetched again.
     is_seen: IsSeen = lambda _key: False
+    # When the last successful run ended (UTC), or None: each source asks for postings since
+    # then — a longer posted-within window after missed mornings — within its own limit
+    # (`lookback_hours`; LinkedIn 30 days, Indeed 14, feeds by their posted dates).
+    since: datetime | None = None
     # State one kind shares between its sources during the run (LinkedIn's detail pages),
     # keyed by kind; `closers` run when every source is done.
     shared: dict[str, Any] = field(default_factory=dict)

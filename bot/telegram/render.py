@@ -61,6 +61,12 @@ def esc(text: str, limit: int = 500) -> str:
     return html.escape(clip(text, limit), quote=True)
 
 
+def _apply_link(pick: Pick) -> str | None:
+    """The employer's application page, when it is another page than the job's own."""
+    apply = pick.apply_url or ""
+    return apply if apply.startswith(("http://", "https://")) and apply != pick.url else None
+
+
 def _link(title: str, url: str) -> str:
     if url.startswith(("http://", "https://")) and len(url) <= 2000:
         return f'<a href="{html.escape(url, quote=True)}">{esc(title, 200)}</a>'
@@ -104,11 +110,13 @@ def pick_message(pick: Pick, now: datetime | None = None) -> str:
     place = f" · 📍 {esc(pick.location, 120)}" if pick.location else ""
     lines = [
         f"<b>{pick.score}/100</b> · #{pick.rank}",
-        _link(pick.title, pick.apply_url or pick.url),
+        _link(pick.title, pick.url),  # the job's description; the form is its own line
         f"🏢 {esc(pick.company, 120)}{place}",
     ]
     if known := facts(pick, now):
         lines.append(esc(" · ".join(known), 300))
+    if apply := _apply_link(pick):
+        lines.append(_link("📝 Apply", apply))
     if pick.reason:
         lines.append(f"<b>Why:</b> {esc(pick.reason, 600)}")
     if pick.summary:
@@ -130,7 +138,8 @@ def pick_plain(pick: Pick) -> str:
         clip(f"{pick.company} · {pick.location}" if pick.location else pick.company, 200),
         clip(" · ".join(facts(pick)), 200),
         clip(pick.reason, 400),
-        clip(pick.apply_url or pick.url, 600),
+        clip(pick.url, 600),
+        clip(f"Apply: {apply}", 600) if (apply := _apply_link(pick)) else "",
     ]
     return "\n".join(line for line in lines if line)[:PLAIN_LIMIT]
 
@@ -379,7 +388,7 @@ def marked_message(kind: str, items: list[tuple[Pick, datetime]], limit: int = 3
     for pick, at in items[:limit]:
         when = at.strftime("%d %b")
         lines.append(
-            f"{esc(when, 10)} · {_link(pick.title, pick.apply_url or pick.url)} · "
+            f"{esc(when, 10)} · {_link(pick.title, pick.url)} · "
             f"{esc(pick.company, 60)} · {pick.score}/100"
         )
     if len(items) > limit:
@@ -407,8 +416,7 @@ def weekly_digest_message(day: str, picks: list[Pick], limit: int = 15) -> str:
         lines.append("Nothing scored high enough this week.")
     for pick in picks[:limit]:
         lines.append(
-            f"<b>{pick.score}</b> · {_link(pick.title, pick.apply_url or pick.url)} · "
-            f"{esc(pick.company, 60)}"
+            f"<b>{pick.score}</b> · {_link(pick.title, pick.url)} · {esc(pick.company, 60)}"
         )
     lines.append("\n/picks shows today's with buttons · /settings turns daily picks back on")
     return fit(lines)

@@ -11,7 +11,8 @@ from scrapers.postings.posting import Workplace
 
 # Employment type from a title, as a reader reads it: the first kind whose words appear wins
 # (an "Intern (Full-time)" is an internship). "contract" counts only as a tag ("(Contract)",
-# "- Contract", "Contract role"), so a "Contract Manager" stays a job about contracts.
+# "(12 month contract)", "- Contract", "Contract role", "6-month contract"), so a "Contract
+# Manager" stays a job about contracts.
 _TITLE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "internship",
@@ -25,8 +26,9 @@ _TITLE_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "contract",
         re.compile(
             r"\bcontractor\b|\bcontract[- ]to[- ]hire\b|\bfixed[- ]term\b"
-            r"|[(\[]\s*contract\s*[)\]]|(?:^|[-–|,/:]\s*)contract\s*(?:$|[-–|,/)])"
+            r"|[(\[][^)\]]*?\bcontract\b(?=\s*(?:[,;/)\]]|role\b|position\b|to[- ]hire\b))|(?:^|[-–|,/:]\s*)contract\s*(?:$|[-–|,/)])"
             r"|\bcontract (?:role|position|job|assignment)\b"
+            r"|\b\d+[- ]?(?:months?|mos?|weeks?|years?)[- ]contract\b"
         ),
     ),
     ("temporary", re.compile(r"\btemporary\b|\btemp\b|\bseasonal\b")),

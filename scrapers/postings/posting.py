@@ -24,15 +24,49 @@ def http_url(value: object) -> str | None:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):  # control characters can hide a link
+    if _hides_something(text):
         return None
     return text.replace(" ", "%20")
 
 
+def _hides_something(link: str) -> bool:
+    # Control and bidi characters can hide where a link goes; a lone surrogate cannot be sent.
+    return any(ord(c) < 32 for c in link) or bool(_CONTROLS.search(link) or _SURROGATE.search(link))
+
+
+# Characters a board's text must not carry into a message, the digest or the database:
+# C0/C1 controls (NUL included) but tab and newline, and the invisible bidi controls that
+# reorder what a reader sees (U+202E makes "gpj.exe" read "exe.jpg").
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+# A lone surrogate ("\ud800" in a board's JSON) is valid in a Python str but not in UTF-8:
+# kept, it fails the database write, and lxml refuses to parse the text at all.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\r\u2028\u2029]\n?")
+
+
+def clean_text(value: str, *, one_line: bool = False) -> str:
+    """A board's text made safe to store and show: lone surrogates become U+FFFD, control
+    and bidi characters go, line breaks are plain newlines (spaces when `one_line`)."""
+    text = _SURROGATE.sub("\ufffd", value)
+    text = _LINE_BREAKS.sub("\n", _CONTROLS.sub("", text))
+    if one_line:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return text
+
+
 Workplace = Literal["remote", "hybrid", "onsite"]
-PayInterval = Literal["hour", "day", "week", "month", "year"]
+PayInterval = Literal["hour", "day", "week", "biweek", "month", "year"]
+# How many of each interval a full-time year holds (40 h a week, 52 weeks): the one place
+# pay in any interval becomes a year's worth.
+PERIODS_PER_YEAR: dict[str, int] = {
+    "hour": 2080, "day": 260, "week": 52, "biweek": 26, "month": 12, "year": 1,
+}  # fmt: skip
 _CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "INR": "₹", "JPY": "¥"}
-_INTERVAL_WORDS = {"hour": "hr", "day": "day", "week": "wk", "month": "mo", "year": "yr"}
+_INTERVAL_WORDS = {
+    "hour": "hr", "day": "day", "week": "wk", "biweek": "2 wks", "month": "mo", "year": "yr",
+}  # fmt: skip
 
 
 class Pay(BaseModel):
@@ -69,8 +103,12 @@ class Pay(BaseModel):
             text += f"/{_INTERVAL_WORDS[self.interval]}"
         return text + (" (est.)" if self.estimated else "")
 
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
+    def yearly(self) -> float | None:
+        """The best figure (the top of a range) as a year's worth; None without an interval."""
+        best = self.max if self.max is not None else self.min
+        if best is None or self.interval is None:
+            return None
+        return best * PERIODS_PER_YEAR[self.interval]
 
 
 class Posting(BaseModel):
@@ -101,16 +139,18 @@ class Posting(BaseModel):
     fetched_at: datetime = Field(default_factory=utcnow)
 
     @field_validator(
-        "source_id", "title", "company", "location", "salary", "description", "real_employer",
-        mode="before",
-    )  # fmt: skip
+        "source_id", "title", "company", "location", "salary", "real_employer", mode="before"
+    )
     @classmethod
-    def _encodable(cls, value: object) -> object:
-        # A lone surrogate (JSON "\\ud800" from a board) is valid in a Python str but not in
-        # UTF-8: kept, it made the database write fail and lost the whole run.
-        if isinstance(value, str) and _SURROGATE.search(value):
-            return _SURROGATE.sub("\ufffd", value)
-        return value
+    def _clean_line(cls, value: object) -> object:
+        # Every source's text passes here once: nothing unencodable, no control or bidi
+        # character, no line break in a field shown on one line.
+        return clean_text(value, one_line=True) if isinstance(value, str) else value
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _clean_description(cls, value: object) -> object:
+        return clean_text(value) if isinstance(value, str) else value
 
     @field_validator("url")
     @classmethod
@@ -120,9 +160,7 @@ class Posting(BaseModel):
         # such a link can never reach the digest or a message.
         text = value.strip()
         scheme = urlsplit(text).scheme.lower() if ":" in text else ""
-        if (scheme and scheme not in ("http", "https")) or any(
-            ord(c) < 32 or ord(c) == 127 for c in text
-        ):
+        if (scheme and scheme not in ("http", "https")) or _hides_something(text):
             raise ValueError(f"not an http(s) link: {text[:60]!r}")
         return text.replace(" ", "%20")
 

@@ -8,6 +8,8 @@ import unicodedata
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from scrapers.postings.posting import clean_text
+
 # Elements whose content starts on a new line in the text.
 _BLOCKS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
@@ -27,6 +29,9 @@ def html_to_text(markup: str, max_chars: int | None = None) -> str:
     """Readable plain text of an HTML fragment (or already-plain text), at most `max_chars`."""
     if not markup:
         return ""
+    # lxml refuses a lone surrogate outright (UnicodeEncodeError): cleaned first, the
+    # posting is read instead of skipped.
+    markup = clean_text(markup)
     if looks_escaped(markup):
         markup = htmllib.unescape(markup)
     if "<" not in markup:
@@ -44,7 +49,9 @@ def element_text(node: Tag, max_chars: int | None = None) -> str:
 def _walk(node: Tag, out: list[str]) -> None:
     for child in node.children:
         if isinstance(child, NavigableString):
-            if type(child) is NavigableString:  # skip comments, doctypes, CDATA
+            # skip comments, doctypes, CDATA; and the indentation between a bullet and the
+            # block it holds (Lever's `<li>\n  <p>…`), which would leave the bullet alone
+            if type(child) is NavigableString and not (out and out[-1] == "- " and child.isspace()):
                 out.append(str(child))
             continue
         if not isinstance(child, Tag) or child.name in _DROP:

@@ -1,8 +1,11 @@
 """Ashby job boards: `GET /posting-api/job-board/<org>?includeCompensation=true`.
 
 Read: `title`, `employmentType`, `workplaceType` / `isRemote`, `location` and
-`secondaryLocations`, `publishedAt`, `isListed`, `jobUrl`, `applyUrl`, the description, and
-`compensation.summaryComponents` (the salary component) for pay.
+`secondaryLocations` (the other places the job is open in: a New York job also open in
+Toronto is kept for a Toronto search), `publishedAt`, `isListed`, `jobUrl` (the job's page:
+the link), `applyUrl` (the form), the description, and `compensation.summaryComponents` (the
+salary component) for pay — unless `shouldDisplayCompensationOnJobPostings` is false: pay the
+employer chose not to show (often a "£1 – £2" placeholder) is never shown.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 from scrapers.http import HttpClient
 from scrapers.options import HttpConfig, SourceUrls
 from scrapers.postings.kinds import employment_from_title, workplace_from_text
-from scrapers.postings.pay import parse_pay, structured_pay
+from scrapers.postings.pay import parse_pay, pay_in_text, structured_pay
 from scrapers.postings.posting import Pay, Posting, http_url
 from scrapers.postings.text import cut, html_to_text, normalise_space
 from scrapers.sources.boards import Board
@@ -57,12 +60,21 @@ class Ashby(Board):
             return None
         kind = str(job.get("employmentType") or "").replace("-", "").replace("_", "").lower()
         plain = job.get("descriptionPlain")
-        description = (
-            cut(normalise_space(str(plain)), max_chars)
+        text = (
+            normalise_space(str(plain))
             if plain
-            else html_to_text(str(job.get("descriptionHtml") or ""), max_chars)
+            else html_to_text(str(job.get("descriptionHtml") or ""))
         )
-        location = str(job.get("location") or "")
+        description = cut(text, max_chars)
+        # Each secondary place is an object with its `location` (and address); some boards
+        # give the plain name.
+        places = [str(job.get("location") or "")] + [
+            str(x.get("location") or "") if isinstance(x, dict) else str(x)
+            for x in job.get("secondaryLocations") or []
+            if isinstance(x, dict | str)
+        ]
+        location = "; ".join(dict.fromkeys(p.strip() for p in places if p.strip()))
+        shown = job.get("shouldDisplayCompensationOnJobPostings") is not False
         stated = _WORKPLACES.get(str(job.get("workplaceType") or "").replace("-", "").lower())
         if stated is None and job.get("isRemote") is True:
             stated = "remote"
@@ -76,8 +88,8 @@ class Ashby(Board):
             location=location,
             posted_at=from_iso(job.get("publishedAt")),
             employment_type=_TYPES.get(kind) or employment_from_title(title),
-            workplace=stated or workplace_from_text(title, location, description=description),  # type: ignore[arg-type]
-            pay=_pay(job.get("compensation")) or parse_pay(description),
+            workplace=stated or workplace_from_text(title, location, description=text),  # type: ignore[arg-type]
+            pay=(_pay(job.get("compensation")) if shown else None) or pay_in_text(text),
             apply_url=http_url(job.get("applyUrl")) or page,
             description=description,
         )

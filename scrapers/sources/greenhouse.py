@@ -1,8 +1,11 @@
-"""Greenhouse job boards: `GET /v1/boards/<token>/jobs?content=true`.
+"""Greenhouse job boards: `GET /v1/boards/<token>/jobs?content=true&pay_transparency=true`.
 
 `content` is HTML whose tags are entity-escaped (`&lt;p&gt;`): unescaped, then stripped.
-Greenhouse states no pay or workplace field in this list: both are read from the location,
-the metadata and the text.
+`pay_transparency=true` adds `pay_input_ranges` (`min_cents`, `max_cents`, `currency_type`,
+`title`) where the employer publishes pay; otherwise pay is read from the whole description
+(real postings put the pay block at its end, past where the description is cut). Greenhouse
+states no workplace field: it is read from the location, the metadata and the text. The
+posted date is `first_published` (`updated_at` changes with every edit).
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from typing import Any
 from scrapers.http import HttpClient
 from scrapers.options import HttpConfig, SourceUrls
 from scrapers.postings.kinds import employment_from_title, workplace_from_text
-from scrapers.postings.pay import parse_pay
-from scrapers.postings.posting import Posting, http_url
-from scrapers.postings.text import html_to_text
+from scrapers.postings.pay import guess_interval, pay_in_text, structured_pay
+from scrapers.postings.posting import Pay, Posting, http_url
+from scrapers.postings.text import cut, html_to_text
 from scrapers.sources.boards import Board
 from scrapers.sources.boards_spec import BoardRef
 from scrapers.sources.outcome import SourceRun, from_iso
@@ -32,7 +35,8 @@ class Greenhouse(Board):
         self, client: HttpClient, politeness: HttpConfig, run: SourceRun
     ) -> list[Posting]:
         url = f"{self.base}/v1/boards/{self.ref.token}/jobs"
-        data = await self.get_json(client, url, run, params={"content": "true"})
+        params = {"content": "true", "pay_transparency": "true"}
+        data = await self.get_json(client, url, run, params=params)
         max_chars = politeness.description_max_chars
         return self.read_all(
             self.job_list(data, "jobs"), run, lambda job: self.posting(job, max_chars)
@@ -48,7 +52,7 @@ class Greenhouse(Board):
         metadata = " ".join(
             str(m.get("value")) for m in job.get("metadata") or [] if isinstance(m, dict)
         )
-        description = html_to_text(str(job.get("content") or ""), max_chars)
+        text = html_to_text(str(job.get("content") or ""))
         page = http_url(job.get("absolute_url")) or (
             f"https://job-boards.greenhouse.io/{token}/jobs/{job_id}"
         )
@@ -59,10 +63,28 @@ class Greenhouse(Board):
             title=title.strip(),
             company=self.employer(job.get("company_name")),
             location=location,
-            posted_at=from_iso(job.get("first_published")) or from_iso(job.get("updated_at")),
+            posted_at=from_iso(job.get("first_published")),
             employment_type=employment_from_title(title) or employment_from_title(metadata),
-            workplace=workplace_from_text(title, location, metadata, description=description),
-            pay=parse_pay(description),
+            workplace=workplace_from_text(title, location, metadata, description=text),
+            pay=_pay(job.get("pay_input_ranges")) or pay_in_text(text),
             apply_url=page,  # the board's own page is where one applies
-            description=description,
+            description=cut(text, max_chars),
         )
+
+
+def _pay(ranges: object) -> Pay | None:
+    """The first of `pay_input_ranges` (in cents; Greenhouse states no interval, so it is
+    read from the size: a year's salary or an hourly rate)."""
+    if not isinstance(ranges, list):
+        return None
+    for band in ranges:
+        if not isinstance(band, dict):
+            continue
+        lo, hi = (band.get(k) for k in ("min_cents", "max_cents"))
+        lo = lo / 100 if isinstance(lo, int | float) and not isinstance(lo, bool) else None
+        hi = hi / 100 if isinstance(hi, int | float) and not isinstance(hi, bool) else None
+        pay = structured_pay(lo, hi, None, band.get("currency_type"))
+        if pay is not None:
+            top = pay.max if pay.max is not None else pay.min
+            return pay.model_copy(update={"interval": guess_interval(top or 0)})
+    return None

@@ -1,10 +1,18 @@
 """Indeed through the mobile app's GraphQL `jobSearch` (the HTML site sits behind bot checks).
 
-The endpoint (`SourceUrls.indeed`) is a setting and the app headers live here
-(`DEFAULT_HEADERS`, overridable key by key under `[http.indeed_headers]`): Indeed changes
-them, and a refusal (401/403, a captcha page, a GraphQL error) is reported as "blocked" with
-what came back. The country — and with it `indeed-co`, the locale and the site the links
-point to — follows the search's `country`, else the place its `location` names, else the US.
+The endpoint (`SourceUrls.indeed`) is a setting and the app's headers live here
+(`DEFAULT_HEADERS`: what the iOS app sends, its User-Agent included; overridable key by key
+under `[http.headers.indeed]`): Indeed changes them, and a refusal (401/403, a captcha page,
+an authorisation error) is reported as "blocked" with what came back; any other GraphQL error
+is a failure that names it. The country — and with it `indeed-co`, the locale and the site the
+links point to — follows the search's `country`, else the place its `location` names, else the
+US.
+
+One query carries one filter: public clients document that Indeed accepts the posted-within
+date filter or the type/remote attribute filter, not both, and that several codes in one
+attribute filter mean "all of them". So the query carries the date (the window reaching back
+to the last successful run, at most 14 days), and the search's employment types and remote
+are checked on each result's own attributes, which every result carries.
 
 Read per job: `key`, `title`, `dateOnIndeed`, `description.html`, `location`, `employer.name`
 / `sourceEmployerName`, `attributes` (type, remote/hybrid), `compensation` (a range, at
@@ -15,24 +23,30 @@ least, at most or exact; the employer's figure, else Indeed's estimate) and
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
-from scrapers.http import FetchError, HttpClient
+from scrapers.http import FetchError, HttpClient, source_headers
 from scrapers.options import HttpConfig, SearchConfig
 from scrapers.postings.kinds import workplace_from_text
-from scrapers.postings.pay import parse_pay, structured_pay
+from scrapers.postings.pay import pay_in_text, structured_pay
 from scrapers.postings.places import country_code, location_country
 from scrapers.postings.posting import Pay, Posting, http_url
-from scrapers.postings.text import html_to_text
-from scrapers.source import Setup, SourceResult, search_label
+from scrapers.postings.text import cut, html_to_text
+from scrapers.source import Setup, SourceResult, lookback_hours, search_label
+from scrapers.sources.match import kind_and_workplace_ok
 from scrapers.sources.outcome import SourceProblem, SourceRun, from_epoch_ms, read_posting, refusal
 
 PAGE_LIMIT = 100
 RADIUS_MILES = 25
+# The longest posted-within window Indeed's own date filter offers ("Last 14 days").
+MAX_HOURS = 14 * 24
 
-# The mobile app's headers that Indeed's GraphQL endpoint expects (public facts, not secrets).
-# `indeed-co`, `indeed-locale` and `accept-language` are set per search from its country.
+# The iOS app's headers, which Indeed's GraphQL endpoint expects (public facts, not secrets);
+# the User-Agent is the app's own, matching `indeed-app-info`. `indeed-co`, `indeed-locale`
+# and `accept-language` are set per search from its country.
 DEFAULT_HEADERS: dict[str, str] = {
     "content-type": "application/json",
     "accept": "application/json",
@@ -40,6 +54,10 @@ DEFAULT_HEADERS: dict[str, str] = {
     "indeed-locale": "en-US",
     "indeed-co": "US",
     "indeed-app-info": "appv=220.0; appid=com.indeed.jobsearch; osv=18.5; os=ios; dtype=phone",
+    "user-agent": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Mobile/15E148 Indeed App 220.0"
+    ),
     "accept-language": "en-US,en;q=0.9",
 }
 
@@ -92,13 +110,19 @@ def country_for(search: SearchConfig) -> Country:
 
 
 def request_headers(overrides: dict[str, str], country: Country) -> dict[str, str]:
-    """The app's headers for one country, with the user's overrides on top."""
+    """The app's headers for one country, with the user's overrides on top (`overrides` is
+    `[http.indeed_headers]`; `request_headers_for` adds `[http.headers.indeed]`)."""
     headers = dict(DEFAULT_HEADERS)
     headers["indeed-co"] = country.code
     headers["indeed-locale"] = country.locale
     headers["accept-language"] = f"{country.locale},{country.language};q=0.9"
     headers.update(overrides)
-    return headers
+    return {k: v for k, v in headers.items() if v}
+
+
+def request_headers_for(config: HttpConfig, country: Country) -> dict[str, str]:
+    """Every header an Indeed request of this run sends: the policy, then the config."""
+    return source_headers("indeed", request_headers(config.indeed_headers, country), config)
 
 
 # Attribute keys Indeed uses for job types and remote work.
@@ -139,7 +163,12 @@ def _gql_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def build_query(search: SearchConfig, cursor: str | None, limit: int) -> str:
+def build_query(
+    search: SearchConfig, cursor: str | None, limit: int, hours: int | None = None
+) -> str:
+    """One `jobSearch` page. Its one filter is the date (posted within `hours`, default the
+    search's own): Indeed takes a date filter or an attribute filter per query, not both, so
+    types and remote are checked on the results (`wanted`)."""
     args = [f"what: {_gql_string(search.keywords)}"]
     if search.location:
         args.append(
@@ -149,15 +178,17 @@ def build_query(search: SearchConfig, cursor: str | None, limit: int) -> str:
     if cursor:
         args.append(f"cursor: {_gql_string(cursor)}")
     args.append("sort: RELEVANCE")
-    filters = [f'{{date: {{field: "dateOnIndeed", start: "{search.posted_within_hours}h"}}}}']
-    keys = [TYPE_KEYS[t] for t in search.employment_types if t in TYPE_KEYS]
-    if search.workplace == ["remote"]:
-        keys.append(REMOTE_KEY)
-    if keys:
-        quoted = ", ".join(_gql_string(k) for k in keys)
-        filters.append(f'{{keyword: {{field: "attributes", keys: [{quoted}]}}}}')
-    args.append(f"filters: {{composite: {{filters: [{', '.join(filters)}]}}}}")
+    start = f"{hours or search.posted_within_hours}h"
+    args.append(f'filters: {{date: {{field: "dateOnIndeed", start: "{start}"}}}}')
     return "query JobSearch {\n  jobSearch(" + ", ".join(args) + ") {" + _FIELDS + "  }\n}"
+
+
+def wanted(search: SearchConfig, posting: Posting) -> bool:
+    """The search's employment types and workplace, as the result's attributes state them:
+    Indeed marks every remote job, so a remote-only search keeps only those."""
+    if search.workplace == ["remote"] and posting.workplace != "remote":
+        return False
+    return kind_and_workplace_ok(search, posting)
 
 
 @dataclass
@@ -167,10 +198,11 @@ class IndeedSearch:
     kind: ClassVar[str] = "indeed"
     config: SearchConfig
     endpoint: str
+    since: datetime | None = None  # the last successful run: the window reaches back to it
 
     @classmethod
     def from_config(cls, config: SearchConfig, setup: Setup) -> IndeedSearch:
-        return cls(config, setup.urls.base("indeed"))
+        return cls(config, setup.urls.base("indeed"), setup.since)
 
     @property
     def name(self) -> str:
@@ -183,10 +215,11 @@ class IndeedSearch:
         except ValueError as exc:
             run.fatal = SourceProblem(str(exc))
             return run.result()
-        headers = request_headers(politeness.indeed_headers, country)
+        headers = request_headers_for(politeness, country)
         await search(
             session, self.endpoint, headers, self.config, run, country=country,
             max_chars=politeness.description_max_chars, max_pages=politeness.max_pages,
+            hours=lookback_hours(self.config, self.since, MAX_HOURS),
         )  # fmt: skip
         return run.result()
 
@@ -201,6 +234,7 @@ async def search(
     country: Country = US,
     max_chars: int,
     max_pages: int = 100,
+    hours: int | None = None,
 ) -> SourceRun:
     cursor: str | None = None
     keys: set[str] = set()
@@ -210,7 +244,7 @@ async def search(
             break
         try:
             jobs, cursor = await _page(
-                client, endpoint, headers, search_cfg, cursor, min(PAGE_LIMIT, remaining), run
+                client, endpoint, headers, build_query(search_cfg, cursor, PAGE_LIMIT, hours), run
             )
         except SourceProblem as exc:
             if run.postings:
@@ -224,26 +258,21 @@ async def search(
             if posting is None:
                 run.problems.append("a result without key or title was skipped")
                 continue
-            if posting.source_id in keys or len(run.postings) >= search_cfg.max_results:
+            if posting.source_id in keys:
                 continue
             keys.add(posting.source_id)
-            run.postings.append(posting)
             new += 1
+            if wanted(search_cfg, posting) and len(run.postings) < search_cfg.max_results:
+                run.postings.append(posting)
         if not cursor or not jobs or new == 0:
             break
     return run
 
 
 async def _page(
-    client: HttpClient,
-    endpoint: str,
-    headers: dict[str, str],
-    search_cfg: SearchConfig,
-    cursor: str | None,
-    limit: int,
-    run: SourceRun,
+    client: HttpClient, endpoint: str, headers: dict[str, str], query: str, run: SourceRun
 ) -> tuple[list[dict], str | None]:
-    body = {"query": build_query(search_cfg, cursor, limit)}
+    body = {"query": query}
     try:
         resp = await client.request(
             "POST", endpoint, json=body, headers=headers, tally=run.tally, kind="search"
@@ -268,7 +297,7 @@ async def _page(
     if errors:
         first = errors[0] if isinstance(errors, list) and errors else errors
         msg = first.get("message", str(first)) if isinstance(first, dict) else str(first)
-        raise SourceProblem(f"Indeed GraphQL error: {msg[:200]}", blocked=True)
+        raise graphql_problem(str(msg))
     try:
         job_search = data["data"]["jobSearch"]
         results = job_search.get("results") or []
@@ -277,6 +306,24 @@ async def _page(
     except (KeyError, TypeError, AttributeError):
         raise SourceProblem("Indeed JSON changed shape: no data.jobSearch.results") from None
     return jobs, cursor_out if isinstance(cursor_out, str) else None
+
+
+# What an Indeed GraphQL error says when it refuses the client rather than the query.
+_REFUSED = re.compile(
+    r"unauthori[sz]ed|forbidden|api[ -]?key|access denied|not allowed|captcha|blocked"
+    r"|rate[ -]?limit|too many requests",
+    re.I,
+)
+
+
+def graphql_problem(message: str) -> SourceProblem:
+    """A GraphQL error as the run reports it: a refusal is "blocked" (the app's headers or key
+    no longer pass); anything else ("Cannot query field", a bad argument) is a failure that
+    says the API changed, with Indeed's own words."""
+    text = " ".join(message.split())[:200]
+    if _REFUSED.search(text):
+        return SourceProblem(f"Indeed refused the app's request: {text}", blocked=True)
+    return SourceProblem(f"Indeed GraphQL error (API changed?): {text}")
 
 
 def _pay(comp: object) -> Pay | None:
@@ -319,7 +366,8 @@ def _posting(job: dict, max_chars: int, country: Country = US) -> Posting | None
     labels = " ".join(str(a.get("label", "")) for a in attrs).lower()
     employment = next((t for t in _TYPE_PRIORITY if TYPE_KEYS[t] in attr_keys), None)
     desc = job.get("description") or {}
-    description = html_to_text(desc.get("html", "") if isinstance(desc, dict) else "", max_chars)
+    text = html_to_text(desc.get("html", "") if isinstance(desc, dict) else "")
+    description = cut(text, max_chars)
     workplace = "remote" if REMOTE_KEY in attr_keys else None
     workplace = workplace or workplace_from_text(labels, title, location, description=description)
     pay = _pay(job.get("compensation"))
@@ -335,7 +383,7 @@ def _posting(job: dict, max_chars: int, country: Country = US) -> Posting | None
         employment_type=employment,
         workplace=workplace,
         salary=pay.label() if pay else None,
-        pay=pay or parse_pay(description),
+        pay=pay or pay_in_text(text),
         apply_url=http_url(recruit.get("viewJobUrl")),
         description=description,
     )

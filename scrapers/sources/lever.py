@@ -2,7 +2,12 @@
 
 Read: `text` (title), `categories.location` and `categories.allLocations` (a job open in
 several cities lists them all), `categories.commitment`, `workplaceType`, `createdAt`,
-`salaryRange`, `hostedUrl`, `applyUrl`, and the description in its pieces.
+`salaryRange` (its `interval` as Lever writes it: `per-year-salary`, `per-hour-wage`,
+`bi-week-salary` — every two weeks, not weekly), `hostedUrl` (the job's page: the link),
+`applyUrl` (the form), and the description in its pieces.
+
+Boards at `jobs.eu.lever.co/<company>` live on Lever's EU host (`api.eu.lever.co`, the
+`JOBPICKS_LEVER_EU_URL` setting); the US host answers 404 for them.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any
 from scrapers.http import HttpClient
 from scrapers.options import HttpConfig, SourceUrls
 from scrapers.postings.kinds import employment_from_title, workplace_from_text
-from scrapers.postings.pay import parse_pay, structured_pay
+from scrapers.postings.pay import parse_pay, pay_in_text, structured_pay
 from scrapers.postings.posting import Posting, http_url
 from scrapers.postings.text import cut, html_to_text, normalise_space
 from scrapers.sources.boards import Board
@@ -40,8 +45,12 @@ class Lever(Board):
     title = "Lever"
 
     @classmethod
+    def base_url(cls, urls: SourceUrls, ref: BoardRef) -> str:
+        return urls.base("lever_eu" if ref.dc == "eu" else cls.kind)
+
+    @classmethod
     def probe(cls, ref: BoardRef, urls: SourceUrls) -> tuple[str, str, Any]:
-        return "GET", f"{urls.base(cls.kind)}/v0/postings/{ref.token}?mode=json", None
+        return "GET", f"{cls.base_url(urls, ref)}/v0/postings/{ref.token}?mode=json", None
 
     async def postings(
         self, client: HttpClient, politeness: HttpConfig, run: SourceRun
@@ -77,8 +86,9 @@ class Lever(Board):
         salary = job.get("salaryRange") if isinstance(job.get("salaryRange"), dict) else {}
         pay = structured_pay(
             salary.get("min"), salary.get("max"), salary.get("interval"), salary.get("currency")
-        ) or parse_pay(str(job.get("salaryDescriptionPlain") or "") or text)
-        page = http_url(job.get("hostedUrl")) or f"https://jobs.lever.co/{token}/{job_id}"
+        ) or (parse_pay(str(job.get("salaryDescriptionPlain") or "")) or pay_in_text(text))
+        host = "jobs.eu.lever.co" if self.ref.dc == "eu" else "jobs.lever.co"
+        page = http_url(job.get("hostedUrl")) or f"https://{host}/{token}/{job_id}"
         return Posting(
             source="lever",
             source_id=f"{token}:{job_id}",

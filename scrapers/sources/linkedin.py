@@ -1,14 +1,24 @@
 """LinkedIn through its guest (logged-out) endpoints: search cards, then one detail page per new job.
 
-Paging stops at `max_results`, at a short page (fewer than 10 cards: the last one), at the
-end page (`<!DOCTYPE html>\\n\\n<!---->`), or when a page repeats the previous one (LinkedIn
-sometimes serves the same cards again instead of ending). A redirect away from the requested
-path is the login wall, and HTTP 999 LinkedIn's refusal: "blocked", not "no results".
+Paging advances by the cards each page returned (`start` += cards, as public clients do: a
+page often holds fewer than 10 cards and is not the last) and stops at `max_results`, at the
+end page (`<!DOCTYPE html>\\n\\n<!---->`), or when a page brings no card not seen before
+(LinkedIn sometimes serves the same cards again instead of ending). A redirect away from the
+requested path is the login wall, and HTTP 999 LinkedIn's refusal: "blocked", not "no results".
+
+Requests carry a desktop browser's headers (`HEADERS`, overridable under
+`[http.headers.linkedin]`): the guest pages are the ones a browser reads. The posted-within
+window (`f_TPR=r<seconds>`) reaches back to the last successful run after missed mornings,
+up to 30 days. A card's time is kept to the hour when it says "3 hours ago".
 
 Descriptions are one request each and LinkedIn answers 429 once a client asks too quickly:
 the first 429 opens a circuit breaker (no more detail requests), and once
 `linkedin_cooldown_seconds` have passed every description still missing is asked for once
 more; a second 429 closes the door for the run (postings kept without descriptions).
+
+The CSS selectors (`SELECTORS`) use only type, class, id and attribute selectors with
+descendant and "," combinators: soupsieve has read those since 1.x, so an old system
+soupsieve (Debian 12 ships 2.3.2) cannot refuse them.
 """
 
 from __future__ import annotations
@@ -17,25 +27,56 @@ import asyncio
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from bs4 import BeautifulSoup, Comment, Tag
 
-from scrapers.http import FetchError, HttpClient, Response
+from scrapers.http import FetchError, HttpClient, Response, source_headers
 from scrapers.options import HttpConfig, SearchConfig
 from scrapers.postings.kinds import workplace_from_text
-from scrapers.postings.pay import parse_pay
-from scrapers.postings.posting import Posting, http_url
-from scrapers.postings.text import element_text, inline_text
-from scrapers.source import IsSeen, Setup, SourceResult, search_label
+from scrapers.postings.pay import parse_pay, pay_in_text
+from scrapers.postings.posting import Pay, Posting, http_url
+from scrapers.postings.text import cut, element_text, inline_text
+from scrapers.source import IsSeen, Setup, SourceResult, lookback_hours, search_label
 from scrapers.sources.outcome import SourceProblem, SourceRun, refusal
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
-PAGE_SIZE = 10
 CANONICAL = "https://www.linkedin.com/jobs/view/{id}"
 LAYOUT_CHANGED = "layout changed: 200 with content but 0 cards parsed"
+# The longest posted-within window LinkedIn's own filter offers ("Past month").
+MAX_HOURS = 30 * 24
+
+# What a desktop browser sends for the guest pages (public clients that keep working send the
+# same); `[http.headers.linkedin]` replaces any of them.
+HEADERS: dict[str, str] = {
+    "User-Agent": (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
+    ),
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en-US,en;q=0.9",
+}
+
+# Every selector the parser uses, in one place so a test can hold them to the old syntax.
+SELECTORS = {
+    "card": ".base-search-card, [data-entity-urn*='jobPosting']",
+    "urn": "[data-entity-urn]",
+    "link": "a.base-card__full-link, a[href*='/jobs/view/']",
+    "title": ".base-search-card__title",
+    "time": "time[datetime]",
+    "salary": ".job-search-card__salary-info",
+    "company": ".base-search-card__subtitle",
+    "location": ".job-search-card__location",
+    "markup": ".show-more-less-html__markup",
+    "text": ".description__text",
+    "buttons": "button, .show-more-less-html__button",
+    "criteria": ".description__job-criteria-item",
+    "criteria_head": ".description__job-criteria-subheader",
+    "criteria_text": ".description__job-criteria-text",
+    "apply": "code#applyUrl",
+}
 
 JOB_TYPES = {
     "full-time": "F",
@@ -77,10 +118,12 @@ def is_end_page(body: str) -> bool:
     )
 
 
-def search_params(search: SearchConfig, start: int) -> dict[str, str]:
+def search_params(search: SearchConfig, start: int, hours: int | None = None) -> dict[str, str]:
+    """The search's query for the page at `start`; `hours` is the posted-within window
+    (default the search's own `posted_within_hours`)."""
     params = {
         "keywords": search.keywords,
-        "f_TPR": f"r{search.posted_within_hours * 3600}",
+        "f_TPR": f"r{(hours or search.posted_within_hours) * 3600}",
         "sortBy": "DD",
         "start": str(start),
     }
@@ -111,7 +154,7 @@ def parse_cards(html: str) -> list[Card]:
     soup = BeautifulSoup(html, "lxml")
     cards: list[Card] = []
     seen: set[str] = set()
-    for node in soup.select(".base-search-card, [data-entity-urn*='jobPosting']"):
+    for node in soup.select(SELECTORS["card"]):
         card = _card(node)
         if card is not None and card.job_id not in seen:
             seen.add(card.job_id)
@@ -122,7 +165,7 @@ def parse_cards(html: str) -> list[Card]:
 def _card(node: Tag) -> Card | None:
     job_id = None
     # The urn sits on the card, on a wrapping div, or (in some responses) on an inner element.
-    for el in (node, *node.parents, *node.select("[data-entity-urn]")):
+    for el in (node, *node.parents, *node.select(SELECTORS["urn"])):
         if not isinstance(el, Tag):
             continue
         urn = el.get("data-entity-urn")
@@ -130,37 +173,50 @@ def _card(node: Tag) -> Card | None:
         if m:
             job_id = m.group(1)
             break
-    link = (
-        node
-        if node.name == "a"
-        else node.select_one("a.base-card__full-link, a[href*='/jobs/view/']")
-    )
+    link = node if node.name == "a" else node.select_one(SELECTORS["link"])
     href = str(link.get("href", "")) if link is not None else ""
     if job_id is None:
         m = _HREF_ID.search(href)
         job_id = m.group(1) if m else None
-    title = inline_text(node.select_one(".base-search-card__title"))
+    title = inline_text(node.select_one(SELECTORS["title"]))
     if not job_id or not title:
         return None
-    time_el = node.select_one("time[datetime]")
-    salary = inline_text(node.select_one(".job-search-card__salary-info")) or None
+    time_el = node.select_one(SELECTORS["time"])
+    salary = inline_text(node.select_one(SELECTORS["salary"])) or None
     return Card(
         job_id=job_id,
         title=title,
-        company=inline_text(node.select_one(".base-search-card__subtitle")),
-        location=inline_text(node.select_one(".job-search-card__location")),
-        posted_at=_card_date(str(time_el.get("datetime", ""))) if time_el else None,
+        company=inline_text(node.select_one(SELECTORS["company"])),
+        location=inline_text(node.select_one(SELECTORS["location"])),
+        posted_at=card_date(str(time_el.get("datetime", "")), inline_text(time_el))
+        if time_el
+        else None,
         salary=salary,
         href=href,
     )
 
 
-def _card_date(value: str) -> datetime | None:
+_AGO = re.compile(r"(\d+)\s+(second|minute|hour)s?\s+ago", re.I)
+_UNITS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+def card_date(value: str, shown: str = "", now: datetime | None = None) -> datetime | None:
+    """When a card was posted: its `datetime` attribute is only a day, so "3 hours ago" or
+    "Just now" beside it gives the hour; "2 days ago" leaves the day at midnight UTC."""
+    now = now or datetime.now(UTC)
     try:
-        day = datetime.strptime(value.strip()[:10], "%Y-%m-%d")
+        day: datetime | None = datetime.strptime(value.strip()[:10], "%Y-%m-%d").replace(tzinfo=UTC)
     except ValueError:
-        return None
-    return day.replace(tzinfo=UTC)
+        day = None
+    m = _AGO.search(shown)
+    when = now if "just now" in shown.lower() else None
+    if m:
+        when = now - timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2).lower()])
+    # The words count only when they agree with the day (a cached page says "1 hour ago" for
+    # ever); the day is in LinkedIn's time zone, hence a day's slack either way.
+    if when is not None and (day is None or abs((when - day).total_seconds()) <= 2 * 86400):
+        return when
+    return day
 
 
 @dataclass
@@ -169,6 +225,7 @@ class Detail:
     seniority: str | None = None
     employment_type: str | None = None
     apply_url: str | None = None
+    pay: Pay | None = None  # read from the whole description, before it is cut
 
 
 def parse_detail(html: str, max_chars: int) -> Detail | None:
@@ -176,22 +233,22 @@ def parse_detail(html: str, max_chars: int) -> Detail | None:
     soup = BeautifulSoup(html, "lxml")
     # The inner markup first: the outer `.description__text` also holds the
     # "Show more / Show less" buttons. (A comma selector returns document order, not this.)
-    markup = soup.select_one(".show-more-less-html__markup") or soup.select_one(
-        ".description__text"
-    )
+    markup = soup.select_one(SELECTORS["markup"]) or soup.select_one(SELECTORS["text"])
     if markup is not None:
-        for button in markup.select("button, .show-more-less-html__button"):
+        for button in markup.select(SELECTORS["buttons"]):
             button.decompose()
     criteria: dict[str, str] = {}
-    for item in soup.select(".description__job-criteria-item"):
-        head = inline_text(item.select_one(".description__job-criteria-subheader")).lower()
-        value = inline_text(item.select_one(".description__job-criteria-text")).lower()
+    for item in soup.select(SELECTORS["criteria"]):
+        head = inline_text(item.select_one(SELECTORS["criteria_head"])).lower()
+        value = inline_text(item.select_one(SELECTORS["criteria_text"])).lower()
         if head:
             criteria[head] = value
     if markup is None and not criteria:
         return None
+    text = element_text(markup) if markup else ""
     return Detail(
-        description=element_text(markup, max_chars) if markup else "",
+        description=cut(text, max_chars),
+        pay=pay_in_text(text),
         seniority=_SENIORITY.get(criteria.get("seniority level", "")),
         employment_type=_EMPLOYMENT.get(criteria.get("employment type", "")),
         apply_url=_apply_url(soup),
@@ -201,7 +258,7 @@ def parse_detail(html: str, max_chars: int) -> Detail | None:
 def _apply_url(soup: BeautifulSoup) -> str | None:
     """The employer's own application page: LinkedIn hides it in `<code id="applyUrl">` as a
     comment holding its redirect link, whose `url` parameter is the target."""
-    code = soup.select_one("code#applyUrl")
+    code = soup.select_one(SELECTORS["apply"])
     if code is None:
         return None
     texts = [str(c) for c in code.contents if isinstance(c, Comment)] or [code.get_text()]
@@ -220,6 +277,7 @@ class LinkedIn:
     max_pages: int = 100
     is_seen: IsSeen = lambda _key: False
     cooldown: float = 60.0  # seconds the breaker stays open after a 429 on a description
+    headers: dict[str, str] = field(default_factory=lambda: dict(HEADERS))
     _details: dict[str, asyncio.Task[Detail | None]] = field(default_factory=dict)
     _wall: str | None = None  # set once a detail page hits the login wall: stop asking
     _slots: asyncio.Semaphore | None = None
@@ -227,16 +285,16 @@ class LinkedIn:
     _second_round: bool = False  # the one retry after the cooldown has begun
     _closed: str | None = None  # 429 again after the cooldown: no more descriptions this run
 
-    async def search(self, search: SearchConfig, label: str) -> SourceRun:
+    async def search(self, search: SearchConfig, label: str, hours: int | None = None) -> SourceRun:
+        """Page through one search (posted within `hours`, default the search's own)."""
         run = SourceRun(label)
         cards: dict[str, Card] = {}
-        previous: list[str] | None = None
+        start = 0
         for page in range(self.max_pages):
             if len(cards) >= search.max_results:
                 break
-            start = page * PAGE_SIZE
             try:
-                page_cards = await self._page(search, start, run)
+                page_cards = await self._page(search, start, hours, run)
             except SourceProblem as exc:
                 if cards:  # what earlier pages gave is kept: a partial result
                     run.problems.append(f"page {page + 1}: {exc.reason}")
@@ -245,25 +303,25 @@ class LinkedIn:
                 break
             if page_cards is None:  # the end page
                 break
-            ids = [c.job_id for c in page_cards]
-            if ids == previous or all(i in cards for i in ids):
+            new = [c for c in page_cards if c.job_id not in cards]
+            if not new:
                 break  # a repeated page: LinkedIn has nothing new past this point
-            previous = ids
-            for card in page_cards:
-                if card.job_id not in cards and len(cards) < search.max_results:
-                    cards[card.job_id] = card
-                    self._want_detail(card.job_id, run)
-            if len(page_cards) < PAGE_SIZE:
-                break  # a short page is the last one: asking for the next costs a request
+            for card in new[: search.max_results - len(cards)]:
+                cards[card.job_id] = card
+                self._want_detail(card.job_id, run)
+            start += len(page_cards)  # the next page begins after the cards this one held
         await self._attach(cards, search, run)
         return run
 
-    async def _page(self, search: SearchConfig, start: int, run: SourceRun) -> list[Card] | None:
+    async def _page(
+        self, search: SearchConfig, start: int, hours: int | None, run: SourceRun
+    ) -> list[Card] | None:
         url = self.base_url + SEARCH_PATH
         try:
             resp = await self.client.request(
-                "GET", url, params=search_params(search, start), tally=run.tally, kind="search"
-            )
+                "GET", url, params=search_params(search, start, hours), headers=self.headers,
+                tally=run.tally, kind="search",
+            )  # fmt: skip
         except FetchError as exc:
             raise SourceProblem.from_fetch(f"search page start={start}", exc) from None
         if _left_path(resp, SEARCH_PATH):
@@ -333,8 +391,9 @@ class LinkedIn:
         path = f"/jobs/view/{job_id}"
         try:
             resp = await self.client.request(
-                "GET", self.base_url + path, tally=run.tally, kind="detail", no_retry=(429,)
-            )
+                "GET", self.base_url + path, headers=self.headers, tally=run.tally,
+                kind="detail", no_retry=(429,),
+            )  # fmt: skip
         except FetchError as exc:
             if exc.status == 429:
                 return None, True
@@ -398,13 +457,15 @@ class LinkedInSearch:
                 max_pages=politeness.max_pages,
                 is_seen=self.setup.is_seen,
                 cooldown=politeness.linkedin_cooldown_seconds,
+                headers=source_headers(self.kind, HEADERS, politeness),
             )
             self.setup.shared[self.kind] = runner
             self.setup.closers.append(runner.close)
         return runner
 
     async def collect(self, session: HttpClient, politeness: HttpConfig) -> SourceResult:
-        run = await self._shared(session, politeness).search(self.config, self.name)
+        hours = lookback_hours(self.config, self.setup.since, MAX_HOURS)
+        run = await self._shared(session, politeness).search(self.config, self.name, hours)
         return run.result()
 
 
@@ -428,7 +489,7 @@ def _posting(card: Card, detail: Detail | None, stated: str | None = None) -> Po
         seniority=detail.seniority if detail else None,
         workplace=stated or workplace_from_text(card.title, location, description=description),  # type: ignore[arg-type]
         salary=card.salary,
-        pay=parse_pay(card.salary) or parse_pay(description),
+        pay=parse_pay(card.salary) or (detail.pay if detail else None),
         apply_url=detail.apply_url if detail else None,
         description=description,
     )

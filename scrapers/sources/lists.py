@@ -127,14 +127,15 @@ def to_posting(entry: dict, since: datetime) -> Posting | None:
     terms = entry.get("terms") if isinstance(entry.get("terms"), list) else []
     season = entry.get("season")
     terms = [str(t) for t in terms] or ([str(season)] if season else [])
-    employment = employment_from_title(title) or ("internship" if terms else None)
+    # Entries with terms are internships (a season); the new-grad lists' are full-time roles.
+    employment = employment_from_title(title) or ("internship" if terms else "full-time")
     sponsorship = str(entry.get("sponsorship") or "").strip()
-    lines = [f"{title.strip()} at {str(company or '').strip()}".strip()]
+    # What the entry says beyond its title, company and places (shown beside it already);
+    # "Other" is the lists' "not stated".
+    lines = []
     if terms:
         lines.append("Terms: " + ", ".join(terms))
-    if locations:
-        lines.append("Locations: " + "; ".join(locations))
-    if sponsorship:
+    if sponsorship and sponsorship.lower() != "other":
         lines.append(f"Sponsorship: {sponsorship}")
     source_id = str(entry.get("id") or "").strip() or url
     return Posting(

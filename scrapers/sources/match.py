@@ -104,19 +104,24 @@ def search_accepts(search: SearchConfig, posting: Posting) -> bool:
     """
     if not keywords_match(search.keywords, posting.title):
         return False
+    if not kind_and_workplace_ok(search, posting):
+        return False
+    return not search.location or location_matches(search.location, posting)
+
+
+def kind_and_workplace_ok(search: SearchConfig, posting: Posting) -> bool:
+    """The search's employment types and workplaces: a posting that states one must state a
+    wanted one; one that states none passes."""
     if (
         search.employment_types
         and posting.employment_type
         and posting.employment_type not in search.employment_types
     ):
         return False
-    # A posting that states its workplace must state a wanted one; one that does not passes.
     wanted = {w.replace("-", "") for w in search.workplace}
     if wanted and posting.workplace and posting.workplace not in wanted:
         return False
-    if wanted == {"remote"} and posting.remote is False:
-        return False  # the board said "not remote" without saying what instead
-    return not search.location or location_matches(search.location, posting)
+    return not (wanted == {"remote"} and posting.remote is False)  # "not remote", said plainly
 
 
 def filter_board(postings: list[Posting], searches: list[SearchConfig]) -> list[Posting]:

@@ -1,15 +1,18 @@
 """How one source's run turns out: its postings and problems tallied into an ok / partial /
-blocked / failed status, and the date readers every board shares."""
+blocked / failed status; the request every board and feed makes (`fetch_text`,
+`fetch_json`), and the date readers they share."""
 
 from __future__ import annotations
 
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from scrapers.errors import JobpicksError
-from scrapers.http import FetchError, Response, Tally
+from scrapers.http import FetchError, HttpClient, Response, Tally
 from scrapers.postings.posting import Posting
 from scrapers.source import SourceResult, SourceState
 
@@ -70,11 +73,63 @@ class SourceRun:
         )
 
 
-def read_posting(to_posting: Callable[[dict], Posting | None], item: object) -> Posting | None:
-    """One raw result as a Posting, or None when it is not one we can read.
+async def fetch_text(
+    client: HttpClient,
+    url: str,
+    run: SourceRun,
+    what: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+    method: str = "GET",
+    body: Any = None,
+    kind: str = "board",
+) -> str:
+    """A board's or feed's answer as text; SourceProblem (blocked on 401/403) when there is
+    none, naming `what` was asked."""
+    try:
+        resp = await client.request(
+            method, url, params=params, json=body, headers=headers or None, tally=run.tally,
+            kind=kind,
+        )  # fmt: skip
+    except FetchError as exc:
+        raise SourceProblem.from_fetch(what, exc) from None
+    if not resp.ok:
+        raise refusal(what, resp)
+    return resp.text
+
+
+async def fetch_json(
+    client: HttpClient,
+    url: str,
+    run: SourceRun,
+    what: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+    method: str = "GET",
+    body: Any = None,
+    kind: str = "board",
+) -> Any:
+    """`fetch_text`, read as JSON; SourceProblem when it is not JSON."""
+    text = await fetch_text(
+        client, url, run, what, headers=headers, params=params, method=method, body=body,
+        kind=kind,
+    )  # fmt: skip
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise SourceProblem(f"{what}: malformed JSON") from None
+
+
+def read_posting(
+    to_posting: Callable[[Any], Posting | None], item: object, shape: type = dict
+) -> Posting | None:
+    """One raw result (a JSON object, or an XML element with `shape`) as a Posting, or None
+    when it is not one we can read.
 
     A board's odd entry (a field of an unexpected type) costs that entry, not the source."""
-    if not isinstance(item, dict):
+    if not isinstance(item, shape):
         return None
     try:
         return to_posting(item)

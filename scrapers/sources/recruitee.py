@@ -13,9 +13,9 @@ from typing import Any
 from scrapers.http import HttpClient
 from scrapers.options import HttpConfig, SourceUrls
 from scrapers.postings.kinds import employment_from_title, workplace_from_text
-from scrapers.postings.pay import parse_pay, structured_pay
+from scrapers.postings.pay import pay_in_text, structured_pay
 from scrapers.postings.posting import Posting, http_url
-from scrapers.postings.text import html_to_text
+from scrapers.postings.text import cut, html_to_text
 from scrapers.sources.boards import Board
 from scrapers.sources.boards_spec import BoardRef
 from scrapers.sources.outcome import SourceRun, from_iso
@@ -70,7 +70,7 @@ class Recruitee(Board):
             str(job[k]) for k in ("city", "country") if job.get(k)
         )
         html = str(job.get("description") or "") + str(job.get("requirements") or "")
-        description = html_to_text(html, max_chars)
+        text = html_to_text(html)
         if job.get("hybrid") is True:
             workplace = "hybrid"
         elif job.get("remote") is True:
@@ -78,11 +78,11 @@ class Recruitee(Board):
         elif job.get("on_site") is True:
             workplace = "onsite"
         else:
-            workplace = workplace_from_text(title, location, description=description)
+            workplace = workplace_from_text(title, location, description=text)
         salary = job.get("salary") if isinstance(job.get("salary"), dict) else {}
         pay = structured_pay(
             salary.get("min"), salary.get("max"), salary.get("period"), salary.get("currency")
-        ) or parse_pay(description)
+        ) or pay_in_text(text)
         page = http_url(job.get("careers_url")) or f"{self.base}/o/{job.get('slug') or job_id}"
         return Posting(
             source="recruitee",
@@ -98,5 +98,5 @@ class Recruitee(Board):
             workplace=workplace,  # type: ignore[arg-type]
             pay=pay,
             apply_url=http_url(job.get("careers_apply_url")) or page,
-            description=description,
+            description=cut(text, max_chars),
         )

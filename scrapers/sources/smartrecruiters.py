@@ -8,20 +8,22 @@
   description, job description, qualifications, additional information: HTML),
   `postingUrl`, `applyUrl`.
 
-Filtered locally like every board; only wanted postings not seen before cost a request.
+Filtered locally like every board; only wanted postings not seen before cost a request. A
+place's `remote: false` is kept as "not remote" (a remote-only search passes it over without
+asking for its ad). SmartRecruiters answers an unknown (e.g. misspelt) company with 200 and an
+empty list, exactly as a company with no openings: the board then says so instead of "ok".
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from scrapers.http import HttpClient
 from scrapers.options import HttpConfig, SourceUrls
 from scrapers.postings.kinds import employment_from_title, workplace_from_text
-from scrapers.postings.pay import parse_pay
+from scrapers.postings.pay import pay_in_text
 from scrapers.postings.posting import Posting, http_url
-from scrapers.postings.text import html_to_text
+from scrapers.postings.text import cut, html_to_text
 from scrapers.sources.boards import Board
 from scrapers.sources.boards_spec import BoardRef
 from scrapers.sources.outcome import SourceProblem, SourceRun, from_iso
@@ -68,15 +70,17 @@ class SmartRecruiters(Board):
                 break
             listed += self.read_all(jobs, run, self.listed)
             total = data.get("totalFound")
+            if page == 0 and not jobs and not total:
+                raise SourceProblem(
+                    f"{self.what}: no postings at all — SmartRecruiters answers a company name "
+                    "it does not know the same way; check the spelling and case "
+                    "(jobs.smartrecruiters.com/<company>)"
+                )
             if len(jobs) < PAGE_SIZE or (
                 isinstance(total, int) and (page + 1) * PAGE_SIZE >= total
             ):
                 break
-        keep = self.wanted(listed)
-        fresh = [p for p in keep if not self.is_seen(p.key)]
-        details = await asyncio.gather(*(self._detail(client, politeness, run, p) for p in fresh))
-        by_key = {p.key: p for p in details}
-        return [by_key.get(p.key, p) for p in keep]
+        return await self.with_details(listed, lambda p: self._detail(client, politeness, run, p))
 
     def listed(self, job: dict) -> Posting | None:
         job_id, title = job.get("id"), job.get("name")
@@ -93,6 +97,8 @@ class SmartRecruiters(Board):
             workplace = "remote"
         else:
             workplace = workplace_from_text(title, location)
+        # `remote: false` says "not remote" even when nothing says what it is instead
+        remote = False if loc.get("remote") is False and workplace != "remote" else None
         kind = str((job.get("typeOfEmployment") or {}).get("label") or "").strip().lower()
         level = str((job.get("experienceLevel") or {}).get("id") or "").strip().lower()
         company = (
@@ -111,6 +117,7 @@ class SmartRecruiters(Board):
             or ("internship" if _LEVELS.get(level) == "internship" else _TYPES.get(kind)),
             seniority=_LEVELS.get(level),
             workplace=workplace,  # type: ignore[arg-type]
+            remote=remote,
             apply_url=page,
         )
 
@@ -133,15 +140,17 @@ class SmartRecruiters(Board):
             for name in _SECTIONS
             if isinstance(sections.get(name), dict)
         )
-        description = html_to_text(html, politeness.description_max_chars)
+        text = html_to_text(html)
         page = http_url(data.get("postingUrl")) or listed.url
+        workplace = listed.workplace or workplace_from_text(description=text)
         return Posting.model_validate(
             listed.model_dump()
             | {
                 "url": page,
                 "apply_url": http_url(data.get("applyUrl")) or page,
-                "workplace": listed.workplace or workplace_from_text(description=description),
-                "pay": parse_pay(description),
-                "description": description,
+                "workplace": workplace,
+                "remote": listed.remote if workplace is None else None,
+                "pay": pay_in_text(text),
+                "description": cut(text, politeness.description_max_chars),
             }
         )

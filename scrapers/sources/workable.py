@@ -13,9 +13,9 @@ from typing import Any
 from scrapers.http import HttpClient
 from scrapers.options import HttpConfig, SourceUrls
 from scrapers.postings.kinds import employment_from_title, workplace_from_text
-from scrapers.postings.pay import parse_pay
+from scrapers.postings.pay import pay_in_text
 from scrapers.postings.posting import Posting, http_url
-from scrapers.postings.text import html_to_text
+from scrapers.postings.text import cut, html_to_text
 from scrapers.sources.boards import Board
 from scrapers.sources.boards_spec import BoardRef
 from scrapers.sources.outcome import SourceRun, from_iso
@@ -61,7 +61,7 @@ class Workable(Board):
             if text:
                 names.append(text)
         location = "; ".join(dict.fromkeys(names))
-        description = html_to_text(str(job.get("description") or ""), max_chars)
+        text = html_to_text(str(job.get("description") or ""))
         kind = str(job.get("employment_type") or "").strip().lower()
         page = http_url(job.get("url")) or f"https://apply.workable.com/{token}/j/{code}/"
         return Posting(
@@ -75,8 +75,8 @@ class Workable(Board):
             employment_type=employment_from_title(title) or _TYPES.get(kind),
             workplace="remote"
             if job.get("telecommuting") is True
-            else workplace_from_text(title, location, description=description),
-            pay=parse_pay(description),
+            else workplace_from_text(title, location, description=text),
+            pay=pay_in_text(text),
             apply_url=http_url(job.get("application_url")) or page,
-            description=description,
+            description=cut(text, max_chars),
         )

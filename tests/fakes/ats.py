@@ -77,11 +77,18 @@ def workday_path(job: Job) -> str:
     return f"/job/{city}/{_slug(job.title)}_R{job.id}"
 
 
+def _places(job: Job) -> list[str]:
+    return [p.strip() for p in job.location.split(";") if p.strip()]
+
+
 def workday_summary(job: Job, now: datetime) -> dict:
+    """A search result; a job open in several places says only "N Locations" here (its
+    detail names them), as real tenants' lists do."""
+    places = _places(job)
     return {
         "title": job.title,
         "externalPath": workday_path(job),
-        "locationsText": job.location,
+        "locationsText": places[0] if len(places) == 1 else f"{len(places)} Locations",
         "postedOn": _posted_on(job, now),
         "bulletFields": [f"R{job.id}"],
     }
@@ -93,7 +100,8 @@ def workday_detail(tenant: str, site: str, job: Job, now: datetime) -> dict:
         "title": job.title,
         "jobDescription": _paras(job.description)
         + (f"<p>Pay: {html.escape(job.salary)}</p>" if job.salary else ""),
-        "location": job.location,
+        "location": _places(job)[0] if _places(job) else "",
+        "additionalLocations": _places(job)[1:],
         "postedOn": _posted_on(job, now),
         "startDate": job.posted.date().isoformat(),
         "timeType": "Part time" if job.employment == "part-time" else "Full time",

@@ -5,7 +5,9 @@ One aiohttp server per board (so each is its own host for per-host pacing):
   card variants, the `<!DOCTYPE html>\\n\\n<!---->` end page) and detail pages `/jobs/view/<id>`;
 - Indeed's mobile GraphQL `jobSearch` (cursor paging; refuses calls without the app key);
 - Greenhouse `/v1/boards/<token>/jobs`, Lever `/v0/postings/<co>`, Ashby `/posting-api/job-board/<org>`;
-- Workday, SmartRecruiters, Workable, Recruitee and the community lists (`tests.fakes.ats`).
+- Workday, SmartRecruiters, Workable, Recruitee and the community lists (`tests.fakes.ats`);
+- Rippling, BambooHR, Teamtailor, Personio and Oracle Recruiting (`tests.fakes.hr_boards`);
+- Arbeitnow and Hacker News' Algolia API (`tests.fakes.job_feeds`).
 
 Faults are queued per route and consumed one request at a time: 429 with Retry-After, 500,
 slow answers, the login-wall redirect, changed markup, malformed JSON, a captcha page, a
@@ -27,6 +29,8 @@ from aiohttp import web
 
 from scrapers.options import SourceUrls
 from tests.fakes.ats import AtsRoutes
+from tests.fakes.hr_boards import HrBoardRoutes
+from tests.fakes.job_feeds import HNThread, JobFeedRoutes
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 END_PAGE = "<!DOCTYPE html>\n\n<!---->"
@@ -47,6 +51,12 @@ class Job:
     posted: datetime = NOW - timedelta(hours=3)
     workplace: str = ""  # remote / hybrid / onsite where a board states it; else from `remote`
     apply_url: str | None = None  # LinkedIn: the employer's page behind "Apply"
+    # A board's structured pay: (min, max, currency, interval in that board's own words, e.g.
+    # Lever's "bi-week-salary", Ashby's "1 YEAR"); Greenhouse serves it in cents.
+    salary_range: tuple[float, float, str, str] | None = None
+    # Raw fields laid over the job's JSON on the boards that take them (a real field this
+    # fake does not model, e.g. Ashby's `shouldDisplayCompensationOnJobPostings`).
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +67,7 @@ class Fault:
     status: int = 200
     retry_after: str | None = None
     seconds: float = 0.0
+    message: str = ""  # a GraphQL error's text
 
 
 def status(code: int, retry_after: str | None = None) -> Fault:
@@ -71,7 +82,11 @@ LOGIN_WALL = Fault("login_wall")
 CHANGED = Fault("changed")
 MALFORMED = Fault("malformed")
 CAPTCHA = Fault("captcha")
-GRAPHQL_ERROR = Fault("graphql_error")
+GRAPHQL_ERROR = Fault("graphql_error", message="Unauthorized: invalid api key")
+# What a GraphQL server says to a query its schema does not have: not a refusal.
+GRAPHQL_SCHEMA_ERROR = Fault(
+    "graphql_error", message='Cannot query field "salarySnippet" on type "Job".'
+)
 
 
 @dataclass
@@ -85,24 +100,37 @@ class Seen:
 
 
 @dataclass
-class BoardsFake(AtsRoutes):
+class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     latency: float = 0.0
     linkedin: list[Job] = field(default_factory=list)
     indeed: list[Job] = field(default_factory=list)
     greenhouse: dict[str, list[Job]] = field(default_factory=dict)
     lever: dict[str, list[Job]] = field(default_factory=dict)
+    lever_eu: dict[str, list[Job]] = field(default_factory=dict)  # boards on api.eu.lever.co
     ashby: dict[str, list[Job]] = field(default_factory=dict)
     workday: dict[str, list[Job]] = field(default_factory=dict)  # "<tenant>/<site>" -> jobs
     smartrecruiters: dict[str, list[Job]] = field(default_factory=dict)
     workable: dict[str, list[Job]] = field(default_factory=dict)
     recruitee: dict[str, list[Job]] = field(default_factory=dict)
     lists: dict[str, list[dict]] = field(default_factory=dict)  # "owner/repo" -> raw entries
+    rippling: dict[str, list[Job]] = field(default_factory=dict)  # board (case-sensitive)
+    bamboohr: dict[str, list[Job]] = field(default_factory=dict)
+    teamtailor: dict[str, list[Job]] = field(default_factory=dict)
+    personio: dict[str, list[Job]] = field(default_factory=dict)
+    oracle: dict[str, list[Job]] = field(default_factory=dict)  # "<host>/<site number>"
+    arbeitnow: list[Job] = field(default_factory=list)
+    # Job ids still listed whose detail is gone (withdrawn between the list and the detail).
+    withdrawn: set[str] = field(default_factory=set)
+    hn_threads: list[HNThread] = field(default_factory=list)
     lists_base: str | None = None
     now: datetime = NOW
     # Workable's burst limit (requests per second before a 429); None: off.
     workable_burst: int | None = None
     # LinkedIn past this many pages serves the last page again instead of the end page.
     linkedin_repeat_after: int | None = None
+    # Cards on one LinkedIn page: about 10, often fewer (public clients advance `start` by the
+    # cards a page returned, never by a fixed 10).
+    linkedin_page_size: int = 10
     # route -> queued faults ("linkedin.search", "linkedin.detail", "indeed", "greenhouse:<t>"…);
     # a None in the queue is one normal answer.
     faults: dict[str, list[Fault | None]] = field(default_factory=dict)
@@ -113,6 +141,7 @@ class BoardsFake(AtsRoutes):
     # to serve entries of odd shapes next to the well-formed ones
     raw_jobs: dict[str, list[Any]] = field(default_factory=dict)
     requests: list[Seen] = field(default_factory=list)
+    indeed_queries: list[str] = field(default_factory=list)  # each GraphQL query, as sent
     urls: SourceUrls | None = None
     _runners: list[web.AppRunner] = field(default_factory=list)
 
@@ -156,12 +185,20 @@ class BoardsFake(AtsRoutes):
             "indeed": self._indeed_app(),
             "greenhouse": self._greenhouse_app(),
             "lever": self._lever_app(),
+            "lever_eu": self._lever_app(eu=True),
             "ashby": self._ashby_app(),
             "workday": self._workday_app(),
             "smartrecruiters": self._smartrecruiters_app(),
             "workable": self._workable_app(),
             "recruitee": self._recruitee_app(),
             "lists": self._lists_app(),
+            "rippling": self._rippling_app(),
+            "bamboohr": self._bamboohr_app(),
+            "teamtailor": self._teamtailor_app(),
+            "personio": self._personio_app(),
+            "oracle": self._oracle_app(),
+            "arbeitnow": self._arbeitnow_app(),
+            "hackernews": self._hackernews_app(),
         }
         bases: dict[str, str] = {}
         for name, app in apps.items():
@@ -177,11 +214,20 @@ class BoardsFake(AtsRoutes):
             indeed=bases["indeed"] + "/graphql",
             greenhouse=bases["greenhouse"],
             lever=bases["lever"],
+            lever_eu=bases["lever_eu"],
             ashby=bases["ashby"],
             workday=bases["workday"],
+            workday_site=bases["workday"],
             smartrecruiters=bases["smartrecruiters"],
             workable=bases["workable"],
             recruitee=bases["recruitee"] + "/{company}",
+            rippling=bases["rippling"],
+            bamboohr=bases["bamboohr"] + "/{company}",
+            teamtailor=bases["teamtailor"] + "/{company}",
+            personio=bases["personio"] + "/{company}",
+            oracle=bases["oracle"] + "/{host}",
+            arbeitnow=bases["arbeitnow"],
+            hackernews=bases["hackernews"],
         )
         self.lists_base = bases["lists"]
         return self.urls
@@ -228,13 +274,13 @@ class BoardsFake(AtsRoutes):
             start = int(request.query.get("start", "0"))
         except ValueError:
             return web.Response(status=400, text="bad start")
-        page = start // 10
-        if self.linkedin_repeat_after is not None and page >= self.linkedin_repeat_after:
-            page = self.linkedin_repeat_after - 1
-        jobs = self.linkedin[page * 10 : page * 10 + 10]
+        size = self.linkedin_page_size
+        if self.linkedin_repeat_after is not None and start >= self.linkedin_repeat_after * size:
+            start = (self.linkedin_repeat_after - 1) * size
+        jobs = self.linkedin[start : start + size]
         if not jobs:
             return web.Response(text=END_PAGE, content_type="text/html")
-        cards = "".join(_li_card(job, page * 10 + i) for i, job in enumerate(jobs))
+        cards = "".join(_li_card(job, start + i) for i, job in enumerate(jobs))
         return web.Response(text=cards, content_type="text/html")
 
     async def _li_detail(self, request: web.Request) -> web.Response:
@@ -289,9 +335,7 @@ class BoardsFake(AtsRoutes):
                     content_type="text/html",
                 )
             if fault.kind == "graphql_error":
-                return web.json_response(
-                    {"errors": [{"message": "Unauthorized: invalid api key"}], "data": None}
-                )
+                return web.json_response({"errors": [{"message": fault.message}], "data": None})
         if not request.headers.get("indeed-api-key"):
             return web.json_response({"errors": [{"message": "missing api key"}]}, status=403)
         try:
@@ -305,9 +349,19 @@ class BoardsFake(AtsRoutes):
         cursor_m = re.search(r'cursor:\s*"c(\d+)"', query)
         limit = min(int(limit_m.group(1)) if limit_m else 100, 100)
         offset = int(cursor_m.group(1)) if cursor_m else 0
-        jobs = self.indeed[offset : offset + limit]
+        self.indeed_queries.append(query)
+        # The filters as Indeed applies them: the date window, and attribute keys of which a
+        # job must carry every one ("several codes in one filter mean all of them").
+        hits = self.indeed
+        if m := re.search(r'field:\s*"dateOnIndeed",\s*start:\s*"(\d+)h"', query):
+            oldest = datetime.now(UTC) - timedelta(hours=int(m.group(1)))
+            hits = [j for j in hits if j.posted >= oldest]
+        if m := re.search(r"keys:\s*\[([^\]]*)\]", query):
+            keys = set(re.findall(r'"(\w+)"', m.group(1)))
+            hits = [j for j in hits if keys <= {a["key"] for a in _indeed_job(j)["attributes"]}]
+        jobs = hits[offset : offset + limit]
         nxt = offset + limit
-        cursor = f"c{nxt}" if nxt < len(self.indeed) else None
+        cursor = f"c{nxt}" if nxt < len(hits) else None
         return web.json_response(
             {
                 "data": {
@@ -326,9 +380,11 @@ class BoardsFake(AtsRoutes):
         app.router.add_get("/v1/boards/{token}/jobs", self._greenhouse)
         return app
 
-    def _lever_app(self) -> web.Application:
+    def _lever_app(self, eu: bool = False) -> web.Application:
+        """Lever's US host, or its EU host (`api.eu.lever.co`): each knows only its own boards
+        and answers 404 for the other's, as the real hosts do."""
         app = web.Application()
-        app.router.add_get("/v0/postings/{token}", self._lever)
+        app.router.add_get("/v0/postings/{token}", self._lever_eu if eu else self._lever)
         return app
 
     def _ashby_app(self) -> web.Application:
@@ -354,19 +410,28 @@ class BoardsFake(AtsRoutes):
         if token not in self.greenhouse:
             return web.json_response({"status": 404, "error": "Job board not found"}, status=404)
         with_content = request.query.get("content") == "true"
-        jobs = [_greenhouse_job(token, j, with_content) for j in self.greenhouse[token]]
+        with_pay = request.query.get("pay_transparency") == "true"
+        jobs = [_greenhouse_job(token, j, with_content, with_pay) for j in self.greenhouse[token]]
         jobs += self.raw_jobs.get(f"greenhouse:{token}", [])
         return web.json_response({"jobs": jobs, "meta": {"total": len(jobs)}})
 
     async def _lever(self, request: web.Request) -> web.Response:
+        return await self._lever_board(request, self.lever, "jobs.lever.co")
+
+    async def _lever_eu(self, request: web.Request) -> web.Response:
+        return await self._lever_board(request, self.lever_eu, "jobs.eu.lever.co")
+
+    async def _lever_board(
+        self, request: web.Request, boards: dict[str, list[Job]], host: str
+    ) -> web.Response:
         if (answer := await self._board_fault(request, "lever")) is not None:
             return answer
         token = request.match_info["token"]
-        if token not in self.lever:
+        if token not in boards:
             return web.json_response({"ok": False, "error": "Document not found"}, status=404)
         if request.query.get("mode") != "json":
             return web.Response(text="<html>lever html</html>", content_type="text/html")
-        jobs = [_lever_job(token, j) for j in self.lever[token]]
+        jobs = [_lever_job(token, j, host) for j in boards[token]]
         return web.json_response(jobs + self.raw_jobs.get(f"lever:{token}", []))
 
     async def _ashby(self, request: web.Request) -> web.Response:
@@ -409,7 +474,7 @@ def _li_card(job: Job, position: int) -> str:
           </span>
           {salary}
           <time class="{date_cls}" datetime="{job.posted.date().isoformat()}">
-            3 hours ago
+            {_ago(job.posted)}
           </time>
         </div>
       </div>"""
@@ -428,6 +493,16 @@ def _li_card(job: Job, position: int) -> str:
     </div>
   </li>
 """
+
+
+def _ago(when: datetime) -> str:
+    """How a card words its age: "3 hours ago", "1 day ago", "2 weeks ago"."""
+    seconds = max(0, int((datetime.now(UTC) - when).total_seconds()))
+    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "Just now"
 
 
 _LI_TYPES = {
@@ -523,7 +598,9 @@ def _indeed_job(job: Job) -> dict:
     }
 
 
-def _greenhouse_job(token: str, job: Job, with_content: bool) -> dict:
+def _greenhouse_job(token: str, job: Job, with_content: bool, with_pay: bool = False) -> dict:
+    """A job as `GET /v1/boards/<token>/jobs` lists it; `pay_input_ranges` (in cents) only
+    when asked with `pay_transparency=true` (Greenhouse's job board API docs)."""
     content = "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n"))
     out: dict = {
         "id": int(job.id) if job.id.isdigit() else job.id,
@@ -541,7 +618,13 @@ def _greenhouse_job(token: str, job: Job, with_content: bool) -> dict:
         out["content"] = html.escape(content)  # Greenhouse escapes the HTML itself
         out["departments"] = [{"id": 1, "name": "Engineering"}]
         out["offices"] = [{"id": 1, "name": job.location}]
-    return out
+    if with_pay and job.salary_range:
+        lo, hi, currency, _ = job.salary_range
+        out["pay_input_ranges"] = [
+            {"min_cents": int(lo * 100), "max_cents": int(hi * 100), "currency_type": currency,
+             "title": "US Pay Range", "blurb": "<p>Base pay for this role.</p>"}
+        ]  # fmt: skip
+    return out | job.extra
 
 
 _LEVER_COMMITMENT = {
@@ -552,29 +635,41 @@ _LEVER_COMMITMENT = {
 }
 
 
-def _lever_job(token: str, job: Job) -> dict:
+def _lever_job(token: str, job: Job, host: str = "jobs.lever.co") -> dict:
+    """A posting as `GET /v0/postings/<company>?mode=json` returns it. The titled lists hold
+    `<li>` items wrapping an indented `<p>`, as Lever's editor writes them."""
     first, _, rest = job.description.partition("\n")
-    return {
-        "id": job.id,
-        "text": job.title,
-        "hostedUrl": f"https://jobs.lever.co/{token}/{job.id}",
-        "applyUrl": f"https://jobs.lever.co/{token}/{job.id}/apply",
-        "createdAt": int(job.posted.timestamp() * 1000),
-        "categories": {
-            "commitment": _LEVER_COMMITMENT[job.employment],
-            "location": job.location.split(";")[0].strip(),
-            "team": "Engineering",
-            "allLocations": [p.strip() for p in job.location.split(";")],
-        },
-        "workplaceType": job.workplace or ("remote" if job.remote else "onsite"),
-        "description": f"<div>{html.escape(first)}</div>",
-        "descriptionPlain": first,
-        "lists": [
-            {"text": "What you'll do", "content": f"<li>{html.escape(rest or 'Ship code')}</li>"}
-        ],
-        "additional": "<div>We are an equal opportunity employer.</div>",
-        "additionalPlain": "We are an equal opportunity employer.",
-    }
+    items = "".join(
+        f"<li>\n    <p>{html.escape(line)}</p>\n  </li>"
+        for line in (rest or "Ship code").split("\n")
+    )
+    salary: dict[str, Any] = {}
+    if job.salary_range:
+        lo, hi, currency, interval = job.salary_range
+        salary = {"salaryRange": {"min": lo, "max": hi, "currency": currency, "interval": interval}}
+    return (
+        {
+            "id": job.id,
+            "text": job.title,
+            "hostedUrl": f"https://{host}/{token}/{job.id}",
+            "applyUrl": f"https://{host}/{token}/{job.id}/apply",
+            "createdAt": int(job.posted.timestamp() * 1000),
+            "categories": {
+                "commitment": _LEVER_COMMITMENT[job.employment],
+                "location": job.location.split(";")[0].strip(),
+                "team": "Engineering",
+                "allLocations": [p.strip() for p in job.location.split(";")],
+            },
+            "workplaceType": job.workplace or ("remote" if job.remote else "onsite"),
+            "description": f"<div>{html.escape(first)}</div>",
+            "descriptionPlain": first,
+            "lists": [{"text": "What you'll do", "content": items}],
+            "additional": "<div>We are an equal opportunity employer.</div>",
+            "additionalPlain": "We are an equal opportunity employer.",
+        }
+        | salary
+        | job.extra
+    )
 
 
 _ASHBY_TYPES = {
@@ -586,25 +681,51 @@ _ASHBY_TYPES = {
 
 
 def _ashby_job(token: str, job: Job) -> dict:
-    return {
-        "id": job.id,
-        "title": job.title,
-        "department": "Engineering",
-        "team": "Platform",
-        "employmentType": _ASHBY_TYPES[job.employment],
-        "location": job.location,
-        "secondaryLocations": [],
-        "publishedAt": job.posted.isoformat().replace("+00:00", ".000Z"),
-        "isListed": True,
-        "isRemote": job.remote,
-        "workplaceType": {"remote": "Remote", "hybrid": "Hybrid", "onsite": "OnSite"}[
-            job.workplace or ("remote" if job.remote else "onsite")
-        ],
-        "jobUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}",
-        "applyUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}/application",
-        "descriptionHtml": "".join(f"<p>{html.escape(p)}</p>" for p in job.description.split("\n")),
-        "descriptionPlain": job.description,
-    }
+    """A job as Ashby's posting API lists it: the first of `job.location`'s places is the
+    main one, the rest `secondaryLocations` (each with its own address); `compensation` from
+    `salary_range`, and `shouldDisplayCompensationOnJobPostings` true unless `extra` says."""
+    first, *others = [p.strip() for p in job.location.split(";")]
+    comp: dict[str, Any] = {}
+    if job.salary_range:
+        lo, hi, currency, interval = job.salary_range
+        comp = {
+            "compensation": {
+                "compensationTierSummary": f"{currency} {lo:,.0f} – {hi:,.0f}",
+                "summaryComponents": [
+                    {"compensationType": "Salary", "interval": interval, "currencyCode": currency,
+                     "minValue": lo, "maxValue": hi},
+                ],
+            }
+        }  # fmt: skip
+    return (
+        {
+            "id": job.id,
+            "title": job.title,
+            "department": "Engineering",
+            "team": "Platform",
+            "employmentType": _ASHBY_TYPES[job.employment],
+            "location": first,
+            "secondaryLocations": [
+                {"location": p, "address": {"postalAddress": {"addressLocality": p.split(",")[0]}}}
+                for p in others
+            ],
+            "shouldDisplayCompensationOnJobPostings": True,
+            "publishedAt": job.posted.isoformat().replace("+00:00", ".000Z"),
+            "isListed": True,
+            "isRemote": job.remote,
+            "workplaceType": {"remote": "Remote", "hybrid": "Hybrid", "onsite": "OnSite"}[
+                job.workplace or ("remote" if job.remote else "onsite")
+            ],
+            "jobUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}",
+            "applyUrl": f"https://jobs.ashbyhq.com/{token}/{job.id}/application",
+            "descriptionHtml": "".join(
+                f"<p>{html.escape(p)}</p>" for p in job.description.split("\n")
+            ),
+            "descriptionPlain": job.description,
+        }
+        | comp
+        | job.extra
+    )
 
 
 def make_jobs(

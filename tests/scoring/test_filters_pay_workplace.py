@@ -33,3 +33,10 @@ def test_workplace_filter_vetoes_only_a_stated_other_workplace() -> None:
     assert veto(post(workplace="remote"), f) is None
     assert veto(post(), f) is None
     assert veto(post(workplace="hybrid"), Filters()) is None
+
+
+def test_bi_weekly_pay_counts_26_times_a_year_not_52() -> None:
+    # Lever's `bi-week-salary`: €3,800–4,600 every two weeks is €119.6k a year, not €239k.
+    biweekly = post(pay=Pay(min=3800, max=4600, interval="biweek", currency="EUR"))
+    assert yearly_pay(biweekly) == 4600 * 26
+    assert veto(biweekly, Filters(min_salary=150_000)) == "pay below minimum"

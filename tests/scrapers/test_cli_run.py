@@ -23,7 +23,7 @@ max_age_days = 0
 
 [selection]
 min_score = 0
-max_picks = 10
+max_picks = 15
 per_company = 10
 
 [[searches]]
@@ -53,19 +53,9 @@ backoff_base_seconds = 0.01
 
 async def run_cli(fake: BoardsFake, tmp: Path, *args: str) -> tuple[int, str, str]:
     assert fake.urls is not None
-    u = fake.urls
-    env = cli_env(
-        JOBPICKS_LINKEDIN_URL=u.linkedin,
-        JOBPICKS_INDEED_URL=u.indeed,
-        JOBPICKS_GREENHOUSE_URL=u.greenhouse,
-        JOBPICKS_LEVER_URL=u.lever,
-        JOBPICKS_ASHBY_URL=u.ashby,
-        JOBPICKS_WORKDAY_URL=u.workday,
-        JOBPICKS_SMARTRECRUITERS_URL=u.smartrecruiters,
-        JOBPICKS_WORKABLE_URL=u.workable,
-        JOBPICKS_RECRUITEE_URL=u.recruitee,
-        JOBPICKS_CONFIG=str(tmp / "jobpicks.toml"),
-    )
+    # Every source is reached only through its JOBPICKS_<KIND>_URL setting, as a user's is.
+    urls = {f"JOBPICKS_{kind.upper()}_URL": url for kind, url in fake.urls.model_dump().items()}
+    env = cli_env(**urls, JOBPICKS_CONFIG=str(tmp / "jobpicks.toml"))
     # The fake is served by this event loop, so the CLI runs as an async subprocess.
     proc = await asyncio.create_subprocess_exec(
         *jobpicks_cmd("run", *args),
@@ -98,7 +88,7 @@ async def test_jobpicks_run_against_all_board_fakes(isolated_env: Path) -> None:
         assert "# Daily Job Picks" in out
         assert "https://www.linkedin.com/jobs/view/4000000100" in out
         assert "https://www.indeed.com/viewjob?jk=ind0" in out
-        assert "Globex" in out and "Accountant" not in out
+        assert "Globex" in out and "Accountant" not in out, err
         assert re.search(r"✗ ashby:ghost\s+failed: Ashby board 'ghost': HTTP 404", err), err
         assert re.search(
             r"✓ linkedin: software engineer intern @ United States\s+7 postings", err
@@ -213,3 +203,99 @@ async def test_jobpicks_run_reads_the_new_sources_end_to_end(isolated_env: Path)
     assert "[Apply](https://apply.workable.com/j/AB12CD/apply)" in out
     assert "€4,000–5,000/mo" in out  # Recruitee's structured salary
     assert "**Posted:**" in out
+
+
+NEWEST = """
+[profile.filters]
+excluded_title_words = ["senior"]
+min_salary = 30000
+locations = []
+max_age_days = 0
+
+[selection]
+min_score = 0
+max_picks = 40
+per_company = 10
+
+[[searches]]
+keywords = "engineer"
+location = ""
+sources = ["arbeitnow", "hackernews"]
+
+[[boards]]
+board = "https://ats.rippling.com/Acme-Co/jobs"
+
+[[boards]]
+board = "bamboohr:initech"
+
+[[boards]]
+board = "https://northwind.teamtailor.com/jobs"
+
+[[boards]]
+board = "personio:umbrella"
+
+[[boards]]
+board = "https://hcjy.fa.us2.oraclecloud.com/hcmUI/CandidateExperience/en/sites/CX_1/jobs"
+company = "Cooper"
+
+[http]
+default_gap_seconds = 0
+timeout_seconds = 2
+max_retries = 1
+backoff_base_seconds = 0.01
+"""
+
+
+async def test_jobpicks_run_reads_the_newest_sources_end_to_end(isolated_env: Path) -> None:
+    """Rippling, BambooHR, Teamtailor, Personio, Oracle Recruiting, Arbeitnow and Hacker
+    News' "Who is hiring?" in one `jobpicks run`: each gives postings with their fields, the
+    pay filter reads their pay, and a pick links to the job's page with the apply link beside."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.fakes.job_feeds import HNThread, hn_post
+
+    now = datetime.now(UTC)
+    (isolated_env / "jobpicks.toml").write_text(NEWEST, encoding="utf-8")
+    async with BoardsFake() as fake:
+        fake.rippling["Acme-Co"] = [
+            Job(id="r-1", title="Robotics Engineer Intern", company="Acme Co", location="Austin, TX",
+                salary_range=(40, 48, "USD", "HOUR")),
+            Job(id="r-2", title="Firmware Engineer Intern", company="Acme Co", location="Austin, TX",
+                salary_range=(9, 10, "USD", "HOUR")),  # below min_salary: vetoed
+        ]  # fmt: skip
+        fake.bamboohr["initech"] = [Job(id="64", title="Data Engineer", company="Initech",
+                                        employment="full-time", location="Denver, CO")]  # fmt: skip
+        fake.teamtailor["northwind"] = [Job(id="4711", title="Battery Engineer", company="Northwind AB",
+                                            location="Stockholm, Sweden", workplace="hybrid")]  # fmt: skip
+        fake.personio["umbrella"] = [Job(id="1834171", title="Backend Engineer (m/w/d)",
+                                         company="Umbrella GmbH", location="Munich")]  # fmt: skip
+        fake.oracle["hcjy.fa.us2.oraclecloud.com/CX_1"] = [
+            Job(
+                id="30412",
+                title="Lab Software Engineer",
+                company="Cooper",
+                location="Pleasanton, CA",
+            )
+        ]
+        fake.arbeitnow = [Job(id="1", title="Cloud Engineer", company="Zalando", location="Berlin",
+                              employment="full-time")]  # fmt: skip
+        march = HNThread(47000000, "Ask HN: Who is hiring? (March 2027)", now - timedelta(days=2))
+        march.comments = [hn_post(march, 47000100, Job(
+            id="h", title="Founding ML Engineer", company="Globex", location="San Francisco, CA",
+            workplace="onsite", salary="$160k - $210k", posted=now - timedelta(hours=2)))]  # fmt: skip
+        fake.hn_threads = [march]
+        code, out, err = await run_cli(fake, isolated_env)
+    assert code == 0, err
+    for name, n in (("rippling:Acme-Co", 2), ("bamboohr:initech", 1), ("teamtailor:northwind", 1),
+                    ("personio:umbrella", 1), ("oracle:hcjy.fa.us2.oraclecloud.com/CX_1", 1),
+                    ("arbeitnow: engineer", 1), ("hackernews: engineer", 1)):  # fmt: skip
+        assert re.search(rf"✓ {re.escape(name)}\s+{n} posting", err), (name, err)
+    for title in ("Robotics Engineer Intern", "Data Engineer", "Battery Engineer",
+                  "Backend Engineer (m/w/d)", "Lab Software Engineer", "Cloud Engineer",
+                  "Founding ML Engineer"):  # fmt: skip
+        assert title in out, (title, out)
+    assert "Firmware Engineer Intern" not in out  # its pay is below min_salary
+    assert "$40–48/hr" in out and "$160k–210k/yr" in out
+    assert "[Founding ML Engineer](https://news.ycombinator.com/item?id=47000100)" in out
+    assert "[Apply](https://globex.example/careers)" in out
+    assert "**Workplace:** hybrid" in out

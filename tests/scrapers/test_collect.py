@@ -253,6 +253,9 @@ def test_every_registered_kind_builds_a_source_from_its_config() -> None:
             url="https://raw.githubusercontent.com/o/r/dev/.github/scripts/listings.json"
         ),
         "workday": BoardConfig(board="workday:acme.wd5/Careers"),
+        "arbeitnow": SEARCHES[0],
+        "hackernews": SEARCHES[0],
+        "oracle": BoardConfig(board="oracle:acme.fa.us2.oraclecloud.com/CX_1", company="Acme"),
     }
     for kind, cls in SOURCES.items():
         config = configs.get(kind) or BoardConfig(board=f"{kind}:acme")
@@ -263,3 +266,7 @@ def test_every_registered_kind_builds_a_source_from_its_config() -> None:
     assert wd.base == "https://acme.wd5.myworkdayjobs.com"  # type: ignore[attr-defined]
     rc = SOURCES["recruitee"].from_config(BoardConfig(board="recruitee:bunq"), setup)
     assert rc.base == "https://bunq.recruitee.com"  # type: ignore[attr-defined]
+    oc = SOURCES["oracle"].from_config(configs["oracle"], setup)
+    assert oc.base == "https://acme.fa.us2.oraclecloud.com"  # type: ignore[attr-defined]
+    eu = SOURCES["lever"].from_config(BoardConfig(board="jobs.eu.lever.co/acme"), setup)
+    assert eu.base == "https://api.eu.lever.co"  # type: ignore[attr-defined]

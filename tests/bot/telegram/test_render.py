@@ -170,6 +170,21 @@ def test_pick_shows_the_facts_and_names_only_an_llm_scorer():
     assert render.age(datetime(2026, 2, 27, 12, 0, tzinfo=UTC), now) == "posted 3 days ago"
 
 
+def test_the_title_links_the_job_page_and_the_form_is_its_own_link():
+    """The title linked the application form (Lever's `/apply`, Ashby's `/application`)."""
+    page = "https://jobs.lever.co/acme/1f2e"
+    pick = make_pick(
+        title="Data Intern", url=page, apply_url=page + "/apply", reason="r", summary="s"
+    )
+    html = render.pick_message(pick)
+    assert f'<a href="{page}">Data Intern</a>' in html
+    assert f'<a href="{page}/apply">📝 Apply</a>' in html
+    plain = render.pick_plain(pick)
+    assert f"{page}\nApply: {page}/apply" in plain
+    same = render.pick_message(make_pick(url=page, apply_url=page, reason="r", summary="s"))
+    assert "Apply" not in same  # no second link to the same page
+
+
 def test_the_plain_text_repair_has_no_markup_and_is_short():
     plain = render.pick_plain(make_pick())
     assert len(plain) <= render.PLAIN_LIMIT

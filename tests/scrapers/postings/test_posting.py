@@ -39,3 +39,27 @@ def test_a_posting_with_a_lone_surrogate_can_be_stored_and_read_back(tmp_path):
 
 def test_a_real_emoji_pair_is_kept():
     assert _posting(title="Intern 🚀").title == "Intern 🚀"
+
+
+def test_nul_and_bidi_controls_never_reach_a_message():
+    # U+202E turns "txt.exe" into what reads as "exe.txt"; NUL breaks Telegram and the digest.
+    posting = _posting(
+        title="Intern\x00 \u202eSRE\u202c",
+        company="Ac\u2066me\u2069",
+        description="a\x00b\r\nc\u2028d",
+    )
+    assert posting.title == "Intern SRE" and posting.company == "Acme"
+    assert posting.description == "ab\nc\nd"
+
+
+def test_a_one_line_field_gets_no_line_break():
+    assert _posting(title="Backend\nEngineer\tIntern").title == "Backend Engineer Intern"
+
+
+def test_a_link_hiding_a_bidi_control_is_refused():
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        _posting(url="https://x.test/\u202egpj.exe")
+    assert _posting(apply_url="https://x.test/\u202eexe").apply_url is None

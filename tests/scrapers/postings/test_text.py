@@ -20,3 +20,16 @@ def test_cap_cuts_at_a_word_and_marks_it() -> None:
     out = cut(text.strip(), 52)
     assert len(out) <= 52 and out.endswith("…") and not out[:-1].endswith("wor")
     assert html_to_text("<p>" + text + "</p>", 200).endswith("…")
+
+
+def test_a_lone_surrogate_in_markup_is_read_not_refused() -> None:
+    # lxml raised UnicodeEncodeError on it, so the whole posting was skipped as unreadable.
+    assert html_to_text("<p>Build \ud800 robots</p>") == "Build \ufffd robots"
+
+
+def test_indented_list_items_keep_their_text_on_the_bullet() -> None:
+    # Lever's `lists[].content`: each `<li>` holds an indented `<p>`; it left "-\n" before.
+    html = (
+        "<li>\n    <p>Ship Python services</p>\n  </li>\n  <li>\n    <p>Own Postgres</p>\n  </li>"
+    )
+    assert html_to_text(html) == "- Ship Python services\n- Own Postgres"

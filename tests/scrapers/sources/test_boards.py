@@ -7,7 +7,8 @@ import pytest
 from scrapers.http import HttpClient
 from scrapers.options import BoardConfig, SearchConfig
 from scrapers.postings.posting import Posting
-from scrapers.source import SourceState
+from scrapers.registry import SOURCES
+from scrapers.source import Setup, SourceState
 from scrapers.sources.boards_spec import BoardRef, parse_board
 from scrapers.sources.match import filter_board, keywords_match, location_matches
 from tests.fakes.boards import MALFORMED, BoardsFake, Job, status
@@ -236,3 +237,142 @@ def test_a_search_workplace_keeps_what_it_names_and_what_states_none() -> None:
     search = SearchConfig(keywords="software engineer intern", workplace=["hybrid", "on-site"])
     kept = filter_board([post("remote"), post("hybrid"), post("onsite"), post(None)], [search])
     assert [p.workplace for p in kept] == ["hybrid", "onsite", None]
+
+
+# -- pay, places and links as the real boards give them ----------------------------------------
+async def test_greenhouse_reads_pay_past_the_cut_and_its_pay_ranges(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """A real posting starts its pay block at character 5,006 of 5,026: it was parsed after
+    the description was cut. `pay_transparency=true` gives `pay_input_ranges` (cents)."""
+    assert fake.urls is not None
+    body = "We build robots for warehouses. " * 156  # ~5,000 characters
+    fake.greenhouse["acme"] = [
+        Job(id="1", title="Data Intern", company="Acme",
+            description=body + "\nThe base pay range is $36 - $42 per hour."),
+        Job(id="2", title="ML Intern", company="Acme", salary_range=(120000, 150000, "USD", "")),
+        Job(id="3", title="Ops Intern", company="Acme",
+            description="Series C at a $1.5B valuation; $85 million raised."),
+    ]  # fmt: skip
+    cfg = client.config.model_copy(update={"description_max_chars": 1000})
+    source = SOURCES["greenhouse"].from_config(
+        BoardConfig(board="greenhouse:acme"), Setup(urls=fake.urls, http=cfg)
+    )
+    a, b, c = (await source.collect(client, cfg)).postings
+    assert len(a.description) <= 1000 and a.pay is not None and a.pay.label() == "$36–42/hr"
+    assert b.pay is not None and b.pay.label() == "$120k–150k/yr"
+    assert c.pay is None  # company figures are not pay
+    assert "pay_transparency=true" in fake.requests[0].query
+
+
+async def test_greenhouse_posted_date_is_first_published_only(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """`updated_at` moves with every edit: a year-old job looked fresh."""
+    assert fake.urls is not None
+    fake.greenhouse["acme"] = []
+    fake.raw_jobs["greenhouse:acme"] = [
+        {"id": 5, "title": "Data Intern", "updated_at": "2026-11-30T10:00:00-05:00",
+         "location": {"name": "Austin, TX"}, "content": ""},
+        {"id": 6, "title": "ML Intern", "updated_at": "2026-11-30T10:00:00-05:00",
+         "first_published": "2025-10-01T09:00:00-04:00", "location": {"name": "Austin, TX"}},
+    ]  # fmt: skip
+    a, b = (await collect_board(client, fake.urls, "greenhouse:acme")).postings
+    assert a.posted_at is None
+    assert b.posted_at is not None and b.posted_at.year == 2025
+
+
+async def test_lever_eu_boards_are_read_on_the_eu_host(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """`jobs.eu.lever.co/x` was asked of the US host, which answers 404."""
+    assert fake.urls is not None
+    fake.lever_eu["dreamteam"] = [Job(id="e1", title="Data Intern", company="Dream Team",
+                                      location="Berlin, Germany")]  # fmt: skip
+    result = await collect_board(client, fake.urls, "https://jobs.eu.lever.co/dreamteam")
+    assert result.state is SourceState.OK, result.reason
+    (p,) = result.postings
+    assert p.url == "https://jobs.eu.lever.co/dreamteam/e1"
+    us = await collect_board(client, fake.urls, "lever:dreamteam")
+    assert us.state is SourceState.FAILED and "404" in us.reason
+
+
+async def test_lever_bi_weekly_pay_and_list_items_read_right(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """`bi-week-salary` read as weekly ("/wk", counted twice a year over); a `<p>` inside a
+    list item left "-\\n" in the description."""
+    assert fake.urls is not None
+    fake.lever["acme"] = [
+        Job(id="b1", title="Data Intern", company="Acme", description="Intro\nShip models\nOwn data",
+            salary_range=(3800, 4600, "EUR", "bi-week-salary")),
+    ]  # fmt: skip
+    (p,) = (await collect_board(client, fake.urls, "lever:acme")).postings
+    assert (
+        p.pay is not None and p.pay.interval == "biweek" and p.pay.label() == "€3,800–4,600/2 wks"
+    )
+    assert "- Ship models\n- Own data" in p.description and "-\n" not in p.description
+
+
+@pytest.mark.parametrize("kind", ["lever", "ashby"])
+async def test_the_link_is_the_job_page_and_the_form_is_the_apply_link(
+    kind: str, fake: BoardsFake, client: HttpClient
+) -> None:
+    assert fake.urls is not None
+    getattr(fake, kind)["acme"] = [Job(id="l1", title="Data Intern", company="Acme")]
+    (p,) = (await collect_board(client, fake.urls, f"{kind}:acme")).postings
+    assert p.url.endswith("/acme/l1")
+    assert p.apply_url is not None and p.apply_url.startswith(p.url + "/")
+    assert p.apply_url.endswith(("/apply", "/application"))
+
+
+async def test_ashby_secondary_places_keep_the_job_for_those_searches(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """`secondaryLocations` was ignored: a New York job also open in Toronto was dropped."""
+    assert fake.urls is not None
+    fake.ashby["acme"] = [Job(id="s1", title="Software Engineer Intern", company="Acme",
+                              location="New York, NY; Toronto, Canada")]  # fmt: skip
+    toronto = SearchConfig(keywords="software engineer intern", location="Toronto")
+    (p,) = (await collect_board(client, fake.urls, "ashby:acme", searches=[toronto])).postings
+    assert p.location == "New York, NY; Toronto, Canada"
+    # some boards give the secondary places as plain names (stapply-ai/job-map reads both)
+    fake.ashby["acme"] = [Job(id="s2", title="Software Engineer Intern", company="Acme",
+                              location="New York, NY", extra={"secondaryLocations": ["Toronto"]})]  # fmt: skip
+    (q,) = (await collect_board(client, fake.urls, "ashby:acme", searches=[toronto])).postings
+    assert q.location == "New York, NY; Toronto"
+
+
+async def test_ashby_pay_the_employer_hid_is_not_shown(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """With `shouldDisplayCompensationOnJobPostings` false the "£1 – £2" placeholder showed."""
+    assert fake.urls is not None
+    fake.ashby["acme"] = [
+        Job(id="h1", title="Data Intern", company="Acme", salary_range=(1, 2, "GBP", "1 YEAR"),
+            extra={"shouldDisplayCompensationOnJobPostings": False}),
+        Job(id="h2", title="ML Intern", company="Acme", salary_range=(50000, 60000, "GBP", "1 YEAR")),
+    ]  # fmt: skip
+    hidden, shown = (await collect_board(client, fake.urls, "ashby:acme")).postings
+    assert hidden.pay is None
+    assert shown.pay is not None and shown.pay.label() == "£50k–60k/yr"
+
+
+async def test_a_job_with_lone_surrogates_is_kept_not_skipped_as_unreadable(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """JSON's "\\ud83d" alone in a description made lxml refuse it: the job was skipped with
+    "(no id, title or link?)"."""
+    assert fake.urls is not None
+    fake.greenhouse["acme"] = [
+        Job(
+            id="9",
+            title="Data Intern \ud83d",
+            company="Acme",
+            description="Robots \udc00 and\x00 SQL",
+        )
+    ]
+    result = await collect_board(client, fake.urls, "greenhouse:acme")
+    assert result.state is SourceState.OK, result.reason
+    (p,) = result.postings
+    assert p.title == "Data Intern \ufffd" and p.description == "Robots \ufffd and SQL"

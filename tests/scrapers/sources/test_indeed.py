@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,16 @@ from scrapers.options import SearchConfig
 from scrapers.source import SourceState
 from scrapers.sources import indeed
 from scrapers.sources.indeed import DEFAULT_HEADERS as DEFAULT_INDEED_HEADERS
-from tests.fakes.boards import CAPTCHA, GRAPHQL_ERROR, MALFORMED, BoardsFake, Job, make_jobs, status
+from tests.fakes.boards import (
+    CAPTCHA,
+    GRAPHQL_ERROR,
+    GRAPHQL_SCHEMA_ERROR,
+    MALFORMED,
+    BoardsFake,
+    Job,
+    make_jobs,
+    status,
+)
 
 SEARCH = SearchConfig(
     keywords='machine learning "intern"',
@@ -21,7 +31,6 @@ SEARCH = SearchConfig(
     sources=["indeed"],
     posted_within_hours=48,
     employment_types=["internship"],
-    workplace=["remote"],
     max_results=250,
 )
 
@@ -51,8 +60,8 @@ async def test_query_carries_the_search(fake: BoardsFake, client: HttpClient) ->
     assert 'what: "machine learning \\"intern\\""' in q
     assert 'where: "California"' in q and "radiusUnit: MILES" in q
     assert 'cursor: "c100"' in q
-    assert 'field: "dateOnIndeed", start: "48h"' in q
-    assert '"VDTG7"' in q and '"DSQF7"' in q
+    assert 'filters: {date: {field: "dateOnIndeed", start: "48h"}}' in q
+    assert "keys" not in q and "composite" not in q  # one filter a query
     result = await run(fake, client)
     assert result.state is SourceState.OK
     headers = fake.requests[0].headers
@@ -80,11 +89,69 @@ async def test_missing_app_key_is_blocked_with_status(fake: BoardsFake, client: 
     assert "HTTP 403" in result.reason
 
 
-async def test_graphql_error_is_blocked(fake: BoardsFake, client: HttpClient) -> None:
+async def test_a_graphql_refusal_is_blocked(fake: BoardsFake, client: HttpClient) -> None:
     fake.fail("indeed", GRAPHQL_ERROR)
     result = await run(fake, client)
     assert result.state is SourceState.BLOCKED
-    assert "GraphQL error: Unauthorized" in result.reason
+    assert "refused the app's request: Unauthorized" in result.reason
+
+
+async def test_any_other_graphql_error_is_a_failure_not_blocked(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """Every GraphQL error was "blocked", so a schema change read as a ban."""
+    fake.fail("indeed", GRAPHQL_SCHEMA_ERROR)
+    result = await run(fake, client)
+    assert result.state is SourceState.FAILED
+    assert 'API changed?): Cannot query field "salarySnippet"' in result.reason
+
+
+async def test_one_query_carries_one_filter_and_types_are_read_from_the_results(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """The date window went in one composite filter with the type and remote keys, several
+    types in one `keys` list (which Indeed reads as "all of them"). Now the query carries the
+    window; each result's attributes decide type and remote."""
+    old = datetime.now(UTC) - timedelta(days=5)
+    fake.indeed = [
+        Job(id="k1", title="ML Intern", company="A", employment="internship", remote=True),
+        Job(id="k2", title="ML Engineer", company="B", employment="full-time", remote=True),
+        Job(id="k3", title="ML Intern", company="C", employment="internship", remote=False),
+        Job(id="k4", title="ML Tutor", company="D", employment="part-time", remote=True),
+        Job(id="k5", title="ML Intern", company="E", employment="internship", remote=True,
+            posted=old),
+    ]  # fmt: skip
+    search = SEARCH.model_copy(
+        update={"employment_types": ["internship", "part-time"], "workplace": ["remote"]}
+    )
+    result = await run(fake, client, search)
+    assert sorted(p.source_id for p in result.postings) == ["k1", "k4"]
+    (query,) = fake.indeed_queries
+    assert query.count("filters:") == 1 and "keys" not in query
+
+
+async def test_the_window_reaches_back_to_the_last_run_within_14_days(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    assert fake.urls is not None
+    since = datetime.now(UTC) - timedelta(hours=71, minutes=10)
+    source = indeed.IndeedSearch(SEARCH, fake.urls.indeed, since)
+    await source.collect(client, client.config)
+    assert 'start: "72h"' in fake.indeed_queries[0]
+    far = indeed.IndeedSearch(SEARCH, fake.urls.indeed, since - timedelta(days=60))
+    await far.collect(client, client.config)
+    assert 'start: "336h"' in fake.indeed_queries[1]
+
+
+async def test_requests_carry_the_apps_own_user_agent(fake: BoardsFake, client: HttpClient) -> None:
+    """The app's headers came with `User-Agent: jobpicks/0.1`: one client claiming to be two."""
+    await run(fake, client)
+    sent = fake.requests[0].headers
+    assert sent["User-Agent"] == DEFAULT_INDEED_HEADERS["user-agent"]
+    assert "Indeed App" in sent["User-Agent"] and "jobpicks" not in sent["User-Agent"]
+    mine = client.config.model_copy(update={"headers": {"indeed": {"User-Agent": "Mine/2"}}})
+    headers = indeed.request_headers_for(mine, indeed.US)
+    assert headers["User-Agent"] == "Mine/2" and "user-agent" not in headers
 
 
 async def test_captcha_page_is_blocked(fake: BoardsFake, client: HttpClient) -> None:

@@ -5,10 +5,18 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import parse_qs
 
-from scrapers.http import HttpClient
+from scrapers.http import HttpClient, source_headers
 from scrapers.options import SearchConfig
 from scrapers.source import SourceState
-from scrapers.sources.linkedin import LAYOUT_CHANGED, LinkedIn, parse_cards
+from scrapers.sources.linkedin import (
+    HEADERS,
+    LAYOUT_CHANGED,
+    MAX_HOURS,
+    SELECTORS,
+    LinkedIn,
+    card_date,
+    parse_cards,
+)
 from tests.fakes.boards import CHANGED, LOGIN_WALL, BoardsFake, Job, make_jobs, status
 
 SEARCH = SearchConfig(
@@ -28,22 +36,81 @@ def li(fake: BoardsFake, client: HttpClient, **kw: object) -> LinkedIn:
     return LinkedIn(client, fake.urls.linkedin, max_chars=2000, **kw)  # type: ignore[arg-type]
 
 
+def starts(fake: BoardsFake) -> list[str]:
+    return [parse_qs(r.query)["start"][0] for r in fake.requests if r.route == "linkedin.search"]
+
+
 async def test_pages_until_the_end_page(fake: BoardsFake, client: HttpClient) -> None:
     fake.linkedin = make_jobs("", 23, start_id=3900000000)
     run = await li(fake, client).search(SEARCH, "linkedin: x")
     result = run.result()
     assert result.state is SourceState.OK, result.reason
     assert len(result.postings) == 23
-    # 10 + 10 + 3: a short page is the last one, so no request for the end page after it
-    assert fake.count("linkedin.search") == 3
-    starts = [parse_qs(r.query)["start"][0] for r in fake.requests if r.route == "linkedin.search"]
-    assert starts == ["0", "10", "20"]
+    assert starts(fake) == ["0", "10", "20", "23"]  # 10 + 10 + 3, then the end page
     q = parse_qs(fake.requests[0].query)
     assert q["keywords"] == ["software engineer intern"]
     assert q["location"] == ["United States"]
     assert q["f_TPR"] == ["r86400"]
     assert q["f_JT"] == ["I,F"] and q["f_E"] == ["1,2"] and q["f_WT"] == ["2,3"]
-    assert result.requests == 3 + 23  # pages + one detail each
+    assert result.requests == 4 + 23  # pages + one detail each
+
+
+async def test_a_short_page_is_not_the_last_one(fake: BoardsFake, client: HttpClient) -> None:
+    """LinkedIn often returns 7 or 9 cards a page with more behind them: the next page starts
+    after the cards returned (it stopped at the first short page before)."""
+    fake.linkedin = make_jobs("", 20, start_id=3910000000)
+    fake.linkedin_page_size = 7
+    run = await li(fake, client).search(SEARCH, "linkedin: x")
+    assert len(run.postings) == 20
+    assert starts(fake) == ["0", "7", "14", "20"]
+
+
+async def test_the_window_reaches_back_to_the_last_run(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """Two mornings missed: the search asks for the 50 hours since the last successful run,
+    never more than LinkedIn's month."""
+    from datetime import UTC, datetime, timedelta
+
+    from scrapers.source import lookback_hours
+
+    fake.linkedin = make_jobs("", 1, start_id=3920000000)
+    since = datetime.now(UTC) - timedelta(hours=49, minutes=30)
+    await li(fake, client).search(SEARCH, "l", lookback_hours(SEARCH, since, MAX_HOURS))
+    assert parse_qs(fake.requests[0].query)["f_TPR"] == ["r180000"]  # 50 h
+    assert lookback_hours(SEARCH, since - timedelta(days=90), MAX_HOURS) == 720
+    assert lookback_hours(SEARCH, datetime.now(UTC), MAX_HOURS) == 24  # never below the search's
+
+
+async def test_requests_carry_a_browsers_headers_not_a_bots(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    fake.linkedin = make_jobs("", 1, start_id=3930000000)
+    await li(fake, client).search(SEARCH, "l")
+    for request in fake.requests:
+        assert request.headers["User-Agent"] == HEADERS["User-Agent"]
+        assert "jobpicks" not in request.headers["User-Agent"]
+        assert request.headers["Accept"].startswith("text/html")
+    own = client.config.model_copy(update={"headers": {"linkedin": {"user-agent": "Mine/1.0"}}})
+    assert source_headers("linkedin", HEADERS, own)["user-agent"] == "Mine/1.0"
+    assert "User-Agent" not in source_headers("linkedin", HEADERS, own)
+
+
+def test_every_selector_is_in_the_syntax_an_old_soupsieve_reads() -> None:
+    """Debian 12's system soupsieve (2.3.2) refused newer syntax; LinkedIn's selectors keep to
+    type, class, id and attribute selectors joined by descendant and "," combinators."""
+    import re
+
+    import soupsieve
+
+    simple = re.compile(
+        r"^(?:[a-z][a-z0-9]*)?(?:[.#][A-Za-z_][\w-]*|\[[\w-]+(?:[*^$]?=(?:'[^']*'|[\w-]+))?\])*$"
+    )
+    for name, selector in SELECTORS.items():
+        soupsieve.compile(selector)
+        for group in selector.split(","):
+            for part in group.split():
+                assert part and simple.match(part), (name, part)
 
 
 async def test_stops_at_max_results_without_extra_pages_or_details(
@@ -116,6 +183,21 @@ def test_card_date_variants_and_id_from_href() -> None:
     assert [c.job_id for c in cards] == ["4100000001", "4100000002"]  # no title: skipped
     assert cards[0].posted_at is not None and cards[0].posted_at.day == 1
     assert cards[1].posted_at is not None and cards[1].posted_at.day == 20
+
+
+def test_a_card_keeps_the_hour_it_was_posted() -> None:
+    """`datetime` holds only the day; "3 hours ago" beside it gives the time (it was midnight
+    UTC before, up to a day off)."""
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime(2026, 3, 2, 15, 30, tzinfo=UTC)
+    assert card_date("2026-03-02", "3 hours ago", now) == now - timedelta(hours=3)
+    assert card_date("2026-03-02", "45 minutes ago", now) == now - timedelta(minutes=45)
+    assert card_date("2026-03-02", "Just now", now) == now
+    assert card_date("2026-02-27", "3 days ago", now) == datetime(2026, 2, 27, tzinfo=UTC)
+    # words that disagree with the day (a stale cached page) lose to the day
+    assert card_date("2026-01-02", "1 hour ago", now) == datetime(2026, 1, 2, tzinfo=UTC)
+    assert card_date("", "2 hours ago", now) == now - timedelta(hours=2)
 
 
 async def test_no_detail_fetch_for_postings_seen_before(
@@ -258,3 +340,30 @@ async def test_after_the_cooldown_the_missing_descriptions_come_back(
     assert asyncio.get_running_loop().time() - t0 >= 0.3  # waited out the cooldown
     assert all(p.description for p in result.postings)  # every description came back
     assert fake.count("linkedin.detail") <= 6 + 2
+
+
+async def test_pay_comes_from_the_card_or_a_pay_sentence_never_company_figures(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """Real LinkedIn descriptions: "$1.5B valuation" became "$1.50/hr" pay before; a pay
+    sentence past the description cut was lost."""
+    long = "We build robots. " * 200 + "The pay range for this role is $40 - $48 per hour."
+    fake.linkedin = [
+        Job(id="3940000001", title="Data Intern", company="A",
+            description="Series C at a $1.5B valuation.\nWe raised $85 million last year."),
+        Job(id="3940000002", title="ML Intern", company="B", description=long),
+        Job(id="3940000003", title="SWE Intern", company="C",
+            salary="$5,800.00/mo - $6,000.00/mo", description="Salary: $1 per year."),
+    ]  # fmt: skip
+    run = await li(fake, client).search(SEARCH, "l")
+    a, b, c = run.postings
+    assert a.pay is None
+    assert len(b.description) <= 2000 and b.pay is not None and b.pay.label() == "$40–48/hr"
+    assert c.pay is not None and c.pay.label() == "$5,800–6,000/mo"  # the card's, both ends
+
+
+def test_the_installed_soupsieve_is_the_pinned_one_not_an_old_system_copy() -> None:
+    from importlib.metadata import version
+
+    major, minor = (int(x) for x in version("soupsieve").split(".")[:2])
+    assert (major, minor) >= (2, 5)
