@@ -1,9 +1,11 @@
 """Document ids of one table by a key computed from each document, so the Store finds a pick,
 a vote or a mark without reading the table: O(1) whatever its size.
 
-Built on first use and then kept up to date by the storage on every change (this process's
-writes, other processes' lines it catches up with, a rollback); thrown away when the table is
-replaced or read again. A document whose key cannot be computed is simply not indexed.
+Built on first use — every index of the table in the same pass, so the first delivery
+record after a restart does not pay for a second one — and then kept up to date by the
+storage on every change (this process's writes, other processes' lines it catches up with, a
+rollback); thrown away when the table is replaced or read again. A document whose key cannot
+be computed is simply not indexed.
 """
 
 from __future__ import annotations
@@ -15,9 +17,15 @@ Key = Callable[[Mapping[str, Any]], Hashable | None]
 
 
 class Index:
-    def __init__(self, key: Key, documents: Callable[[], Mapping[str, Mapping[str, Any]]]) -> None:
+    def __init__(
+        self,
+        key: Key,
+        documents: Callable[[], Mapping[str, Mapping[str, Any]]],
+        table_indexes: list[Index],
+    ) -> None:
         self._key = key
         self._documents = documents
+        self._siblings = table_indexes  # every index of the table, this one included
         self._ids: dict[Hashable, set[str]] | None = None  # key -> document ids
 
     def _of(self, doc: Mapping[str, Any]) -> Hashable | None:
@@ -30,12 +38,15 @@ class Index:
 
     def _built(self) -> dict[Hashable, set[str]]:
         if self._ids is None:
-            ids: dict[Hashable, set[str]] = {}
+            unbuilt = [i for i in self._siblings if i._ids is None]
+            for index in unbuilt:
+                index._ids = {}
             for doc_id, doc in self._documents().items():
-                key = self._of(doc)
-                if key is not None:
-                    ids.setdefault(key, set()).add(doc_id)
-            self._ids = ids
+                for index in unbuilt:
+                    key = index._of(doc)
+                    if key is not None:
+                        index._ids.setdefault(key, set()).add(doc_id)  # type: ignore[union-attr]
+        assert self._ids is not None
         return self._ids
 
     def ids(self, key: Hashable) -> list[str]:

@@ -443,8 +443,9 @@ class JournalStorage(Storage):
 
     def index(self, name: str, key: Key) -> Index:
         """Document ids of table `name` by `key(document)`, kept up to date from now on."""
-        index = Index(key, lambda: self._data.get(name, {}))
-        self._indexes.setdefault(name, []).append(index)
+        siblings = self._indexes.setdefault(name, [])
+        index = Index(key, lambda: self._data.get(name, {}), siblings)
+        siblings.append(index)
         return index
 
     # -- transactions (the caller holds `lock`) --------------------------------------------
