@@ -313,7 +313,9 @@ async def _mark_million(path: Path) -> dict[str, float]:
     t0 = time.perf_counter()
     store = Store(path)
     open_s = time.perf_counter() - t0
-    keys = [p.key for p in store.picks_for(TODAY)[:50]]  # (an index by day, built here)
+    t0 = time.perf_counter()
+    keys = [p.key for p in store.picks_for(TODAY)[:50]]  # the first read builds the indexes
+    index_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     async with store.transaction():
         store.mark_sent(TODAY, keys[0], 4242, 1)
@@ -326,6 +328,7 @@ async def _mark_million(path: Path) -> dict[str, float]:
         times.append(time.perf_counter() - t0)
     return {
         "open_s": open_s,
+        "index_s": index_s,
         "first_s": first_s,
         "median_ms": statistics.median(times) * 1000,
         "rss": _peak_rss_mb(),
@@ -342,8 +345,8 @@ def _million(me: list[str], db: Path, picks: int) -> None:
     r = json.loads(out)
     print(
         f"mark one pick sent, {picks:,} picks  {r['median_ms']:>6.2f} ms   target ≤ 5 ms   "
-        f"(n=49; the first {r['first_s'] * 1000:.0f} ms builds the index of picks once; "
-        f"open {r['open_s']:.1f} s, peak RSS {r['rss']:.0f} MB, "
+        f"(n=49, the first {r['first_s'] * 1000:.1f} ms; once per process: open "
+        f"{r['open_s']:.1f} s, indexes {r['index_s']:.1f} s; peak RSS {r['rss']:.0f} MB, "
         f"{_size(db) / 1e6:.0f} MB, built in {create_s:.0f} s)"
     )
 
