@@ -131,7 +131,7 @@ def check_db_folder(path: Path) -> None:
             "point JOBPICKS_DB at a file in a folder you can write"
         ) from None
     os.close(fd)
-    os.unlink(probe)
+    Path(probe).unlink(missing_ok=True)  # a writer opening the database may have swept it
 
 
 def make_context(
@@ -139,7 +139,9 @@ def make_context(
 ) -> AppContext:
     """Settings + config + store, or `ConfigError` naming what is wrong.
 
-    `writable`: the command will save to the database, so its folder is checked first."""
+    `writable`: the command will save to the database, so its folder is checked first;
+    otherwise the Store is opened read-only (it never writes, moves or locks a file, so it
+    costs a live bot nothing)."""
     from bot.config import default_config, load_config
     from bot.context import AppContext
     from bot.settings import load_settings
@@ -156,7 +158,7 @@ def make_context(
     if writable and not path.is_dir():  # a directory is named as such just below
         check_db_folder(path)
     try:
-        store = Store(path)
+        store = Store(path, read_only=not writable)
     except IsADirectoryError:
         raise ConfigError(f"JOBPICKS_DB: {path} is a directory, not a file") from None
     except StoreError as exc:
@@ -262,7 +264,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.services.export import export
 
-    ctx = make_context()
+    ctx = make_context(writable=False)
     try:
         text = export(ctx, args.format, args.chat)
     finally:
@@ -298,6 +300,11 @@ def _require_telegram(ctx: AppContext) -> None:
 def cmd_bot(args: argparse.Namespace) -> int:
     ctx = make_context()
     _require_telegram(ctx)
+    with ctx.store.claim("bot"):  # one bot per database: a second one stops here, one line
+        return _serve(ctx)
+
+
+def _serve(ctx: AppContext) -> int:
     from telegram.error import NetworkError
 
     from bot.services.schedule import next_run

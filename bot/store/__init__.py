@@ -1,12 +1,14 @@
-"""Everything jobpicks remembers: one TinyDB file and its journal, read and written through
-`Store` as typed records (`bot.store.records`); no caller sees a dict or a table name.
+"""Everything jobpicks remembers: a TinyDB snapshot, its journal and two append-only logs,
+read and written through `Store` as typed records (`bot.store.records`); no caller sees a dict
+or a table name. Any number of jobpicks processes may open one database at once.
 
-Reads are plain calls; writes happen inside ``async with store.transaction():`` (all or
-nothing, one journal line). The tables and their methods:
+Reads are plain calls (each first catches up with what other processes wrote); writes happen
+inside ``async with store.transaction():`` (all or nothing, one journal line, the OS writer
+lock held for the step). The tables and their methods:
 
-- seen postings `SeenPosting`: `is_seen`, `seen_count`, `add_seen`
+- seen postings `SeenPosting` (the ``<db>.seen`` log): `is_seen`, `seen_count`, `add_seen`
 - candidate pool `PoolEntry`: `pool`, `set_pool`
-- score cache `CachedScore`: `cached_score`, `put_scores`
+- score cache `CachedScore` (the ``<db>.scores`` log): `cached_score`, `put_scores`
 - picks `Pick`: `picks_for`, `pick`, `picked_keys`, `picks_sent_to`, `save_picks`, `mark_sent`
 - runs `RunRecord`: `runs_for`, `finished_run`, `all_runs`, `save_run`
 - profile versions `ProfileVersion`: `current_profile`, `ensure_profile`, `save_profile`,
@@ -16,13 +18,31 @@ nothing, one journal line). The tables and their methods:
   `set_learning_state`
 - chats `ChatState`, `HeaderSent`: `chat_state`, `chat_states`, `save_chat_state`,
   `header_sent`, `mark_header_sent`
-- marks on picks `Mark` (saved / applied): `mark`, `unmark`, `marks`, `marks_on`
+- marks on picks `Mark` (saved / applied): `mark`, `unmark`, `marks`, `all_marks`, `marks_on`
 - LLM spend of learning proposals `DaySpend`: `proposal_spend`, `save_proposal_spend`
 - settings from the chat `Overrides` (schedule, selection, searches, delivery): `overrides`,
   `set_overrides` (`AppContext.apply_overrides` makes them the effective config)
-- the file `StoreInfo`: `info`, `check_writable`, `files`, `moved_aside`
+- the files `StoreInfo`: `info`, `check_writable`, `files`, `moved_aside`; `claim` (one bot
+  per database); `Store(path, read_only=True)` for commands that only read.
+
+Errors (`bot.store.errors`), all `StoreError`: `StoreBusy` (another process held the writer
+lock too long), `StoreWriteFailed` (the disk refused), `StoreReadOnly`, `AlreadyServing`.
 """
 
-from bot.store.database import Store, StoreError
+from bot.store.database import Store
+from bot.store.errors import (
+    AlreadyServing,
+    StoreBusy,
+    StoreError,
+    StoreReadOnly,
+    StoreWriteFailed,
+)
 
-__all__ = ["Store", "StoreError"]
+__all__ = [
+    "AlreadyServing",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreReadOnly",
+    "StoreWriteFailed",
+]

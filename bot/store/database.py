@@ -1,28 +1,42 @@
 """Everything jobpicks remembers, on TinyDB: one table per kind of record, typed methods.
 
-One `Store` per process. Reads are plain method calls returning models; every change
-happens inside ``async with store.transaction():`` which holds the single writer lock and
-persists the step once at the end: one journal line holding the documents the step changed
-(`bot.store.journal`), so marking a pick sent costs the same on a year-old database as on a
-new one. Nothing outside this module sees a dict or a table name.
+Several processes may open one database (the bot, `jobpicks run` from cron, `digest`,
+`doctor`…). Reads are plain method calls returning models; each first catches up with what
+other processes committed (one stat when nothing changed). Every change happens inside
+``async with store.transaction():``, which holds this process's lock and the OS writer lock
+(`bot.store.locks`) for the step, catches up with the files first, and persists the step at
+the end as one journal line holding the documents it touched (`bot.store.journal`): marking a
+pick sent costs the same on a year-old database as on a new one. A step that cannot take the
+lock in time, or that the disk refuses, raises a `StoreError` and keeps none of its changes.
+
+A Store opened `read_only` never writes, moves or locks anything (an older layout is read
+through its migration in memory). Nothing outside this module sees a dict or a table name.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import functools
 import logging
+import os
 import shutil
-from collections.abc import AsyncIterator, Iterable
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import ParamSpec, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from tinydb import Query
+from tinydb.table import Document
 
-from bot.store.journal import JournalStorage, StoreError
-from bot.store.migrate import STORE, MigrationError, info_doc, migrate
+from bot.store.appendlog import AppendLog
+from bot.store.errors import StoreError, StoreReadOnly
+from bot.store.journal import JournalStorage
+from bot.store.locks import LOCK_WAIT_SECONDS, InstanceLock
+from bot.store.migrate import LOG_TABLES, STORE, MigrationError, info_doc, migrate
 from bot.store.records import (
     SCHEMA_VERSION,
     CachedScore,
@@ -50,8 +64,8 @@ from scoring.profile import Profile
 log = logging.getLogger(__name__)
 
 SEEN = "seen"
-POOL = "pool"
 SCORES = "scores"
+POOL = "pool"
 PICKS = "picks"
 VOTES = "votes"
 PROFILES = "profiles"
@@ -64,147 +78,245 @@ HEADERS = "headers"
 OVERRIDES = "overrides"
 MARKS = "marks"
 SPEND = "spend"
-UNREADABLE = "unreadable"
 
 _ONE = 1  # the document id of one-document tables (store, profile_head, learning, overrides)
 
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=BaseModel)
+
+
+def _reads(method: Callable[P, R]) -> Callable[P, R]:
+    """A read: first catch up with what other processes committed."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        args[0]._fresh()  # type: ignore[attr-defined]
+        return method(*args, **kwargs)
+
+    return wrapper
+
 
 class Store:
-    """The app's database. Not shared across processes: one writer, one process."""
+    """The app's database, shared safely by every jobpicks process on the same file."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(
+        self, path: str | Path, *, read_only: bool = False, lock_wait: float = LOCK_WAIT_SECONDS
+    ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._storage = JournalStorage(self.path)
-        self._migrate()
-        self.db = StoreDB(self._storage)
-        self.lock = asyncio.Lock()
-        self._seen_keys: set[str] | None = None
-        self._seen_fps: set[str] | None = None
-        self._score_index: dict[str, CachedScore] | None = None
-        self._pick_ids: dict[tuple[str, str], int] | None = None
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._seen = AppendLog(self.path, SEEN, key="k", also="f")
+        self._scores = AppendLog(self.path, SCORES, key="ck", keep=lambda record: record)
+        self._lock = asyncio.Lock()  # one step at a time in this process
+        self._unreadable: set[tuple[str, int]] = set()
+        self._journal = JournalStorage(
+            self.path,
+            writable=not read_only,
+            logs=(self._seen, self._scores),
+            lock_wait=lock_wait,
+            on_load=self._adopt_layout,
+        )
+        self.db = StoreDB(self._journal)
+        index = self._journal.index
+        self._picks_of_day = index(PICKS, lambda d: d["day"])
+        self._pick_at = index(PICKS, lambda d: (d["day"], d["key"]))
+        self._picks_of_key = index(PICKS, lambda d: d["key"])
+        self._runs_of_day = index(RUNS, lambda d: d["day"])
+        self._run_started = index(RUNS, lambda d: d["started_at"])
+        self._vote_of = index(VOTES, lambda d: (d["key"], d["chat"]))
+        self._votes_of_chat = index(VOTES, lambda d: d["chat"])
+        self._mark_of = index(MARKS, lambda d: (d["chat"], d["key"], d["kind"]))
+        self._marks_on = index(MARKS, lambda d: (d["chat"], d["key"]))
+        self._marks_of_chat = index(MARKS, lambda d: d["chat"])
+        self._chat_of = index(CHATS, lambda d: d["chat"])
+        self._header_of = index(HEADERS, lambda d: (d["day"], d["chat"]))
+        self._spend_of_day = index(SPEND, lambda d: d["day"])
 
-    def _migrate(self) -> None:
-        data = self._storage.read()
+    # -- the files -------------------------------------------------------------------------
+    def _adopt_layout(self, storage: JournalStorage) -> None:
+        """After every full read: bring an older layout to today's — on disk by a writer
+        holding the lock (the old files kept beside), in memory otherwise."""
         try:
-            migrated, found = migrate(data)
+            data, found = migrate(storage.read())
         except MigrationError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
-        if found and found < SCHEMA_VERSION:
-            # The old file stays next to the new one until the user deletes it.
-            backup = self.path.with_name(f"{self.path.name}.schema{found}")
-            shutil.copy2(self.path, backup)
-            self._storage.replace(migrated)
-            self._storage.flush()
-            log.warning(
-                "database %s migrated from schema %d to %d (the old file is kept as %s)",
-                self.path,
-                found,
-                SCHEMA_VERSION,
-                backup.name,
-            )
+        if not found or found == SCHEMA_VERSION:
+            return
+        records = {name: list(data.pop(name, {}).values()) for name in LOG_TABLES}
+        if not storage.may_write:
+            storage.adopt(data, records)
+            storage.needs_writer = True
+            return
+        kept = self._keep_old_files(storage, found)
+        storage.rewrite(data, records)
+        log.warning(
+            "database %s migrated from schema %d to %d (the old file is kept as %s)",
+            self.path,
+            found,
+            SCHEMA_VERSION,
+            kept.name,
+        )
+
+    def _keep_old_files(self, storage: JournalStorage, found: int) -> Path:
+        """Copy the files of an older layout beside the database, for a way back."""
+        kept = self.path.with_name(f"{self.path.name}.schema{found}")
+        shutil.copy2(self.path, kept)
+        journal = storage.journal_path
+        if journal.exists():  # rename both back to return to the older jobpicks
+            shutil.copy2(journal, kept.with_name(kept.name + ".journal"))
+        return kept
 
     def files(self) -> list[Path]:
-        """The files that hold the database now: the snapshot and its journal."""
-        return [f for f in (self.path, self._storage.journal_path) if f.exists()]
+        """The files that hold the database now: the snapshot, its journal, the logs."""
+        candidates = [self.path, self._journal.journal_path, self._seen.path, self._scores.path]
+        return [f for f in candidates if f.exists()]
 
     @property
     def moved_aside(self) -> Path | None:
         """Where a corrupt database file was moved at open, if it was."""
-        return self._storage.moved_aside
+        return self._journal.moved_aside
+
+    def _fresh(self) -> None:
+        try:
+            self._journal.refresh()
+        except OSError as exc:  # keep serving what was read; the next read tries again
+            log.warning("could not read the database %s again: %s", self.path, exc)
 
     def _table(self, name: str) -> StoreTable:
-        # Big tables keep no query cache: their indexes live here.
-        return self.db.store_table(name, cache_size=0 if name in (SEEN, SCORES) else 10)
+        return self.db.store_table(name)
+
+    def _doc(self, name: str, doc_id: int | str | None) -> Document | None:
+        return None if doc_id is None else self._table(name).get(doc_id=int(doc_id))
+
+    def _valid(self, model: type[M], doc: Document | None) -> M | None:
+        """The document as its model; None (with one warning per document) if it no longer
+        validates: one bad record must not stop a command."""
+        if doc is None:
+            return None
+        try:
+            return model.model_validate(doc)
+        except ValidationError as exc:
+            seen = (model.__name__, doc.doc_id)
+            if seen not in self._unreadable:
+                self._unreadable.add(seen)
+                err = exc.errors()[0]
+                log.warning(
+                    "skipping an unreadable %s record (id %s: %s: %s)",
+                    model.__name__,
+                    doc.doc_id,
+                    ".".join(map(str, err["loc"])),
+                    err["msg"],
+                )
+            return None
+
+    def _models(self, model: type[M], docs: Iterable[Document | None]) -> list[M]:
+        return [m for d in docs if (m := self._valid(model, d)) is not None]
+
+    def _docs(self, name: str, ids: Iterable[str]) -> list[Document | None]:
+        return [self._doc(name, i) for i in ids]
 
     # -- writing -------------------------------------------------------------------------
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[Store]:
-        """Hold the writer lock; persist once at the end. If the block raises, none of its
-        changes are kept: the step is all or nothing, on disk and in memory."""
-        async with self.lock:
+        """One step, all or nothing: holds the writer lock (waiting briefly if another
+        process holds it), reads what other processes committed, and persists once at the
+        end. If the block raises — or the lock cannot be had (`StoreBusy`), or the disk
+        refuses (`StoreWriteFailed`) — none of its changes are kept, on disk or in memory."""
+        if self.read_only:
+            raise StoreReadOnly(
+                f"database {self.path} is open read-only (digest, export, doctor and dry runs "
+                "never write)"
+            )
+        async with self._lock:
+            lock = self._journal.lock
+            await lock.acquire()
             try:
-                yield self
-                if self._table(STORE).doc(_ONE) is None:
-                    self._table(STORE).put(_ONE, info_doc(migrated_from=None))
-                self._storage.flush()
-            except BaseException:
-                # Also when the write itself failed: memory must not keep what disk refused,
-                # or every later step would fail on it too.
-                self._rollback()
-                raise
-
-    def _rollback(self) -> None:
-        self._storage.rollback()
-        for name in list(self.db._tables):  # noqa: SLF001 (the tables made so far)
-            self._table(name).forget_next_id()
-        self._seen_keys = self._seen_fps = None
-        self._score_index = None
-        self._pick_ids = None
+                self._journal.begin()
+                try:
+                    yield self
+                    if self._doc(STORE, _ONE) is None:
+                        self._table(STORE).put(_ONE, info_doc(migrated_from=None))
+                    self._journal.commit()
+                except BaseException:
+                    self._journal.rollback()
+                    raise
+            finally:
+                lock.release()
 
     def _must_hold_lock(self) -> None:
-        if not self.lock.locked():
+        if not self._journal.in_transaction:
             raise StoreError("write outside `async with store.transaction()`")
 
     def flush(self) -> None:
-        self._storage.flush()
+        """Nothing to do (every step is on disk when its transaction ends); kept for callers
+        that flush at shutdown."""
 
     def close(self) -> None:
         self.db.close()
 
+    @contextlib.contextmanager
+    def claim(self, role: str = "bot") -> Iterator[None]:
+        """Hold this database for one long-lived process of `role` until the block ends;
+        `AlreadyServing` (one line) if another process holds it."""
+        lock = InstanceLock(self.path, role)
+        lock.claim()
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @_reads
     def info(self) -> StoreInfo:
-        """The file's layout version and when `jobpicks doctor` last checked it."""
-        doc = self._table(STORE).doc(_ONE)
-        return StoreInfo.model_validate(doc) if doc else StoreInfo(schema_version=SCHEMA_VERSION)
+        """The files' layout version (and where it was migrated from)."""
+        info = self._valid(StoreInfo, self._doc(STORE, _ONE))
+        return info or StoreInfo(schema_version=SCHEMA_VERSION)
 
     async def check_writable(self) -> None:
-        """Write the doctor's check time: raises OSError if the file cannot be written."""
-        async with self.transaction():
-            info = self.info().model_copy(update={"checked_at": datetime.now(UTC)})
-            self._table(STORE).put(_ONE, info.model_dump(mode="json"))
+        """Raise OSError if the database could not be written: its folder must take a new
+        file (every compaction writes one) and its files must be writable. Writes nothing to
+        the database."""
+        await asyncio.to_thread(self._check_writable)
 
-    # -- seen postings (compact: key, fingerprint, day) ---------------------------------
-    def _build_seen_index(self) -> tuple[set[str], set[str]]:
-        if self._seen_keys is None or self._seen_fps is None:
-            keys: set[str] = set()
-            fps: set[str] = set()
-            for doc in self._table(SEEN)._read_table().values():  # noqa: SLF001 (150k docs)
-                keys.add(doc["k"])
-                if doc.get("f"):
-                    fps.add(doc["f"])
-            self._seen_keys, self._seen_fps = keys, fps
-        return self._seen_keys, self._seen_fps
+    def _check_writable(self) -> None:
+        folder = self.path.parent
+        if not folder.exists():  # a first write makes it: its nearest folder must allow that
+            existing = next(f for f in folder.parents if f.exists())
+            if not os.access(existing, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, "cannot make its folder", str(folder))
+            return
+        fd, probe = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        Path(probe).unlink(missing_ok=True)  # a writer may have swept it already
+        for f in [*self.files(), self._journal.lock.path]:
+            if f.exists() and not os.access(f, os.W_OK):
+                raise PermissionError(errno.EACCES, "not writable", str(f))
 
+    # -- seen postings (an append-only log: key, fingerprint, day) -----------------------
+    @_reads
     def is_seen(self, key: str, fingerprint: str | None = None) -> bool:
         """True if this board id, or this job under another id, was decided on before."""
-        keys, fps = self._build_seen_index()
-        return key in keys or (fingerprint is not None and fingerprint in fps)
+        return key in self._seen or (fingerprint is not None and self._seen.has_also(fingerprint))
 
+    @_reads
     def seen_count(self) -> int:
-        return len(self._build_seen_index()[0])
+        return len(self._seen)
 
     def add_seen(self, items: Iterable[SeenPosting]) -> int:
         """Mark postings as seen; returns how many were new."""
         self._must_hold_lock()
-        keys, fps = self._build_seen_index()
-        docs = []
-        for item in items:
-            if item.key in keys:
-                continue
-            keys.add(item.key)
-            if item.fingerprint:
-                fps.add(item.fingerprint)
-            docs.append(item.model_dump(by_alias=True, exclude_none=True))
-        if docs:
-            self._table(SEEN).insert_multiple(docs)
-        return len(docs)
+        return sum(
+            self._seen.add(item.model_dump(by_alias=True, exclude_none=True)) for item in items
+        )
 
     # -- candidate pool (full postings, until decided) -----------------------------------
+    @_reads
     def pool(self) -> list[PoolEntry]:
         """Candidates kept from earlier runs with the day each was first seen: not picked
         yet, or not scored yet (an LLM failure is retried), so a changed profile can
         rescore them."""
-        return [PoolEntry.model_validate(d) for d in self._table(POOL).all()]
+        return self._models(PoolEntry, self._table(POOL).all())
 
     def set_pool(self, entries: Iterable[PoolEntry]) -> None:
         """Replace the pool; what leaves it is decided, and its description is gone with it."""
@@ -213,83 +325,71 @@ class Store:
         table.truncate()
         table.insert_multiple(e.model_dump(mode="json") for e in entries)
 
-    # -- score cache -----------------------------------------------------------------------
-    def _scores(self) -> dict[str, CachedScore]:
-        if self._score_index is None:
-            self._score_index = {
-                d["ck"]: CachedScore.model_validate(d) for d in self._table(SCORES).all()
-            }
-        return self._score_index
-
+    # -- score cache (an append-only log) ------------------------------------------------
+    @_reads
     def cached_score(self, cache_key: str) -> Score | None:
-        found = self._scores().get(cache_key)
-        return found.score if found else None
+        record = self._scores.get(cache_key)
+        if record is None:
+            return None
+        try:
+            return CachedScore.model_validate(record).score
+        except ValidationError:
+            log.warning("skipping an unreadable cached score (%s)", cache_key[:40])
+            return None
 
     def put_scores(self, items: Iterable[tuple[str, Score]], day: str) -> None:
         """Cache paid-for scores by cache key (a key already cached keeps its score)."""
         self._must_hold_lock()
-        index = self._scores()
-        docs = []
         for cache_key, score in items:
-            if cache_key in index:
-                continue
             record = CachedScore(cache_key=cache_key, day=day, score=score)
-            index[cache_key] = record
-            docs.append(record.model_dump(mode="json", by_alias=True))
-        if docs:
-            self._table(SCORES).insert_multiple(docs)
+            self._scores.add(record.model_dump(mode="json", by_alias=True))
 
     # -- picks -----------------------------------------------------------------------------
-    def _picks_index(self) -> dict[tuple[str, str], int]:
-        """(day, key) -> document id, so recording a delivery finds its pick at once."""
-        if self._pick_ids is None:
-            raw = self._table(PICKS)._read_table()  # noqa: SLF001 (no copies of a year of picks)
-            self._pick_ids = {(d["day"], d["key"]): int(i) for i, d in raw.items()}
-        return self._pick_ids
-
+    @_reads
     def picks_for(self, day: str) -> list[Pick]:
         """The picks of a day, best first."""
-        table = self._table(PICKS)
-        ids = [i for (d, _), i in self._picks_index().items() if d == day]
-        picks = (Pick.model_validate(table.doc(i)) for i in ids)
+        picks = self._models(Pick, self._docs(PICKS, self._picks_of_day.ids(day)))
         return sorted(picks, key=lambda p: p.rank)
 
+    @_reads
     def pick(self, day: str, key: str) -> Pick | None:
-        doc_id = self._picks_index().get((day, key))
-        doc = self._table(PICKS).doc(doc_id) if doc_id is not None else None
-        return Pick.model_validate(doc) if doc else None
+        return self._valid(Pick, self._doc(PICKS, self._pick_at.first((day, key))))
 
+    @_reads
     def picked_keys(self) -> set[str]:
-        return {key for _, key in self._picks_index()}
+        return {k for k in self._picks_of_key.all_keys() if isinstance(k, str)}
 
+    @_reads
     def picks_sent_to(self, chat_id: int) -> int:
         """How many pick messages this chat has received, all days together."""
         chat = str(chat_id)
-        return sum(1 for d in self._table(PICKS).all() if chat in (d.get("sent") or {}))
+        return sum(1 for d in self._table(PICKS) if chat in (d.get("sent") or {}))
 
     def save_picks(self, picks: Iterable[Pick]) -> None:
         self._must_hold_lock()
-        index = self._picks_index()
         table = self._table(PICKS)
         for pick in picks:
             doc = pick.model_dump(mode="json")
-            if (pick.day, pick.key) in index:
-                table.put(index[pick.day, pick.key], doc)
+            found = self._pick_at.first((pick.day, pick.key))
+            if found is None:
+                table.insert(doc)
             else:
-                index[pick.day, pick.key] = table.insert(doc)
+                table.put(int(found), doc)
 
     def mark_sent(self, day: str, key: str, chat_id: int, message_id: int) -> None:
         """Record one delivered pick message (persisted by the enclosing transaction)."""
         self._must_hold_lock()
-        found = self.pick(day, key)
-        if found is None:
+        doc_id = self._pick_at.first((day, key))
+        found = self._valid(Pick, self._doc(PICKS, doc_id))
+        if found is None or doc_id is None:
             raise StoreError(f"no pick {key} on {day}")
         found.sent[str(chat_id)] = message_id
-        self._table(PICKS).put(self._picks_index()[day, key], found.model_dump(mode="json"))
+        self._table(PICKS).put(int(doc_id), found.model_dump(mode="json"))
 
     # -- runs ------------------------------------------------------------------------------
+    @_reads
     def runs_for(self, day: str) -> list[RunRecord]:
-        return [RunRecord.model_validate(d) for d in self._table(RUNS).search(Query().day == day)]
+        return self._models(RunRecord, self._docs(RUNS, self._runs_of_day.ids(day)))
 
     def finished_run(self, day: str) -> RunRecord | None:
         """The day's completed run, if there was one (a run where every source failed does
@@ -299,32 +399,33 @@ class Store:
                 return run
         return None
 
+    @_reads
     def all_runs(self) -> list[RunRecord]:
-        return [RunRecord.model_validate(d) for d in self._table(RUNS).all()]
+        return self._models(RunRecord, sorted(self._table(RUNS), key=lambda d: d.doc_id))
 
     def save_run(self, run: RunRecord) -> None:
         """Insert or update the run (keyed by its start time)."""
         self._must_hold_lock()
         table = self._table(RUNS)
         doc = run.model_dump(mode="json")
-        found = table.get(Query().started_at == doc["started_at"])
+        found = self._run_started.first(doc["started_at"])
         if found is None:
             table.insert(doc)
         else:
-            table.put(found.doc_id, doc)  # type: ignore[union-attr]
+            table.put(int(found), doc)
 
     # -- profile versions ----------------------------------------------------------------
     def _head(self) -> int | None:
-        doc = self._table(PROFILE_HEAD).doc(_ONE)
-        return ProfileHead.model_validate(doc).version if doc else None
+        head = self._valid(ProfileHead, self._doc(PROFILE_HEAD, _ONE))
+        return head.version if head else None
 
     def _set_head(self, version: int) -> None:
         self._table(PROFILE_HEAD).put(_ONE, ProfileHead(version=version).model_dump())
 
     def _version(self, version: int) -> ProfileVersion | None:
-        doc = self._table(PROFILES).doc(version)
-        return ProfileVersion.model_validate(doc) if doc else None
+        return self._valid(ProfileVersion, self._doc(PROFILES, version))
 
+    @_reads
     def current_profile(self, seed: Profile | None = None) -> Profile:
         """The profile the scorers read now; the config's profile seeds an empty database."""
         head = self._head()
@@ -335,6 +436,7 @@ class Store:
 
     async def ensure_profile(self, seed: Profile) -> Profile:
         """Store the seed as version 1 if the database has no profile yet."""
+        self._fresh()
         if self._head() is None:
             async with self.transaction():
                 if self._head() is None:
@@ -343,7 +445,7 @@ class Store:
 
     def _insert_profile(self, profile: Profile, parent: int | None, note: str) -> Profile:
         table = self._table(PROFILES)
-        version = max((d.doc_id for d in table.all()), default=0) + 1
+        version = max((d.doc_id for d in table), default=0) + 1
         profile = profile.model_copy(update={"version": version})
         record = ProfileVersion(
             profile=profile, parent=parent, note=note, created_at=datetime.now(UTC)
@@ -357,14 +459,15 @@ class Store:
         self._must_hold_lock()
         return self._insert_profile(profile, parent=self._head(), note=note)
 
+    @_reads
     def profile_history(self) -> list[ProfileVersion]:
         """Every stored version, oldest first (`current` marks the one in use)."""
         head = self._head()
-        versions = []
-        for doc in sorted(self._table(PROFILES).all(), key=lambda d: d.doc_id):
-            version = ProfileVersion.model_validate(doc)
+        versions = self._models(
+            ProfileVersion, sorted(self._table(PROFILES), key=lambda d: d.doc_id)
+        )
+        for version in versions:
             version.current = version.version == head
-            versions.append(version)
         return versions
 
     def undo_profile(self) -> Profile | None:
@@ -381,106 +484,99 @@ class Store:
     def record_vote(self, vote: Vote) -> None:
         """Insert or replace the vote of (chat, posting key): a later tap changes it."""
         self._must_hold_lock()
-        table = self._table(VOTES)
-        q = Query()
-        found = table.get((q.key == vote.key) & (q.chat == vote.chat))
         doc = vote.model_dump(mode="json")
+        found = self._vote_of.first((vote.key, vote.chat))
         if found is None:
-            table.insert(doc)
+            self._table(VOTES).insert(doc)
         else:
-            table.put(found.doc_id, doc)  # type: ignore[union-attr]
+            self._table(VOTES).put(int(found), doc)
 
+    @_reads
     def votes(self, chat: int | None = None) -> list[Vote]:
         """Every vote (of one chat, if given), oldest first. A record that no longer
         validates is skipped with a warning: one bad record must not stop learning."""
-        out = []
-        for doc in self._table(VOTES).all():
-            if chat is not None and doc.get("chat") != chat:
-                continue
-            try:
-                out.append(Vote.model_validate(doc))
-            except ValidationError:
-                log.warning("skipping an unreadable vote record (id %s)", doc.doc_id)
-        return out
+        if chat is None:
+            return self._models(Vote, sorted(self._table(VOTES), key=lambda d: d.doc_id))
+        return self._models(Vote, self._docs(VOTES, self._votes_of_chat.ids(chat)))
 
+    @_reads
     def vote_for(self, key: str, chat: int) -> Vote | None:
-        q = Query()
-        doc = self._table(VOTES).get((q.key == key) & (q.chat == chat))
-        return Vote.model_validate(doc) if doc else None
+        return self._valid(Vote, self._doc(VOTES, self._vote_of.first((key, chat))))
 
     # -- learning proposals --------------------------------------------------------------
+    @_reads
     def proposals(self) -> list[Proposal]:
         """Stored proposals, oldest first."""
-        docs = sorted(self._table(PROPOSALS).all(), key=lambda d: d.doc_id)
-        return [Proposal.model_validate(d) for d in docs]
+        return self._models(Proposal, sorted(self._table(PROPOSALS), key=lambda d: d.doc_id))
 
     def save_proposal(self, proposal: Proposal) -> None:
         """Insert or replace the proposal with this id."""
         self._must_hold_lock()
         self._table(PROPOSALS).put(proposal.id, proposal.model_dump(mode="json"))
 
+    @_reads
     def learning_state(self) -> LearningState:
-        doc = self._table(LEARNING).doc(_ONE)
-        return LearningState.model_validate(doc) if doc else LearningState()
+        return self._valid(LearningState, self._doc(LEARNING, _ONE)) or LearningState()
 
     def set_learning_state(self, state: LearningState) -> None:
         self._must_hold_lock()
         self._table(LEARNING).put(_ONE, state.model_dump(mode="json"))
 
     # -- chats -----------------------------------------------------------------------------
-    def _chat_doc(self, chat: int) -> Any:
-        return self._table(CHATS).get(Query().chat == chat)
-
+    @_reads
     def chat_state(self, chat: int) -> ChatState:
         """This chat's delivery state (a chat never seen is active and reachable)."""
-        doc = self._chat_doc(chat)
-        return ChatState.model_validate(doc) if doc else ChatState(chat=chat)
+        found = self._valid(ChatState, self._doc(CHATS, self._chat_of.first(chat)))
+        return found or ChatState(chat=chat)
 
+    @_reads
     def chat_states(self) -> list[ChatState]:
-        return [ChatState.model_validate(d) for d in self._table(CHATS).all()]
+        return self._models(ChatState, sorted(self._table(CHATS), key=lambda d: d.doc_id))
 
     def save_chat_state(self, state: ChatState) -> None:
         self._must_hold_lock()
-        table = self._table(CHATS)
-        found = self._chat_doc(state.chat)
+        doc = state.model_dump(mode="json")
+        found = self._chat_of.first(state.chat)
         if found is None:
-            table.insert(state.model_dump(mode="json"))
+            self._table(CHATS).insert(doc)
         else:
-            table.put(found.doc_id, state.model_dump(mode="json"))
+            self._table(CHATS).put(int(found), doc)
 
+    @_reads
     def header_sent(self, day: str, chat: int) -> bool:
         """Whether this chat got the header message of this day."""
-        q = Query()
-        return self._table(HEADERS).contains((q.day == day) & (q.chat == chat))
+        return self._header_of.first((day, chat)) is not None
 
     def mark_header_sent(self, day: str, chat: int) -> None:
         self._must_hold_lock()
-        if not self.header_sent(day, chat):
+        if self._header_of.first((day, chat)) is None:
             record = HeaderSent(chat=chat, day=day, at=datetime.now(UTC))
             self._table(HEADERS).insert(record.model_dump(mode="json"))
 
     # -- LLM spend outside runs (learning proposals) ----------------------------------------
+    @_reads
     def proposal_spend(self, first_day: str = "") -> list[DaySpend]:
         """Proposals' LLM spend per day, from `first_day` on."""
         docs = self._table(SPEND).search(Query().day >= first_day)
-        return sorted((DaySpend.model_validate(d) for d in docs), key=lambda d: d.day)
+        return sorted(self._models(DaySpend, docs), key=lambda d: d.day)
 
     def save_proposal_spend(self, spend: DaySpend) -> None:
         """Replace that day's proposal spend."""
         self._must_hold_lock()
-        self._table(SPEND).upsert(spend.model_dump(mode="json"), Query().day == spend.day)
+        doc = spend.model_dump(mode="json")
+        found = self._spend_of_day.first(spend.day)
+        if found is None:
+            self._table(SPEND).insert(doc)
+        else:
+            self._table(SPEND).put(int(found), doc)
 
     # -- marks on picks (saved / applied) ------------------------------------------------
-    def _mark_doc(self, chat: int, key: str, kind: MarkKind) -> Any:
-        q = Query()
-        return self._table(MARKS).get((q.chat == chat) & (q.key == key) & (q.kind == kind))
-
     def mark(self, chat: int, pick: Pick, kind: MarkKind, at: datetime | None = None) -> Mark:
         """Mark a pick for a chat (saved, applied). Marking again keeps the first date."""
         self._must_hold_lock()
-        found = self._mark_doc(chat, pick.key, kind)
+        found = self._valid(Mark, self._doc(MARKS, self._mark_of.first((chat, pick.key, kind))))
         if found is not None:
-            return Mark.model_validate(found)
+            return found
         record = Mark(chat=chat, key=pick.key, day=pick.day, kind=kind, at=at or datetime.now(UTC))
         self._table(MARKS).insert(record.model_dump(mode="json"))
         return record
@@ -488,35 +584,36 @@ class Store:
     def unmark(self, chat: int, key: str, kind: MarkKind) -> bool:
         """Take a mark off; False if there was none."""
         self._must_hold_lock()
-        found = self._mark_doc(chat, key, kind)
+        found = self._mark_of.first((chat, key, kind))
         if found is None:
             return False
-        self._table(MARKS).delete(found.doc_id)
+        self._table(MARKS).delete(int(found))
         return True
 
+    @_reads
     def marks(self, chat: int, kind: MarkKind | None = None) -> list[Mark]:
         """A chat's marks (of one kind, if given), newest first."""
-        q = Query().chat == chat
+        found = self._models(Mark, self._docs(MARKS, self._marks_of_chat.ids(chat)))
         if kind is not None:
-            q &= Query().kind == kind
-        found = [Mark.model_validate(d) for d in self._table(MARKS).search(q)]
+            found = [m for m in found if m.kind == kind]
         return sorted(found, key=lambda m: m.at, reverse=True)
 
+    @_reads
     def all_marks(self) -> list[Mark]:
         """Every chat's marks, oldest first (learning and the export read them all)."""
-        found = [Mark.model_validate(d) for d in self._table(MARKS).all()]
-        return sorted(found, key=lambda m: m.at)
+        return sorted(self._models(Mark, self._table(MARKS)), key=lambda m: m.at)
 
+    @_reads
     def marks_on(self, chat: int, key: str) -> set[MarkKind]:
         """Which marks this chat put on this posting."""
-        q = Query()
-        docs = self._table(MARKS).search((q.chat == chat) & (q.key == key))
-        return {Mark.model_validate(d).kind for d in docs}
+        docs = self._docs(MARKS, self._marks_on.ids((chat, key)))
+        return {m.kind for m in self._models(Mark, docs)}
 
     # -- settings changed from the chat --------------------------------------------------
+    @_reads
     def overrides(self) -> Overrides:
         """Settings changed from the chat (/settings); empty when none were."""
-        doc = self._table(OVERRIDES).doc(_ONE)
+        doc = self._doc(OVERRIDES, _ONE)
         if doc is None:
             return Overrides()
         try:

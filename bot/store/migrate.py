@@ -2,6 +2,8 @@
 
 Works on the raw tables (table name -> document id -> document), before any model reads
 them. A record no model accepts any more is kept in the "unreadable" table, never dropped.
+The tables of `LOG_TABLES` come out of `migrate` as tables; the Store moves their records
+into the append-only logs of the same names (the last part of the step to 3).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 Tables = dict[str, dict[str, Any]]
 
 STORE = "store"  # the table that holds `StoreInfo` (document 1)
+# Tables that live in append-only logs of their own from layout 3 on (`bot.store.appendlog`).
+LOG_TABLES = ("seen", "scores")
 
 
 class MigrationError(JobpicksError):
@@ -66,6 +70,8 @@ def migrate(data: Tables) -> tuple[Tables, int]:
     while version and version < SCHEMA_VERSION:
         data = _STEPS[version](data)
         version += 1
+    if found and found < SCHEMA_VERSION:
+        data[STORE] = {"1": info_doc(migrated_from=found)}
     return data, found
 
 
@@ -157,9 +163,8 @@ def _v1_to_v2(old: Tables) -> Tables:
     ]
     new["headers"] = {str(i): h.model_dump(mode="json") for i, h in enumerate(headers, start=1)}
 
-    checked = meta.pop("doctor_checked_at", None)
-    info = info_doc(migrated_from=1) | {"checked_at": checked}
-    new[STORE] = {"1": StoreInfo.model_validate(info).model_dump(mode="json")}
+    meta.pop("doctor_checked_at", None)  # the doctor's last write check: not kept from 3 on
+    new[STORE] = {"1": info_doc(migrated_from=1)}
 
     for key, value in meta.items():  # whatever else the meta document held
         unreadable.append(Unreadable(table="meta", doc={key: value}, why="unknown meta key"))
@@ -203,4 +208,11 @@ def _why(exc: Exception) -> str:
     return str(exc)[:200]
 
 
-_STEPS: dict[int, Callable[[Tables], Tables]] = {1: _v1_to_v2}
+# -- 2 -> 3: seen postings and scores leave the snapshot; the doctor writes nothing ---------------
+def _v2_to_v3(old: Tables) -> Tables:
+    """Every table as it was: the Store moves `LOG_TABLES` to their logs as it writes the
+    new layout, and `migrate` writes the new "store" document (without `checked_at`)."""
+    return {name: dict(table) for name, table in old.items()}
+
+
+_STEPS: dict[int, Callable[[Tables], Tables]] = {1: _v1_to_v2, 2: _v2_to_v3}

@@ -17,9 +17,11 @@ from scoring.profile import Profile
 from scrapers.options import SearchConfig
 from scrapers.postings.posting import Pay, Posting, Workplace
 
-# The layout of the file. 1: everything small in one "meta" document (up to 19d633a);
-# 2: one table per kind of record, a "store" table with this number.
-SCHEMA_VERSION = 2
+# The layout of the files. 1: everything small in one "meta" document (up to 19d633a);
+# 2: one table per kind of record, a "store" table with this number (up to 14d697a);
+# 3: seen postings and the score cache in append-only logs of their own (`<db>.seen`,
+# `<db>.scores`), and no `checked_at` (`jobpicks doctor` writes nothing).
+SCHEMA_VERSION = 3
 
 
 class Pick(BaseModel):
@@ -139,7 +141,6 @@ class StoreInfo(BaseModel):
     schema_version: int
     migrated_from: int | None = None
     migrated_at: datetime | None = None
-    checked_at: datetime | None = None  # last `jobpicks doctor` write check
 
 
 class Unreadable(BaseModel):
@@ -152,7 +153,8 @@ class Unreadable(BaseModel):
 
 # -- postings -----------------------------------------------------------------------------------
 class SeenPosting(BaseModel):
-    """A posting decided on before, kept compact (short JSON keys): it grows forever."""
+    """A posting decided on before, kept compact (short JSON keys): it grows forever (one
+    record of the ``<db>.seen`` log)."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -170,7 +172,8 @@ class PoolEntry(BaseModel):
 
 
 class CachedScore(BaseModel):
-    """A paid-for score, by (posting content, profile version, prompt version, model)."""
+    """A paid-for score, by (posting content, profile version, prompt version, model); one
+    record of the ``<db>.scores`` log."""
 
     model_config = ConfigDict(populate_by_name=True)
 

@@ -1,118 +1,100 @@
-"""A TinyDB table that tells its storage which documents a write touched.
+"""TinyDB tables whose writes cost what they change, on TinyDB's public extension points.
 
-TinyDB's own `Table._update_table` copies the whole table into a new dict on every write
-and hands the whole database to `Storage.write`: a write costs O(table), and the storage
-cannot tell what changed. Here a write works on the stored dict in place through a view
-that records the document ids it set, deleted or handed out for an in-place update, and
-reports them with `storage.changed(table, ids, cleared)`, so the storage can persist only
-those (`bot.store.journal`). An update by condition reads every document and so reports
-them all: correct, but the Store writes by document id (`put`, `delete`).
+TinyDB's own `Table` writes by copying the whole table into a new dict and handing the whole
+database to `Storage.write`: O(table) a write, and the storage cannot tell what changed.
+`StoreTable` (plugged in through `TinyDB.table_class`) overrides the public write methods to
+go to the storage one document at a time (`JournalStorage.put` / `delete` / `clear`), through
+the table's public `storage` property. Reads are TinyDB's own (`get(doc_id=…)`, `all`,
+`search`). A write method not overridden here still works, through `JournalStorage.write`,
+at TinyDB's O(table) cost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from typing import Any, cast
 
 from tinydb import TinyDB
-from tinydb.storages import Storage
+from tinydb.queries import QueryLike
 from tinydb.table import Document, Table
 
-
-class ChangeTracking(Protocol):
-    """What a storage under `StoreTable` offers besides TinyDB's read/write."""
-
-    def read(self) -> dict[str, dict[str, Any]]: ...
-
-    def changed(self, table: str, doc_ids: set[str], cleared: bool) -> None: ...
-
-
-class _TrackedTable(MutableMapping[int, Any]):
-    """The stored table (str ids) seen as TinyDB's updaters expect it (int ids), recording
-    every id set, deleted or read (a read inside an update may be mutated in place)."""
-
-    def __init__(self, raw: dict[str, Any]) -> None:
-        self.raw = raw
-        self.touched: set[str] = set()
-        self.cleared = False
-
-    def __getitem__(self, doc_id: int) -> Any:
-        key = str(doc_id)
-        doc = self.raw[key]
-        self.touched.add(key)
-        return doc
-
-    def __setitem__(self, doc_id: int, doc: Any) -> None:
-        key = str(doc_id)
-        self.raw[key] = doc
-        self.touched.add(key)
-
-    def __delitem__(self, doc_id: int) -> None:
-        key = str(doc_id)
-        del self.raw[key]
-        self.touched.add(key)
-
-    def __contains__(self, doc_id: object) -> bool:
-        return str(doc_id) in self.raw
-
-    def __iter__(self) -> Iterator[int]:
-        return (int(k) for k in list(self.raw))
-
-    def __len__(self) -> int:
-        return len(self.raw)
-
-    def clear(self) -> None:
-        self.raw.clear()
-        self.touched.clear()
-        self.cleared = True
+from bot.store.journal import JournalStorage
 
 
 class StoreTable(Table):
-    """A TinyDB table whose writes cost what they change, plus whole-document put/delete."""
+    """A TinyDB table on a `JournalStorage`, plus whole-document `put` and `delete`."""
 
-    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
-        storage: ChangeTracking = self._storage  # type: ignore[assignment]
-        tables = storage.read()
-        raw = tables.setdefault(self.name, {})
-        view = _TrackedTable(raw)
-        updater(view)  # type: ignore[arg-type]
-        storage.changed(self.name, view.touched, view.cleared)
-        self.clear_cache()
+    @property
+    def journal(self) -> JournalStorage:
+        return cast(JournalStorage, self.storage)
+
+    def _new_id(self, document: Mapping[str, Any]) -> int:
+        if isinstance(document, Document):  # TinyDB's way to insert with a chosen id
+            if self.contains(doc_id=document.doc_id):
+                raise ValueError(f"Document with ID {document.doc_id} already exists")
+            return int(document.doc_id)
+        return self.journal.next_id(self.name)
+
+    def insert(self, document: Mapping[str, Any]) -> int:
+        doc_id = self._new_id(document)
+        self.journal.put(self.name, str(doc_id), dict(document))
+        return doc_id
+
+    def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[int]:
+        return [self.insert(document) for document in documents]
+
+    def _ids(self, cond: QueryLike | None, doc_ids: Iterable[int] | None) -> list[int]:
+        if doc_ids is not None:
+            return [i for i in doc_ids if self.contains(doc_id=i)]
+        docs = self.all() if cond is None else self.search(cond)
+        return [doc.doc_id for doc in docs]
+
+    def update(
+        self,
+        fields: Mapping[str, Any] | Callable[[MutableMapping[str, Any]], None],
+        cond: QueryLike | None = None,
+        doc_ids: Iterable[int] | None = None,
+    ) -> list[int]:
+        ids = self._ids(cond, doc_ids)
+        for doc_id in ids:
+            doc = dict(self.get(doc_id=doc_id) or {})  # a copy: the old value stays for undo
+            if callable(fields):
+                fields(doc)
+            else:
+                doc.update(fields)
+            self.journal.put(self.name, str(doc_id), doc)
+        return ids
+
+    def remove(
+        self, cond: QueryLike | None = None, doc_ids: Iterable[int] | None = None
+    ) -> list[int]:
+        if cond is None and doc_ids is None:
+            raise RuntimeError("Use truncate() to remove all documents")
+        ids = self._ids(cond, doc_ids)
+        for doc_id in ids:
+            self.journal.delete(self.name, str(doc_id))
+        return ids
+
+    def truncate(self) -> None:
+        self.journal.clear(self.name)
 
     def put(self, doc_id: int, doc: Mapping[str, Any]) -> None:
         """Insert or replace the document with this id (replace, not merge)."""
-
-        def updater(table: MutableMapping[int, Any]) -> None:
-            table[doc_id] = dict(doc)
-
-        self._update_table(updater)  # type: ignore[arg-type]
-        if self._next_id is not None and doc_id >= self._next_id:
-            self._next_id = doc_id + 1
+        self.journal.put(self.name, str(doc_id), dict(doc))
 
     def delete(self, doc_id: int) -> None:
-        def updater(table: MutableMapping[int, Any]) -> None:
-            table.pop(doc_id, None)
-
-        self._update_table(updater)  # type: ignore[arg-type]
-
-    def doc(self, doc_id: int) -> Document | None:
-        """The document with this id, O(1)."""
-        raw = self._read_table().get(str(doc_id))
-        return Document(raw, doc_id) if raw is not None else None
-
-    def forget_next_id(self) -> None:
-        """After a rollback the next free id must be read from the data again."""
-        self._next_id = None
-        self.clear_cache()
+        self.journal.delete(self.name, str(doc_id))
 
 
 class StoreDB(TinyDB):
-    """TinyDB with `StoreTable` tables on a storage built (and checked) beforehand."""
+    """TinyDB with `StoreTable` tables on a `JournalStorage` built (and checked) beforehand."""
 
     table_class = StoreTable
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: JournalStorage) -> None:
         super().__init__(storage=lambda: storage)
 
-    def store_table(self, name: str, cache_size: int = 10) -> StoreTable:
-        return self.table(name, cache_size=cache_size)  # type: ignore[return-value]
+    def store_table(self, name: str) -> StoreTable:
+        # No query cache: the data also changes under the table (other processes' lines,
+        # rollbacks); lookups that must be fast go through the storage's indexes.
+        return cast(StoreTable, self.table(name, cache_size=0))

@@ -14,7 +14,7 @@ from bot.context import AppContext
 from bot.services import feedback, marks, preferences
 from bot.services import settings as settings_service
 from bot.services.delivery import ChatUnreachable, pick_state, sent_pick
-from bot.services.records import Pick
+from bot.services.records import NotSaved, Pick
 from bot.services.settings import SettingChange, SettingsError
 from bot.telegram import callbacks as cb
 from bot.telegram import render
@@ -35,6 +35,7 @@ from scoring.llm.proposals import Proposal
 log = logging.getLogger(__name__)
 
 NOT_VALID = "This button is not valid here."
+NOT_SAVED = "⚠️ Not saved: the database is busy or cannot be written. Please tap again."
 
 
 async def answer(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
@@ -81,23 +82,30 @@ async def pick_tap(update: Update, context: BotContext) -> None:
     if tap.kind == cb.BLOCK and not await may_change(update, context):
         await answer(query, NOT_ADMIN, alert=True)
         return
-    # Answer first: the spinner on the user's button stops at once, whatever the write costs.
-    if tap.kind == cb.VOTE:
-        before = feedback.vote_of(ctx, chat, pick.key)
-        await answer(query, _vote_answer(before, tap.value))
-        await feedback.record_vote(ctx, chat, pick, tap.value)
-    elif tap.kind == cb.REASON:
-        await answer(query, f"👎 noted: {VOTE_REASONS[tap.value]}")
-        await feedback.record_vote(ctx, chat, pick, "down", tap.value)
-    elif tap.kind == cb.BLOCK:
-        await answer(query, f"🚫 {pick.company[:150]} will not be shown again")
-        await feedback.block_company(ctx, pick.company)
-    else:
-        kind = marks.SAVED if tap.kind == cb.SAVE else marks.APPLIED
-        on = await marks.toggle(ctx, chat, pick, kind)
-        label = {marks.SAVED: ("🔖 saved: /saved lists them", "🔖 no longer saved"),
-                 marks.APPLIED: ("✅ marked applied: /applied lists them", "✅ unmarked")}  # fmt: skip
-        await answer(query, label[kind][0 if on else 1])
+    # Write, then answer: "noted" means kept (a write takes milliseconds; a busy or full
+    # database says so instead).
+    try:
+        if tap.kind == cb.VOTE:
+            before = feedback.vote_of(ctx, chat, pick.key)
+            await feedback.record_vote(ctx, chat, pick, tap.value)
+            said = _vote_answer(before, tap.value)
+        elif tap.kind == cb.REASON:
+            await feedback.record_vote(ctx, chat, pick, "down", tap.value)
+            said = f"👎 noted: {VOTE_REASONS[tap.value]}"
+        elif tap.kind == cb.BLOCK:
+            await feedback.block_company(ctx, pick.company)
+            said = f"🚫 {pick.company[:150]} will not be shown again"
+        else:
+            kind = marks.SAVED if tap.kind == cb.SAVE else marks.APPLIED
+            on = await marks.toggle(ctx, chat, pick, kind)
+            label = {marks.SAVED: ("🔖 saved: /saved lists them", "🔖 no longer saved"),
+                     marks.APPLIED: ("✅ marked applied: /applied lists them", "✅ unmarked")}  # fmt: skip
+            said = label[kind][0 if on else 1]
+    except NotSaved as exc:
+        log.warning("chat %s: a tap was not saved: %s", chat, exc)
+        await answer(query, NOT_SAVED, alert=True)
+        return
+    await answer(query, said)
     if message_id is not None:
         rt.courier.edit_markup_soon(
             chat, message_id, pick_keyboard(pick, pick_state(ctx, chat, pick))

@@ -1,5 +1,6 @@
-"""A database written by the code before schema versions (commit 19d633a) opens in the typed
-Store with every record carried over; a file from a newer jobpicks is refused, untouched."""
+"""Databases of older layouts open with every record carried over: layout 1 (before schema
+versions, commit 19d633a) and layout 2 (a snapshot and its journal, up to 14d697a); a reader
+migrates in memory and writes nothing; a file from a newer jobpicks is refused, untouched."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from bot.store.records import SCHEMA_VERSION, ChatState
 from tests.conftest import run_jobpicks
 
 V1 = Path(__file__).parent / "data" / "v1.json"
+V2 = Path(__file__).parent / "data" / "v2.json"
+V2_JOURNAL = V2.with_name("v2.json.journal")
 
 
 @pytest.fixture
@@ -35,7 +38,7 @@ def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
     assert store.info().schema_version == SCHEMA_VERSION
     assert store.info().migrated_from == 1
     assert (old_db.parent / "jobpicks.json.schema1").read_bytes() == V1.read_bytes()
-    assert str(store.info().checked_at.isoformat()) == "2026-01-05T08:00:00+00:00"
+    assert "checked_at" not in json.loads(old_db.read_text())["store"]["1"]  # the doctor's
 
     # Seen postings, pool, score cache, picks with delivery, runs: every record.
     seen = list(raw["seen"].values())
@@ -98,8 +101,15 @@ def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
     assert [p.model_dump(mode="json") for p in store.proposals()] == meta["learning_proposals"]
     assert store.learning_state().votes_at_last_proposal == meta["learning_votes_at_last_proposal"]
 
-    # No string meta document is left.
-    assert "meta" not in json.loads(old_db.read_text())
+    # No string meta document is left; seen postings and scores are in their logs.
+    snapshot = json.loads(old_db.read_text())
+    assert "meta" not in snapshot and "seen" not in snapshot and "scores" not in snapshot
+    assert [f.name for f in store.files()] == [
+        "jobpicks.json",
+        "jobpicks.json.journal",
+        "jobpicks.json.seen",
+        "jobpicks.json.scores",
+    ]
 
 
 async def test_migrated_file_works_on_and_reopens_without_migrating_again(old_db: Path) -> None:
@@ -145,3 +155,95 @@ async def test_the_cli_names_a_newer_file_in_one_line(isolated_env: Path) -> Non
     assert code == 2, (out, err)
     [line] = err.strip().splitlines()
     assert "JOBPICKS_DB" in line and "newer jobpicks" in line and "Traceback" not in err
+
+
+# -- layout 2: a snapshot and its journal, as main left them ------------------------------------
+def _replayed_v2() -> dict:
+    """What layout 2's own code read from the fixture: the snapshot with every journal line
+    applied (each line holds whole documents: ``t``, emptied tables: ``x``)."""
+    data = json.loads(V2.read_text())
+    for raw in V2_JOURNAL.read_bytes().splitlines()[1:]:
+        entry = json.loads(raw.partition(b" ")[2])
+        for name in entry.get("x", []):
+            data[name] = {}
+        for name, docs in entry["t"].items():
+            for doc_id, doc in docs.items():
+                if doc is None:
+                    data.setdefault(name, {}).pop(doc_id, None)
+                else:
+                    data.setdefault(name, {})[doc_id] = doc
+    return data
+
+
+@pytest.fixture
+def v2_db(isolated_env: Path) -> Path:
+    path = isolated_env / "jobpicks.json"
+    shutil.copy(V2, path)
+    shutil.copy(V2_JOURNAL, path.with_name("jobpicks.json.journal"))
+    return path
+
+
+def _every_record_of(store: Store, old: dict, *, new_chats: int = 0) -> None:
+    seen = list(old["seen"].values())
+    assert store.seen_count() == len(seen) > 0
+    assert all(store.is_seen(d["k"]) and store.is_seen("x:1", d["f"]) for d in seen)
+    [cached] = old["scores"].values()
+    assert store.cached_score(cached["ck"]).model_dump() == cached["score"]
+    assert [e.model_dump(mode="json") for e in store.pool()] == list(old["pool"].values())
+    [day] = {p["day"] for p in old["picks"].values()}
+    want = sorted(old["picks"].values(), key=lambda p: p["rank"])
+    assert [p.model_dump(mode="json") for p in store.picks_for(day)] == want
+    assert store.picks_sent_to(111) == len(want) and store.picks_sent_to(222) == len(want) - 1
+    assert [r.model_dump(mode="json") for r in store.all_runs()] == list(old["runs"].values())
+    assert [v.model_dump(mode="json") for v in store.votes()] == list(old["votes"].values())
+    assert store.vote_for(want[2]["key"], 222).reason == "location"
+    assert sorted(m.model_dump(mode="json")["key"] for m in store.all_marks()) == sorted(
+        m["key"] for m in old["marks"].values()
+    )
+    assert store.marks_on(111, want[0]["key"]) == {"saved", "applied"}
+    assert store.marks_on(222, want[1]["key"]) == set()
+    chats = [c.model_dump(mode="json") for c in store.chat_states()]
+    assert chats[: len(chats) - new_chats] == list(old["chats"].values())
+    assert store.chat_state(333).paused and store.chat_state(444).unreachable
+    assert store.header_sent(day, 111) and not store.header_sent(day, 222)
+    assert [h.model_dump(mode="json") for h in store.profile_history()] == list(
+        old["profiles"].values()
+    )
+    assert store.current_profile().version == old["profile_head"]["1"]["version"] == 2
+    assert store.overrides().model_dump(mode="json") == old["overrides"]["1"]
+    assert [p.model_dump(mode="json") for p in store.proposals()] == list(old["proposals"].values())
+    assert store.learning_state().votes_at_last_proposal == 4
+    assert [s.model_dump(mode="json") for s in store.proposal_spend()] == list(
+        old["spend"].values()
+    )
+
+
+def test_a_layout_2_database_and_its_journal_come_across(v2_db: Path) -> None:
+    old = _replayed_v2()
+    assert old["store"]["1"]["schema_version"] == 2 and old["store"]["1"]["checked_at"]
+    store = Store(v2_db)
+    _every_record_of(store, old)
+    assert store.info().schema_version == SCHEMA_VERSION and store.info().migrated_from == 2
+    # Both old files are kept, renamed together they are the old database again.
+    assert (v2_db.parent / "jobpicks.json.schema2").read_bytes() == V2.read_bytes()
+    kept_journal = v2_db.parent / "jobpicks.json.schema2.journal"
+    assert kept_journal.read_bytes() == V2_JOURNAL.read_bytes()
+    snapshot = json.loads(v2_db.read_text())
+    assert "seen" not in snapshot and "scores" not in snapshot
+    assert "checked_at" not in snapshot["store"]["1"]
+    _every_record_of(Store(v2_db), old)  # from the new files alone
+    assert Store(v2_db).info().migrated_from == 2  # not migrated a second time
+
+
+async def test_a_reader_reads_layout_2_in_memory_and_writes_nothing(v2_db: Path) -> None:
+    folder = v2_db.parent
+    before = {f.name: f.read_bytes() for f in folder.iterdir()}
+    reader = Store(v2_db, read_only=True)
+    _every_record_of(reader, _replayed_v2())
+    assert {f.name: f.read_bytes() for f in folder.iterdir()} == before  # no file touched
+    # A writer migrates; the reader catches up with the new files and reads the same.
+    writer = Store(v2_db)
+    async with writer.transaction():
+        writer.save_chat_state(ChatState(chat=555, paused=True))
+    assert reader.chat_state(555).paused
+    _every_record_of(reader, _replayed_v2(), new_chats=1)
