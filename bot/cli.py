@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -42,12 +43,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("run", help="one morning: collect, score, pick, store, deliver")
+    p = sub.add_parser(
+        "run",
+        help="one morning: collect, score, pick, store, deliver (for everyone due, or --chat)",
+    )
     p.add_argument(
         "--dry-run", action="store_true", help="store nothing and send nothing; print the digest"
     )
     p.add_argument(
-        "--force", action="store_true", help="run again even if today's run already happened"
+        "--force",
+        action="store_true",
+        help="run again even if today's run already happened (and on a day not in [schedule])",
+    )
+    p.add_argument(
+        "--chat", type=int, help="only this chat's person (default: everyone whose day it is)"
     )
     p.set_defaults(func=cmd_run)
 
@@ -64,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--date", type=_iso_date, help="YYYY-MM-DD (default: today in the configured timezone)"
     )
     p.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    p.add_argument("--chat", type=int, help="this chat's picks (default: the owner's)")
     p.set_defaults(func=cmd_digest)
 
     p = sub.add_parser(
@@ -71,7 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("csv", "json"), default="csv", help="default: csv")
     p.add_argument("--out", type=Path, help="write to this file instead of stdout")
-    p.add_argument("--chat", type=int, help="only the picks sent to this chat, with its votes")
+    p.add_argument(
+        "--chat", type=int, help="this chat's picks, votes and marks (default: the owner's)"
+    )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("bot", help="run the Telegram bot (long polling, daily schedule)")
@@ -135,15 +147,22 @@ def check_db_folder(path: Path) -> None:
 
 
 def make_context(
-    db_path: Path | None = None, *, use_example_config: bool = False, writable: bool = True
+    db_path: Path | None = None,
+    *,
+    use_example_config: bool = False,
+    writable: bool = True,
+    person: int | None = None,
 ) -> AppContext:
-    """Settings + config + store, or `ConfigError` naming what is wrong.
+    """Settings + config + store, or `ConfigError` naming what is wrong: the context of
+    `person`, by default the owner's (the first of TELEGRAM_CHAT_IDS), or the local
+    person's (`LOCAL_PERSON`, 0) when no chat is configured — whose a database of an older,
+    single-profile jobpicks becomes.
 
     `writable`: the command will save to the database, so its folder is checked first;
     otherwise the Store is opened read-only (it never writes, moves or locks a file, so it
     costs a live bot nothing)."""
     from bot.config import default_config, load_config
-    from bot.context import AppContext
+    from bot.context import AppContext, owner_of
     from bot.settings import load_settings
     from bot.store import Store, StoreError
 
@@ -158,14 +177,14 @@ def make_context(
     if writable and not path.is_dir():  # a directory is named as such just below
         check_db_folder(path)
     try:
-        store = Store(path, read_only=not writable)
+        store = Store(path, read_only=not writable, owner=owner_of(settings))
     except IsADirectoryError:
         raise ConfigError(f"JOBPICKS_DB: {path} is a directory, not a file") from None
     except StoreError as exc:
         raise ConfigError(f"JOBPICKS_DB: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"JOBPICKS_DB: cannot use {path}: {exc.strerror or exc}") from None
-    return AppContext(settings=settings, config=config, store=store)
+    return AppContext(settings=settings, config=config, store=store, person=person)
 
 
 def _scorer_name(ctx: AppContext) -> str:
@@ -173,7 +192,9 @@ def _scorer_name(ctx: AppContext) -> str:
     return f"LLM {llm.model}" if llm else "local scorer"
 
 
-def _print_outcome(ctx: AppContext, outcome: RunOutcome, *, digest: bool) -> int:
+def _print_outcome(
+    ctx: AppContext, outcome: RunOutcome, *, digest: bool, who: int | None = None
+) -> int:
     from bot.services.digest import render_digest
     from bot.services.summary import render_summary
 
@@ -186,23 +207,53 @@ def _print_outcome(ctx: AppContext, outcome: RunOutcome, *, digest: bool) -> int
         timezone=ctx.config.schedule.timezone,
         already_ran=outcome.already_ran,
     )
+    if who is not None:
+        summary = f"[{who}] " + summary
     print("\n" + summary, file=sys.stderr)
     return EXIT_NO_SOURCES if outcome.all_sources_failed else EXIT_OK
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from bot.store import AlreadyServing
+
     ctx = make_context(writable=not args.dry_run)
     progress = TerminalProgress()
     telegram = bool(ctx.settings.token) and not args.dry_run
+    claim = contextlib.nullcontext()
+    if telegram:
+        # One deliverer per database: beside a live bot, both would send the same picks.
+        try:
+            claim = ctx.db.claim("bot")
+            claim.__enter__()
+        except AlreadyServing:
+            telegram = False
+            claim = contextlib.nullcontext()
+            print(
+                "jobpicks: a jobpicks bot serves this database: it delivers these picks",
+                file=sys.stderr,
+            )
     try:
         delivered = asyncio.run(_run_and_deliver(ctx, args, progress, telegram=telegram))
     finally:
+        claim.__exit__(None, None, None)
         progress.done()
         ctx.store.close()
-    outcome, report = delivered.outcome, delivered.report
-    code = _print_outcome(
-        ctx, outcome, digest=not telegram and (args.dry_run or not outcome.already_ran)
-    )
+    code = EXIT_OK
+    for person, outcome in delivered.outcomes.items():
+        pctx = ctx.for_person(person)
+        printed = _print_outcome(
+            pctx,
+            outcome,
+            digest=not ctx.settings.token and (args.dry_run or not outcome.already_ran),
+            who=person if len(delivered.outcomes) > 1 else None,
+        )
+        code = max(code, printed)
+    for person, why in delivered.failed.items():
+        print(f"jobpicks: the run of {person} failed: {why}", file=sys.stderr)
+        code = EXIT_FAILED
+    if not delivered.outcomes and not delivered.failed:
+        print("jobpicks run: nobody is due today (see [schedule] days, /pause)", file=sys.stderr)
+    report = delivered.report
     if report is not None:
         print(str(report), file=sys.stderr)
         if not report.ok:
@@ -213,20 +264,34 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def _run_and_deliver(
     ctx: AppContext, args: argparse.Namespace, progress: TerminalProgress, *, telegram: bool
 ) -> Delivered:
-    """Today's run; with a bot token, then its picks to every chat (resuming a delivery that
-    stopped), through the same path as the bot's morning."""
+    """Today's runs of everyone due (or `--chat`'s person), in one collection round; with a
+    bot token, then each person's picks to their chat (resuming a delivery that stopped),
+    through the same path as the bot's morning."""
+    from bot.services import people
     from bot.services.daily import Daily
+    from bot.services.schedule import run_day
 
+    if not args.dry_run:
+        await people.ensure_configured(ctx)
+    if args.chat is not None:
+        who = [args.chat]
+    else:
+        # Whose day it is (`--force`: any day), and not paused.
+        who = [
+            p
+            for p in people.served(ctx)
+            if (args.force or run_day(ctx.for_person(p))) and not people.schedule_of(ctx, p).paused
+        ]
     if not telegram:
         daily = Daily(ctx, None)
         return await daily.run_then_deliver(
-            dry_run=args.dry_run, force=args.force, progress=progress
+            who, dry_run=args.dry_run, force=args.force, progress=progress
         )
     from bot.telegram.delivery import one_off_courier
 
     async with one_off_courier(ctx.settings) as courier:
         daily = Daily(ctx, courier)
-        return await daily.run_then_deliver(force=args.force, progress=progress)
+        return await daily.run_then_deliver(who, force=args.force, progress=progress)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -253,7 +318,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_digest(args: argparse.Namespace) -> int:
     from bot.services.digest import render_digest
 
-    ctx = make_context(writable=False)
+    ctx = make_context(writable=False, person=args.chat)
     day = args.date or ctx.today()
     picks = ctx.store.picks_for(day)
     if not picks and not ctx.store.runs_for(day):
@@ -264,9 +329,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from bot.services.export import export
 
-    ctx = make_context(writable=False)
+    ctx = make_context(writable=False, person=args.chat)
     try:
-        text = export(ctx, args.format, args.chat)
+        text = export(ctx, args.format)
     finally:
         ctx.store.close()
     return _emit(text, args.out, newline="")

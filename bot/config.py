@@ -39,6 +39,9 @@ class ScheduleConfig(_Strict):
     timezone: str = "America/Los_Angeles"
     # 0 = Sunday … 6 = Saturday, as python-telegram-bot's run_daily counts.
     days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6])
+    # A search (board, list) that brought postings back this recently is not fetched again
+    # for the next person due: everyone who has it shares that fetch (0 = fetch every time).
+    refetch_hours: float = Field(default=20.0, ge=0)
 
     @field_validator("time")
     @classmethod

@@ -1,6 +1,7 @@
-"""The one path from a day's run to the chats: run today (once), then deliver to each chat
-what it should get now. The schedule, the start-up catch-up, /picks and `jobpicks run` all
-go through `Daily.run_then_deliver`; no Telegram types here (the messenger is a
+"""The one path from a day's runs to the chats: for the people asked for, one shared
+collection round, then each person's run (once a day) and the delivery to their chat of what
+it should get now. The schedule, the start-up catch-up, /picks and `jobpicks run` all go
+through `Daily.run_then_deliver`; no Telegram types here (the messenger is a
 `bot.services.delivery.Messenger`).
 """
 
@@ -9,11 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.context import AppContext
+from bot.services import people as people_service
+from bot.services.collect import Collection, Collector, Progress, Round, collect_configured
 from bot.services.delivery import ChatReport, Delivery, DeliveryReport, Messenger
-from bot.services.run import Collector, Progress, RunOutcome, collect_configured, run_daily
+from bot.services.run import RunOutcome, run_person
 from bot.services.schedule import due_now, ran_today
 
 log = logging.getLogger(__name__)
@@ -25,16 +28,23 @@ def _quiet(_message: str) -> None:
 
 @dataclass
 class Delivered:
-    """A run and what its delivery did (no report when nothing was to be sent)."""
+    """The runs of the people asked for and what their delivery did (no report when nothing
+    was to be sent); `failed`: people whose run raised, with why."""
 
-    outcome: RunOutcome
+    outcomes: dict[int, RunOutcome] = field(default_factory=dict)
     report: DeliveryReport | None = None
+    failed: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def outcome(self) -> RunOutcome:
+        """The first person's run (the one person of /picks, a `jobpicks run --chat`)."""
+        return next(iter(self.outcomes.values()))
 
 
 class Daily:
-    """The process's daily path: one run at a time (a second caller the same day gets the
-    stored run), and deliveries through one messenger (None: run only, e.g. no bot token).
-    """
+    """The process's daily path: collection rounds that never overlap, one run at a time per
+    person (a second caller the same day gets the stored run), and deliveries through one
+    messenger (None: run only, e.g. no bot token)."""
 
     def __init__(
         self,
@@ -44,13 +54,20 @@ class Daily:
         collector: Collector = collect_configured,
     ) -> None:
         self.ctx = ctx
-        self.collector = collector
+        self.collection = Collection(ctx, collector)
         self.delivery = Delivery(ctx, messenger) if messenger is not None else None
-        self._run_lock = asyncio.Lock()
+        self._run_locks: dict[int, asyncio.Lock] = {}
+
+    @property
+    def collector(self) -> Collector:
+        return self.collection.collector
+
+    def _run_lock(self, person: int) -> asyncio.Lock:
+        return self._run_locks.setdefault(person, asyncio.Lock())
 
     async def run_then_deliver(
         self,
-        chats: Sequence[int] | None = None,
+        people: Sequence[int] | None = None,
         *,
         asked: bool = False,
         limit: int | None = None,
@@ -59,51 +76,96 @@ class Daily:
         dry_run: bool = False,
         force: bool = False,
     ) -> Delivered:
-        """Today's run (done once a day unless `force`; `dry_run` stores nothing), then to
-        every served chat (or `chats`) what it should get now — resuming where an earlier
+        """For `people` (every served person by default): one collection round for those
+        whose today has not run (or all, with `force`; `dry_run` stores nothing), then each
+        person's run, each delivered as soon as it is done — resuming where an earlier
         delivery of the day stopped, sending nothing twice. `asked`, `limit` and `messenger`
-        are as for `Delivery.to_chat`. A failed run raises."""
-        async with self._run_lock:
-            outcome = await run_daily(
-                self.ctx, collector=self.collector, dry_run=dry_run, force=force, progress=progress
+        are as for `Delivery.to_chat`. A failed round raises; a person's failed run is
+        logged, the others go on, and it raises when it was the only person asked for."""
+        ids = list(dict.fromkeys(people_service.served(self.ctx) if people is None else people))
+        ctxs = [self.ctx.for_person(p) for p in ids]
+        need = [c for c in ctxs if force or dry_run or not ran_today(c)]
+        # Everyone's today has run: their stored runs, no round.
+        found = Round(day=self.ctx.today())
+        if need:
+            found = await self.collection.round(
+                need, dry_run=dry_run, force=force, progress=progress
             )
-        if self.delivery is None or outcome.record.dry_run:
-            return Delivered(outcome)
-        report = await self.delivery.to_chats(
-            outcome.record, chats, asked=asked, limit=limit, messenger=messenger
-        )
-        return Delivered(outcome, report)
+        delivered = Delivered()
+        sends: dict[int, asyncio.Task[ChatReport]] = {}
+        for pctx in ctxs:
+            try:
+                async with self._run_lock(pctx.person):
+                    outcome = await run_person(
+                        pctx, found, dry_run=dry_run, force=force, progress=progress
+                    )
+            except Exception as exc:
+                if len(ctxs) == 1:
+                    raise
+                log.exception("the run of person %s failed", pctx.person)
+                delivered.failed[pctx.person] = f"{type(exc).__name__}: {exc}"
+                continue
+            delivered.outcomes[pctx.person] = outcome
+            if self.delivery is not None and not outcome.record.dry_run:
+                sends[pctx.person] = asyncio.create_task(
+                    self.delivery.to_chat(
+                        pctx.person, outcome.record, asked=asked, limit=limit, messenger=messenger
+                    )
+                )
+        if sends:
+            reports = await asyncio.gather(*sends.values())
+            day = next(iter(delivered.outcomes.values())).record.day
+            delivered.report = DeliveryReport(day=day, chats=dict(zip(sends, reports, strict=True)))
+        return delivered
 
-    async def morning(self) -> DeliveryReport | None:
-        """The scheduled morning: run (if today has not run) and deliver what is undelivered.
-        A failed run is logged and the owner chat told why; None then."""
+    def due_people(self) -> list[int]:
+        """The served people whose morning is due now (time passed in their zone, a run day,
+        not paused, no run today)."""
+        out = []
+        for person in people_service.served(self.ctx):
+            pctx = self.ctx.for_person(person)
+            if due_now(pctx) and not people_service.schedule_of(pctx, person).paused:
+                out.append(person)
+        return out
+
+    async def morning(self, people: Sequence[int] | None = None) -> DeliveryReport | None:
+        """A scheduled morning for `people` (every served person by default): run (if their
+        today has not run) and deliver what is undelivered. A failed run is logged and the
+        owner chat told why; None then."""
+        who = people_service.served(self.ctx) if people is None else list(people)
+        if not who:
+            return None
         day = self.ctx.today()
         try:
-            delivered = await self.run_then_deliver()
+            delivered = await self.run_then_deliver(who)
         except Exception as exc:
             log.exception("the morning run of %s failed", day)
             await self._tell_owner(day, f"{type(exc).__name__}: {exc}")
             return None
+        for person, why in delivered.failed.items():
+            await self._tell_owner(day, f"the run of {person} failed: {why}")
         report = delivered.report
         if report is not None:
             log.info("morning delivery %s: %d sent, failed: %s", day, report.sent, report.failed)
         return report
 
     async def catch_up(self) -> DeliveryReport | None:
-        """At start: run today if its time has passed with no run (the JobQueue replays
-        nothing missed while the bot was down), or finish a delivery of today's run that a
-        crash or restart cut short. Nothing when today is not due yet."""
-        if due_now(self.ctx):
-            log.info("started after today's run time and today has not run: catching up")
-        elif not ran_today(self.ctx):
-            return None
-        return await self.morning()
+        """At start: run today for each person whose time has passed with no run (the
+        JobQueue replays nothing missed while the bot was down), and finish a delivery of
+        today's run that a crash or restart cut short. Nothing for those not due yet."""
+        due = self.due_people()
+        if due:
+            log.info("started after the run time of %d person(s) with no run today", len(due))
+        resumed = [p for p in people_service.served(self.ctx) if ran_today(self.ctx.for_person(p))]
+        who = list(dict.fromkeys([*due, *resumed]))
+        return await self.morning(who) if who else None
 
     async def picks_again(self, chat_id: int, limit: int | None = None) -> ChatReport | None:
         """/picks on a day that has run: its top `limit` picks again, each showing its vote
         (`Delivery.again`). None when today has not run: then /picks is `run_then_deliver`
         for that chat, `asked`."""
-        run = self.ctx.store.finished_run(self.ctx.today())
+        pctx = self.ctx.for_person(chat_id)
+        run = pctx.store.finished_run(pctx.today())
         if run is None or self.delivery is None:
             return None
         return await self.delivery.again(chat_id, run, limit)

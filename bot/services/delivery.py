@@ -17,14 +17,16 @@
 
 The `Messenger` protocol is all that delivery needs from the outside: the Telegram
 `Courier` implements it (rendering, pacing and retries are its business); tests use a
-recording one. Every function here takes the chat id explicitly.
+recording one. Every function here takes the chat id explicitly; a chat is a person, and
+each works on that person's own picks and settings whichever person's context it is handed
+(`AppContext.for_person`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -163,11 +165,16 @@ class DeliveryReport:
 
 
 # -- who gets what ------------------------------------------------------------------------------
+def _own(ctx: AppContext, chat_id: int) -> AppContext:
+    """The context of the person of this chat."""
+    return ctx if ctx.person == chat_id else ctx.for_person(chat_id)
+
+
 def eligible(ctx: AppContext, chat_id: int, picks: Iterable[Pick]) -> list[Pick]:
     """The picks (best first) this chat should see now: blocked companies and scores under
-    the minimum, both as set at this moment, left out; at most `max_picks`.
-
-    The settings and blocks are the bot's today; `chat_id` is where a person's own go."""
+    the minimum, both as the person has them set at this moment, left out; at most
+    `max_picks`."""
+    ctx = _own(ctx, chat_id)
     profile = ctx.store.current_profile(ctx.config.profile.to_profile())
     selection = ctx.config.selection
     kept = [
@@ -180,12 +187,14 @@ def eligible(ctx: AppContext, chat_id: int, picks: Iterable[Pick]) -> list[Pick]
 
 def picks_for_chat(ctx: AppContext, chat_id: int, day: str) -> list[Pick]:
     """The day's picks this chat should see now (`eligible`), best first."""
+    ctx = _own(ctx, chat_id)
     return eligible(ctx, chat_id, ctx.store.picks_for(day))
 
 
 def week_best(ctx: AppContext, chat_id: int, day: str) -> list[Pick]:
     """The weekly digest's picks: the eligible picks of the seven days ending with `day`,
     best score first."""
+    ctx = _own(ctx, chat_id)
     week = [p for d in preferences.week_days(day) for p in ctx.store.picks_for(d)]
     return eligible(ctx, chat_id, sorted(week, key=lambda p: (-p.score, p.day, p.rank)))
 
@@ -195,6 +204,7 @@ def sent_pick(
 ) -> Pick | None:
     """The pick of `day` whose posting key `matches` and that was sent to this chat (a chat
     acts only on picks it was sent), or None."""
+    ctx = _own(ctx, chat_id)
     for pick in ctx.store.picks_for(day):
         if matches(pick.key):
             return pick if str(chat_id) in pick.sent else None
@@ -203,6 +213,7 @@ def sent_pick(
 
 def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
     """A pick's vote, block and marks in one chat, as they stand now."""
+    ctx = _own(ctx, chat_id)
     vote = ctx.store.vote_for(pick.key, chat_id)
     profile = ctx.store.current_profile(ctx.config.profile.to_profile())
     kinds = marks.marks_of(ctx, chat_id, pick.key)
@@ -217,6 +228,7 @@ def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
 
 async def mark_sent(ctx: AppContext, chat_id: int, pick: Pick, message_id: int) -> None:
     """Record that this chat has the pick (as message `message_id`)."""
+    ctx = _own(ctx, chat_id)
     async with ctx.store.transaction():
         ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
 
@@ -238,22 +250,22 @@ class Delivery:
 
     async def to_chats(
         self,
-        record: RunRecord,
-        chats: Iterable[int] | None = None,
+        records: Mapping[int, RunRecord],
         *,
         asked: bool = False,
         limit: int | None = None,
         messenger: Messenger | None = None,
     ) -> DeliveryReport:
-        """A day's run to every served chat (or `chats`), concurrently (`to_chat` each)."""
-        chat_ids = list(self.ctx.settings.telegram_chat_ids if chats is None else chats)
+        """Each person's run of the day to their chat, concurrently (`to_chat` each)."""
+        chat_ids = list(records)
         results = await asyncio.gather(
             *(
-                self.to_chat(c, record, asked=asked, limit=limit, messenger=messenger)
+                self.to_chat(c, records[c], asked=asked, limit=limit, messenger=messenger)
                 for c in chat_ids
             )
         )
-        return DeliveryReport(day=record.day, chats=dict(zip(chat_ids, results, strict=True)))
+        day = next(iter(records.values())).day if records else ""
+        return DeliveryReport(day=day, chats=dict(zip(chat_ids, results, strict=True)))
 
     async def to_chat(
         self,
@@ -270,7 +282,7 @@ class Delivery:
         `asked`: the chat asked for them (/picks): paused and weekly mode do not apply, the
         header answers the request even if the morning sent one, and the picks ring; at
         most `limit` picks. `messenger` stands in for the usual one for this call."""
-        ctx, m = self.ctx, messenger or self.messenger
+        ctx, m = _own(self.ctx, chat_id), messenger or self.messenger
         report = ChatReport()
         if not asked:
             if chat_state.is_paused(ctx, chat_id):
@@ -313,7 +325,7 @@ class Delivery:
         """/picks on a day that has run: the top `limit` eligible picks once more, each
         showing its vote and marks as they stand now (a pick refused for good is left out);
         with none, the header says so."""
-        ctx, m = self.ctx, self.messenger
+        ctx, m = _own(self.ctx, chat_id), self.messenger
         report = ChatReport()
         failed = chat_state.failed_picks(ctx, record.day, chat_id)
         chosen = [p for p in picks_for_chat(ctx, chat_id, record.day) if p.key not in failed]
@@ -327,7 +339,7 @@ class Delivery:
     async def _header(
         self, m: Messenger, chat_id: int, record: RunRecord, report: ChatReport, *, asked: bool
     ) -> None:
-        ctx, day = self.ctx, record.day
+        ctx, day = _own(self.ctx, chat_id), record.day
         if record.status == ALL_SOURCES_FAILED:
             if asked or not chat_state.notice_sent(ctx, day, chat_id):
                 await m.header(chat_id, day, record, 0)
@@ -340,7 +352,7 @@ class Delivery:
         report.header = True
 
     async def _weekly(self, m: Messenger, chat_id: int, day: str, report: ChatReport) -> None:
-        ctx = self.ctx
+        ctx = _own(self.ctx, chat_id)
         if not preferences.weekly_digest_due(ctx, chat_id, day):
             report.skipped = "weekly digest mode (this week's digest is sent)"
             return
@@ -356,7 +368,9 @@ class Delivery:
             sent = await m.pick(chat_id, pick, pick_state(self.ctx, chat_id, pick), quiet=quiet)
         except MessageRefused as exc:
             log.warning("chat %s: pick %s not delivered: %s", chat_id, pick.key, exc)
-            await chat_state.mark_failed(self.ctx, pick.day, chat_id, pick.key, str(exc))
+            await chat_state.mark_failed(
+                _own(self.ctx, chat_id), pick.day, chat_id, pick.key, str(exc)
+            )
             report.failed[pick.key] = str(exc)
             return
         # Shielded: once the chat has the message, a stop must not lose the record of it.

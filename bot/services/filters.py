@@ -288,14 +288,13 @@ def parse_pay(text: str) -> float:
 # -- reading and changing a person's filters ---------------------------------------------------
 async def current(ctx: AppContext, chat: int) -> Filters:
     """The filters in force for the person of `chat`."""
-    del chat  # one profile serves the bot today; the per-person Store keys it by chat
-    return (await profile_service.current(ctx)).filters
+    return (await profile_service.current(ctx.for_person(chat))).filters
 
 
 async def save(ctx: AppContext, chat: int, changes: dict[str, object], note: str) -> Profile:
     """Change some filters of the person of `chat`: a new profile version (the rest of the
     profile as it is). The one place filters are saved from the chat."""
-    del chat  # see `current`
+    ctx = ctx.for_person(chat)
     await profile_service.current(ctx)
     async with ctx.store.transaction():
         profile = ctx.store.current_profile()

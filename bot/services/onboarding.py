@@ -7,9 +7,10 @@ a bad or missing answer falls back) and otherwise by the local reader: plain rul
 answers, with `scoring.local.reading.read` finding fields, places, levels and eligibility in
 free text (a CV's above all).
 
-Three functions are the seams the per-person work re-points: `has_profile` (whether /start
-opens onboarding), `apply_draft` (where a finished draft is saved) and `ask_model` (the one
-LLM call).
+Every function that takes a chat works on that chat's person (`AppContext.for_person`):
+`has_profile` (whether /start opens onboarding), `apply_draft` (the person's own profile and
+searches, and their people record), `picked_today_already` (the person's run of today).
+`ask_model` is the one LLM call.
 """
 
 from __future__ import annotations
@@ -245,9 +246,10 @@ class Start:
 def start_for(ctx: AppContext, chat: int) -> Start:
     """A person with a profile keeps their blocked companies, title words, maximum age and
     minimum pay; a new one starts from the config file's maximum age."""
-    file = ctx.file_config or ctx.config
+    ctx = ctx.for_person(chat)
+    file = ctx.file_config
     if has_profile(ctx, chat):
-        filters = ctx.store.current_profile(file.profile.to_profile()).filters
+        filters = ctx.store.current_profile(ctx.config.profile.to_profile()).filters
     else:
         filters = Filters(max_age_days=file.profile.filters.max_age_days)
     return Start(filters, file.searches[0] if file.searches else None)
@@ -690,6 +692,7 @@ FELL_BACK = "The LLM gave no usable draft, so the local reader made this one."
 async def draft_from_answers(ctx: AppContext, chat: int, answers: Answers) -> Draft:
     """The draft of typed answers: by the LLM when configured (the person's own answers stay
     theirs: what work becomes `about` as they wrote it), else (or when it fails) locally."""
+    ctx = ctx.for_person(chat)
     start = start_for(ctx, chat)
     local = draft_locally(answers, start)
     if ctx.llm() is None:
@@ -727,6 +730,7 @@ async def draft_from_cv(ctx: AppContext, chat: int, cv: CV) -> CVDraft:
     """The draft of a CV. With an LLM, the model reads it (in any language it knows). Without
     one, the local reader reads English words only: a CV in another language keeps what it
     says about places, level and languages, and the person is asked "what work" in English."""
+    ctx = ctx.for_person(chat)
     start = start_for(ctx, chat)
     note = ""
     if ctx.llm() is not None:
@@ -766,20 +770,24 @@ def _example() -> tuple[object, ...]:
 
 def has_profile(ctx: AppContext, chat: int) -> bool:
     """Whether the person of `chat` has a profile of their own, so /start shows the usual
-    welcome instead of onboarding. Today one profile serves the bot: it is the person's own
-    unless it is still the built-in example (no `[profile]` in jobpicks.toml, never changed
-    in the chat). The per-person Store answers this per chat."""
-    del chat
-    seed = (ctx.file_config or ctx.config).profile.to_profile()
-    return _content(ctx.store.current_profile(seed)) != _example()
+    welcome instead of onboarding: theirs unless it is still the built-in example (a chat of
+    TELEGRAM_CHAT_IDS with no `[profile]` in jobpicks.toml, or anyone admitted otherwise,
+    until they change it in the chat)."""
+    ctx = ctx.for_person(chat)
+    return _content(ctx.store.current_profile(ctx.config.profile.to_profile())) != _example()
 
 
 async def apply_draft(ctx: AppContext, chat: int, draft: Draft) -> Profile:
-    """Save a draft for the person of `chat`: the profile (about, rules, filters) as a new
-    version — the learned part kept — and its searches, in one step. Today that is the one
-    profile and the searches of /searches; the per-person work points this at the person's
-    own data."""
-    del chat
+    """Save a draft for the person of `chat`: their profile (about, rules, filters) as a new
+    version — the learned part kept — and their searches, in one step; a person not yet in
+    the people table is added (`via="onboarding"`)."""
+    from bot.services import people
+
+    if people.get(ctx, chat) is None:
+        await people.add(
+            ctx, chat, via="config" if chat in ctx.settings.telegram_chat_ids else "onboarding"
+        )
+    ctx = ctx.for_person(chat)
     await profile_service.current(ctx)
     async with ctx.store.transaction():
         profile = ctx.store.current_profile()
@@ -807,6 +815,8 @@ def conversations_path(ctx: AppContext) -> Path:
     return path.with_name(path.name + ".conversations")
 
 
-def picked_today_already(ctx: AppContext) -> bool:
-    """Whether today's picks were already chosen (then with the profile before this one)."""
+def picked_today_already(ctx: AppContext, chat: int) -> bool:
+    """Whether the person's picks of today were already chosen (then with the profile
+    before this one)."""
+    ctx = ctx.for_person(chat)
     return ctx.store.finished_run(ctx.today()) is not None

@@ -1,36 +1,57 @@
-"""The daily run: collect → dedup → hard filters → score → select → store → deliver."""
+"""One person's daily run: their candidates from the shared pool → their hard filters → their
+scoring → their selection → their picks and run record.
+
+The postings come from the shared collection round (`bot.services.collect`): `run_person`
+takes the round's pool and keeps what the person's searches, boards and lists found
+(`collect.candidates`), minus what was already picked for them. `run_daily` is both steps for
+one person (the CLI's demo, tests); `bot.services.daily.Daily` runs one round for everyone due.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.context import AppContext
+from bot.services.collect import (
+    OK_STATES,
+    POOL_DAYS,
+    Collection,
+    Collector,
+    Progress,
+    Round,
+    SourceDone,
+    candidates,
+    collect_configured,
+    digest,
+    fetches_of,
+)
 from bot.services.feedback import learned_weights, scoring_examples
 from bot.services.spend import new_ledger
-from bot.store.records import Pick, PoolEntry, RunRecord, SeenPosting, SourceReport
+from bot.store.records import Person, Pick, RunRecord, SourceReport, kind_of
 from scoring.filters import veto
+from scoring.models import Score
 from scoring.pipeline import score_postings
+from scoring.profile import Profile
 from scoring.select import select_picks
-from scrapers.dedup import fingerprint, group_duplicates
 from scrapers.postings.posting import Posting
-from scrapers.source import SourceResult, SourceState
-from scrapers.source import summarise as summarise_sources
+
+__all__ = [
+    "POOL_DAYS",
+    "Collector",
+    "Progress",
+    "RunOutcome",
+    "SourceDone",
+    "collect_configured",
+    "profile_cache_key",
+    "run_daily",
+    "run_person",
+]
 
 log = logging.getLogger(__name__)
-
-# Called as each source finishes: (sources done, sources in all).
-SourceDone = Callable[[int, int], None]
-# What gathers the day's postings: the configured sources, or the samples, or a test's fake.
-Collector = Callable[[AppContext, SourceDone], Awaitable[list[SourceResult]]]
-Progress = Callable[[str], None]
-
-# Candidates not picked stay in the pool this many days, so a changed profile can rescore them.
-POOL_DAYS = 3
 
 
 @dataclass
@@ -44,25 +65,15 @@ class RunOutcome:
         return self.record.status == "all-sources-failed"
 
 
-async def collect_configured(
-    ctx: AppContext, on_source: SourceDone = lambda _done, _total: None
-) -> list[SourceResult]:
-    """The real sources from the config file (LinkedIn, Indeed, company boards, lists)."""
-    from scrapers.collect import collect_all
-
-    return await collect_all(
-        ctx.config.searches,
-        ctx.config.boards,
-        ctx.config.http,
-        ctx.source_urls(),
-        lists=ctx.config.lists,
-        is_seen=ctx.store.is_seen,
-        on_source=on_source,
-    )
-
-
 def _quiet(_msg: str) -> None:
     pass
+
+
+def profile_cache_key(profile: Profile) -> str:
+    """The score cache's part for a profile: a hash of what the scorer reads of it, so two
+    people's profiles (or versions) with the same content share paid-for scores and any
+    difference keys its own."""
+    return "p" + digest(profile.model_dump(mode="json", exclude={"version"}))
 
 
 async def run_daily(
@@ -73,47 +84,58 @@ async def run_daily(
     force: bool = False,
     progress: Progress = _quiet,
 ) -> RunOutcome:
-    """One morning's run. Idempotent per day: a second call returns the stored picks
-    without collecting or scoring again (unless `force`). Stores nothing when `dry_run`."""
+    """One person's morning (the context's): a collection round for them, then their run.
+    Idempotent per day (a second call returns the stored picks, unless `force`); stores
+    nothing when `dry_run`."""
+    if not force and not dry_run and (done := ctx.store.finished_run(ctx.today())) is not None:
+        return RunOutcome(record=done, picks=ctx.store.picks_for(done.day), already_ran=True)
+    found = await Collection(ctx, collector).round(
+        [ctx], dry_run=dry_run, force=force, progress=progress
+    )
+    return await run_person(ctx, found, dry_run=dry_run, force=force, progress=progress)
+
+
+def _sources(ctx: AppContext, found: Round) -> list[SourceReport]:
+    """The source reports of the person's fetches, as each last went (once each)."""
+    out: dict[tuple[str, str], SourceReport] = {}
+    for f in fetches_of(ctx):
+        rec = found.fetches.get(f.key)
+        if rec is None:
+            continue
+        for report in rec.reports or [
+            SourceReport(source=f.label, state=rec.state, reason=rec.reason)
+        ]:
+            out.setdefault((report.source, report.reason), report)
+    return list(out.values())
+
+
+async def run_person(
+    ctx: AppContext,
+    found: Round,
+    *,
+    dry_run: bool = False,
+    force: bool = False,
+    progress: Progress = _quiet,
+) -> RunOutcome:
+    """The person's run of today on a round's pool. Idempotent per day (unless `force`);
+    stores nothing when `dry_run`."""
     store = ctx.store
     day = ctx.today()
-    if not force and not dry_run:
-        done = store.finished_run(day)
-        if done is not None:
-            return RunOutcome(record=done, picks=store.picks_for(day), already_ran=True)
+    if not force and not dry_run and (done := store.finished_run(day)) is not None:
+        return RunOutcome(record=done, picks=store.picks_for(day), already_ran=True)
 
     shown = progress
 
     def progress(message: str) -> None:  # the terminal line, and the debug log (`-v`)
-        log.debug("run %s: %s", day, message)
+        log.debug("run %s of %s: %s", day, ctx.person, message)
         shown(message)
 
     t0 = time.perf_counter()
     record = RunRecord(day=day, started_at=datetime.now(UTC), dry_run=dry_run)
     counts = record.counts
-
-    progress("collecting postings…")
-    results = await collector(
-        ctx, lambda done, total: progress(f"collecting {done}/{total} sources")
-    )
-    record.sources = [
-        SourceReport(
-            source=r.source,
-            state=r.state.value,
-            reason=r.reason,
-            postings=len(r.postings),
-            requests=r.requests,
-            seconds=round(r.seconds, 2),
-        )
-        for r in results
-    ]
-    # INFO: the run summary (and the Telegram header) already show this to the user.
-    log.info("sources of %s:\n%s", day, summarise_sources(results))
-    progress(
-        f"collected {sum(len(r.postings) for r in results)} postings from {len(results)} sources"
-    )
-
-    if results and all(r.state in (SourceState.BLOCKED, SourceState.FAILED) for r in results):
+    record.sources = _sources(ctx, found)
+    mine = [found.fetches[f.key] for f in fetches_of(ctx) if f.key in found.fetches]
+    if mine and not any(r.state in OK_STATES for r in mine):
         # Logged, but not a finished run: a later run today (or /picks) tries again.
         record.status = "all-sources-failed"
         record.notes.append("every source failed: no digest today")
@@ -123,56 +145,42 @@ async def run_daily(
                 store.save_run(record)
         return RunOutcome(record=record)
 
-    collected = [p for r in results for p in r.postings]
-    counts.collected = len(collected)
-    groups = group_duplicates(collected)
-    counts.duplicates = sum(len(copies) for _, copies in groups)
-    fresh: list[Posting] = []
-    # Copies are marked seen with their job, so another board's copy is not new tomorrow.
-    fresh_copies: list[Posting] = []
-    for kept, copies in groups:
-        if any(store.is_seen(p.key, fingerprint(p)) for p in (kept, *copies)):
-            counts.seen += 1
-        else:
-            fresh.append(kept)
-            fresh_copies.extend(copies)
-    counts.new = len(fresh)
-
-    # The pool: earlier candidates not yet picked or not yet scored; they expire after POOL_DAYS.
-    oldest = (date.fromisoformat(day) - timedelta(days=POOL_DAYS)).isoformat()
-    fresh_keys = {p.key for p in fresh}
-    first_seen: dict[str, str] = {p.key: day for p in fresh}
-    pool: list[Posting] = []
-    for entry in store.pool():
-        if entry.day > oldest and entry.key not in fresh_keys:
-            pool.append(entry.posting)
-            first_seen[entry.key] = entry.day
-    counts.retried = len(pool)
+    picked_before = store.picked_keys()
+    entries = [e for e in candidates(ctx, found) if e.key not in picked_before]
+    keys = {f.key for f in fetches_of(ctx)}
+    brought = [k for by, ks in found.brought if by & keys for k in ks]
+    jobs = {found.job_of.get(k, k) for k in brought}
+    counts.collected = len(brought)
+    counts.duplicates = len(brought) - len(jobs)
+    counts.seen = len(jobs - found.fresh)
+    counts.new = sum(1 for e in entries if e.key in found.fresh)
+    counts.retried = len(entries) - counts.new
 
     profile = (
         await store.ensure_profile(ctx.config.profile.to_profile())
         if not dry_run
         else store.current_profile(ctx.config.profile.to_profile())
     )
-    candidates: list[Posting] = []
+    kept: list[Posting] = []
     filtered = Counter[str]()
-    for p in fresh + pool:
-        why = veto(p, profile.filters)
+    for entry in entries:
+        why = veto(entry.posting, profile.filters)
         if why:
             filtered[why] += 1
         else:
-            candidates.append(p)
+            kept.append(entry.posting)
     counts.filtered = sum(filtered.values())
     record.filtered_reasons = dict(filtered)
 
-    progress(f"scoring {len(candidates)} postings…")
-    # Everything scoring needs is gathered here, once, and passed down as plain values.
+    progress(f"scoring {len(kept)} postings…")
+    # The score cache is everyone's: its keys carry what the scorer read of this profile.
+    prefix = profile_cache_key(profile) + "|"
     batch = await score_postings(
-        candidates,
+        kept,
         profile,
         options=ctx.config.scoring,
         client=ctx.llm_client(),
-        cache_get=store.cached_score,
+        cache_get=lambda key: store.cached_score(prefix + key),
         learned=learned_weights(ctx, profile),
         examples=scoring_examples(ctx),
         ledger=new_ledger(ctx),
@@ -185,16 +193,17 @@ async def run_daily(
     record.spend = batch.ledger.as_record()
     record.notes.extend(batch.notes)
     if batch.cache_writes and not dry_run:
+        writes: list[tuple[str, Score]] = [(prefix + k, s) for k, s in batch.cache_writes]
         async with store.transaction():  # paid-for scores survive a crash later in the run
-            store.put_scores(batch.cache_writes, day)
+            store.put_scores(writes, day)
 
-    by_key = {p.key: p for p in candidates}
+    by_key = {p.key: p for p in kept}
     chosen = select_picks(
         ((by_key[k], s) for k, s in batch.scores.items()),
         min_score=ctx.config.selection.min_score,
         max_picks=ctx.config.selection.max_picks,
         per_company=ctx.config.selection.per_company,
-        exclude_keys=store.picked_keys(),
+        exclude_keys=picked_before,
     )
     picks = [Pick.from_scored(day, rank, p, s) for rank, (p, s) in enumerate(chosen, 1)]
     counts.picked = len(picks)
@@ -202,31 +211,35 @@ async def run_daily(
     record.status = "done"
     _stamp(record, t0)
     log.debug(
-        "run %s: %d new, %d filtered, %d scored, %d picked",
+        "run %s of %s: %d new, %d filtered, %d scored, %d picked",
         day,
+        ctx.person,
         counts.new,
         counts.filtered,
         counts.scored,
         counts.picked,
     )
     if not dry_run:
-        picked = {p.key for p in picks}
-        keep = [
-            PoolEntry(key=p.key, day=first_seen[p.key], posting=p)
-            for p in candidates
-            if p.key not in picked
-        ]
         # One write: picks and the finished run land together, so a crash cannot leave picks
         # of a run that a rerun would not know had finished (and would pick again).
         async with store.transaction():
-            store.add_seen(
-                SeenPosting(key=p.key, fingerprint=fingerprint(p), day=day)
-                for p in (*fresh, *fresh_copies)
-            )
-            store.set_pool(keep)
             store.save_picks(picks)
             store.save_run(record)
+            _ran(ctx, day)
     return RunOutcome(record=record, picks=picks)
+
+
+def _ran(ctx: AppContext, day: str) -> None:
+    """The person's record says their last run (a person the run meets first is added as
+    whoever they are: a served chat, the local person)."""
+    db = ctx.db
+    person = db.person_record(ctx.person) or Person(
+        id=ctx.person,
+        kind=kind_of(ctx.person),
+        joined_at=datetime.now(UTC),
+        via="config" if ctx.seeded_from_file() else "onboarding",
+    )
+    db.save_person(person.model_copy(update={"last_run_day": day}))
 
 
 def _stamp(record: RunRecord, t0: float) -> None:

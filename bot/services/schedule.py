@@ -1,4 +1,5 @@
-"""When the morning runs: the next slot, and whether today's run is due now (a catch-up).
+"""When a person's morning runs: the next slot, and whether today's run is due now (a
+catch-up), each in the person's own timezone and days (the context's person).
 
 The config counts days as python-telegram-bot's JobQueue does (0 = Sunday). No Telegram
 types here: the bot's JobQueue wiring (`bot.telegram.schedule`), `/start` and `jobpicks bot`
@@ -15,6 +16,11 @@ from bot.context import AppContext
 def ptb_weekday(moment: datetime) -> int:
     """0 = Sunday … 6 = Saturday, as the config and JobQueue.run_daily count."""
     return (moment.weekday() + 1) % 7
+
+
+def run_day(ctx: AppContext, now: datetime | None = None) -> bool:
+    """Whether today (in the person's timezone) is one of their run days."""
+    return ptb_weekday(now or ctx.now()) in ctx.config.schedule.days
 
 
 def ran_today(ctx: AppContext, now: datetime | None = None) -> bool:

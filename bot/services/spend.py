@@ -1,8 +1,11 @@
-"""What the LLM cost, across runs and learning proposals: for the daily budget, the run
-summary and /stats. Runs keep their spend in their run record; proposals (made between runs,
-by the bot) keep theirs per day in the store's spend table."""
+"""What the LLM cost, across runs and the calls made between them (learning proposals,
+onboarding drafts): per person for their budget, /stats and the operator's view, and for
+everyone together for the operator's daily total. Runs keep their spend in their run record;
+the rest is kept per person and day in the store's spend table."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from bot.context import AppContext
 from bot.store.records import DaySpend
@@ -10,36 +13,66 @@ from scoring.models import PURPOSES, Ledger, Spend, spend_from_record
 
 
 def _records_since(ctx: AppContext, first_day: str) -> list[dict[str, float]]:
+    """The person's spend records from `first_day` on."""
     runs = [r.spend for r in ctx.store.all_runs() if r.day >= first_day and r.spend]
     return runs + [d.figures for d in ctx.store.proposal_spend(first_day)]
 
 
-def spent_today(ctx: AppContext) -> tuple[float, int]:
-    """Dollars and tokens spent on the LLM today (runs, dry runs and proposals): what the
-    daily budget counts."""
-    today = ctx.today()
+def _everyone_on(ctx: AppContext, day: str) -> list[dict[str, float]]:
+    runs = [r.spend for r in ctx.db.runs_on(day) if r.spend]
+    return runs + [d.figures for d in ctx.db.spend_on(day)]
+
+
+def _sum(records: list[dict[str, float]]) -> tuple[float, int]:
     usd, tokens = 0.0, 0
-    for rec in _records_since(ctx, today):
+    for rec in records:
         s = spend_from_record(rec)
         usd += s.cost_usd
         tokens += s.tokens
     return usd, tokens
 
 
+def spent_today(ctx: AppContext) -> tuple[float, int]:
+    """Dollars and tokens the person spent on the LLM today (runs, dry runs, proposals,
+    onboarding): what their own budget counts."""
+    return _sum(_records_since(ctx, ctx.today()))
+
+
+def spent_today_by_everyone(ctx: AppContext) -> tuple[float, int]:
+    """Dollars and tokens everyone spent today (the operator's day, in the file's timezone):
+    what `[scoring] daily_budget_usd` / `daily_token_budget` limit."""
+    day = datetime.now(ctx.file_config.schedule.tz).date().isoformat()
+    return _sum(_everyone_on(ctx, day))
+
+
 def new_ledger(ctx: AppContext) -> Ledger:
-    """A ledger for one operation, with today's budget and what today already spent."""
-    usd, tokens = spent_today(ctx)
+    """A ledger for one of the person's operations: within their own daily budget
+    (`AppContext.budget`, none unless set) and within the operator's daily total, whichever
+    leaves less — with what today already spent against it."""
     options = ctx.config.scoring
+    all_usd, all_tokens = spent_today_by_everyone(ctx)
+    own_usd, own_tokens = spent_today(ctx)
+    usd = _tighter((options.daily_budget_usd, all_usd), (ctx.budget.usd, own_usd))
+    tokens = _tighter((options.daily_token_budget, all_tokens), (ctx.budget.tokens, own_tokens))
     return Ledger(
-        usd_limit=options.daily_budget_usd,
-        token_limit=options.daily_token_budget,
-        spent_before_usd=usd,
-        spent_before_tokens=tokens,
+        usd_limit=usd[0],
+        token_limit=int(tokens[0]),
+        spent_before_usd=usd[1],
+        spent_before_tokens=int(tokens[1]),
     )
 
 
+def _tighter(*limits: tuple[float, float]) -> tuple[float, float]:
+    """Of (limit, spent) pairs (a limit of 0 is none), the one with the least left."""
+    set_ = [(limit, spent) for limit, spent in limits if limit > 0]
+    if not set_:
+        return 0.0, limits[0][1]
+    return min(set_, key=lambda ls: ls[0] - ls[1])
+
+
 def record_proposal_spend(ctx: AppContext, ledger: Ledger) -> None:
-    """Add a proposal's spend to today's figures (call inside a store transaction)."""
+    """Add an operation's spend outside runs to the person's figures of today (call inside a
+    store transaction)."""
     if not ledger.by_purpose:
         return
     today = ctx.today()
@@ -55,8 +88,8 @@ def record_proposal_spend(ctx: AppContext, ledger: Ledger) -> None:
 
 
 def spend_by_purpose(ctx: AppContext, first_day: str) -> dict[str, Spend]:
-    """Spend per purpose (triage, scoring, proposal) from `first_day` on. A run stored before
-    spend was split by purpose counts as scoring."""
+    """The person's spend per purpose (triage, scoring, proposal, onboarding) from
+    `first_day` on. A run stored before spend was split by purpose counts as scoring."""
     out: dict[str, Spend] = {}
     for rec in _records_since(ctx, first_day):
         split = False

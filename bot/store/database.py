@@ -11,6 +11,10 @@ lock in time, or that the disk refuses, raises a `StoreError` and keeps none of 
 
 A Store opened `read_only` never writes, moves or locks anything (an older layout is read
 through its migration in memory). Nothing outside this module sees a dict or a table name.
+
+Per-person records carry their person (`person`, or `chat` where a chat id already named
+it) and are indexed by it; `PersonStore` (at the end) is one person's view, with the method
+names the services always used.
 """
 
 from __future__ import annotations
@@ -38,15 +42,18 @@ from bot.store.journal import JournalStorage
 from bot.store.locks import LOCK_WAIT_SECONDS, InstanceLock
 from bot.store.migrate import LOG_TABLES, STORE, MigrationError, info_doc, migrate
 from bot.store.records import (
+    LOCAL_PERSON,
     SCHEMA_VERSION,
     CachedScore,
     ChatState,
     DaySpend,
+    FetchRecord,
     HeaderSent,
     LearningState,
     Mark,
     MarkKind,
     Overrides,
+    Person,
     Pick,
     PoolEntry,
     ProfileHead,
@@ -78,8 +85,25 @@ HEADERS = "headers"
 OVERRIDES = "overrides"
 MARKS = "marks"
 SPEND = "spend"
+PEOPLE = "people"
+FETCHES = "fetches"
 
-_ONE = 1  # the document id of one-document tables (store, profile_head, learning, overrides)
+_ONE = 1  # the document id of the one-document table (store)
+# The field that names a record's person: "chat" where a chat id already did (person = chat).
+_PERSON_FIELD = {
+    PICKS: "person",
+    RUNS: "person",
+    PROFILES: "person",
+    PROFILE_HEAD: "person",
+    PROPOSALS: "person",
+    LEARNING: "person",
+    OVERRIDES: "person",
+    SPEND: "person",
+    VOTES: "chat",
+    MARKS: "chat",
+    CHATS: "chat",
+    HEADERS: "chat",
+}
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -101,10 +125,17 @@ class Store:
     """The app's database, shared safely by every jobpicks process on the same file."""
 
     def __init__(
-        self, path: str | Path, *, read_only: bool = False, lock_wait: float = LOCK_WAIT_SECONDS
+        self,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        lock_wait: float = LOCK_WAIT_SECONDS,
+        owner: int = LOCAL_PERSON,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        # Whose a single-profile database (an older layout) becomes when it is migrated.
+        self.owner = owner
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._seen = AppendLog(self.path, SEEN, key="k", also="f")
@@ -120,26 +151,34 @@ class Store:
         )
         self.db = StoreDB(self._journal)
         index = self._journal.index
-        self._picks_of_day = index(PICKS, lambda d: d["day"])
-        self._pick_at = index(PICKS, lambda d: (d["day"], d["key"]))
-        self._picks_of_key = index(PICKS, lambda d: d["key"])
-        self._runs_of_day = index(RUNS, lambda d: d["day"])
-        self._run_started = index(RUNS, lambda d: d["started_at"])
+        # Every per-person table is indexed by its person (`_of`): reading or forgetting one
+        # person's records never scans another's.
+        self._of = {
+            name: index(name, lambda d, f=field: d[f]) for name, field in _PERSON_FIELD.items()
+        }
+        self._picks_of_day = index(PICKS, lambda d: (d["person"], d["day"]))
+        self._pick_at = index(PICKS, lambda d: (d["person"], d["day"], d["key"]))
+        self._runs_of_day = index(RUNS, lambda d: (d["person"], d["day"]))
+        self._runs_on = index(RUNS, lambda d: d["day"])
+        self._spend_on = index(SPEND, lambda d: d["day"])
+        self._run_started = index(RUNS, lambda d: (d["person"], d["started_at"]))
+        self._profile_at = index(PROFILES, lambda d: (d["person"], d["profile"]["version"]))
+        self._proposal_at = index(PROPOSALS, lambda d: (d["person"], d["id"]))
         self._vote_of = index(VOTES, lambda d: (d["key"], d["chat"]))
-        self._votes_of_chat = index(VOTES, lambda d: d["chat"])
         self._mark_of = index(MARKS, lambda d: (d["chat"], d["key"], d["kind"]))
         self._marks_on = index(MARKS, lambda d: (d["chat"], d["key"]))
-        self._marks_of_chat = index(MARKS, lambda d: d["chat"])
-        self._chat_of = index(CHATS, lambda d: d["chat"])
         self._header_of = index(HEADERS, lambda d: (d["day"], d["chat"]))
-        self._spend_of_day = index(SPEND, lambda d: d["day"])
+        self._spend_of_day = index(SPEND, lambda d: (d["person"], d["day"]))
+        self._person_at = index(PEOPLE, lambda d: d["id"])
+        self._fetch_at = index(FETCHES, lambda d: d["key"])
+        self._pool_at = index(POOL, lambda d: d["key"])
 
     # -- the files -------------------------------------------------------------------------
     def _adopt_layout(self, storage: JournalStorage) -> None:
         """After every full read: bring an older layout to today's — on disk by a writer
         holding the lock (the old files kept beside), in memory otherwise."""
         try:
-            data, found = migrate(storage.read())
+            data, found = migrate(storage.read(), self.owner)
         except MigrationError as exc:
             raise StoreError(f"database {self.path}: {exc}") from None
         if not found or found == SCHEMA_VERSION:
@@ -310,16 +349,38 @@ class Store:
             self._seen.add(item.model_dump(by_alias=True, exclude_none=True)) for item in items
         )
 
-    # -- candidate pool (full postings, until decided) -----------------------------------
+    # -- candidate pool (full postings, shared by everyone, until they age out) -----------
     @_reads
     def pool(self) -> list[PoolEntry]:
-        """Candidates kept from earlier runs with the day each was first seen: not picked
-        yet, or not scored yet (an LLM failure is retried), so a changed profile can
-        rescore them."""
+        """Every candidate kept from the rounds, with the day each was first seen and what
+        found it: each person's run takes those their searches, boards and lists found."""
         return self._models(PoolEntry, self._table(POOL).all())
 
+    @_reads
+    def pool_entry(self, key: str) -> PoolEntry | None:
+        return self._valid(PoolEntry, self._doc(POOL, self._pool_at.first(key)))
+
+    def put_pool(self, entries: Iterable[PoolEntry]) -> None:
+        """Add candidates, or replace the entry of the same posting key."""
+        self._must_hold_lock()
+        table = self._table(POOL)
+        for entry in entries:
+            doc = entry.model_dump(mode="json")
+            found = self._pool_at.first(entry.key)
+            if found is None:
+                table.insert(doc)
+            else:
+                table.put(int(found), doc)
+
+    def drop_pool(self, keys: Iterable[str]) -> None:
+        """Take candidates out (aged out): their descriptions are gone with them."""
+        self._must_hold_lock()
+        for key in keys:
+            for doc_id in self._pool_at.ids(key):
+                self._table(POOL).delete(int(doc_id))
+
     def set_pool(self, entries: Iterable[PoolEntry]) -> None:
-        """Replace the pool; what leaves it is decided, and its description is gone with it."""
+        """Replace the whole pool."""
         self._must_hold_lock()
         table = self._table(POOL)
         table.truncate()
@@ -344,152 +405,222 @@ class Store:
             record = CachedScore(cache_key=cache_key, day=day, score=score)
             self._scores.add(record.model_dump(mode="json", by_alias=True))
 
+    # -- people ----------------------------------------------------------------------------
+    def person(self, person: int) -> PersonStore:
+        """One person's view of the Store: today's method names, scoped to them."""
+        return PersonStore(self, person)
+
+    @_reads
+    def people(self) -> list[Person]:
+        """Everyone jobpicks knows, in the order they came."""
+        return self._models(Person, sorted(self._table(PEOPLE), key=lambda d: d.doc_id))
+
+    @_reads
+    def person_record(self, person: int) -> Person | None:
+        return self._valid(Person, self._doc(PEOPLE, self._person_at.first(person)))
+
+    def save_person(self, record: Person) -> None:
+        """Insert or replace the record of this person."""
+        self._must_hold_lock()
+        self._upsert(PEOPLE, self._person_at.first(record.id), record.model_dump(mode="json"))
+
+    def forget_person(self, person: int) -> int:
+        """Delete every record of this person (their people record too); the shared pool,
+        seen set, score cache and fetch log keep nothing of theirs but what anyone's search
+        found. Returns how many records went."""
+        self._must_hold_lock()
+        gone = 0
+        for name, index in self._of.items():
+            for doc_id in index.ids(person):
+                self._table(name).delete(int(doc_id))
+                gone += 1
+        for doc_id in self._person_at.ids(person):
+            self._table(PEOPLE).delete(int(doc_id))
+            gone += 1
+        tag = f"person:{person}"
+        for entry in self._table(POOL).search(Query().found_by.any([tag])):
+            kept = [t for t in entry["found_by"] if t != tag]
+            self._table(POOL).put(entry.doc_id, {**entry, "found_by": kept})
+        return gone
+
+    # -- the fetch log (shared) -------------------------------------------------------------
+    @_reads
+    def fetch_log(self) -> list[FetchRecord]:
+        """The last fetch of every distinct search, board and list."""
+        return self._models(FetchRecord, sorted(self._table(FETCHES), key=lambda d: d.doc_id))
+
+    @_reads
+    def fetch_record(self, key: str) -> FetchRecord | None:
+        return self._valid(FetchRecord, self._doc(FETCHES, self._fetch_at.first(key)))
+
+    def save_fetch(self, record: FetchRecord) -> None:
+        self._must_hold_lock()
+        self._upsert(FETCHES, self._fetch_at.first(record.key), record.model_dump(mode="json"))
+
+    # -- per-person records: stored with their person --------------------------------------
+    def _upsert(self, name: str, doc_id: str | None, doc: dict[str, object]) -> None:
+        if doc_id is None:
+            self._table(name).insert(doc)
+        else:
+            self._table(name).put(int(doc_id), doc)
+
+    def _own(self, name: str, person: int) -> list[Document | None]:
+        """This person's documents of a table, oldest first."""
+        return self._docs(name, self._of[name].ids(person))
+
+    @staticmethod
+    def _with(person: int, model: BaseModel) -> dict[str, object]:
+        return {**model.model_dump(mode="json"), "person": person}
+
     # -- picks -----------------------------------------------------------------------------
     @_reads
-    def picks_for(self, day: str) -> list[Pick]:
-        """The picks of a day, best first."""
-        picks = self._models(Pick, self._docs(PICKS, self._picks_of_day.ids(day)))
+    def picks_for(self, person: int, day: str) -> list[Pick]:
+        """The person's picks of a day, best first."""
+        picks = self._models(Pick, self._docs(PICKS, self._picks_of_day.ids((person, day))))
         return sorted(picks, key=lambda p: p.rank)
 
     @_reads
-    def pick(self, day: str, key: str) -> Pick | None:
-        return self._valid(Pick, self._doc(PICKS, self._pick_at.first((day, key))))
+    def pick(self, person: int, day: str, key: str) -> Pick | None:
+        return self._valid(Pick, self._doc(PICKS, self._pick_at.first((person, day, key))))
 
     @_reads
-    def picked_keys(self) -> set[str]:
-        return {k for k in self._picks_of_key.all_keys() if isinstance(k, str)}
+    def picked_keys(self, person: int) -> set[str]:
+        """The posting keys ever picked for this person."""
+        return {d["key"] for d in self._own(PICKS, person) if d is not None and "key" in d}
 
     @_reads
-    def picks_sent_to(self, chat_id: int) -> int:
-        """How many pick messages this chat has received, all days together."""
+    def picks_sent_to(self, person: int, chat_id: int) -> int:
+        """How many of the person's pick messages this chat has received, all days together."""
         chat = str(chat_id)
-        return sum(1 for d in self._table(PICKS) if chat in (d.get("sent") or {}))
+        return sum(1 for d in self._own(PICKS, person) if d and chat in (d.get("sent") or {}))
 
-    def save_picks(self, picks: Iterable[Pick]) -> None:
+    def save_picks(self, person: int, picks: Iterable[Pick]) -> None:
         self._must_hold_lock()
-        table = self._table(PICKS)
         for pick in picks:
-            doc = pick.model_dump(mode="json")
-            found = self._pick_at.first((pick.day, pick.key))
-            if found is None:
-                table.insert(doc)
-            else:
-                table.put(int(found), doc)
+            found = self._pick_at.first((person, pick.day, pick.key))
+            self._upsert(PICKS, found, self._with(person, pick))
 
-    def mark_sent(self, day: str, key: str, chat_id: int, message_id: int) -> None:
+    def mark_sent(self, person: int, day: str, key: str, chat_id: int, message_id: int) -> None:
         """Record one delivered pick message (persisted by the enclosing transaction)."""
         self._must_hold_lock()
-        doc_id = self._pick_at.first((day, key))
+        doc_id = self._pick_at.first((person, day, key))
         found = self._valid(Pick, self._doc(PICKS, doc_id))
         if found is None or doc_id is None:
             raise StoreError(f"no pick {key} on {day}")
         found.sent[str(chat_id)] = message_id
-        self._table(PICKS).put(int(doc_id), found.model_dump(mode="json"))
+        self._table(PICKS).put(int(doc_id), self._with(person, found))
 
     # -- runs ------------------------------------------------------------------------------
     @_reads
-    def runs_for(self, day: str) -> list[RunRecord]:
-        return self._models(RunRecord, self._docs(RUNS, self._runs_of_day.ids(day)))
+    def runs_for(self, person: int, day: str) -> list[RunRecord]:
+        return self._models(RunRecord, self._docs(RUNS, self._runs_of_day.ids((person, day))))
 
-    def finished_run(self, day: str) -> RunRecord | None:
-        """The day's completed run, if there was one (a run where every source failed does
-        not count: the day is tried again)."""
-        for run in self.runs_for(day):
+    def finished_run(self, person: int, day: str) -> RunRecord | None:
+        """The person's completed run of the day, if there was one (a run where every source
+        failed does not count: the day is tried again)."""
+        for run in self.runs_for(person, day):
             if run.status == "done" and not run.dry_run:
                 return run
         return None
 
     @_reads
-    def all_runs(self) -> list[RunRecord]:
-        return self._models(RunRecord, sorted(self._table(RUNS), key=lambda d: d.doc_id))
-
-    def save_run(self, run: RunRecord) -> None:
-        """Insert or update the run (keyed by its start time)."""
-        self._must_hold_lock()
-        table = self._table(RUNS)
-        doc = run.model_dump(mode="json")
-        found = self._run_started.first(doc["started_at"])
-        if found is None:
-            table.insert(doc)
-        else:
-            table.put(int(found), doc)
-
-    # -- profile versions ----------------------------------------------------------------
-    def _head(self) -> int | None:
-        head = self._valid(ProfileHead, self._doc(PROFILE_HEAD, _ONE))
-        return head.version if head else None
-
-    def _set_head(self, version: int) -> None:
-        self._table(PROFILE_HEAD).put(_ONE, ProfileHead(version=version).model_dump())
-
-    def _version(self, version: int) -> ProfileVersion | None:
-        return self._valid(ProfileVersion, self._doc(PROFILES, version))
+    def all_runs(self, person: int) -> list[RunRecord]:
+        return self._models(RunRecord, self._own(RUNS, person))
 
     @_reads
-    def current_profile(self, seed: Profile | None = None) -> Profile:
-        """The profile the scorers read now; the config's profile seeds an empty database."""
-        head = self._head()
-        found = self._version(head) if head is not None else None
+    def runs_on(self, day: str) -> list[RunRecord]:
+        """Everyone's runs of a day (the operator's daily LLM total)."""
+        return self._models(RunRecord, self._docs(RUNS, self._runs_on.ids(day)))
+
+    def save_run(self, person: int, run: RunRecord) -> None:
+        """Insert or update the person's run (keyed by its start time)."""
+        self._must_hold_lock()
+        doc = self._with(person, run)
+        self._upsert(RUNS, self._run_started.first((person, doc["started_at"])), doc)
+
+    # -- profile versions ----------------------------------------------------------------
+    def _head(self, person: int) -> int | None:
+        found = self._own(PROFILE_HEAD, person)
+        head = self._valid(ProfileHead, found[0]) if found else None
+        return head.version if head else None
+
+    def _set_head(self, person: int, version: int) -> None:
+        ids = self._of[PROFILE_HEAD].ids(person)
+        self._upsert(
+            PROFILE_HEAD, ids[0] if ids else None, self._with(person, ProfileHead(version=version))
+        )
+
+    def _version(self, person: int, version: int) -> ProfileVersion | None:
+        return self._valid(
+            ProfileVersion, self._doc(PROFILES, self._profile_at.first((person, version)))
+        )
+
+    @_reads
+    def current_profile(self, person: int, seed: Profile | None = None) -> Profile:
+        """The profile the person's scorers read now; `seed` stands in while they have none."""
+        head = self._head(person)
+        found = self._version(person, head) if head is not None else None
         if found is not None:
             return found.profile
         return (seed or Profile()).model_copy(update={"version": 1})
 
-    async def ensure_profile(self, seed: Profile) -> Profile:
-        """Store the seed as version 1 if the database has no profile yet."""
+    async def ensure_profile(self, person: int, seed: Profile) -> Profile:
+        """Store the seed as the person's version 1 if they have no profile yet."""
         self._fresh()
-        if self._head() is None:
+        if self._head(person) is None:
             async with self.transaction():
-                if self._head() is None:
-                    self._insert_profile(seed, parent=None, note="initial profile from config")
-        return self.current_profile()
+                if self._head(person) is None:
+                    self._insert_profile(
+                        person, seed, parent=None, note="initial profile from config"
+                    )
+        return self.current_profile(person)
 
-    def _insert_profile(self, profile: Profile, parent: int | None, note: str) -> Profile:
-        table = self._table(PROFILES)
-        version = max((d.doc_id for d in table), default=0) + 1
+    def _insert_profile(
+        self, person: int, profile: Profile, parent: int | None, note: str
+    ) -> Profile:
+        versions = [d["profile"]["version"] for d in self._own(PROFILES, person) if d]
+        version = max(versions, default=0) + 1
         profile = profile.model_copy(update={"version": version})
         record = ProfileVersion(
             profile=profile, parent=parent, note=note, created_at=datetime.now(UTC)
         )
-        table.put(version, record.model_dump(mode="json"))
-        self._set_head(version)
+        self._table(PROFILES).insert(self._with(person, record))
+        self._set_head(person, version)
         return profile
 
-    def save_profile(self, profile: Profile, note: str) -> Profile:
-        """Make `profile` the new current version (a child of the current one)."""
+    def save_profile(self, person: int, profile: Profile, note: str) -> Profile:
+        """Make `profile` the person's new current version (a child of the current one)."""
         self._must_hold_lock()
-        return self._insert_profile(profile, parent=self._head(), note=note)
+        return self._insert_profile(person, profile, parent=self._head(person), note=note)
 
     @_reads
-    def profile_history(self) -> list[ProfileVersion]:
-        """Every stored version, oldest first (`current` marks the one in use)."""
-        head = self._head()
-        versions = self._models(
-            ProfileVersion, sorted(self._table(PROFILES), key=lambda d: d.doc_id)
-        )
+    def profile_history(self, person: int) -> list[ProfileVersion]:
+        """Every stored version of the person's profile, oldest first (`current` marks the
+        one in use)."""
+        head = self._head(person)
+        versions = self._models(ProfileVersion, self._own(PROFILES, person))
+        versions.sort(key=lambda v: v.version)
         for version in versions:
             version.current = version.version == head
         return versions
 
-    def undo_profile(self) -> Profile | None:
+    def undo_profile(self, person: int) -> Profile | None:
         """Step back to the parent of the current version; None if there is none."""
         self._must_hold_lock()
-        head = self._head()
-        found = self._version(head) if head is not None else None
+        head = self._head(person)
+        found = self._version(person, head) if head is not None else None
         if found is None or found.parent is None:
             return None
-        self._set_head(found.parent)
-        return self.current_profile()
+        self._set_head(person, found.parent)
+        return self.current_profile(person)
 
-    # -- votes -----------------------------------------------------------------------------
+    # -- votes (`chat` is the person) ------------------------------------------------------
     def record_vote(self, vote: Vote) -> None:
         """Insert or replace the vote of (chat, posting key): a later tap changes it."""
         self._must_hold_lock()
-        doc = vote.model_dump(mode="json")
-        found = self._vote_of.first((vote.key, vote.chat))
-        if found is None:
-            self._table(VOTES).insert(doc)
-        else:
-            self._table(VOTES).put(int(found), doc)
+        self._upsert(
+            VOTES, self._vote_of.first((vote.key, vote.chat)), vote.model_dump(mode="json")
+        )
 
     @_reads
     def votes(self, chat: int | None = None) -> list[Vote]:
@@ -497,7 +628,7 @@ class Store:
         validates is skipped with a warning: one bad record must not stop learning."""
         if chat is None:
             return self._models(Vote, sorted(self._table(VOTES), key=lambda d: d.doc_id))
-        return self._models(Vote, self._docs(VOTES, self._votes_of_chat.ids(chat)))
+        return self._models(Vote, self._own(VOTES, chat))
 
     @_reads
     def vote_for(self, key: str, chat: int) -> Vote | None:
@@ -505,29 +636,32 @@ class Store:
 
     # -- learning proposals --------------------------------------------------------------
     @_reads
-    def proposals(self) -> list[Proposal]:
-        """Stored proposals, oldest first."""
-        return self._models(Proposal, sorted(self._table(PROPOSALS), key=lambda d: d.doc_id))
+    def proposals(self, person: int) -> list[Proposal]:
+        """The person's stored proposals, oldest first."""
+        return sorted(self._models(Proposal, self._own(PROPOSALS, person)), key=lambda p: p.id)
 
-    def save_proposal(self, proposal: Proposal) -> None:
-        """Insert or replace the proposal with this id."""
+    def save_proposal(self, person: int, proposal: Proposal) -> None:
+        """Insert or replace the person's proposal with this id."""
         self._must_hold_lock()
-        self._table(PROPOSALS).put(proposal.id, proposal.model_dump(mode="json"))
+        found = self._proposal_at.first((person, proposal.id))
+        self._upsert(PROPOSALS, found, self._with(person, proposal))
 
     @_reads
-    def learning_state(self) -> LearningState:
-        return self._valid(LearningState, self._doc(LEARNING, _ONE)) or LearningState()
+    def learning_state(self, person: int) -> LearningState:
+        found = self._own(LEARNING, person)
+        return (self._valid(LearningState, found[0]) if found else None) or LearningState()
 
-    def set_learning_state(self, state: LearningState) -> None:
+    def set_learning_state(self, person: int, state: LearningState) -> None:
         self._must_hold_lock()
-        self._table(LEARNING).put(_ONE, state.model_dump(mode="json"))
+        ids = self._of[LEARNING].ids(person)
+        self._upsert(LEARNING, ids[0] if ids else None, self._with(person, state))
 
-    # -- chats -----------------------------------------------------------------------------
+    # -- chats (`chat` is the person) ------------------------------------------------------
     @_reads
     def chat_state(self, chat: int) -> ChatState:
         """This chat's delivery state (a chat never seen is active and reachable)."""
-        found = self._valid(ChatState, self._doc(CHATS, self._chat_of.first(chat)))
-        return found or ChatState(chat=chat)
+        found = self._own(CHATS, chat)
+        return (self._valid(ChatState, found[0]) if found else None) or ChatState(chat=chat)
 
     @_reads
     def chat_states(self) -> list[ChatState]:
@@ -535,12 +669,8 @@ class Store:
 
     def save_chat_state(self, state: ChatState) -> None:
         self._must_hold_lock()
-        doc = state.model_dump(mode="json")
-        found = self._chat_of.first(state.chat)
-        if found is None:
-            self._table(CHATS).insert(doc)
-        else:
-            self._table(CHATS).put(int(found), doc)
+        ids = self._of[CHATS].ids(state.chat)
+        self._upsert(CHATS, ids[0] if ids else None, state.model_dump(mode="json"))
 
     @_reads
     def header_sent(self, day: str, chat: int) -> bool:
@@ -553,24 +683,25 @@ class Store:
             record = HeaderSent(chat=chat, day=day, at=datetime.now(UTC))
             self._table(HEADERS).insert(record.model_dump(mode="json"))
 
-    # -- LLM spend outside runs (learning proposals) ----------------------------------------
+    # -- LLM spend outside runs (learning proposals, onboarding drafts) -------------------
     @_reads
-    def proposal_spend(self, first_day: str = "") -> list[DaySpend]:
-        """Proposals' LLM spend per day, from `first_day` on."""
-        docs = self._table(SPEND).search(Query().day >= first_day)
+    def proposal_spend(self, person: int, first_day: str = "") -> list[DaySpend]:
+        """A person's LLM spend outside runs per day, from `first_day` on."""
+        docs = [d for d in self._own(SPEND, person) if d and d.get("day", "") >= first_day]
         return sorted(self._models(DaySpend, docs), key=lambda d: d.day)
 
-    def save_proposal_spend(self, spend: DaySpend) -> None:
-        """Replace that day's proposal spend."""
-        self._must_hold_lock()
-        doc = spend.model_dump(mode="json")
-        found = self._spend_of_day.first(spend.day)
-        if found is None:
-            self._table(SPEND).insert(doc)
-        else:
-            self._table(SPEND).put(int(found), doc)
+    @_reads
+    def spend_on(self, day: str) -> list[DaySpend]:
+        """Everyone's LLM spend outside runs on a day."""
+        return self._models(DaySpend, self._docs(SPEND, self._spend_on.ids(day)))
 
-    # -- marks on picks (saved / applied) ------------------------------------------------
+    def save_proposal_spend(self, person: int, spend: DaySpend) -> None:
+        """Replace that day's spend of the person."""
+        self._must_hold_lock()
+        found = self._spend_of_day.first((person, spend.day))
+        self._upsert(SPEND, found, self._with(person, spend))
+
+    # -- marks on picks (saved / applied; `chat` is the person) ---------------------------
     def mark(self, chat: int, pick: Pick, kind: MarkKind, at: datetime | None = None) -> Mark:
         """Mark a pick for a chat (saved, applied). Marking again keeps the first date."""
         self._must_hold_lock()
@@ -593,14 +724,14 @@ class Store:
     @_reads
     def marks(self, chat: int, kind: MarkKind | None = None) -> list[Mark]:
         """A chat's marks (of one kind, if given), newest first."""
-        found = self._models(Mark, self._docs(MARKS, self._marks_of_chat.ids(chat)))
+        found = self._models(Mark, self._own(MARKS, chat))
         if kind is not None:
             found = [m for m in found if m.kind == kind]
         return sorted(found, key=lambda m: m.at, reverse=True)
 
     @_reads
     def all_marks(self) -> list[Mark]:
-        """Every chat's marks, oldest first (learning and the export read them all)."""
+        """Every chat's marks, oldest first."""
         return sorted(self._models(Mark, self._table(MARKS)), key=lambda m: m.at)
 
     @_reads
@@ -611,17 +742,212 @@ class Store:
 
     # -- settings changed from the chat --------------------------------------------------
     @_reads
-    def overrides(self) -> Overrides:
-        """Settings changed from the chat (/settings); empty when none were."""
-        doc = self._doc(OVERRIDES, _ONE)
-        if doc is None:
+    def overrides(self, person: int) -> Overrides:
+        """The person's settings changed from the chat (/settings, /searches); empty when
+        none were."""
+        found = self._own(OVERRIDES, person)
+        if not found or found[0] is None:
             return Overrides()
+        doc = {k: v for k, v in found[0].items() if k != "person"}
         try:
             return Overrides.model_validate(doc)
         except ValidationError as exc:
             log.warning("ignoring unreadable stored settings: %s", exc.errors()[0]["msg"])
             return Overrides()
 
-    def set_overrides(self, overrides: Overrides) -> None:
+    def set_overrides(self, person: int, overrides: Overrides) -> None:
         self._must_hold_lock()
-        self._table(OVERRIDES).put(_ONE, overrides.model_dump(mode="json"))
+        ids = self._of[OVERRIDES].ids(person)
+        self._upsert(OVERRIDES, ids[0] if ids else None, self._with(person, overrides))
+
+
+# -- one person's view ------------------------------------------------------------------------
+# What everyone shares — the seen set, the candidate pool, the score cache, the fetch log and
+# the people table — is the shared Store's, reached through the view unchanged. In votes,
+# marks and chat states the chat named is the person (a person is a chat).
+class PersonStore:
+    """The Store as one person sees it. Writes still go inside
+    ``async with store.transaction():`` (the shared Store's: one writer for everyone)."""
+
+    def __init__(self, shared: Store, person: int) -> None:
+        self.shared = shared
+        self.person = person
+
+    def __repr__(self) -> str:
+        return f"PersonStore({self.shared.path}, person={self.person})"
+
+    # -- the shared Store, as it is ----------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self.shared.path
+
+    @property
+    def read_only(self) -> bool:
+        return self.shared.read_only
+
+    @property
+    def moved_aside(self) -> Path | None:
+        return self.shared.moved_aside
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PersonStore]:
+        async with self.shared.transaction():
+            yield self
+
+    def flush(self) -> None:
+        self.shared.flush()
+
+    def close(self) -> None:
+        self.shared.close()
+
+    def claim(self, role: str = "bot") -> contextlib.AbstractContextManager[None]:
+        return self.shared.claim(role)
+
+    def info(self) -> StoreInfo:
+        return self.shared.info()
+
+    def files(self) -> list[Path]:
+        return self.shared.files()
+
+    async def check_writable(self) -> None:
+        await self.shared.check_writable()
+
+    def is_seen(self, key: str, fingerprint: str | None = None) -> bool:
+        return self.shared.is_seen(key, fingerprint)
+
+    def seen_count(self) -> int:
+        return self.shared.seen_count()
+
+    def add_seen(self, items: Iterable[SeenPosting]) -> int:
+        return self.shared.add_seen(items)
+
+    def pool(self) -> list[PoolEntry]:
+        return self.shared.pool()
+
+    def set_pool(self, entries: Iterable[PoolEntry]) -> None:
+        self.shared.set_pool(entries)
+
+    def cached_score(self, cache_key: str) -> Score | None:
+        return self.shared.cached_score(cache_key)
+
+    def put_scores(self, items: Iterable[tuple[str, Score]], day: str) -> None:
+        self.shared.put_scores(items, day)
+
+    # -- picks ---------------------------------------------------------------------------------
+    def picks_for(self, day: str) -> list[Pick]:
+        return self.shared.picks_for(self.person, day)
+
+    def pick(self, day: str, key: str) -> Pick | None:
+        return self.shared.pick(self.person, day, key)
+
+    def picked_keys(self) -> set[str]:
+        return self.shared.picked_keys(self.person)
+
+    def picks_sent_to(self, chat_id: int) -> int:
+        return self.shared.picks_sent_to(self.person, chat_id)
+
+    def save_picks(self, picks: Iterable[Pick]) -> None:
+        self.shared.save_picks(self.person, picks)
+
+    def mark_sent(self, day: str, key: str, chat_id: int, message_id: int) -> None:
+        self.shared.mark_sent(self.person, day, key, chat_id, message_id)
+
+    # -- runs ----------------------------------------------------------------------------------
+    def runs_for(self, day: str) -> list[RunRecord]:
+        return self.shared.runs_for(self.person, day)
+
+    def finished_run(self, day: str) -> RunRecord | None:
+        return self.shared.finished_run(self.person, day)
+
+    def all_runs(self) -> list[RunRecord]:
+        return self.shared.all_runs(self.person)
+
+    def save_run(self, run: RunRecord) -> None:
+        self.shared.save_run(self.person, run)
+
+    # -- profile versions ----------------------------------------------------------------------
+    def current_profile(self, seed: Profile | None = None) -> Profile:
+        return self.shared.current_profile(self.person, seed)
+
+    async def ensure_profile(self, seed: Profile) -> Profile:
+        return await self.shared.ensure_profile(self.person, seed)
+
+    def save_profile(self, profile: Profile, note: str) -> Profile:
+        return self.shared.save_profile(self.person, profile, note)
+
+    def profile_history(self) -> list[ProfileVersion]:
+        return self.shared.profile_history(self.person)
+
+    def undo_profile(self) -> Profile | None:
+        return self.shared.undo_profile(self.person)
+
+    # -- votes ---------------------------------------------------------------------------------
+    def record_vote(self, vote: Vote) -> None:
+        self.shared.record_vote(vote)
+
+    def votes(self, chat: int | None = None) -> list[Vote]:
+        """The person's votes (a chat's: the person's own chat)."""
+        return self.shared.votes(self.person if chat is None else chat)
+
+    def vote_for(self, key: str, chat: int) -> Vote | None:
+        return self.shared.vote_for(key, chat)
+
+    # -- learning ------------------------------------------------------------------------------
+    def proposals(self) -> list[Proposal]:
+        return self.shared.proposals(self.person)
+
+    def save_proposal(self, proposal: Proposal) -> None:
+        self.shared.save_proposal(self.person, proposal)
+
+    def learning_state(self) -> LearningState:
+        return self.shared.learning_state(self.person)
+
+    def set_learning_state(self, state: LearningState) -> None:
+        self.shared.set_learning_state(self.person, state)
+
+    # -- chats ---------------------------------------------------------------------------------
+    def chat_state(self, chat: int) -> ChatState:
+        return self.shared.chat_state(chat)
+
+    def chat_states(self) -> list[ChatState]:
+        return [self.shared.chat_state(self.person)]
+
+    def save_chat_state(self, state: ChatState) -> None:
+        self.shared.save_chat_state(state)
+
+    def header_sent(self, day: str, chat: int) -> bool:
+        return self.shared.header_sent(day, chat)
+
+    def mark_header_sent(self, day: str, chat: int) -> None:
+        self.shared.mark_header_sent(day, chat)
+
+    # -- spend outside runs --------------------------------------------------------------------
+    def proposal_spend(self, first_day: str = "") -> list[DaySpend]:
+        return self.shared.proposal_spend(self.person, first_day)
+
+    def save_proposal_spend(self, spend: DaySpend) -> None:
+        self.shared.save_proposal_spend(self.person, spend)
+
+    # -- marks ---------------------------------------------------------------------------------
+    def mark(self, chat: int, pick: Pick, kind: MarkKind, at: datetime | None = None) -> Mark:
+        return self.shared.mark(chat, pick, kind, at)
+
+    def unmark(self, chat: int, key: str, kind: MarkKind) -> bool:
+        return self.shared.unmark(chat, key, kind)
+
+    def marks(self, chat: int, kind: MarkKind | None = None) -> list[Mark]:
+        return self.shared.marks(chat, kind)
+
+    def all_marks(self) -> list[Mark]:
+        """The person's marks, oldest first."""
+        return sorted(self.shared.marks(self.person), key=lambda m: m.at)
+
+    def marks_on(self, chat: int, key: str) -> set[MarkKind]:
+        return self.shared.marks_on(chat, key)
+
+    # -- settings ------------------------------------------------------------------------------
+    def overrides(self) -> Overrides:
+        return self.shared.overrides(self.person)
+
+    def set_overrides(self, overrides: Overrides) -> None:
+        self.shared.set_overrides(self.person, overrides)

@@ -4,6 +4,12 @@ Works on the raw tables (table name -> document id -> document), before any mode
 them. A record no model accepts any more is kept in the "unreadable" table, never dropped.
 The tables of `LOG_TABLES` come out of `migrate` as tables; the Store moves their records
 into the append-only logs of the same names (the last part of the step to 3).
+
+The step to 4 gives a single-profile database to one person, the `owner` the Store is opened
+for (the first of TELEGRAM_CHAT_IDS, else the local person): every profile version, pick,
+run, proposal, setting and spend record becomes theirs. Votes, marks and chat states already
+name their chat, which is now their person; a pick another chat was sent is also kept as that
+chat's own (with the day's run), so its buttons, /saved and /export still work there.
 """
 
 from __future__ import annotations
@@ -16,16 +22,19 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.store.records import (
+    LOCAL_PERSON,
     SCHEMA_VERSION,
     ChatState,
     HeaderSent,
     LearningState,
     Overrides,
+    Person,
     ProfileHead,
     ProfileVersion,
     StoreInfo,
     Unreadable,
     Vote,
+    kind_of,
 )
 from scoring.llm.proposals import Proposal
 from scoring.profile import Profile
@@ -57,9 +66,10 @@ def schema_version(data: Tables) -> int:
     return version
 
 
-def migrate(data: Tables) -> tuple[Tables, int]:
-    """Return the data in today's layout and the version it came from. Raises
-    `MigrationError` for a file from a newer jobpicks (it must not be rewritten)."""
+def migrate(data: Tables, owner: int = LOCAL_PERSON) -> tuple[Tables, int]:
+    """Return the data in today's layout and the version it came from; a single-profile
+    database becomes `owner`'s. Raises `MigrationError` for a file from a newer jobpicks (it
+    must not be rewritten)."""
     found = schema_version(data)
     if found > SCHEMA_VERSION:
         raise MigrationError(
@@ -68,7 +78,7 @@ def migrate(data: Tables) -> tuple[Tables, int]:
         )
     version = found
     while version and version < SCHEMA_VERSION:
-        data = _STEPS[version](data)
+        data = _v3_to_v4(data, owner) if version == 3 else _STEPS[version](data)
         version += 1
     if found and found < SCHEMA_VERSION:
         data[STORE] = {"1": info_doc(migrated_from=found)}
@@ -213,6 +223,58 @@ def _v2_to_v3(old: Tables) -> Tables:
     """Every table as it was: the Store moves `LOG_TABLES` to their logs as it writes the
     new layout, and `migrate` writes the new "store" document (without `checked_at`)."""
     return {name: dict(table) for name, table in old.items()}
+
+
+# -- 3 -> 4: the one profile's records become the owner's -----------------------------------------
+# Tables whose records get a "person"; votes, marks, chats and headers name theirs as "chat".
+OWNED = ("picks", "runs", "profiles", "profile_head", "proposals", "learning", "overrides", "spend")
+
+
+def _v3_to_v4(old: Tables, owner: int) -> Tables:
+    new: Tables = {name: dict(table) for name, table in old.items()}
+    for name in OWNED:
+        new[name] = {i: {**doc, "person": owner} for i, doc in old.get(name, {}).items()}
+    # A pick sent to other chats is theirs too now: a copy each (with the runs of its day),
+    # so their buttons, /saved, /applied, /stats and /export keep finding it.
+    picks: dict[str, Any] = {}
+    runs = dict(new["runs"])
+    next_pick = max(map(int, old.get("picks", {})), default=0) + 1
+    next_run = max(map(int, runs), default=0) + 1
+    days_of: dict[int, set[str]] = {}
+    for doc_id, doc in new["picks"].items():
+        sent = doc.get("sent") if isinstance(doc.get("sent"), dict) else {}
+        picks[doc_id] = {**doc, "sent": {c: m for c, m in sent.items() if c == str(owner)}}
+        for chat, message_id in sent.items():
+            try:
+                other = int(chat)
+            except ValueError:
+                continue
+            if other == owner:
+                continue
+            picks[str(next_pick)] = {**doc, "person": other, "sent": {chat: message_id}}
+            next_pick += 1
+            days_of.setdefault(other, set()).add(str(doc.get("day")))
+    for other, days in sorted(days_of.items()):
+        for run in old.get("runs", {}).values():
+            if run.get("day") in days:
+                runs[str(next_run)] = {**run, "person": other}
+                next_run += 1
+    new["picks"], new["runs"] = picks, runs
+    new["pool"] = {
+        i: {**doc, "found_by": [f"person:{owner}"]} for i, doc in old.get("pool", {}).items()
+    }
+    finished = [r.get("day") for r in old.get("runs", {}).values() if r.get("status") == "done"]
+    created = [p.get("created_at") for p in old.get("profiles", {}).values() if p.get("created_at")]
+    person = Person(
+        id=owner,
+        kind=kind_of(owner),
+        joined_at=min(created) if created else datetime.now(UTC),
+        via="migrated",
+        last_run_day=max((d for d in finished if isinstance(d, str)), default=None),
+    )
+    new["people"] = {"1": person.model_dump(mode="json")}
+    new.setdefault("fetches", {})
+    return new
 
 
 _STEPS: dict[int, Callable[[Tables], Tables]] = {1: _v1_to_v2, 2: _v2_to_v3}

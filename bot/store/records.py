@@ -20,8 +20,14 @@ from scrapers.postings.posting import Pay, Posting, Workplace
 # The layout of the files. 1: everything small in one "meta" document (up to 19d633a);
 # 2: one table per kind of record, a "store" table with this number (up to 14d697a);
 # 3: seen postings and the score cache in append-only logs of their own (`<db>.seen`,
-# `<db>.scores`), and no `checked_at` (`jobpicks doctor` writes nothing).
-SCHEMA_VERSION = 3
+# `<db>.scores`), and no `checked_at` (`jobpicks doctor` writes nothing); 4: people — every
+# per-person record carries its person (`person`, or `chat` where a chat id already named it),
+# a `people` table, a `fetches` log per distinct search / board / list, and a shared pool
+# whose entries say what found them.
+SCHEMA_VERSION = 4
+
+# The person of a jobpicks with no Telegram chat configured (`jobpicks run` printing digests).
+LOCAL_PERSON = 0
 
 
 class Pick(BaseModel):
@@ -164,16 +170,20 @@ class SeenPosting(BaseModel):
 
 
 class PoolEntry(BaseModel):
-    """A candidate kept from a run, with its description, until it is picked or ages out."""
+    """A candidate posting shared by everyone, with its description, until it ages out
+    (`POOL_DAYS`); `found_by` names what found it: fetch keys (`bot.services.collect`), "*"
+    (a collector that says nothing about where its postings came from: everyone's), or
+    "person:<id>" (one person's, e.g. a pool carried over from a single-profile database)."""
 
     key: str
     day: str  # first seen
     posting: Posting
+    found_by: list[str] = Field(default_factory=list)
 
 
 class CachedScore(BaseModel):
-    """A paid-for score, by (posting content, profile version, prompt version, model); one
-    record of the ``<db>.scores`` log."""
+    """A paid-for score, by (profile content, posting content, profile version, prompt
+    version, model); one record of the ``<db>.scores`` log."""
 
     model_config = ConfigDict(populate_by_name=True)
 
@@ -292,3 +302,51 @@ class Overrides(BaseModel):
     selection: SelectionOverrides = Field(default_factory=SelectionOverrides)
     searches: list[SearchConfig] | None = None  # None = the file's `[[searches]]`
     delivery: DeliveryPrefs = Field(default_factory=DeliveryPrefs)
+
+
+# -- people ---------------------------------------------------------------------------------------
+PersonKind = Literal["private", "group", "local"]
+
+
+def kind_of(person: int) -> PersonKind:
+    """A private chat's id is its user's (positive); a group's is negative; 0 is local."""
+    if person == LOCAL_PERSON:
+        return "local"
+    return "private" if person > 0 else "group"
+
+
+class Person(BaseModel):
+    """Someone jobpicks serves: a Telegram chat (a private chat is one person, a group one
+    shared person), or the local person of a jobpicks without Telegram."""
+
+    id: int
+    kind: PersonKind = "private"
+    name: str = ""
+    joined_at: datetime
+    # How they came: "config" (TELEGRAM_CHAT_IDS), "onboarding", "migrated" (the owner of a
+    # single-profile database), or what admitted them ("invite", "open", …).
+    via: str = "config"
+    last_run_day: str | None = None  # the last day a run of theirs finished
+
+
+# -- the shared fetch log -------------------------------------------------------------------------
+class FetchRecord(BaseModel):
+    """The last fetch of one distinct search (per source), company board or list: when, how
+    it went, and what it brought. It decides what the next round fetches (nothing fetched
+    well within `[schedule] refetch_hours`) and how far back it looks (to `ok_at`), and is
+    the source health the operator sees."""
+
+    key: str
+    kind: str  # search / board / list / any
+    label: str = ""
+    config: dict[str, Any] = Field(default_factory=dict)  # what is fetched, as configured
+    fetched_at: datetime | None = None
+    ok_at: datetime | None = None  # the last fetch that brought postings back (ok / partial)
+    state: str = ""
+    reason: str = ""
+    postings: int = 0
+    requests: int = 0
+    reports: list[SourceReport] = Field(default_factory=list)
+    # A board's postings are kept when a search accepts them: the search keys they were
+    # filtered by, so a round with a search not among them fetches the board again.
+    filtered_by: list[str] = Field(default_factory=list)

@@ -1,5 +1,6 @@
-"""Who may do what: served chats (TELEGRAM_CHAT_IDS), people (TELEGRAM_USER_IDS), and in a
-group, its admins for changes to the profile and settings.
+"""Who may do what: served chats (TELEGRAM_CHAT_IDS, and anyone admitted otherwise: the
+served people of `bot.services.people`), people (TELEGRAM_USER_IDS), and in a group, its
+admins for changes to the profile and settings.
 
 The guard runs in handler group -1, before every handler: a chat that is not served gets
 at most one refusal per process (naming its chat id, which is what its owner needs) and
@@ -39,9 +40,10 @@ async def guard(update: object, context: BotContext) -> None:
     people = rt.ctx.settings.telegram_user_ids
     if chat is not None and rt.allowed(chat.id):
         if not people or (user is not None and user.id in people):
-            if chat_state.unreachable(rt.ctx, chat.id):
+            ctx = rt.person(chat.id)
+            if chat_state.unreachable(ctx, chat.id):
                 # They talk to us again, so they unblocked the bot: deliver to them again.
-                await chat_state.set_unreachable(rt.ctx, chat.id, None)
+                await chat_state.set_unreachable(ctx, chat.id, None)
             return
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):

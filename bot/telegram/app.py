@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.context import AppContext
+from bot.services import people
 from bot.services.daily import Daily
 from bot.services.run import Collector, collect_configured
 from bot.telegram import filter_menu, handlers, onboarding, render
@@ -56,11 +57,13 @@ async def warm_up_llm(ctx: AppContext) -> None:
 
 
 async def post_init(app: App) -> None:
-    """After getMe, before polling: commands and descriptions, the morning job, and either a
-    catch-up run (today's time passed with no run) or the rest of a cut-short delivery."""
+    """After getMe, before polling: the served chats in the people table, commands and
+    descriptions, the morning jobs, and for each person either a catch-up run (their time
+    passed today with no run) or the rest of a cut-short delivery."""
     rt = runtime_of(app)
     ctx = rt.ctx
     rt.spawn(warm_up_llm(ctx))
+    await people.ensure_configured(ctx)  # every served chat is a person in the people table
     await app.bot.set_my_commands([BotCommand(n, d) for n, d in render.COMMANDS])
     try:  # what a new user sees before pressing Start; cosmetic, never fatal
         await app.bot.set_my_description(render.DESCRIPTION)

@@ -108,7 +108,7 @@ async def filters_command(update: Update, context: BotContext) -> None:
     """/filters, or /filters <name> <value>."""
     assert update.effective_chat is not None and update.effective_message is not None
     chat = update.effective_chat.id
-    ctx = context.runtime.ctx
+    ctx = context.runtime.person(chat)
     parts = (update.effective_message.text or "").split(maxsplit=2)
     if len(parts) < 2:
         f = await filters_service.current(ctx, chat)
@@ -140,7 +140,7 @@ async def filters_tap(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     chat = update.effective_chat.id
-    ctx = context.runtime.ctx
+    ctx = context.runtime.person(chat)
     parts = (query.data or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
     if action == "how" and len(parts) == 3 and parts[2] in HOW:

@@ -64,11 +64,11 @@ def _text(update: Update) -> str:
 
 # -- commands ----------------------------------------------------------------------------------
 async def start(update: Update, context: BotContext) -> None:
-    rt = context.runtime
-    llm = rt.ctx.llm()
+    ctx = context.runtime.ctx_of(update)
+    llm = ctx.llm()
     scorer = f"LLM {llm.model}" if llm else "the local scorer (no LLM configured)"
-    paused = chat_state.is_paused(rt.ctx, _chat_id(update))
-    text = render.start_message(next_run(rt.ctx), scorer, paused)
+    paused = chat_state.is_paused(ctx, _chat_id(update))
+    text = render.start_message(next_run(ctx), scorer, paused)
     await reply(context, update, text, start_keyboard())
 
 
@@ -104,7 +104,7 @@ PROFILE_CHANGES = {"set", "add", "remove", "block", "unblock", "undo"}
 async def profile(update: Update, context: BotContext) -> None:
     """/profile [set <text> | add <rule> | remove N | block <company> | unblock <company> |
     history | undo]."""
-    ctx = context.runtime.ctx
+    ctx = context.runtime.ctx_of(update)
     parts = _text(update).split(maxsplit=2)
     sub = parts[1].lower() if len(parts) > 1 else ""
     rest = parts[2] if len(parts) > 2 else ""
@@ -148,7 +148,7 @@ async def profile(update: Update, context: BotContext) -> None:
 async def settings(update: Update, context: BotContext) -> None:
     """/settings (a keyboard that edits its own message), or /settings <name> <value>."""
     rt = context.runtime
-    ctx, chat = rt.ctx, _chat_id(update)
+    ctx, chat = rt.ctx_of(update), _chat_id(update)
     args = context.args or []
     if not args:
         prefs = preferences.current(ctx, chat)
@@ -172,13 +172,13 @@ async def settings(update: Update, context: BotContext) -> None:
     except SettingsError as exc:
         await reply(context, update, render.error_message(str(exc)))
         return
-    caught_up = change.schedule_changed and reschedule(context.application)
+    caught_up = change.schedule_changed and reschedule(context.application, chat)
     await reply(context, update, render.setting_changed(change, caught_up))
 
 
 async def searches(update: Update, context: BotContext) -> None:
     """/searches, /searches add <keywords> @ <place>, /searches remove N."""
-    ctx = context.runtime.ctx
+    ctx = context.runtime.ctx_of(update)
     parts = _text(update).split(maxsplit=2)
     sub = parts[1].lower() if len(parts) > 1 else ""
     rest = parts[2] if len(parts) > 2 else ""
@@ -208,7 +208,7 @@ async def stats(update: Update, context: BotContext) -> None:
     """/stats: the week as a chart (drawn off the event loop) with the figures as caption."""
     rt = context.runtime
     chat = _chat_id(update)
-    figures = stats_service.stats(rt.ctx, chat)
+    figures = stats_service.stats(rt.person(chat), chat)
     with contextlib.suppress(TelegramError):
         await context.bot.send_chat_action(chat, "upload_photo")
     png = await render_png_async(figures)
@@ -228,9 +228,10 @@ async def export(update: Update, context: BotContext) -> None:
             context, update, render.error_message("Use /export, /export csv or /export json.")
         )
         return
-    data = export_service.export(rt.ctx, fmt, chat).encode("utf-8")
-    name = f"jobpicks-{rt.ctx.today()}.{fmt}"
-    rows = len(export_service.rows(rt.ctx, chat))
+    ctx = rt.person(chat)
+    data = export_service.export(ctx, fmt, chat).encode("utf-8")
+    name = f"jobpicks-{ctx.today()}.{fmt}"
+    rows = len(export_service.rows(ctx, chat))
     try:
         await rt.courier.send_document(
             chat, data, name, f"{rows} picks, with your votes and marks."
@@ -240,7 +241,7 @@ async def export(update: Update, context: BotContext) -> None:
 
 
 async def marked(update: Update, context: BotContext, kind: str) -> None:
-    items = marks.listed(context.runtime.ctx, _chat_id(update), kind)
+    items = marks.listed(context.runtime.ctx_of(update), _chat_id(update), kind)
     await reply(context, update, render.marked_message(kind, items))
 
 
@@ -256,7 +257,7 @@ async def pause(update: Update, context: BotContext) -> None:
     if not await may_change(update, context):
         await reply(context, update, render.error_message(NOT_ADMIN))
         return
-    await chat_state.set_paused(context.runtime.ctx, _chat_id(update), True)
+    await chat_state.set_paused(context.runtime.ctx_of(update), _chat_id(update), True)
     await reply(context, update, "⏸ Morning picks paused. /resume turns them back on.")
 
 
@@ -264,7 +265,7 @@ async def resume(update: Update, context: BotContext) -> None:
     if not await may_change(update, context):
         await reply(context, update, render.error_message(NOT_ADMIN))
         return
-    await chat_state.set_paused(context.runtime.ctx, _chat_id(update), False)
+    await chat_state.set_paused(context.runtime.ctx_of(update), _chat_id(update), False)
     await reply(context, update, "▶️ Morning picks are on again.")
 
 

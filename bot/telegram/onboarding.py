@@ -275,7 +275,7 @@ async def review(context: BotContext, chat: int) -> str:
     answers = _answers(context)
     if not answers.work:
         return await ask(context, chat, ob.WORK)
-    ctx = context.runtime.ctx
+    ctx = context.runtime.person(chat)
     if ctx.llm() is not None:
         await _say(context, chat, "✍️ Drafting your profile…")
     return await show(context, chat, await ob.draft_from_answers(ctx, chat, answers))
@@ -339,10 +339,8 @@ def review_keyboard() -> Any:
 
 
 async def send_first_picks(context: BotContext, chat: int) -> None:
-    """The app's "run, then deliver" for one chat — what /picks does — in the background.
-    The one call the per-person work re-points at the person's own run."""
-    ctx = context.runtime.ctx
-    if ob.picked_today_already(ctx):
+    """The person's own "run, then deliver" — what /picks does — in the background."""
+    if ob.picked_today_already(context.runtime.ctx, chat):
         await _say(
             context,
             chat,

@@ -8,9 +8,11 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.context import AppContext
+from bot.services import people
 from bot.services.daily import Daily
 from bot.telegram.delivery import Courier
 from bot.telegram.tasks import TaskTracker
@@ -29,7 +31,18 @@ class Runtime:
     KEY = "runtime"
 
     def allowed(self, chat_id: int) -> bool:
-        return chat_id in self.ctx.settings.telegram_chat_ids
+        """Whether this chat's person is served (TELEGRAM_CHAT_IDS, or admitted otherwise)."""
+        return people.is_served(self.ctx, chat_id)
+
+    def person(self, chat_id: int) -> AppContext:
+        """The context of the person of this chat (a chat is a person): services called
+        with it read and change only that person's data."""
+        return self.ctx.for_person(chat_id)
+
+    def ctx_of(self, update: Update) -> AppContext:
+        """The context of the person an update comes from (its chat)."""
+        assert update.effective_chat is not None
+        return self.person(update.effective_chat.id)
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         return self.tracker.spawn(coro)

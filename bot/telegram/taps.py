@@ -72,8 +72,8 @@ async def pick_tap(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     rt = context.runtime
-    ctx = rt.ctx
     chat, message_id = _where(update)
+    ctx = rt.person(chat)
     tap = cb.decode(query.data or "")
     pick = resolve(ctx, chat, tap) if tap else None
     if tap is None or pick is None:
@@ -118,10 +118,11 @@ async def pick_tap(update: Update, context: BotContext) -> None:
 async def _propose(context: BotContext, chat: int) -> None:
     """Every N votes (with an LLM), offer a new learned section with Apply / Reject."""
     rt = context.runtime
-    if rt.ctx.llm() is None:
+    ctx = rt.person(chat)
+    if ctx.llm() is None:
         return  # proposals need an LLM
     try:
-        proposal = await feedback.after_vote(rt.ctx)
+        proposal = await feedback.after_vote(ctx)
     except feedback.ProposalFailed as failed:  # one short line; the next vote tries again
         with contextlib.suppress(ChatUnreachable):
             await rt.courier.send(chat, render.error_message(str(failed)))
@@ -153,7 +154,7 @@ async def proposal_tap(update: Update, context: BotContext) -> None:
         return
     action, proposal_id = parsed
     rt = context.runtime
-    ctx = rt.ctx
+    ctx = rt.ctx_of(update)
     try:
         if action == "apply":
             profile = await feedback.apply_proposal(ctx, proposal_id)
@@ -183,8 +184,8 @@ async def settings_tap(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     rt = context.runtime
-    ctx = rt.ctx
     chat, message_id = _where(update)
+    ctx = rt.person(chat)
     parsed = cb.parse_setting(query.data or "")
     if parsed is None or message_id is None:
         await answer(query, NOT_VALID)
@@ -209,7 +210,7 @@ async def settings_tap(update: Update, context: BotContext) -> None:
         await answer(query, str(exc)[:190], alert=True)
         return
     if isinstance(result, SettingChange):
-        caught_up = result.schedule_changed and reschedule(context.application)
+        caught_up = result.schedule_changed and reschedule(context.application, chat)
         note = f"{result.setting.label}: {result.value}"
         if caught_up:
             note += " — running today's picks now"

@@ -57,7 +57,7 @@ async def todays_picks(context: BotContext, chat: int, limit: int | None = None)
             [chat], asked=True, limit=limit, progress=progress.update, messenger=in_place
         )
     except Exception as exc:
-        await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
+        await in_place.run_failed(chat, rt.person(chat).today(), f"{type(exc).__name__}: {exc}")
         raise
     finally:
         await progress.close()

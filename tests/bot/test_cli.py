@@ -138,7 +138,7 @@ async def test_a_second_writer_beside_a_run_keeps_both_changes(isolated_env):
     stderr = err.decode()
     assert proc.returncode == 0, stderr
     assert "Traceback" not in stderr
-    reopened = Store(db)
+    reopened = Store(db).person(0)  # no chat configured: the local person's run
     assert reopened.chat_state(7).paused and reopened.moved_aside is None
     [run] = reopened.all_runs()
     assert run.status == "done" and reopened.picks_for(run.day)

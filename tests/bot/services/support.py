@@ -67,13 +67,21 @@ def run_record(day: str = DAY, status: str = "done") -> RunRecord:
 
 
 async def store_day(ctx: AppContext, picks: list[Pick], day: str = DAY) -> RunRecord:
-    """A finished run of `day` with these picks, as the run stores them."""
+    """A finished run of `day` with these picks, as the run stores them, for each served chat
+    (each its own person, with the same picks)."""
     record = run_record(day)
-    await ctx.store.ensure_profile(ctx.config.profile.to_profile())
-    async with ctx.store.transaction():
-        ctx.store.save_picks(picks)
-        ctx.store.save_run(record)
+    for chat in ctx.settings.telegram_chat_ids:
+        own = ctx.for_person(chat)
+        await own.store.ensure_profile(own.config.profile.to_profile())
+        async with own.store.transaction():
+            own.store.save_picks(picks)
+            own.store.save_run(record)
     return record
+
+
+def each(ctx: AppContext, record: RunRecord) -> dict[int, RunRecord]:
+    """The run record for every served chat (what `Delivery.to_chats` takes)."""
+    return dict.fromkeys(ctx.settings.telegram_chat_ids, record)
 
 
 @dataclass

@@ -12,6 +12,7 @@ from tests.bot.services.support import (
     CHAT2,
     DAY,
     RecordingMessenger,
+    each,
     make_ctx,
     pick,
     run_record,
@@ -23,15 +24,19 @@ async def test_each_chat_gets_the_header_once_then_each_eligible_pick_once_quiet
     ctx = make_ctx(tmp_path, max_picks=3)
     record = await store_day(ctx, [pick(1, 90), pick(2, 80), pick(3, 70), pick(4, 60)])
     m = RecordingMessenger()
-    report = await Delivery(ctx, m).to_chats(record)
+    report = await Delivery(ctx, m).to_chats(each(ctx, record))
     assert report.ok and report.sent == 6
     for chat in (CHAT, CHAT2):
         assert m.of("header", chat) == [(DAY, "done", 3)]
         assert m.of("pick", chat) == [(f"board:{DAY}:{r}", True) for r in (1, 2, 3)]
         assert report.chats[chat].header
-    assert all({str(CHAT), str(CHAT2)} <= set(p.sent) for p in ctx.store.picks_for(DAY)[:3])
+    for chat in (CHAT, CHAT2):  # each person's own picks, each sent to their chat only
+        sent = [p.sent for p in ctx.for_person(chat).store.picks_for(DAY)]
+        assert sent[:3] == [{str(chat): sent[i][str(chat)]} for i in range(3)] and sent[3] == {}
 
-    again = await Delivery(ctx, m).to_chats(record)  # a restart delivers the day once more
+    again = await Delivery(ctx, m).to_chats(
+        each(ctx, record)
+    )  # a restart delivers the day once more
     assert again.sent == 0 and again.chats[CHAT].already_sent == 3
     assert not again.chats[CHAT].header and len(m.sent) == 8
 
@@ -89,13 +94,13 @@ async def test_a_refused_pick_is_recorded_skipped_and_not_tried_again(tmp_path):
     record = await store_day(ctx, [pick(1, 90), pick(2, 80), pick(3, 70)])
     poisoned = f"board:{DAY}:2"
     m = RecordingMessenger(refuse={poisoned})
-    report = await Delivery(ctx, m).to_chats(record)
+    report = await Delivery(ctx, m).to_chats(each(ctx, record))
     chat = report.chats[CHAT]
     assert chat.sent == 2 and chat.error is None and list(chat.failed) == [poisoned]
     assert not report.ok and f"not delivered: {poisoned}: Bad Request" in str(report)
     assert list(chat_state.failed_picks(ctx, DAY, CHAT)) == [poisoned]
 
-    again = await Delivery(ctx, m).to_chats(record)  # a rerun retries nothing
+    again = await Delivery(ctx, m).to_chats(each(ctx, record))  # a rerun retries nothing
     assert again.chats[CHAT].sent == 0 and again.chats[CHAT].already_sent == 2
     assert [key for key, _ in m.of("pick")] == [f"board:{DAY}:1", f"board:{DAY}:3"]
 
@@ -105,16 +110,16 @@ async def test_paused_and_refusing_chats_get_nothing_and_a_refusing_chat_is_reme
     record = await store_day(ctx, [pick(1, 90)])
     await chat_state.set_paused(ctx, CHAT, True)
     m = RecordingMessenger(unreachable={CHAT2})
-    report = await Delivery(ctx, m).to_chats(record)
+    report = await Delivery(ctx, m).to_chats(each(ctx, record))
     assert report.chats[CHAT].skipped == "paused" and report.ok is False
     assert "blocked" in report.chats[CHAT2].error and m.sent == []
     assert "blocked" in chat_state.unreachable(ctx, CHAT2)
 
-    report = await Delivery(ctx, m).to_chats(record)
+    report = await Delivery(ctx, m).to_chats(each(ctx, record))
     assert report.chats[CHAT2].skipped.startswith("unreachable")
     await chat_state.set_unreachable(ctx, CHAT2, None)  # they talk to the bot again
     m.unreachable.clear()
-    report = await Delivery(ctx, m).to_chats(record)
+    report = await Delivery(ctx, m).to_chats(each(ctx, record))
     assert report.chats[CHAT2].sent == 1
 
 
@@ -175,7 +180,7 @@ async def test_a_messenger_that_cannot_send_is_each_chats_error_and_nothing_is_m
     ctx = make_ctx(tmp_path)
     record = await store_day(ctx, [pick(1, 90)])
     why = "cannot reach Telegram at TELEGRAM_API_BASE (NetworkError)"
-    report = await Delivery(ctx, RecordingMessenger(down=why)).to_chats(record)
+    report = await Delivery(ctx, RecordingMessenger(down=why)).to_chats(each(ctx, record))
     assert {c: r.error for c, r in report.chats.items()} == {CHAT: why, CHAT2: why}
     assert ctx.store.picks_for(DAY)[0].sent == {}
     assert not chat_state.header_sent(ctx, DAY, CHAT)

@@ -31,7 +31,7 @@ PROPOSAL = ["prefers ML infrastructure and GPU training clusters", "avoids defen
 
 
 def make_ctx(tmp_path: Path, llm: FakeLLM | None = None, **learning: Any) -> AppContext:
-    env: dict[str, Any] = {"jobpicks_db": tmp_path / "db.json"}
+    env: dict[str, Any] = {"jobpicks_db": tmp_path / "db.json", "telegram_chat_ids": [1]}
     if llm is not None:
         env |= {"llm_model": "openai/fake", "llm_api_base": llm.base, "llm_api_key": "dummy"}
     settings = Settings(_env_file=None, **env)  # type: ignore[call-arg]
@@ -290,9 +290,9 @@ async def test_applied_proposal_rescores_candidates_on_the_next_run(
     ctx = make_ctx(tmp_path, llm, propose_every=1, propose_min_votes=1)
     # The runs score locally (LLM scoring is the scoring branch's); the LLM only proposes.
     local = AppContext(
-        settings=Settings(_env_file=None, jobpicks_db=tmp_path / "db.json"),
+        settings=Settings(_env_file=None, jobpicks_db=tmp_path / "db.json", telegram_chat_ids=[1]),
         config=ctx.config,
-        store=ctx.store,
+        store=ctx.db,
     )  # type: ignore[call-arg]
     first = await run_daily(local, collector=collector(POOL))
     assert [(p.key, p.profile_version) for p in first.picks] == [("t:1", 1)]

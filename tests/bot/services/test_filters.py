@@ -19,7 +19,7 @@ CHAT = 4242
 
 @pytest.fixture
 def ctx(tmp_path: Path) -> AppContext:
-    settings = Settings(_env_file=None, jobpicks_db=tmp_path / "db.json")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, jobpicks_db=tmp_path / "db.json", telegram_chat_ids=[CHAT])  # type: ignore[call-arg]
     return AppContext(settings=settings, config=default_config(), store=Store(settings.jobpicks_db))
 
 

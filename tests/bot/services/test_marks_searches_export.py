@@ -28,7 +28,7 @@ CHAT = 4242
 
 @pytest.fixture
 async def ctx(isolated_env) -> AppContext:
-    settings = load_settings()
+    settings = load_settings(telegram_chat_ids=[CHAT])
     c = AppContext(settings=settings, config=default_config(), store=Store(settings.jobpicks_db))
 
     async def samples(_ctx, _on_source=None):
@@ -105,11 +105,13 @@ async def test_export_has_every_pick_with_votes_and_marks_and_defuses_formulas(c
 
 async def test_jobpicks_export_on_the_command_line(ctx, isolated_env):
     ctx.store.close()
-    code, out, err = await run_jobpicks("export", "--format", "json")
+    code, out, err = await run_jobpicks("export", "--format", "json", "--chat", str(CHAT))
     assert code == 0, err
     assert len(json.loads(out)) == len(ctx.store.picks_for(ctx.today()))
+    code, out, err = await run_jobpicks("export", "--format", "json")  # the local person's
+    assert code == 0 and json.loads(out) == [], err
     target = isolated_env / "picks.csv"
-    code, out, err = await run_jobpicks("export", "--out", str(target))
+    code, out, err = await run_jobpicks("export", "--out", str(target), TELEGRAM_CHAT_IDS=str(CHAT))
     assert code == 0 and out == "", err
     assert target.read_text(encoding="utf-8").startswith("day,rank,score,title")
 

@@ -25,7 +25,7 @@ CHAT = 4242
 
 
 def make_ctx(tmp_path: Path, llm: FakeLLM | None = None) -> AppContext:
-    env: dict[str, Any] = {"jobpicks_db": tmp_path / "db.json"}
+    env: dict[str, Any] = {"jobpicks_db": tmp_path / "db.json", "telegram_chat_ids": [CHAT]}
     if llm is not None:
         env |= {"llm_model": "openai/fake", "llm_api_base": llm.base, "llm_api_key": "dummy"}
     settings = Settings(_env_file=None, **env)  # type: ignore[call-arg]

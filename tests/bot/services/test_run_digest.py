@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.store import Store
+from bot.store.records import LOCAL_PERSON
 from tests.conftest import run_jobpicks
 from tests.fakes.boards import BoardsFake, Job, make_jobs
 
@@ -78,7 +79,7 @@ async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:
         assert again_out == "" and "already happened" in err
         assert len(fake.requests) == requests_before  # nothing collected again
         assert (db.read_bytes(), journal.read_bytes()) == files_before  # nothing stored again
-    store = Store(db)
+    store = Store(db).person(LOCAL_PERSON)  # no chat configured: the local person's
     [run] = store.all_runs()
     assert len(store.picks_for(run.day)) == 5
 
@@ -156,7 +157,9 @@ async def test_telegram_unreachable_is_one_clear_line(isolated_env: Path) -> Non
         code, out, err = await run_jobpicks("run", **(_env(fake, isolated_env) | closed))
     assert code == 1 and "Traceback" not in err and "SECRETtoken" not in err
     assert "chat 5: 0 sent; stopped: cannot reach Telegram at TELEGRAM_API_BASE" in err
-    code, out, _ = await run_jobpicks("digest", JOBPICKS_CONFIG=str(isolated_env / "jobpicks.toml"))
+    code, out, _ = await run_jobpicks(
+        "digest", "--chat", "5", JOBPICKS_CONFIG=str(isolated_env / "jobpicks.toml")
+    )
     assert out.count("## [") == 3  # the run itself was stored; a later run resumes delivery
 
     (isolated_env / "empty.toml").write_text("[selection]\nmin_score = 0\n", encoding="utf-8")

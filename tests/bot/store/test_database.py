@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from bot.store import Store, StoreError, StoreWriteFailed
+from bot.store import PersonStore, Store, StoreError, StoreWriteFailed
 from bot.store.records import (
     ChatState,
     DeliveryPrefs,
@@ -30,6 +30,13 @@ from scoring.profile import Filters, Profile
 from scrapers.options import SearchConfig
 from scrapers.postings.posting import Posting
 from tests.conftest import REPO
+
+PERSON = 7
+
+
+def _open(path, **options) -> PersonStore:
+    """One person's view of a Store (what the services read through)."""
+    return Store(path, **options).person(PERSON)
 
 
 def _seen(key: str, fingerprint: str | None = None) -> SeenPosting:
@@ -52,7 +59,7 @@ def _posting(i: int) -> Posting:
 
 
 async def test_writes_need_a_transaction_and_flush_once(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     with pytest.raises(StoreError):
         store.add_seen([_seen("a:1")])
     async with store.transaction():
@@ -61,7 +68,7 @@ async def test_writes_need_a_transaction_and_flush_once(isolated_env):
         assert not (isolated_env / "db.json").exists()  # nothing hits the disk mid-step
     assert "seen" not in json.loads((isolated_env / "db.json").read_text())  # in its own log
     assert (isolated_env / "db.json.seen").read_bytes().count(b'"k":') == 2
-    reopened = Store(isolated_env / "db.json")
+    reopened = _open(isolated_env / "db.json")
     assert (
         reopened.is_seen("a:2")
         and reopened.is_seen("other:9", "fp1")
@@ -72,13 +79,13 @@ async def test_writes_need_a_transaction_and_flush_once(isolated_env):
 async def test_corrupt_file_is_moved_aside_not_overwritten(isolated_env):
     path = isolated_env / "db.json"
     path.write_text('{"seen": {"1": {"k": "a:1"')  # truncated JSON
-    store = Store(path)
+    store = _open(path)
     assert store.moved_aside is not None and store.moved_aside.exists()
     assert store.moved_aside.read_text() == '{"seen": {"1": {"k": "a:1"'
     assert ".corrupt-" in store.moved_aside.name
     async with store.transaction():
         store.add_seen([_seen("a:2")])
-    assert Store(path).is_seen("a:2")
+    assert _open(path).is_seen("a:2")
 
 
 _KILLED_WRITER = textwrap.dedent(
@@ -109,7 +116,7 @@ def test_process_killed_mid_rewrite_leaves_previous_file_loadable(isolated_env):
     path = isolated_env / "db.json"
 
     async def seed() -> None:
-        store = Store(path)
+        store = _open(path)
         async with store.transaction():
             store.add_seen([_seen("old:1")])
 
@@ -128,14 +135,14 @@ def test_process_killed_mid_rewrite_leaves_previous_file_loadable(isolated_env):
     assert path.read_bytes() == before
     leftovers = list(isolated_env.glob(".db.json.*.tmp"))
     assert leftovers, "the killed writer should have left its temp file behind"
-    reopened = Store(path)
+    reopened = _open(path)
     assert reopened.is_seen("old:1") and not reopened.chat_state(9).paused
     assert reopened.moved_aside is None
     assert not list(isolated_env.glob(".db.json.*.tmp"))  # stale temp files are cleaned at open
 
 
 async def test_pool_scores_picks_and_delivery_state(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     p = _posting(1)
     score = Score(
         posting_key=p.key, score=70, reason="r", summary="s", scorer="local", profile_version=1
@@ -145,7 +152,7 @@ async def test_pool_scores_picks_and_delivery_state(isolated_env):
         store.put_scores([("ck1", score)], "2026-01-01")
         store.save_picks([Pick.from_scored("2026-01-01", 1, p, score)])
         store.mark_sent("2026-01-01", p.key, 42, 1001)
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     assert store.pool() == [_entry(p)]
     assert store.cached_score("ck1") == score and store.cached_score("ck2") is None
     [pick] = store.picks_for("2026-01-01")
@@ -154,7 +161,7 @@ async def test_pool_scores_picks_and_delivery_state(isolated_env):
 
 
 async def test_profile_versions_and_undo(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     seed = Profile(about="I like ML", filters=Filters(blocked_companies=["X"]))
     v1 = await store.ensure_profile(seed)
     assert v1.version == 1 and v1.about == "I like ML"
@@ -190,20 +197,20 @@ def _vote(key: str, chat: int, vote: str, reason: str | None = None) -> Vote:
 
 
 async def test_votes_are_changeable(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     async with store.transaction():
         store.record_vote(_vote("a:1", 5, "up"))
         store.record_vote(_vote("a:1", 5, "down", "senior"))
         store.record_vote(_vote("a:1", 6, "up"))
-    reopened = Store(isolated_env / "db.json")
+    reopened = _open(isolated_env / "db.json")
     assert reopened.vote_for("a:1", 5) == _vote("a:1", 5, "down", "senior")
-    assert len(reopened.votes()) == 2 and reopened.votes(6) == [_vote("a:1", 6, "up")]
+    assert len(reopened.shared.votes()) == 2 and reopened.votes(6) == [_vote("a:1", 6, "up")]
     assert reopened.vote_for("a:1", 7) is None
 
 
 async def test_a_step_is_one_journal_append_of_what_it_changed(isolated_env, monkeypatch):
     path = isolated_env / "db.json"
-    store = Store(path)
+    store = _open(path)
     async with store.transaction():  # the first write creates the file
         store.add_seen(_seen(f"k:{i}", f"f{i}") for i in range(2000))
     snapshot = path.read_bytes()
@@ -222,12 +229,12 @@ async def test_a_step_is_one_journal_append_of_what_it_changed(isolated_env, mon
     log_line, journal_line = (a.decode() for a in appended)
     assert log_line.count('"new:') == 3 and '"k:1"' not in log_line
     assert journal_line.count('"key":"lever:') == 50 and '"seen":' in journal_line  # its length
-    reopened = Store(path)
+    reopened = _open(path)
     assert reopened.seen_count() == 2003 and len(reopened.pool()) == 50
 
 
 async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     async with store.transaction():
         store.add_seen([_seen("a:1", "fp1")])
     with pytest.raises(RuntimeError):
@@ -239,7 +246,7 @@ async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
     assert not store.chat_state(1).paused
     async with store.transaction():  # a later step does not resurrect the failed one
         store.save_chat_state(ChatState(chat=2, paused=True))
-    reopened = Store(isolated_env / "db.json")
+    reopened = _open(isolated_env / "db.json")
     assert (
         not reopened.is_seen("a:2")
         and not reopened.chat_state(1).paused
@@ -251,13 +258,13 @@ async def test_a_failed_step_keeps_none_of_its_changes(isolated_env):
 async def test_a_write_the_disk_refuses_does_not_poison_later_steps(
     isolated_env, monkeypatch, write
 ):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     async with store.transaction():
         store.save_chat_state(ChatState(chat=1, paused=True))
     if write == "replace":
         store.close()
         (isolated_env / "db.json.journal").unlink()  # the next step rewrites the file
-        store = Store(isolated_env / "db.json")
+        store = _open(isolated_env / "db.json")
 
     def disk_full(*_args):
         raise OSError(28, "No space left on device")
@@ -272,7 +279,7 @@ async def test_a_write_the_disk_refuses_does_not_poison_later_steps(
     assert not store.is_seen("lost:1") and not store.is_seen("x", "fp-lost")
     async with store.transaction():
         store.save_chat_state(ChatState(chat=3, paused=True))
-    reopened = Store(isolated_env / "db.json")
+    reopened = _open(isolated_env / "db.json")
     paused = [reopened.chat_state(c).paused for c in (1, 2, 3)]
     assert paused == [True, False, True]
     assert not list(isolated_env.glob(".db.json.*.tmp"))
@@ -287,7 +294,7 @@ def _pick(i: int, day: str = "2026-01-01") -> Pick:
 
 
 async def test_marks_on_picks_per_chat_and_kind(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     first, second = _pick(1), _pick(2, day="2026-01-02")
     async with store.transaction():
         saved = store.mark(5, first, "saved", at=datetime(2026, 1, 1, 9, tzinfo=UTC))
@@ -296,7 +303,7 @@ async def test_marks_on_picks_per_chat_and_kind(isolated_env):
         store.mark(6, second, "applied", at=datetime(2026, 1, 3, 9, tzinfo=UTC))
         again = store.mark(5, first, "saved")  # marking twice keeps the first date
     assert again == saved and saved.day == "2026-01-01" and saved.key == first.key
-    reopened = Store(isolated_env / "db.json")
+    reopened = _open(isolated_env / "db.json")
     assert [m.key for m in reopened.marks(5, "saved")] == [second.key, first.key]  # newest first
     assert [(m.key, m.kind) for m in reopened.marks(5)] == [
         (first.key, "applied"),
@@ -314,7 +321,7 @@ async def test_marks_on_picks_per_chat_and_kind(isolated_env):
 
 
 async def test_overrides_hold_searches_and_delivery(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     assert store.overrides() == Overrides()
     wanted = Overrides(
         selection=SelectionOverrides(max_picks=3),
@@ -323,18 +330,18 @@ async def test_overrides_hold_searches_and_delivery(isolated_env):
     )
     async with store.transaction():
         store.set_overrides(wanted)
-    assert Store(isolated_env / "db.json").overrides() == wanted
+    assert _open(isolated_env / "db.json").overrides() == wanted
 
 
 async def test_profile_history_is_typed(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     await store.ensure_profile(Profile(about="a"))
     [version] = store.profile_history()
     assert isinstance(version, ProfileVersion) and version.current and version.parent is None
 
 
 async def test_headers_chat_state_proposals_and_learning_state(isolated_env):
-    store = Store(isolated_env / "db.json")
+    store = _open(isolated_env / "db.json")
     proposal = Proposal(
         id=1,
         lines=["x"],
@@ -350,12 +357,12 @@ async def test_headers_chat_state_proposals_and_learning_state(isolated_env):
         store.save_proposal(proposal)
         store.save_proposal(proposal.model_copy(update={"status": "rejected"}))
         store.set_learning_state(LearningState(votes_at_last_proposal=10))
-    reopened = Store(isolated_env / "db.json")
+    reopened = _open(isolated_env / "db.json")
     assert reopened.header_sent("2026-01-01", 5) and not reopened.header_sent("2026-01-02", 5)
     assert reopened.chat_state(5).unreachable == "Forbidden"
     assert [p.status for p in reopened.proposals()] == ["rejected"]
     assert reopened.learning_state().votes_at_last_proposal == 10
-    assert [c.chat for c in reopened.chat_states()] == [5]
+    assert [c.chat for c in reopened.shared.chat_states()] == [5]
 
 
 @pytest.mark.parametrize(
@@ -371,26 +378,26 @@ async def test_headers_chat_state_proposals_and_learning_state(isolated_env):
 async def test_a_table_that_is_not_an_object_is_set_aside(isolated_env, content, caplog):
     path = isolated_env / "db.json"
     path.write_text(content)
-    store = Store(path)
+    store = _open(path)
     assert store.moved_aside is not None and store.moved_aside.read_text() == content
     [line] = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert "corrupt" in line and str(store.moved_aside) in line
     # The profile goes into a fresh file, not into the broken one.
     await store.ensure_profile(Profile(about="mine"))
-    assert Store(path).current_profile().about == "mine"
+    assert _open(path).current_profile().about == "mine"
     assert store.moved_aside.read_text() == content
 
 
 async def test_proposal_spend_is_one_record_a_day_and_survives_a_restart(tmp_path):
     from bot.store.records import DaySpend
 
-    store = Store(tmp_path / "db.json")
+    store = _open(tmp_path / "db.json")
     async with store.transaction():
         store.save_proposal_spend(DaySpend(day="2026-11-29", figures={"proposal.calls": 1}))
         store.save_proposal_spend(DaySpend(day="2026-11-30", figures={"proposal.calls": 1}))
     async with store.transaction():  # the same day again replaces, never adds
         store.save_proposal_spend(DaySpend(day="2026-11-30", figures={"proposal.calls": 3}))
-    again = Store(tmp_path / "db.json")
+    again = _open(tmp_path / "db.json")
     assert [(d.day, d.figures) for d in again.proposal_spend()] == [
         ("2026-11-29", {"proposal.calls": 1.0}),
         ("2026-11-30", {"proposal.calls": 3.0}),

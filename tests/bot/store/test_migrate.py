@@ -1,6 +1,9 @@
 """Databases of older layouts open with every record carried over: layout 1 (before schema
-versions, commit 19d633a) and layout 2 (a snapshot and its journal, up to 14d697a); a reader
-migrates in memory and writes nothing; a file from a newer jobpicks is refused, untouched."""
+versions, commit 19d633a) and layout 2 (a snapshot and its journal, up to 14d697a), each then
+the owner's (chat 111 here) as layout 4 gives a single-profile database to its owner; a reader
+migrates in memory and writes nothing; a file from a newer jobpicks is refused, untouched.
+Layout 3 (the single-profile database of the last jobpicks before people) is in
+`test_people_migration.py`."""
 
 from __future__ import annotations
 
@@ -20,6 +23,12 @@ from tests.conftest import run_jobpicks
 V1 = Path(__file__).parent / "data" / "v1.json"
 V2 = Path(__file__).parent / "data" / "v2.json"
 V2_JOURNAL = V2.with_name("v2.json.journal")
+OWNER = 111  # the first chat of TELEGRAM_CHAT_IDS when the file is first written again
+
+
+def _sent_to(pick: dict, chat: int) -> dict:
+    """An old pick as one person's: its delivery to that person's chat only."""
+    return {**pick, "sent": {c: m for c, m in pick["sent"].items() if c == str(chat)}}
 
 
 @pytest.fixture
@@ -32,7 +41,8 @@ def old_db(isolated_env: Path) -> Path:
 def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
     raw = json.loads(V1.read_text())
     meta = raw["meta"]["1"]
-    store = Store(old_db)
+    shared = Store(old_db, owner=OWNER)
+    store = shared.person(OWNER)
 
     # The file now says its layout, and the old file is kept beside it.
     assert store.info().schema_version == SCHEMA_VERSION
@@ -55,17 +65,20 @@ def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
     old_picks = list(raw["picks"].values())
     [day] = {p["day"] for p in old_picks}
     picks = store.picks_for(day)
-    assert [p.model_dump(mode="json") for p in picks] == sorted(old_picks, key=lambda p: p["rank"])
-    assert (
-        store.picks_sent_to(111) == len(old_picks)
-        and store.picks_sent_to(222) == len(old_picks) - 1
-    )
+    want = sorted(old_picks, key=lambda p: p["rank"])
+    assert [p.model_dump(mode="json") for p in picks] == [_sent_to(p, OWNER) for p in want]
+    other = shared.person(222)  # a served chat that got the picks too: its own copies
+    assert [p.model_dump(mode="json") for p in other.picks_for(day)] == [
+        _sent_to(p, 222) for p in want if "222" in p["sent"]
+    ]
+    assert store.picks_sent_to(111) == len(old_picks)
+    assert other.picks_sent_to(222) == len(old_picks) - 1
     [run] = raw["runs"].values()
     assert [r.model_dump(mode="json") for r in store.all_runs()] == [run]
-    assert store.finished_run(day) is not None
+    assert store.finished_run(day) is not None and other.finished_run(day) is not None
 
     # Votes: the three real ones as models; the one the Vote model rejects is kept aside.
-    votes = store.votes()
+    votes = shared.votes()
     assert [v.model_dump(mode="json") for v in votes] == [
         d for d in raw["votes"].values() if "score" in d
     ]
@@ -101,6 +114,9 @@ def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
     assert [p.model_dump(mode="json") for p in store.proposals()] == meta["learning_proposals"]
     assert store.learning_state().votes_at_last_proposal == meta["learning_votes_at_last_proposal"]
 
+    [owner] = shared.people()
+    assert (owner.id, owner.via, owner.last_run_day) == (OWNER, "migrated", day)
+
     # No string meta document is left; seen postings and scores are in their logs.
     snapshot = json.loads(old_db.read_text())
     assert "meta" not in snapshot and "seen" not in snapshot and "scores" not in snapshot
@@ -113,19 +129,20 @@ def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
 
 
 async def test_migrated_file_works_on_and_reopens_without_migrating_again(old_db: Path) -> None:
-    store = Store(old_db)
+    store = Store(old_db, owner=OWNER).person(OWNER)
     async with store.transaction():
         assert store.undo_profile().version == 1
-    reopened = Store(old_db)
-    assert reopened.current_profile().version == 1
-    assert reopened.info().migrated_from == 1  # not migrated a second time
+    reopened = Store(old_db, owner=222)  # another owner now: the file is not migrated again
+    assert reopened.current_profile(OWNER).version == 1
+    assert reopened.info().migrated_from == 1
+    assert reopened.profile_history(222) == []
 
 
 def test_settings_from_the_old_file_still_win_over_the_config(old_db: Path) -> None:
     ctx = AppContext(
-        settings=Settings(_env_file=None, jobpicks_db=old_db),  # type: ignore[call-arg]
+        settings=Settings(_env_file=None, jobpicks_db=old_db, telegram_chat_ids=[OWNER]),  # type: ignore[call-arg]
         config=default_config(),
-        store=Store(old_db),
+        store=Store(old_db, owner=OWNER),
     )
     assert (ctx.config.schedule.time, ctx.config.schedule.timezone) == ("07:15", "Europe/Berlin")
     assert (ctx.config.selection.max_picks, ctx.config.selection.min_score) == (7, 55)
@@ -183,26 +200,33 @@ def v2_db(isolated_env: Path) -> Path:
     return path
 
 
-def _every_record_of(store: Store, old: dict, *, new_chats: int = 0) -> None:
+def _every_record_of(shared: Store, old: dict, *, new_chats: int = 0) -> None:
+    store = shared.person(OWNER)
     seen = list(old["seen"].values())
     assert store.seen_count() == len(seen) > 0
     assert all(store.is_seen(d["k"]) and store.is_seen("x:1", d["f"]) for d in seen)
     [cached] = old["scores"].values()
     assert store.cached_score(cached["ck"]).model_dump() == cached["score"]
-    assert [e.model_dump(mode="json") for e in store.pool()] == list(old["pool"].values())
+    assert [e.model_dump(mode="json") for e in store.pool()] == [
+        {**e, "found_by": [f"person:{OWNER}"]} for e in old["pool"].values()
+    ]
     [day] = {p["day"] for p in old["picks"].values()}
     want = sorted(old["picks"].values(), key=lambda p: p["rank"])
-    assert [p.model_dump(mode="json") for p in store.picks_for(day)] == want
-    assert store.picks_sent_to(111) == len(want) and store.picks_sent_to(222) == len(want) - 1
+    assert [p.model_dump(mode="json") for p in store.picks_for(day)] == [
+        _sent_to(p, OWNER) for p in want
+    ]
+    other = shared.person(222)
+    assert store.picks_sent_to(111) == len(want) and other.picks_sent_to(222) == len(want) - 1
     assert [r.model_dump(mode="json") for r in store.all_runs()] == list(old["runs"].values())
-    assert [v.model_dump(mode="json") for v in store.votes()] == list(old["votes"].values())
+    assert [r.model_dump(mode="json") for r in other.all_runs()] == list(old["runs"].values())
+    assert [v.model_dump(mode="json") for v in shared.votes()] == list(old["votes"].values())
     assert store.vote_for(want[2]["key"], 222).reason == "location"
-    assert sorted(m.model_dump(mode="json")["key"] for m in store.all_marks()) == sorted(
+    assert sorted(m.model_dump(mode="json")["key"] for m in shared.all_marks()) == sorted(
         m["key"] for m in old["marks"].values()
     )
     assert store.marks_on(111, want[0]["key"]) == {"saved", "applied"}
     assert store.marks_on(222, want[1]["key"]) == set()
-    chats = [c.model_dump(mode="json") for c in store.chat_states()]
+    chats = [c.model_dump(mode="json") for c in shared.chat_states()]
     assert chats[: len(chats) - new_chats] == list(old["chats"].values())
     assert store.chat_state(333).paused and store.chat_state(444).unreachable
     assert store.header_sent(day, 111) and not store.header_sent(day, 222)
@@ -221,7 +245,7 @@ def _every_record_of(store: Store, old: dict, *, new_chats: int = 0) -> None:
 def test_a_layout_2_database_and_its_journal_come_across(v2_db: Path) -> None:
     old = _replayed_v2()
     assert old["store"]["1"]["schema_version"] == 2 and old["store"]["1"]["checked_at"]
-    store = Store(v2_db)
+    store = Store(v2_db, owner=OWNER)
     _every_record_of(store, old)
     assert store.info().schema_version == SCHEMA_VERSION and store.info().migrated_from == 2
     # Both old files are kept, renamed together they are the old database again.
@@ -231,18 +255,18 @@ def test_a_layout_2_database_and_its_journal_come_across(v2_db: Path) -> None:
     snapshot = json.loads(v2_db.read_text())
     assert "seen" not in snapshot and "scores" not in snapshot
     assert "checked_at" not in snapshot["store"]["1"]
-    _every_record_of(Store(v2_db), old)  # from the new files alone
+    _every_record_of(Store(v2_db, owner=OWNER), old)  # from the new files alone
     assert Store(v2_db).info().migrated_from == 2  # not migrated a second time
 
 
 async def test_a_reader_reads_layout_2_in_memory_and_writes_nothing(v2_db: Path) -> None:
     folder = v2_db.parent
     before = {f.name: f.read_bytes() for f in folder.iterdir()}
-    reader = Store(v2_db, read_only=True)
+    reader = Store(v2_db, read_only=True, owner=OWNER)
     _every_record_of(reader, _replayed_v2())
     assert {f.name: f.read_bytes() for f in folder.iterdir()} == before  # no file touched
     # A writer migrates; the reader catches up with the new files and reads the same.
-    writer = Store(v2_db)
+    writer = Store(v2_db, owner=OWNER)
     async with writer.transaction():
         writer.save_chat_state(ChatState(chat=555, paused=True))
     assert reader.chat_state(555).paused

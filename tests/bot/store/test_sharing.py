@@ -15,7 +15,7 @@ import pytest
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from bot.store import AlreadyServing, Store, StoreBusy, StoreReadOnly
+from bot.store import AlreadyServing, PersonStore, Store, StoreBusy, StoreReadOnly
 from bot.store.lines import encode
 from bot.store.locks import WriteLock
 from bot.store.records import ChatState, Pick, SeenPosting, Vote
@@ -24,6 +24,14 @@ from scrapers.postings.posting import Posting
 from tests.conftest import REPO
 
 DAY = "2026-03-02"
+
+
+PERSON = 5
+
+
+def _open(path: Path, **options: object) -> PersonStore:
+    """One person's view of a Store (what the services read through)."""
+    return Store(path, **options).person(PERSON)  # type: ignore[arg-type]
 
 
 def _pick(i: int) -> Pick:
@@ -56,8 +64,8 @@ def _snapshot_of(folder: Path) -> dict[str, bytes]:
     return {f.name: f.read_bytes() for f in sorted(folder.iterdir())}
 
 
-async def _seeded(path: Path) -> Store:
-    store = Store(path)
+async def _seeded(path: Path) -> PersonStore:
+    store = _open(path)
     async with store.transaction():
         store.save_picks([_pick(1), _pick(2)])
         store.add_seen([SeenPosting(key="lever:1", day=DAY)])
@@ -67,7 +75,7 @@ async def _seeded(path: Path) -> Store:
 async def test_two_writers_take_turns_and_keep_each_others_changes(isolated_env: Path) -> None:
     path = isolated_env / "db.json"
     bot = await _seeded(path)
-    run = Store(path)  # e.g. `jobpicks run` from cron beside the bot
+    run = _open(path)  # e.g. `jobpicks run` from cron beside the bot
     p1, p2 = bot.picks_for(DAY)
     async with bot.transaction():
         bot.record_vote(_vote(p1, 5, "up"))
@@ -79,7 +87,7 @@ async def test_two_writers_take_turns_and_keep_each_others_changes(isolated_env:
     async with bot.transaction():
         bot.mark(5, p2, "saved")
     assert run.is_seen("lever:1") and bot.is_seen("lever:9")  # reads catch up too
-    for store in (Store(path), bot, run):
+    for store in (_open(path), bot, run):
         assert [(v.key, v.vote) for v in store.votes()] == [(p1.key, "up"), (p2.key, "down")]
         assert store.pick(DAY, p1.key).sent == {"5": 100, "6": 200}
         assert store.marks_on(5, p2.key) == {"saved"}
@@ -98,7 +106,7 @@ async def test_a_reader_never_writes_moves_or_locks(isolated_env: Path, caplog) 
         b"0000 {half a line",
     )
     before = _snapshot_of(isolated_env)
-    reader = Store(path, read_only=True)
+    reader = _open(path, read_only=True)
     assert reader.pick(DAY, _pick(1).key).sent == {"5": 100}
     assert reader.chat_state(10).paused and reader.chat_state(8) == ChatState(chat=8)
     with pytest.raises(StoreReadOnly):
@@ -117,7 +125,7 @@ async def test_a_writer_waits_for_the_lock_then_writes(isolated_env: Path) -> No
     asyncio.get_running_loop().call_later(0.1, other.release)
     async with store.transaction():
         store.save_chat_state(ChatState(chat=1, paused=True))
-    assert Store(path).chat_state(1).paused
+    assert _open(path).chat_state(1).paused
 
 
 async def test_a_writer_that_cannot_get_the_lock_says_so_and_keeps_nothing(
@@ -125,7 +133,7 @@ async def test_a_writer_that_cannot_get_the_lock_says_so_and_keeps_nothing(
 ) -> None:
     path = isolated_env / "db.json"
     await _seeded(path)
-    store = Store(path, lock_wait=0.05)
+    store = _open(path, lock_wait=0.05)
     other = WriteLock(path)
     other.acquire_blocking()
     try:
@@ -134,15 +142,15 @@ async def test_a_writer_that_cannot_get_the_lock_says_so_and_keeps_nothing(
                 store.save_chat_state(ChatState(chat=1, paused=True))
     finally:
         other.release()
-    assert not store.chat_state(1).paused and not Store(path).chat_state(1).paused
+    assert not store.chat_state(1).paused and not _open(path).chat_state(1).paused
     async with store.transaction():  # the lock is free again: the next step goes through
         store.save_chat_state(ChatState(chat=2, paused=True))
-    assert Store(path).chat_state(2).paused
+    assert _open(path).chat_state(2).paused
 
 
 def test_one_bot_per_database(isolated_env: Path) -> None:
     path = isolated_env / "db.json"
-    first, second = Store(path), Store(path)
+    first, second = _open(path), _open(path)
     with first.claim("bot"):
         with (
             pytest.raises(AlreadyServing, match="another jobpicks bot is already serving"),
@@ -160,7 +168,7 @@ async def test_a_record_no_model_reads_is_skipped_with_one_warning(
 ) -> None:
     path = isolated_env / "db.json"
     store = await _seeded(path)
-    bad = {"day": DAY, "key": "lever:broken", "rank": "first"}  # an object, but not a Pick
+    bad = {"person": PERSON, "day": DAY, "key": "lever:broken", "rank": "first"}  # not a Pick
     _append(path, encode({"t": {"picks": {"77": bad}, "marks": {"1": {"chat": 5}}}}))
     assert [p.key for p in store.picks_for(DAY)] == [_pick(1).key, _pick(2).key]
     assert store.pick(DAY, "lever:broken") is None and store.all_marks() == []
@@ -173,11 +181,11 @@ async def test_the_doctors_check_writes_nothing(isolated_env: Path) -> None:
     path = isolated_env / "db.json"
     await _seeded(path)
     before = _snapshot_of(isolated_env)
-    await Store(path, read_only=True).check_writable()
+    await _open(path, read_only=True).check_writable()
     assert _snapshot_of(isolated_env) == before
     assert "checked_at" not in json.loads(path.read_text())["store"]["1"]
     not_made_yet = isolated_env / "new" / "folder" / "db.json"
-    await Store(not_made_yet, read_only=True).check_writable()  # a writer could make it
+    await _open(not_made_yet, read_only=True).check_writable()  # a writer could make it
     assert not (isolated_env / "new").exists()
 
 

@@ -197,7 +197,7 @@ async def test_searches_from_the_chat_are_what_the_next_run_asks(fake, tmp_path)
     asked = []
 
     async def collector(c, _on_source=None):  # type: ignore[no-untyped-def]
-        asked.extend((s.keywords, s.location) for s in c.config.searches)
+        asked.extend(dict.fromkeys((s.keywords, s.location) for s in c.config.searches))
         return await collect_fake(c)
 
     again = reopen(ctx)  # after a restart, the next run asks exactly the chat's list

@@ -255,7 +255,9 @@ async def test_crash_between_two_picks_then_restart(fake, tmp_path):
         await fake.wait_for("sendMessage", count=4, chat_id=CHAT, within=20)
         after = Path(tmp_path / "db.json")
         await eventually(
-            lambda: all(str(CHAT) in p.sent for p in Store(after).picks_for(ctx.today())),
+            lambda: all(
+                str(CHAT) in p.sent for p in Store(after).person(CHAT).picks_for(ctx.today())
+            ),
             within=5,
         )
     finally:

@@ -4,6 +4,7 @@ and the same taps go through once the lock is free."""
 
 from __future__ import annotations
 
+from bot.context import AppContext
 from bot.store import Store
 from bot.store.locks import WriteLock
 from bot.telegram.taps import NOT_SAVED
@@ -11,8 +12,9 @@ from tests.bot.telegram_support import CHAT, command, eventually, make_ctx, not_
 
 
 async def test_a_tap_that_could_not_be_saved_says_so(fake, tmp_path):
-    ctx = make_ctx(tmp_path, fake, **not_today())
-    ctx.store = Store(ctx.store.path, lock_wait=0.1)  # a short wait keeps the test quick
+    made = make_ctx(tmp_path, fake, **not_today())
+    db = Store(made.store.path, lock_wait=0.1)  # a short wait keeps the test quick
+    ctx = AppContext(settings=made.settings, config=made.file_config, store=db)
     async with running_bot(ctx):
         await command(fake, "/picks", count=4)
         await eventually(lambda: all(str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())))

@@ -1,0 +1,148 @@
+"""Who jobpicks serves: the people table, making and forgetting a person, who is served now,
+and what the operator and the scheduler read of each (their schedule, last run, spend).
+
+A person is a chat (`person` = its id): a private chat is one person, a group one shared
+person; the local person (`LOCAL_PERSON`, 0) is jobpicks without Telegram. The chats of
+TELEGRAM_CHAT_IDS are served (the first is the owner), and so is anyone admitted another way
+(onboarding today; invite codes or an open bot later) until they are forgotten. No Telegram
+types here.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+from bot.context import FILE_SEEDED, AppContext
+from bot.services import chat_state
+from bot.services.spend import spent_today
+from bot.store.records import LOCAL_PERSON, Person, RunRecord, kind_of
+
+__all__ = [
+    "LOCAL_PERSON",
+    "PersonSchedule",
+    "add",
+    "all",
+    "ensure_configured",
+    "forget",
+    "get",
+    "is_served",
+    "last_run",
+    "schedule_of",
+    "served",
+    "spend_today",
+]
+
+
+def all(ctx: AppContext) -> list[Person]:  # noqa: A001 - the name the others call
+    """Everyone jobpicks knows (served or not), in the order they came."""
+    return ctx.db.people()
+
+
+def get(ctx: AppContext, person: int) -> Person | None:
+    return ctx.db.person_record(person)
+
+
+async def add(
+    ctx: AppContext, person: int, *, via: str, name: str = "", kind: str | None = None
+) -> Person:
+    """Make `person` someone jobpicks knows (and serves): the one way a person is created.
+    `via` says how they came ("config", "onboarding", "invite", "open", …). Adding someone
+    already known changes nothing but an empty name; their record is returned."""
+    db = ctx.db
+    async with db.transaction():
+        known = db.person_record(person)
+        if known is not None:
+            if name and not known.name:
+                known = known.model_copy(update={"name": name[:120]})
+                db.save_person(known)
+            return known
+        record = Person(
+            id=person,
+            kind=kind or kind_of(person),  # type: ignore[arg-type]
+            name=name[:120],
+            joined_at=datetime.now(UTC),
+            via=via,
+        )
+        db.save_person(record)
+    ctx.for_person(person).refresh(always=True)
+    return record
+
+
+async def forget(ctx: AppContext, person: int) -> int:
+    """Delete everything about a person: profile versions, picks, votes, marks, settings,
+    searches, runs, proposals, spend, chat state, and their people record. What everyone
+    shares (postings in the pool and the seen set, the score cache, the fetch log) stays.
+    Returns how many records went."""
+    db = ctx.db
+    async with db.transaction():
+        gone = db.forget_person(person)
+    ctx.forget_context(person)
+    return gone
+
+
+async def ensure_configured(ctx: AppContext) -> list[Person]:
+    """Every chat of TELEGRAM_CHAT_IDS (or the local person, with none) is in the people
+    table; the new ones are added (`via="config"`). Writes only when one is missing."""
+    chats = ctx.settings.telegram_chat_ids or [LOCAL_PERSON]
+    missing = [c for c in chats if ctx.db.person_record(c) is None]
+    for chat in missing:
+        await add(ctx, chat, via="config")
+    return [p for c in chats if (p := ctx.db.person_record(c)) is not None]
+
+
+def served(ctx: AppContext) -> list[int]:
+    """Who is served now: the chats of TELEGRAM_CHAT_IDS (the owner first), or the local
+    person when none is configured, then everyone admitted another way."""
+    chats = builtins.list(ctx.settings.telegram_chat_ids or [LOCAL_PERSON])
+    listed = set(chats)
+    for person in ctx.db.people():
+        if person.via not in FILE_SEEDED and person.id not in listed:
+            chats.append(person.id)
+            listed.add(person.id)
+    return chats
+
+
+def is_served(ctx: AppContext, person: int) -> bool:
+    if person in ctx.settings.telegram_chat_ids:
+        return True
+    record = ctx.db.person_record(person)
+    return record is not None and record.via not in FILE_SEEDED
+
+
+@dataclass(frozen=True)
+class PersonSchedule:
+    """When a person's morning is: what a JobQueue job per person is built from."""
+
+    person: int
+    at: time
+    timezone: ZoneInfo
+    days: tuple[int, ...]  # 0 = Sunday, as python-telegram-bot counts
+    paused: bool
+
+
+def schedule_of(ctx: AppContext, person: int) -> PersonSchedule:
+    """A person's delivery time, timezone, days and pause, in one call."""
+    pctx = ctx.for_person(person)
+    sched = pctx.config.schedule
+    return PersonSchedule(
+        person=person,
+        at=sched.at,
+        timezone=sched.tz,
+        days=tuple(sched.days),
+        paused=chat_state.is_paused(pctx, person),
+    )
+
+
+def last_run(ctx: AppContext, person: int) -> RunRecord | None:
+    """The person's last finished run (not a dry run), or None."""
+    done = [r for r in ctx.for_person(person).store.all_runs() if r.status == "done"]
+    done = [r for r in done if not r.dry_run]
+    return max(done, key=lambda r: r.started_at, default=None)
+
+
+def spend_today(ctx: AppContext, person: int) -> tuple[float, int]:
+    """Dollars and tokens the person spent on the LLM today."""
+    return spent_today(ctx.for_person(person))
