@@ -31,7 +31,7 @@ from scrapers.postings.words import phrase, tokens
 class Field:
     key: str
     label: str  # what a reason shows
-    family: str  # tech | data | hardware | business | design | health | science | trades
+    family: str  # tech | data | hardware | business | customer | design | health | science …
     spellings: tuple[str, ...]  # written forms (tokenised on load)
 
 
@@ -86,8 +86,13 @@ FIELDS: tuple[Field, ...] = (
         "production engineering", "reliability")),
     _F("it", "IT support", "tech", (
         "it support", "help desk", "helpdesk", "desktop support", "it operations",
-        "information technology", "technical support", "it intern", "it analyst",
-        "it specialist", "it technician", "service desk", "end user support")),
+        "information technology", "it intern", "it analyst", "it specialist", "it technician",
+        "service desk", "end user support", "it administrator", "it officer")),
+    _F("support", "technical and customer support", "customer", (
+        "technical support", "customer support", "support engineer", "support specialist",
+        "support analyst", "product support", "application support", "application specialist",
+        "support team lead", "support lead", "escalation", "troubleshooting", "support desk",
+        "tier 2", "tier 3", "solutions support")),
     _F("embedded", "embedded and firmware", "hardware", (
         "embedded", "firmware", "microcontroller", "rtos", "embedded system", "device driver",
         "embedded software", "bsp")),
@@ -116,14 +121,42 @@ FIELDS: tuple[Field, ...] = (
         "investment analyst", "summer analyst", "underwriting", "actuarial")),
     _F("accounting", "accounting and audit", "business", (
         "accounting", "accountant", "audit", "auditor", "tax", "bookkeeping", "payroll",
-        "accounts payable", "accounts receivable", "controller", "cpa")),
+        "accounts payable", "accounts receivable", "controller", "cpa", "bookkeeper",
+        "chartered accountant", "acca", "financial accountant", "management accountant",
+        "assurance", "financial reporting", "accounts assistant", "tax preparation")),
     _F("sales", "sales", "business", (
-        "sales", "business development", "account executive", "customer success",
-        "sales development", "account manager", "partnerships", "client service",
-        "customer service", "customer support", "customer response", "onboarding")),
+        "sales", "business development", "account executive", "sales development",
+        "sales representative", "inside sales", "partnerships", "sales engineer", "b2b sales",
+        "new business", "territory manager", "sales manager", "business developer")),
+    _F("customer_success", "customer success and implementation", "customer", (
+        "customer success", "client success", "implementation", "implementation specialist",
+        "implementation consultant", "onboarding", "customer onboarding", "client onboarding",
+        "client training", "customer training", "customer education", "client educator",
+        "product trainer", "account manager", "account management", "professional services",
+        "solutions consultant", "customer experience", "client service", "client services")),
+    _F("customer_service", "customer service and call centres", "customer", (
+        "customer service", "call centre", "call center", "contact centre", "contact center",
+        "customer care", "customer response", "receptionist", "front of house",
+        "customer service representative", "customer service officer", "inbound calls")),
+    _F("education", "teaching and education", "education", (
+        "teacher", "teaching", "tutor", "tutoring", "lecturer", "instructor", "curriculum",
+        "classroom", "teaching assistant", "education", "educator", "school", "early childhood",
+        "learning designer", "instructional design")),
+    _F("nursing", "nursing", "health", (
+        "nurse", "nursing", "registered nurse", "staff nurse", "midwife", "midwifery",
+        "ward manager", "charge nurse", "nurse practitioner", "theatre nurse", "rn")),
+    _F("hospitality", "hospitality", "hospitality", (
+        "hospitality", "chef", "cook", "barista", "hotel", "front desk", "restaurant", "waiter",
+        "waitress", "bartender", "housekeeping", "kitchen", "food and beverage", "catering")),
+    _F("trades", "skilled trades", "trades", (
+        "electrician", "plumber", "carpenter", "mechanic", "welder", "hvac", "fitter",
+        "apprentice", "maintenance technician", "tradesperson", "joiner", "machinist",
+        "diesel", "boilermaker", "technician")),
     _F("marketing", "marketing", "business", (
         "marketing", "brand", "social media", "communications", "content", "seo", "growth marketing",
-        "public relations", "advertising", "copywriter", "digital success", "events")),
+        "public relations", "advertising", "copywriter", "digital success", "events",
+        "digital marketing", "campaign", "campaigns", "email marketing", "product marketing",
+        "performance marketing", "content marketing", "sem", "ppc", "marketer")),
     _F("product", "product management", "business", (
         "product manager", "product management", "program manager", "product owner",
         "product development", "project manager", "project management", "technical program")),
@@ -138,14 +171,19 @@ FIELDS: tuple[Field, ...] = (
         "operations", "supply chain", "logistics", "procurement", "facilities", "coordinator",
         "zero waste", "sustainability", "inventory", "warehouse", "governance", "delivery")),
     _F("people", "HR and recruiting", "business", (
-        "human resources", "hr", "recruiting", "recruiter", "talent acquisition", "people operations")),
+        "human resources", "hr", "recruiting", "recruiter", "talent acquisition",
+        "people operations", "hr generalist", "hr business partner", "people partner",
+        "recruitment consultant", "learning and development")),
     _F("legal", "legal and compliance", "business", (
-        "legal", "law", "paralegal", "compliance", "regulatory", "contracts")),
+        "legal", "law", "paralegal", "compliance", "regulatory", "contracts", "solicitor",
+        "lawyer", "attorney", "counsel", "conveyancing", "legal secretary")),
     _F("consulting", "consulting and strategy", "business", (
         "consulting", "consultant", "strategy", "management consulting", "advisory")),
     _F("health", "healthcare", "health", (
-        "clinical", "healthcare", "health care", "medical", "nursing", "nurse", "patient",
-        "pharmacy", "hospital", "physician", "health informatics", "bioinformatics", "biotech")),
+        "clinical", "healthcare", "health care", "medical", "patient", "pharmacy", "pharmacist",
+        "hospital", "physician", "doctor", "health informatics", "bioinformatics", "biotech",
+        "physiotherapist", "occupational therapist", "radiographer", "paramedic", "dental",
+        "care assistant", "healthcare assistant", "allied health")),
     _F("science", "research science", "science", (
         "research scientist", "research intern", "research assistant", "physics", "chemistry",
         "biology", "scientist", "lab", "laboratory", "geospatial")),
@@ -182,6 +220,15 @@ _NEAR: dict[tuple[str, str], float] = {
     ("marketing", "sales"): 0.5, ("marketing", "design"): 0.3, ("operations", "consulting"): 0.35,
     ("legal", "accounting"): 0.3, ("health", "science"): 0.4, ("people", "operations"): 0.3,
     ("labeling", "ml"): 0.25, ("labeling", "analytics"): 0.3,
+    ("customer_success", "support"): 0.55, ("customer_success", "sales"): 0.4,
+    ("customer_success", "customer_service"): 0.3, ("customer_success", "consulting"): 0.45,
+    ("customer_success", "product"): 0.3, ("customer_success", "operations"): 0.3,
+    ("customer_success", "it"): 0.3, ("support", "it"): 0.6, ("support", "customer_service"): 0.45,
+    ("support", "sales"): 0.2, ("support", "qa"): 0.2, ("support", "cloud"): 0.3,
+    ("customer_service", "sales"): 0.4, ("customer_service", "hospitality"): 0.35,
+    ("nursing", "health"): 0.7, ("education", "people"): 0.2, ("trades", "mechanical"): 0.35,
+    ("trades", "hardware"): 0.3, ("marketing", "analytics"): 0.3, ("accounting", "analytics"): 0.3,
+    ("people", "consulting"): 0.2,
 }  # fmt: skip
 _SAME_FAMILY = 0.15
 _OTHER = 0.05

@@ -19,8 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scoring.local import dealbreakers
+from scoring.local.eligibility import Rights, rights_of
 from scoring.local.employers import kinds_named
 from scoring.local.fields import field_spans, fields_of_tokens
+from scoring.local.levels import STUDENT, Stage, stage_of
 from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 from scrapers.postings.places import Area, areas_in, country_of
@@ -89,12 +92,15 @@ STOP = frozenset(
 
 _NEGATIVE_CUE = re.compile(
     r"\b(not interested|no interest|less interested|uninterested|not keen|avoids?|avoided|"
+    r"won't|wont|will not|can't|cannot|can not|refuse|rule out|ruling out|ruled out|"
+    r"not willing|unwilling|not open to|not authori[sz]ed|"
     r"nothing|don't|dont|do not|dislikes?|never|not into|rather not|steer clear|excluding|"
     r"exclude|skip|passes on|passed on|not a (good |great )?fit|(poor|bad|weak) fit|"
     r"not for me|hate|no (?=\w))|^\s*not\b"
 )
 _INTEREST_CUE = re.compile(
     r"\b(interested in|passionate|focus|love|excited|want to work|looking for|seeking|"
+    r"want to (move|get|go|step) into|moving into|transition(ing)? (in)?to|"
     r"prefers?|aiming|hoping|would like)"
 )
 _BACKGROUND = re.compile(
@@ -105,7 +111,15 @@ _SKILL_CUE = re.compile(r"\b(skills?|stack|experience with|tools?|languages?|str
 # Sentence ends, blank lines and list bullets; a plain line break is just wrapped text.
 _SENTENCES = re.compile(r"[.;!?]+(?:\s+|$)|\n\s*\n|\n\s*(?=[-*•]\s)")
 # A sentence turns at "but" / "except" / "however": "ML, but not firmware" is two clauses.
-_TURNS = re.compile(r",?\s+\b(?:but|except|however|though|although|while)\b\s+|\s*;\s*")
+_TURNS = re.compile(r",?\s+\b(?:but|except|however|though|although|while)\b\s+|\s*;\s*|\s+[-–—]\s+")
+# "can't relocate outside South-East Queensland": the place after "outside" is where they are.
+_OUTSIDE = re.compile(r"\b(?:outside|beyond|away from)\s+(?:of\s+)?(?:the\s+)?([^,.;]+)", re.I)
+# "at a software company": the kind of employer, not the field of the job.
+_AT_A_KIND = re.compile(
+    r"\b(?:at|for|in|with)\s+an?\s+(?:[\w-]+\s+){0,3}(?:company|companies|firm|business|"
+    r"employer|organi[sz]ation|vendor|start-?up|provider)\b",
+    re.I,
+)
 _COMPANY_LIST = re.compile(
     r"\b(?i:compan(?:y|ies)|employers?|firms?)\s+(?i:like|such as|named|called)\s+(.+)$"
 )
@@ -179,6 +193,16 @@ class Reading:
     wanted: list[Term] = field(default_factory=list)
     unwanted: list[Term] = field(default_factory=list)
     interest_text: str = ""  # the wanted clauses, for the semantic model
+    # Where the person is: the first city they name (distances are measured from it).
+    home_area: Area | None = None
+    commute_km: float = 50.0
+    no_relocate: bool = False  # "can't relocate", "within commuting distance of X"
+    place_required: bool = False  # "looking for … in X": outside X is a real mismatch
+    remote_areas: list[Area] = field(default_factory=list)  # "remote within Australia"
+    rights: Rights = field(default_factory=Rights)
+    dealbreakers: list[str] = field(default_factory=list)  # keys of `dealbreakers.KINDS`
+    stage: Stage = field(default_factory=Stage)
+    permanent: bool = False  # "a permanent role", "full-time only"
 
 
 @dataclass(frozen=True)
@@ -238,6 +262,11 @@ def read(profile: Profile) -> Reading:
         _eligibility(r, low_all)
         for clause in clauses(text, base):
             _read_clause(r, clause, wanted, unwanted, interest)
+            if clause.negative:
+                low = clause.text.lower()
+                r.dealbreakers.extend(
+                    k for k in dealbreakers.named_in(low) if k not in r.dealbreakers
+                )
     # A term the user both wants and rules out ("no senior roles" vs "senior thesis") is
     # dropped from the unwanted side: the positive statement is the more specific one.
     for key in list(unwanted):
@@ -259,7 +288,54 @@ def read(profile: Profile) -> Reading:
     r.home = home
     r.wanted, r.unwanted = list(wanted.values()), list(unwanted.values())
     r.interest_text = " ".join(interest)
+    _situation(r, profile, home)
     return r
+
+
+_NO_RELOCATE = re.compile(
+    r"\b(can'?t|cannot|can not|won'?t|will not|unable to|not (able|willing|open) to|"
+    r"don'?t want to|do not want to|no)\s+(re-?locat|move)|\bnot relocating\b|"
+    r"\bwithin commuting distance\b|\bcommutable\b"
+)
+_RADIUS = re.compile(r"\bwithin (\d{1,4})\s*(km|kms|kilomet(?:re|er)s?|miles?|mi)\b")
+_PERMANENT = re.compile(r"\b(permanent|full[- ]time only|only full[- ]time)\b")
+_INTERN_WANTED = re.compile(r"\b(internships?|intern|co-?ops?|placement)\b")
+
+
+def _situation(r: Reading, profile: Profile, home: frozenset[str]) -> None:
+    """Where the person is and may work, what they rule out, and their career stage."""
+    own = "\n".join([profile.about, *profile.directives])
+    low = own.lower()
+    r.commute_km = profile.filters.commute_km
+    m = _RADIUS.search(low)
+    if m:
+        n = float(m.group(1))
+        r.commute_km = n * 1.609 if m.group(2).startswith("mi") else n
+    r.no_relocate = bool(_NO_RELOCATE.search(low))
+    r.home_area = next((a for a in r.places if a.kind == "city" and a.point is not None), None)
+    if r.home_area is None:
+        r.home_area = next((a for a in r.places if a.centre() is not None), None)
+    wanted_text = r.interest_text.lower() + "\n" + "\n".join(profile.directives).lower()
+    r.place_required = (
+        bool(
+            re.search(r"\b(role|roles|job|jobs|position|work)\b[^.;]{0,40}\bin\b", wanted_text)
+            and any(a.kind != "country" for a in r.places)
+            and "prefer" not in wanted_text
+        )
+        or r.no_relocate
+    )
+    for clause in clauses(own):
+        if not clause.negative and _REMOTE.search(clause.text.lower()):
+            r.remote_areas.extend(a for a in areas_in(clause.text) if a not in r.remote_areas)
+    rights = rights_of(low, home)
+    student = rights.student or bool(_INTERN_WANTED.search(wanted_text))
+    if student != rights.student:
+        rights = Rights(**{**rights.__dict__, "student": student})
+    r.rights = rights
+    r.stage = stage_of(low, wanted_text, student)
+    if STUDENT in r.stage.wanted:
+        r.rights = Rights(**{**r.rights.__dict__, "student": True})
+    r.permanent = bool(_PERMANENT.search(wanted_text))
 
 
 def _eligibility(r: Reading, low: str) -> None:
@@ -302,10 +378,11 @@ def _read_clause(
                 r.companies[key] = sign * clause.base
                 text = text.replace(name, " ")
     places = areas_in(text)
-    if places:
-        (r.avoid_places if clause.negative else r.places).extend(
-            a for a in places if a not in r.places and a not in r.avoid_places
-        )
+    inside = {a for m in _OUTSIDE.finditer(text) for a in areas_in(m.group(1))}
+    for a in places:
+        target = r.avoid_places if clause.negative and a not in inside else r.places
+        if a not in r.places and a not in r.avoid_places:
+            target.append(a)
     if _ON_SITE_ONLY.search(low):
         r.onsite_only = True
     elif _REMOTE.search(low) and not clause.negative:
@@ -315,7 +392,7 @@ def _read_clause(
         target = r.avoid_kinds if clause.negative else r.kinds
         weight = 1.0 if not clause.negative and re.search(r"\bat an?\b|\bfor an?\b", low) else 0.8
         target[kind] = max(target.get(kind, 0.0), weight * clause.base)
-    toks = tokens(text)
+    toks = tokens(_AT_A_KIND.sub(" ", text))
     found = fields_of_tokens(toks)
     if found:
         target = r.avoid_fields if clause.negative else r.fields

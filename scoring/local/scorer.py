@@ -29,18 +29,20 @@ import math
 import re
 from collections import Counter
 
-from scoring.filters import veto
 from scoring.learning import learned_nudge
+from scoring.local import dealbreakers
+from scoring.local.eligibility import needs_of, verdict
 from scoring.local.employers import KIND_FIELDS, as_noun, kinds_of
 from scoring.local.fields import affinity, field_spans, fields_of_tokens, label
+from scoring.local.levels import band_of, rung_of
 from scoring.local.reading import STOP, Reading, Term, read
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
 from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 from scrapers.postings.kinds import employment_from_title
-from scrapers.postings.places import where
+from scrapers.postings.places import Where, country_label, where
 from scrapers.postings.posting import Posting
-from scrapers.postings.text import cut, plain_line
+from scrapers.postings.text import cut, fold, plain_line
 from scrapers.postings.words import tokens
 
 __all__ = ["LocalScorer", "inferred_type", "summarise", "tokens"]
@@ -150,10 +152,8 @@ class LocalScorer:
         self._body_cache: dict[str, _Doc] = {}
 
     def score(self, posting: Posting) -> Score:
-        """A deterministic verdict; a filter veto gives 0 with the veto as the reason."""
-        why = veto(posting, self.profile.filters)
-        if why:
-            return self._verdict(posting, 0, f"Ruled out by your filters: {why}.")
+        """A deterministic verdict on a posting that passed the hard filters (the run service
+        applies them, once, before scoring)."""
         r = self.reading
         title = _Doc(posting.title)
         body = _Doc(posting.description[:3000])
@@ -207,12 +207,21 @@ class LocalScorer:
         points -= min(penalty, 32.0)
 
         points += self._employer(company, kinds, notes, against)
-        points += self._place(posting, notes, against)
+        w = where(posting.location) if posting.location.strip() else Where()
+        place, cap = self._place(posting, w, notes, against)
+        points += place
         points += self._eligibility(posting, title, body, notes, against)
         points += self._rules(posting, title, notes, against)
+        points += self._level(posting, notes, against)
+        # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
+        text = fold(posting.title + "\n" + posting.description[:4000])
+        cap = min(cap, self._caps(posting, w, company, text, against))
         points += self._learned(posting, notes, against)
 
         score = max(1, min(100, round(points)))
+        if cap < 100:
+            # Within a cap the order stays: a near miss above an off-field one.
+            score = max(1, min(score, round(cap * (0.55 + 0.45 * score / 100))))
         return self._verdict(posting, score, _reason(matched, notes, against))
 
     # -- parts ------------------------------------------------------------------------------
@@ -292,30 +301,106 @@ class LocalScorer:
             against.append(f"{company} is {as_noun(kind)}")
         return points
 
-    def _place(self, posting: Posting, notes: list[str], against: list[str]) -> float:
+    def _place(
+        self, posting: Posting, w: Where, notes: list[str], against: list[str]
+    ) -> tuple[float, float]:
+        """Points for where the job is, and a cap when the person cannot move there."""
         r = self.reading
         if not posting.location.strip() and posting.remote is None:
-            return 0.0
-        w = where(posting.location)
-        remote = w.remote or bool(posting.remote)
+            return 0.0, 100.0
+        km = r.commute_km
+        remote = (w.remote or bool(posting.remote)) and posting.workplace != "hybrid"
         for area in r.avoid_places:
-            if area.contains(w):
+            if area.contains(w, km):
                 against.append(f"in {area.label}")
-                return -15.0
+                return -15.0, 100.0
+        if remote:
+            if r.onsite_only:
+                against.append("remote")
+                return -6.0, 100.0
+            reach = w.hires_in
+            mine = r.rights.countries or r.home
+            if w.anywhere or (reach and mine and reach & mine):
+                where_from = sorted(reach & mine) if reach and mine else []
+                notes.append(
+                    f"remote from {country_label(where_from[0])}" if where_from else "remote"
+                )
+                return (6.0 if r.remote_ok or not r.places else 3.0), 100.0
+            if not reach:
+                notes.append("remote")
+                return (4.0 if r.remote_ok else 1.0), 100.0
+        home = r.home_area
         for area in r.places:
-            if area.kind != "country" and area.contains(w):
-                notes.append(f"in {area.label}")
-                return 6.0
-        if remote and r.onsite_only:
-            against.append("remote")
-            return -6.0
-        if remote and r.remote_ok and (not w.countries or not r.home or w.countries & r.home):
-            notes.append("remote")
-            return 4.0
+            if area.kind != "country" and area.contains(w, km):
+                d = area.km_to(w)
+                if area.kind == "city" and d is not None and d > 5 and w.points:
+                    near = min(
+                        w.points, key=lambda p: 0 if area.point is None else _km(area.point, p)
+                    )
+                    notes.append(f"in {near.name}, {d:.0f} km from {area.label}")
+                else:
+                    notes.append(f"in {area.label}")
+                return 8.0, 100.0
+        if home is not None and home.centre() is not None and w.points:
+            centre = home.centre()
+            d = min(_km(centre, p) for p in w.points)
+            if d <= km:
+                notes.append(f"in {w.points[0].name}, {d:.0f} km from {home.label}")
+                return 8.0, 100.0
+            same_country = centre.country in w.countries
+            if r.no_relocate and same_country:
+                against.insert(
+                    0, f"in {w.points[0].name}, {d:.0f} km from {home.label} — you can't relocate"
+                )
+                return -10.0, 25.0
+            if r.place_required and same_country:
+                against.append(f"in {w.points[0].name}, {d:.0f} km from {home.label}")
+                return -18.0, 100.0
+        elif r.place_required and w.countries and w.countries & r.home and not w.points:
+            if not any(a.contains(w, km) for a in r.places if a.kind != "country"):
+                return -4.0, 100.0  # "Canada": somewhere in the country, maybe near
         if r.home and w.countries and not (w.countries & r.home):
-            against.append("outside " + _country_words(r.home))
-            return -10.0
-        return 0.0
+            if not r.rights.stated:  # with stated work rights, eligibility decides
+                against.append("outside " + _country_words(r.home))
+                return -10.0, 100.0
+        return 0.0, 100.0
+
+    def _caps(
+        self, posting: Posting, w: Where, company: str, text: str, against: list[str]
+    ) -> float:
+        """The rubric's caps: not eligible (15), a stated deal-breaker (25)."""
+        r = self.reading
+        cap = 100.0
+        countries = w.hires_in if (w.remote and w.hires_in) else w.countries
+        if r.rights.stated or r.rights.barred or r.rights.needs_visa or True:
+            v = verdict(r.rights, needs_of(text), countries, anywhere=w.anywhere)
+            if v is not None:
+                cap = v[0]
+                against.insert(0, v[1])
+        if r.dealbreakers:
+            hit = dealbreakers.broken_by(
+                r.dealbreakers, fold(posting.title), fold(company), text, posting.workplace
+            )
+            if hit is not None:
+                label_, words = hit
+                cap = min(cap, 25.0)
+                against.insert(0, f"{words} — you ruled out {label_}")
+        return cap
+
+    def _level(self, posting: Posting, notes: list[str], against: list[str]) -> float:
+        """The posting's rung against the person's next step (any profession)."""
+        stage = self.reading.stage
+        if stage.student and not stage.bands:
+            return 0.0  # students: the internship rules below judge it
+        rung = rung_of(posting.title, posting.seniority, posting.description)
+        points, note = stage.fit(rung, band_of(posting.title, posting.description))
+        if note:
+            (notes if points > 0 else against).append(note)
+        kind = inferred_type(posting)
+        if self.reading.permanent and kind in ("contract", "temporary", "part-time"):
+            points -= 8.0 if kind == "part-time" else 12.0
+            against.append(kind)
+        return points
 
     def _eligibility(
         self, posting: Posting, title: _Doc, body: _Doc, notes: list[str], against: list[str]
@@ -408,6 +493,12 @@ def _said_no(title: str, toks: list[str], keys: list[str], kinds: tuple[str, ...
     if words:
         return ", ".join(dict.fromkeys(words)) + " in the title"
     return f"{label(keys[0])} (the employer is {as_noun(kinds[0])})" if kinds else label(keys[0])
+
+
+def _km(a, b) -> float:
+    from scrapers.postings.gazetteer import km_between
+
+    return km_between(a, b)
 
 
 def _country_words(codes: frozenset[str]) -> str:
