@@ -29,8 +29,8 @@ from scoring.llm.batches import FULL, QUICK, ask
 from scoring.llm.cache import cache_key, triage_key
 from scoring.llm.client import LLMClient, Notice
 from scoring.llm.prompt import Example, static_prefix, triage_prefix
-from scoring.local.scorer import LocalScorer
-from scoring.models import SCORING, TRIAGE, LearnedWeights, Ledger, Score, Spend
+from scoring.local.scorer import LocalScorer, summarise
+from scoring.models import LOCAL_SCORER, SCORING, TRIAGE, LearnedWeights, Ledger, Score, Spend
 from scoring.options import LLMSettings, ScoringConfig
 from scoring.profile import Profile
 from scrapers.postings.posting import Posting
@@ -59,6 +59,18 @@ class ScoreBatch:
     def spend(self) -> Spend:
         """Everything this batch spent on the LLM (all purposes)."""
         return self.ledger.total()
+
+
+def vetoed(posting: Posting, why: str, profile_version: int) -> Score:
+    """The verdict on a posting a hard filter rules out: 0, with the filter as the reason."""
+    return Score(
+        posting_key=posting.key,
+        score=0,
+        reason=f"Ruled out by your filters: {why}.",
+        summary=summarise(posting),
+        scorer=LOCAL_SCORER,
+        profile_version=profile_version,
+    )
 
 
 async def score_postings(
@@ -98,13 +110,14 @@ async def score_postings(
     for i, p in enumerate(postings):
         if i and i % YIELD_EVERY == 0:
             await asyncio.sleep(0)  # a long batch must not hold the event loop (bot taps)
-        s = local.score(p)
-        local_scores[p.key] = s
-        if veto(p, profile.filters):
-            batch.scores[p.key] = s  # no LLM answer overrides a veto
+        why = veto(p, profile.filters)
+        if why:  # no LLM answer overrides a veto; the local scorer scores what passed
+            batch.scores[p.key] = s = vetoed(p, why, profile.version)
             batch.origin[p.key] = "veto"
         else:
+            s = local.score(p)
             eligible.append(p)
+        local_scores[p.key] = s
 
     if llm is None and client is not None:
         llm = client.settings

@@ -103,7 +103,7 @@ KINDS: tuple[Kind, ...] = (
     _k(
         "bank_work",
         "bank (as-needed) shifts",
-        r"\bbank (work|shifts?|staff|nurs)",
+        r"\bbank\b(?! (accounts?|holidays?|details|transfers?))",
         r"\b(bank (nurse|staff|shifts?|work|contract)|staff bank|nhs professionals)\b",
     ),
     _k(

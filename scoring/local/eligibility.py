@@ -281,9 +281,12 @@ def verdict(
             return 15.0, f"needs {_adjective(code)} work rights — you don't have them"
     if rights.needs_visa and needs.no_sponsorship:
         return 15.0, "no visa sponsorship — you need it"
-    if needs.clearance and not rights.clearance and (rights.needs_visa or rights.stated):
-        if rights.needs_visa or not rights.citizen_of:
-            return 15.0, "needs a security clearance"
+    if (
+        needs.clearance
+        and not rights.clearance
+        and (rights.needs_visa or (rights.stated and not rights.citizen_of))
+    ):
+        return 15.0, "needs a security clearance"
     for key in sorted(needs.licences - rights.licences):
         if rights.stated or rights.licences or rights.citizen_of:
             return 15.0, f"needs {LICENCES[key][0]}"

@@ -356,13 +356,12 @@ class LocalScorer:
             if r.place_required and same_country:
                 against.append(f"in {w.points[0].name}, {d:.0f} km from {home.label}")
                 return -18.0, 100.0
-        elif r.place_required and w.countries and w.countries & r.home and not w.points:
-            if not any(a.contains(w, km) for a in r.places if a.kind != "country"):
-                return -4.0, 100.0  # "Canada": somewhere in the country, maybe near
-        if r.home and w.countries and not (w.countries & r.home):
-            if not r.rights.stated:  # with stated work rights, eligibility decides
-                against.append("outside " + _country_words(r.home))
-                return -10.0, 100.0
+        elif r.place_required and w.countries & r.home and not w.points:
+            return -4.0, 100.0  # "Canada": somewhere in the country, maybe near
+        # With stated work rights, eligibility decides about other countries.
+        if r.home and w.countries and not (w.countries & r.home) and not r.rights.stated:
+            against.append("outside " + _country_words(r.home))
+            return -10.0, 100.0
         return 0.0, 100.0
 
     def _caps(
@@ -372,11 +371,10 @@ class LocalScorer:
         r = self.reading
         cap = 100.0
         countries = w.hires_in if (w.remote and w.hires_in) else w.countries
-        if r.rights.stated or r.rights.barred or r.rights.needs_visa or True:
-            v = verdict(r.rights, needs_of(text), countries, anywhere=w.anywhere)
-            if v is not None:
-                cap = v[0]
-                against.insert(0, v[1])
+        v = verdict(r.rights, needs_of(text), countries, anywhere=w.anywhere)
+        if v is not None:
+            cap = v[0]
+            against.insert(0, v[1])
         if r.dealbreakers:
             hit = dealbreakers.broken_by(
                 r.dealbreakers, fold(posting.title), fold(company), text, posting.workplace
