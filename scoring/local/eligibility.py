@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from scrapers.postings.places import countries_named, country_label
 
@@ -235,26 +236,47 @@ def _bare_codes(text: str) -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=4096)
 def needs_of(text: str) -> Needs:
-    """What a posting's title and description ask of the person (folded text)."""
+    """What a posting's title and description ask of the person (folded text). Each rule
+    runs only when its words are there: descriptions are long and most ask nothing."""
     citizens: set[str] = set()
-    for m in _CITIZENS_ONLY.finditer(text):
-        place = m.group(1) or m.group(2) or ""
-        citizens |= countries_named(_title(place)) or _bare_codes(place)
+    if "citizen" in text:
+        for m in _CITIZENS_ONLY.finditer(text):
+            place = m.group(1) or m.group(2) or ""
+            citizens |= countries_named(_title(place)) or _bare_codes(place)
     rights: set[str] = set()
-    for m in _WORK_RIGHTS_ASKED.finditer(text):
-        place = next((g for g in m.groups() if g), "")
-        rights |= countries_named(_title(place)) or _bare_codes(place)
-    licences = {k for k, (_l, _said, asked) in LICENCES.items() if asked.search(text)}
+    if _RIGHTS_WORDS.search(text):
+        for m in _WORK_RIGHTS_ASKED.finditer(text):
+            place = next((g for g in m.groups() if g), "")
+            rights |= countries_named(_title(place)) or _bare_codes(place)
+    licences = set()
+    if _LICENCE_WORDS.search(text):
+        licences = {k for k, (_l, _said, asked) in LICENCES.items() if asked.search(text)}
+    sponsor = "sponsor" in text
+    no_sponsorship = sponsor and bool(_NO_SPONSOR.search(text))
     return Needs(
         citizens_of=frozenset(citizens),
         rights_in=frozenset(rights),
-        no_sponsorship=bool(_NO_SPONSOR.search(text)),
-        sponsorship_offered=bool(_SPONSOR_OFFERED.search(text)) and not _NO_SPONSOR.search(text),
-        clearance=bool(_CLEARANCE_ASKED.search(text)),
+        no_sponsorship=no_sponsorship,
+        sponsorship_offered=not no_sponsorship
+        and bool(_OFFER_WORDS.search(text))
+        and bool(_SPONSOR_OFFERED.search(text)),
+        clearance=bool(_CLEARANCE_WORDS.search(text)) and bool(_CLEARANCE_ASKED.search(text)),
         licences=frozenset(licences),
-        students_only=bool(_STUDENTS_ONLY.search(text)),
+        students_only=bool(_STUDENT_WORDS.search(text)) and bool(_STUDENTS_ONLY.search(text)),
     )
+
+
+# Cheap gates for the rules above.
+_RIGHTS_WORDS = re.compile(r"right to work|work rights|working rights|authori[sz]|eligible|"
+                           r"permanent resid|located|based in|resid")  # fmt: skip
+_LICENCE_WORDS = re.compile(r"nurs|nmc|ahpra|\brn\b|cpa|acca|\baca\b|chartered|licen[cs]e|qts|"
+                            r"teacher")  # fmt: skip
+_OFFER_WORDS = re.compile(r"sponsor|work (permit|pass|visa)|relocation|employment pass")
+_CLEARANCE_WORDS = re.compile(r"clearance|secret|ts/sci|nv[12]")
+_STUDENT_WORDS = re.compile(r"student|enrol|co-?op|pursuing|returning|work term|final[- ]year|"
+                            r"penultimate")  # fmt: skip
 
 
 def verdict(

@@ -179,7 +179,10 @@ def rung_of(title: str, seniority: str | None, description: str) -> int | None:
 
 def years_asked(description: str) -> int | None:
     """The fewest years of experience a posting asks for ("3+ years", "minimum 5 years")."""
-    found = [int(m.group(1)) for m in _YEARS_ASKED.finditer(description[:4000].lower())]
+    text = description[:4000].lower()
+    if "year" not in text and "yrs" not in text:
+        return None
+    found = [int(m.group(1)) for m in _YEARS_ASKED.finditer(text)]
     found = [n for n in found if n <= 20]
     return min(found) if found else None
 

@@ -116,8 +116,8 @@ _TURNS = re.compile(r",?\s+\b(?:but|except|however|though|although|while)\b\s+|\
 _OUTSIDE = re.compile(r"\b(?:outside|beyond|away from)\s+(?:of\s+)?(?:the\s+)?([^,.;]+)", re.I)
 # "at a software company": the kind of employer, not the field of the job.
 _AT_A_KIND = re.compile(
-    r"\b(?:at|for|in|with)\s+an?\s+(?:[\w-]+\s+){0,3}(?:company|companies|firm|business|"
-    r"employer|organi[sz]ation|vendor|start-?up|provider)\b",
+    r"\b(?:at|with)\s+an?\s+(?:[\w-]+\s+){0,2}(?:company|companies|firm|employer|"
+    r"organi[sz]ation|vendor|start-?up)\b",
     re.I,
 )
 _COMPANY_LIST = re.compile(

@@ -214,7 +214,7 @@ class LocalScorer:
         points += self._rules(posting, title, notes, against)
         points += self._level(posting, notes, against)
         # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
-        text = fold(posting.title + "\n" + posting.description[:4000])
+        text = _folded(posting.title + "\n" + posting.description[:4000])
         cap = min(cap, self._caps(posting, w, company, text, against))
         points += self._learned(posting, notes, against)
 
@@ -377,7 +377,7 @@ class LocalScorer:
             against.insert(0, v[1])
         if r.dealbreakers:
             hit = dealbreakers.broken_by(
-                r.dealbreakers, fold(posting.title), fold(company), text, posting.workplace
+                r.dealbreakers, _folded(posting.title), _folded(company), text, posting.workplace
             )
             if hit is not None:
                 label_, words = hit
@@ -491,6 +491,11 @@ def _said_no(title: str, toks: list[str], keys: list[str], kinds: tuple[str, ...
     if words:
         return ", ".join(dict.fromkeys(words)) + " in the title"
     return f"{label(keys[0])} (the employer is {as_noun(kinds[0])})" if kinds else label(keys[0])
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents; plain ASCII (most postings) skips the slow path."""
+    return text.lower() if text.isascii() else fold(text)
 
 
 def _km(a, b) -> float:
