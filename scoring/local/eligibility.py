@@ -280,12 +280,20 @@ _STUDENT_WORDS = re.compile(r"student|enrol|co-?op|pursuing|returning|work term|
 
 
 def verdict(
-    rights: Rights, needs: Needs, countries: frozenset[str], *, anywhere: bool = False
+    rights: Rights,
+    needs: Needs,
+    countries: frozenset[str],
+    *,
+    anywhere: bool = False,
+    strict: bool = True,
 ) -> tuple[float, str] | None:
     """(cap, why) when the person cannot take the posting, None when nothing says so.
 
     `countries`: where the job is, or whom a remote job hires. The cap is the rubric's 15, a
-    little higher (35) when the posting offers sponsorship to someone without the rights."""
+    little higher (35) when the posting offers sponsorship to someone without the rights.
+    `strict`: the person looks only where they said (a place they must work in, no moving);
+    else a job in a country they did not name is a place mismatch, not a bar, unless the
+    posting itself asks for work rights there or the person said they have none."""
     if needs.students_only and rights is not None and not rights.student:
         return 15.0, "for students only"
     for code in sorted(needs.citizens_of):
@@ -296,7 +304,12 @@ def verdict(
         if rights.barred and asked <= rights.barred:
             code = sorted(asked)[0]
             return 15.0, f"needs {_adjective(code)} work rights — you don't have them"
-        if rights.stated and not (asked & rights.countries) and not anywhere:
+        if (
+            rights.stated
+            and not (asked & rights.countries)
+            and not anywhere
+            and (strict or needs.rights_in)
+        ):
             code = sorted(asked)[0]
             if needs.sponsorship_offered:
                 return 35.0, f"in {country_label(code)}, with sponsorship offered"

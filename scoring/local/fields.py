@@ -231,7 +231,23 @@ _NEAR: dict[tuple[str, str], float] = {
     ("people", "consulting"): 0.2,
 }  # fmt: skip
 _SAME_FAMILY = 0.15
-_OTHER = 0.05
+# Between families: how much of one kind of work carries over to the other. Desk work with
+# computers is closer to other desk work than to a ward, a kitchen or a workshop, so a
+# backend engineer's "not for me" list still has an order (a data analyst's job before a
+# warehouse one, a warehouse one before a pharmacist's).
+_FAMILIES: dict[tuple[str, str], float] = {
+    ("tech", "data"): 0.2, ("tech", "hardware"): 0.12, ("tech", "design"): 0.12,
+    ("tech", "customer"): 0.08, ("tech", "science"): 0.08, ("tech", "business"): 0.06,
+    ("tech", "finance"): 0.06, ("data", "finance"): 0.12, ("data", "science"): 0.12,
+    ("data", "business"): 0.08, ("data", "customer"): 0.06, ("data", "hardware"): 0.05,
+    ("data", "health"): 0.04, ("customer", "business"): 0.12, ("customer", "education"): 0.1,
+    ("customer", "hospitality"): 0.1, ("business", "finance"): 0.12,
+    ("business", "design"): 0.08, ("business", "education"): 0.06,
+    ("business", "hospitality"): 0.05, ("hardware", "trades"): 0.12,
+    ("hardware", "science"): 0.1, ("health", "science"): 0.12, ("health", "education"): 0.05,
+    ("health", "hospitality"): 0.04, ("hospitality", "trades"): 0.04,
+}  # fmt: skip
+_OTHER = 0.02
 # A specialised software role is partly a software role: a frontend seeker takes an ML
 # internship more gladly than a marketing one. Fit may go through this hub field.
 _HUB = "software"
@@ -252,9 +268,10 @@ def _direct(wanted: str, found: str) -> float:
     near = _NEAR.get((wanted, found)) or _NEAR.get((found, wanted))
     if near is not None:
         return near
-    if BY_KEY[wanted].family == BY_KEY[found].family:
+    a, b = BY_KEY[wanted].family, BY_KEY[found].family
+    if a == b:
         return _SAME_FAMILY
-    return _OTHER
+    return _FAMILIES.get((a, b)) or _FAMILIES.get((b, a)) or _OTHER
 
 
 # Tokenised spelling -> field, longest first so "data engineer" wins over "data".

@@ -87,6 +87,11 @@ STOP = frozenset(
     studying study undergraduate graduate master phd degree bachelor citizen clearance
     obtain visa sponsorship need needs require requires remote internship intern coop
     engineer engineering developer development
+    all both either team teams level levels mid entry site onsite on-site hybrid experience
+    experienced since spent month months graduated one two three four five six seven eight
+    nine ten twelve eighteen twenty half couple few several permanent contract full time part
+    currently current now last first new next move moving step change hands hand lot lots
+    kind kinds type types sort way ways day days week weeks people person good nice keen
     """.split()
 )
 
@@ -203,6 +208,11 @@ class Reading:
     dealbreakers: list[str] = field(default_factory=list)  # keys of `dealbreakers.KINDS`
     stage: Stage = field(default_factory=Stage)
     permanent: bool = False  # "a permanent role", "full-time only"
+
+    @property
+    def strict(self) -> bool:
+        """True when the person looks only where they said: elsewhere is out, not just off."""
+        return self.place_required or self.no_relocate
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,13 @@ _WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
 # and limiting it to titles of a tech family did not help.
 EMPLOYER_HINT = 0.6
+# The scale: an off-field job starts near FLOOR; a job in the wanted field near SURE_FIT, from
+# where place, level and eligibility count in full; above TOP scores bunch towards 100; a
+# capped job reaches its cap at FULL_FIT.
+FLOOR = 5.0
+SURE_FIT = 70.0
+TOP = 85.0
+FULL_FIT = 90.0
 _ELIGIBILITY_WORDS = frozenset({"sponsorship", "citizen", "citizenship", "clearance", "secret"})
 _PHD = frozenset({"phd", "doctoral", "doctorate"})
 _MASTERS = frozenset({"ms", "master", "msc", "meng", "mba", "graduate"})
@@ -181,16 +188,16 @@ class LocalScorer:
         company = posting.real_employer or posting.company
         kinds = kinds_of(company)
         # Words alone, with diminishing returns: relevance 3 -> ~+23, 6 -> ~+37, 12 -> ~+50.
-        by_words = 28.0 + 58.0 * (1.0 - math.exp(-relevance / 7.0))
+        by_words = FLOOR + 70.0 * (1.0 - math.exp(-relevance / 7.0))
         if r.fields:
-            points = self._field_points(title, body, kinds, matched, against)
-            points += 12.0 * (1.0 - math.exp(-relevance / 6.0))
+            fit = self._field_points(title, body, kinds, matched, against)
+            fit += 12.0 * (1.0 - math.exp(-relevance / 6.0))
             # Fields named only in a skills list or background ("… wildlife conservation;
             # strong in data analysis") leave the rest to the words.
             sure = r.field_certainty
-            points = sure * points + (1.0 - sure) * by_words
+            fit = sure * fit + (1.0 - sure) * by_words
         else:
-            points = by_words
+            fit = by_words
         words = in_title + [n for _g, n in sorted(in_body, key=lambda gn: (-gn[0], gn[1]))]
         matched.extend(w for w in words if w.lower() not in {m.lower() for m in matched})
 
@@ -204,24 +211,30 @@ class LocalScorer:
                 if b_tf >= 2:
                     penalty += 12.0 * _sat(b_tf, body.length)
                     against.append(f"mentions {term.name}")
-        points -= min(penalty, 32.0)
+        fit -= min(penalty, 32.0)
+        fit += self._employer(company, kinds, notes, against)
 
-        points += self._employer(company, kinds, notes, against)
+        # Where, when and for whom: these move a job that fits by up to a band or two of the
+        # rubric, and an off-field job hardly at all (a bookkeeper's job is no nearer for a
+        # nurse because it is in her city).
         w = where(posting.location) if posting.location.strip() else Where()
         place, cap = self._place(posting, w, notes, against)
-        points += place
-        points += self._eligibility(posting, title, body, notes, against)
-        points += self._rules(posting, title, notes, against)
-        points += self._level(posting, notes, against)
+        situation = place
+        situation += self._eligibility(posting, title, body, notes, against)
+        situation += self._rules(posting, title, notes, against)
+        situation += self._level(posting, notes, against)
+        points = fit + _weight_of(fit) * situation
         # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
         text = _folded(posting.title + "\n" + posting.description[:4000])
         cap = min(cap, self._caps(posting, w, company, text, against))
-        points += self._learned(posting, notes, against)
+        points = _soft_top(points) + self._learned(posting, notes, against)
 
         score = max(1, min(100, round(points)))
         if cap < 100:
-            # Within a cap the order stays: a near miss above an off-field one.
-            score = max(1, min(score, round(cap * (0.55 + 0.45 * score / 100))))
+            # Within a cap the order stays: the nearer the job is to what the person wants,
+            # the nearer it comes to the cap (a ruled-out nursing job above a ruled-out
+            # bookkeeping one).
+            score = max(1, min(score, round(cap * min(1.0, max(points, 0.0) / FULL_FIT))))
         return self._verdict(posting, score, _reason(matched, notes, against))
 
     # -- parts ------------------------------------------------------------------------------
@@ -255,22 +268,28 @@ class LocalScorer:
             best = 0.2  # a title that names no field ("Summer Intern"): unknown, not off-field
         elif best_field and best >= 0.7:
             matched.append(label(best_field))
-        points = 15.0 + 65.0 * best
-        # Avoided fields count against, as strongly as the posting is in them.
+        # Avoided fields count against, as strongly as the posting is in them: what the person
+        # rules out keeps little of its fit, but a ruled-out neighbour of their own field
+        # still comes before a job they would never consider.
         worst, worst_field = 0.0, ""
         hits: list[str] = []
         for key, strength in found.items():
+            # A neighbour of an avoided field counts against only when it is nearer to it than
+            # to anything wanted: "no front-end-only roles" says nothing against a full-stack
+            # or plain software role for a backend engineer; "no IT support" nothing against
+            # a platform role.
+            wanted_near = max((affinity(want, key) for want in r.fields), default=0.0)
             for avoid, aw in r.avoid_fields.items():
-                # Only the avoided field and its close neighbours: "no IT support" says
-                # nothing against a software or platform role.
                 near = affinity(avoid, key)
                 hit = near * strength * aw
+                if key != avoid and near <= wanted_near + 0.15:
+                    continue
                 if near > 0.5 and hit >= 0.2:
                     hits.append(key)
                     if hit > worst:
                         worst, worst_field = hit, key
+        points = FLOOR + 75.0 * (best * (1.0 - 0.8 * min(1.0, worst))) ** 0.85
         if worst_field:
-            points -= 40.0 * worst
             against.append(_said_no(title.text, title.toks, hits, kinds))
         elif r.avoid_generic and found and set(found) <= r.avoid_generic:
             points -= 8.0
@@ -359,7 +378,8 @@ class LocalScorer:
         elif r.place_required and w.countries & r.home and not w.points:
             return -4.0, 100.0  # "Canada": somewhere in the country, maybe near
         # With stated work rights, eligibility decides about other countries.
-        if r.home and w.countries and not (w.countries & r.home) and not r.rights.stated:
+        elsewhere = not (w.countries & (r.home | r.rights.countries))
+        if r.home and w.countries and elsewhere and not (r.rights.stated and r.strict):
             against.append("outside " + _country_words(r.home))
             return -10.0, 100.0
         return 0.0, 100.0
@@ -371,7 +391,9 @@ class LocalScorer:
         r = self.reading
         cap = 100.0
         countries = w.hires_in if (w.remote and w.hires_in) else w.countries
-        v = verdict(r.rights, needs_of(text), countries, anywhere=w.anywhere)
+        # A remote job that hires only in some countries asks for work rights there.
+        strict = r.strict or bool(w.remote and w.hires_in)
+        v = verdict(r.rights, needs_of(text), countries, anywhere=w.anywhere, strict=strict)
         if v is not None:
             cap = v[0]
             against.insert(0, v[1])
@@ -493,6 +515,18 @@ def _said_no(title: str, toks: list[str], keys: list[str], kinds: tuple[str, ...
     return f"{label(keys[0])} (the employer is {as_noun(kinds[0])})" if kinds else label(keys[0])
 
 
+def _weight_of(fit: float) -> float:
+    """How much place, level and eligibility count for a job that fits this well (0.15-1)."""
+    return min(1.0, max(0.15, fit / SURE_FIT))
+
+
+def _soft_top(points: float) -> float:
+    """Points above `TOP` count less and less, so strong matches keep their order below 100."""
+    if points <= TOP:
+        return points
+    return TOP + (100.0 - TOP) * (1.0 - math.exp(-(points - TOP) / (100.0 - TOP)))
+
+
 def _folded(text: str) -> str:
     """Lower case without accents; plain ASCII (most postings) skips the slow path."""
     return text.lower() if text.isascii() else fold(text)
@@ -505,8 +539,7 @@ def _km(a, b) -> float:
 
 
 def _country_words(codes: frozenset[str]) -> str:
-    names = {"us": "the US", "gb": "the UK", "ca": "Canada"}
-    return " / ".join(names.get(c, c.upper()) for c in sorted(codes))
+    return " / ".join(country_label(c) for c in sorted(codes))
 
 
 def _reason(matched: list[str], notes: list[str], against: list[str]) -> str:

@@ -223,9 +223,10 @@ def test_meaning_not_only_words():
 
 def test_less_interested_in_counts_against_never_for():
     scorer = LocalScorer(Profile(about="Backend internships. Less interested in firmware."))
+    unsaid = LocalScorer(Profile(about="Backend internships."))
     fw = scorer.score(card("Firmware Intern"))
-    neutral = scorer.score(card("Operations Intern"))
-    assert fw.score < neutral.score
+    assert fw.score < unsaid.score(card("Firmware Intern")).score - 5
+    assert fw.score < scorer.score(card("Backend Intern")).score - 30
     assert "Firmware in the title" in fw.reason and "Against" in fw.reason
 
 
