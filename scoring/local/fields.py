@@ -94,7 +94,7 @@ FIELDS: tuple[Field, ...] = (
         "support team lead", "support lead", "escalation", "troubleshooting", "support desk",
         "tier 2", "tier 3", "solutions support")),
     _F("embedded", "embedded and firmware", "hardware", (
-        "embedded", "firmware", "microcontroller", "rtos", "embedded system", "device driver",
+        "embedded", "firmware", "fw", "microcontroller", "rtos", "embedded system", "device driver",
         "embedded software", "bsp")),
     _F("hardware", "hardware", "hardware", (
         "hardware", "electrical", "electrical engineering", "asic", "fpga", "pcb", "circuit",
@@ -107,7 +107,7 @@ FIELDS: tuple[Field, ...] = (
         "robotics", "robot", "robotic", "autonomy", "motion planning", "controls",
         "control system", "mechatronics", "slam", "ros")),
     _F("qa", "test and QA", "tech", (
-        "test", "testing", "qa", "quality assurance", "validation", "sdet", "test automation",
+        "test", "testing", "tester", "qa", "quality assurance", "validation", "sdet", "test automation",
         "verification", "test engineer", "quality engineer", "quality engineering", "software development engineer in test")),
     _F("quant", "quantitative trading and research", "finance", (
         "quant", "quantitative", "trading", "trader", "algorithmic trading", "quantitative research",
@@ -147,7 +147,7 @@ FIELDS: tuple[Field, ...] = (
         "ward manager", "charge nurse", "nurse practitioner", "theatre nurse", "rn")),
     _F("hospitality", "hospitality", "hospitality", (
         "hospitality", "chef", "cook", "barista", "hotel", "front desk", "restaurant", "waiter",
-        "waitress", "bartender", "housekeeping", "kitchen", "food and beverage", "catering")),
+        "waitress", "bartender", "housekeeping", "kitchen", "food and beverage", "food beverage", "catering")),
     _F("trades", "skilled trades", "trades", (
         "electrician", "plumber", "carpenter", "mechanic", "welder", "hvac", "fitter",
         "apprentice", "maintenance technician", "tradesperson", "joiner", "machinist",
@@ -175,7 +175,7 @@ FIELDS: tuple[Field, ...] = (
         "people operations", "hr generalist", "hr business partner", "people partner",
         "recruitment consultant", "learning and development")),
     _F("legal", "legal and compliance", "business", (
-        "legal", "law", "paralegal", "compliance", "regulatory", "contracts", "solicitor",
+        "legal", "law", "paralegal", "compliance", "regulatory", "contract law", "solicitor",
         "lawyer", "attorney", "counsel", "conveyancing", "legal secretary")),
     _F("consulting", "consulting and strategy", "business", (
         "consulting", "consultant", "strategy", "management consulting", "advisory")),
@@ -199,7 +199,7 @@ _NEAR: dict[tuple[str, str], float] = {
     ("frontend", "fullstack"): 0.9, ("frontend", "software"): 0.65, ("frontend", "mobile"): 0.6,
     ("frontend", "design"): 0.5, ("frontend", "backend"): 0.4, ("frontend", "game"): 0.35,
     ("fullstack", "software"): 0.75, ("fullstack", "backend"): 0.8, ("fullstack", "mobile"): 0.5,
-    ("backend", "software"): 0.7, ("backend", "cloud"): 0.6, ("backend", "data_eng"): 0.6,
+    ("backend", "software"): 0.85, ("backend", "cloud"): 0.6, ("backend", "data_eng"): 0.6,
     ("backend", "ml"): 0.4, ("mobile", "software"): 0.6,
     ("ml", "data_science"): 0.7, ("ml", "data_eng"): 0.5, ("ml", "software"): 0.45,
     ("ml", "cloud"): 0.45, ("ml", "robotics"): 0.45, ("ml", "science"): 0.4, ("ml", "analytics"): 0.35,
@@ -214,7 +214,7 @@ _NEAR: dict[tuple[str, str], float] = {
     ("embedded", "hardware"): 0.7, ("embedded", "software"): 0.45, ("embedded", "robotics"): 0.65,
     ("hardware", "robotics"): 0.5, ("hardware", "mechanical"): 0.4, ("robotics", "mechanical"): 0.55,
     ("robotics", "software"): 0.45, ("qa", "software"): 0.45, ("game", "software"): 0.5,
-    ("quant", "finance"): 0.55, ("quant", "software"): 0.4, ("quant", "data_eng"): 0.3,
+    ("quant", "finance"): 0.55, ("quant", "software"): 0.4, ("quant", "ml"): 0.4, ("quant", "data_eng"): 0.3,
     ("quant", "analytics"): 0.4, ("finance", "accounting"): 0.45, ("finance", "consulting"): 0.4,
     ("product", "design"): 0.4, ("product", "software"): 0.3, ("product", "consulting"): 0.35,
     ("marketing", "sales"): 0.5, ("marketing", "design"): 0.3, ("operations", "consulting"): 0.35,
@@ -231,6 +231,8 @@ _NEAR: dict[tuple[str, str], float] = {
     ("people", "consulting"): 0.2,
 }  # fmt: skip
 _SAME_FAMILY = 0.15
+# Families whose fields, written before "software", say what kind of software job it is.
+_QUALIFIES_SOFTWARE = frozenset({"tech", "data", "hardware", "finance"})
 # Between families: how much of one kind of work carries over to the other. Desk work with
 # computers is closer to other desk work than to a ward, a kitchen or a workshop, so a
 # backend engineer's "not for me" list still has an order (a data analyst's job before a
@@ -290,10 +292,12 @@ def fields_of_tokens(toks: list[str]) -> dict[str, int]:
     ends: set[int] = set()
     for key, start, end in field_spans(toks):
         # "low-latency software engineering", "security software engineer": software is the
-        # head a field qualifies, not a field of its own.
+        # head a technical field qualifies, not a field of its own ("geospatial software"
+        # is software work about maps).
         if key != "software" or start not in ends:
             found.setdefault(key, start)
-        ends.add(end)
+        if BY_KEY[key].family in _QUALIFIES_SOFTWARE:
+            ends.add(end)
     return found
 
 
@@ -318,6 +322,11 @@ def fields_in(text: str) -> dict[str, int]:
     """Fields named in a text -> position of the first mention (``"Software Engineer Intern -
     Frontend"`` -> ``{"software": 0, "frontend": 4}``)."""
     return fields_of_tokens(tokens(text))
+
+
+def family(key: str) -> str:
+    """The family a field belongs to ("frontend" -> "tech", "nursing" -> "health")."""
+    return BY_KEY[key].family
 
 
 def label(key: str) -> str:

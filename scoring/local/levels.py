@@ -48,7 +48,8 @@ _TITLE_RUNGS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
     for p, rung in (
         (r"\b(intern|internship|co-?op|placement|industrial placement|student|summer analyst|"
          r"work experience|apprentice(ship)?|accelerator program)\b", STUDENT),
-        (r"\b(chief|vp|vice president|cto|cfo|ceo|coo|cmo|partner)\b", EXECUTIVE),
+        (r"\b(chief|vp|vice president|cto|cfo|ceo|coo|cmo|(?<!business )(?<!people )partner)\b",
+         EXECUTIVE),
         (r"\b(director|head of|general manager)\b", DIRECTOR),
         (r"\b(staff|principal|distinguished|engineering manager|team manager|people manager|"
          r"ward manager|practice manager|managing|senior manager)\b", MANAGER),
@@ -59,6 +60,10 @@ _TITLE_RUNGS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
         (r"\b(ii|mid[- ]level|intermediate)\b", ASSOCIATE),
     )
 )  # fmt: skip
+_CHANGING = re.compile(
+    r"\b(move|moving|step|switch|switching|transition\w*|pivot\w*|change careers?)\s+(in)?to\b|"
+    r"\bcareer change"
+)
 # A person's words for the rung they want.
 _WANTED_WORDS: tuple[tuple[re.Pattern[str], tuple[int, ...]], ...] = tuple(
     (re.compile(p), rungs)
@@ -82,27 +87,39 @@ class Stage:
     years: float | None = None
     bands: frozenset[int] = frozenset()  # grade bands they ask for ("Band 6-7")
     student: bool = False
+    # Rungs their experience alone suggests, next to the ones they asked for in words: a
+    # near miss, not a clash ("entry-level or junior" with 18 months: a mid-level job is a
+    # stretch, not wrong).
+    inferred: frozenset[int] = frozenset()
+    # Moving into another kind of work ("want to move into implementation"): a step down
+    # in level is the usual price, not a mismatch.
+    changing: bool = False
 
     def fit(self, rung: int | None, band: int | None = None) -> tuple[float, str]:
-        """Points (0 or less) and a note for a posting on `rung`, by steps from the nearest
-        wanted rung: a step up costs less than a step down (the next step is the aim)."""
+        """Points and a note for a posting on `rung`, by steps from the nearest wanted rung:
+        about a band of the rubric per step, a step down costing more than a step up (the
+        next step is the aim, not the last one)."""
         if band is not None and self.bands:
             steps = min(abs(band - b) for b in self.bands)
             if steps == 0:
                 return 4.0, f"Band {band}"
             up = band > max(self.bands)
-            return -10.0 * steps, f"Band {band} ({'above' if up else 'below'} the band you want)"
+            return -12.0 * steps, f"Band {band} ({'above' if up else 'below'} the band you want)"
         if rung is None or not self.wanted:
             return 0.0, ""
         if rung in self.wanted:
             return 3.0, ""
-        nearest = min(self.wanted, key=lambda w: abs(w - rung))
+        nearest = min(self.wanted, key=lambda w: (abs(w - rung), w))
         steps = abs(rung - nearest)
+        if rung in self.inferred:
+            return -5.0, f"{LABELS[rung]} level (a step from what you asked)"
         if rung > nearest:
-            return -7.0 * steps - (3.0 if steps > 1 else 0.0), f"{LABELS[rung]} level (above you)"
+            return -13.0 * steps, f"{LABELS[rung]} level (above you)"
         if rung == STUDENT:
-            return -12.0 * steps, "a student role"
-        return -5.0 - 12.0 * (steps - 1), f"{LABELS[rung]} level (below you)"
+            return -15.0 * steps, "a student role"
+        if self.changing and steps == 1:
+            return 0.0, ""
+        return -15.0 * steps, f"{LABELS[rung]} level (below you)"
 
 
 def years_of(text: str) -> float | None:
@@ -138,14 +155,17 @@ def stage_of(text: str, wanted_text: str, student: bool) -> Stage:
     for pattern, rungs in _WANTED_WORDS:
         if pattern.search(wanted_text):
             wanted.update(rungs)
+    inferred: set[int] = set()
     if student:
         wanted = (wanted & {STUDENT, ENTRY}) or {STUDENT, ENTRY}
     elif years is not None:
         if not wanted:  # their next step: where their years put them, or one up
             wanted = {_rung_for_years(years), min(EXECUTIVE, _rung_for_years(years) + 1)}
         else:
-            wanted = (wanted - {STUDENT}) | {_rung_for_years(years)}
-    return Stage(frozenset(wanted), years, frozenset(bands), student)
+            wanted -= {STUDENT}
+            inferred = {_rung_for_years(years)} - wanted
+    changing = bool(_CHANGING.search(wanted_text))
+    return Stage(frozenset(wanted), years, frozenset(bands), student, frozenset(inferred), changing)
 
 
 def _rung_for_years(years: float) -> int:
@@ -158,13 +178,29 @@ def _rung_for_years(years: float) -> int:
     return MANAGER
 
 
+def _rung_for_asked(years: int) -> int:
+    """The rung of a job by the years of experience it asks ("1+ years" is an entry job)."""
+    if years <= 1:
+        return ENTRY
+    if years <= 3:
+        return ASSOCIATE
+    if years <= 6:
+        return SENIOR
+    return MANAGER if years <= 9 else DIRECTOR
+
+
 def rung_of(title: str, seniority: str | None, description: str) -> int | None:
     """A posting's rung: its title's words first (they are the employer's), then the years it
     asks, then the board's level; None when nothing says."""
     low = title.lower()
     by_title = next((rung for pattern, rung in _TITLE_RUNGS if pattern.search(low)), None)
+    if by_title in (ENTRY, ASSOCIATE, SENIOR):
+        # A range ("Junior/Mid", "Senior / Software Engineer") is as high as its top.
+        by_title = max(
+            r for p, r in _TITLE_RUNGS if r in (ENTRY, ASSOCIATE, SENIOR) and p.search(low)
+        )
     asked = years_asked(description)
-    by_years = None if asked is None else _rung_for_years(asked + 0.5)
+    by_years = None if asked is None else _rung_for_asked(asked)
     board = _SENIORITY.get(seniority or "")
     if by_title is not None:
         if by_title in (ENTRY, ASSOCIATE) and by_years is not None and by_years > by_title + 1:

@@ -160,6 +160,7 @@ _KIND_WORDS = re.compile(
     r"firms?|compan(y|ies)|employers?|startups?|hospitals?|universit(y|ies)|big tech)\b",
     re.I,
 )
+_PURE = frozenset({"pure", "purely", "strictly", "solely", "just"})
 _REMOTE = re.compile(r"\bremote\b|\bwork from home\b|\bwfh\b")
 _ON_SITE_ONLY = re.compile(r"\b(no remote|not remote|on-?site only|in person only|in-person only)")
 
@@ -183,6 +184,8 @@ class Reading:
     field_certainty: float = 0.0
     avoid_fields: dict[str, float] = field(default_factory=dict)
     avoid_generic: set[str] = field(default_factory=set)  # "generic software development"
+    # Avoided only as such ("front-end-only", "pure data science"): not their neighbours.
+    avoid_exact: set[str] = field(default_factory=set)
     kinds: dict[str, float] = field(default_factory=dict)  # wanted employer kind -> weight
     avoid_kinds: dict[str, float] = field(default_factory=dict)
     companies: dict[str, float] = field(default_factory=dict)  # normalised name -> + / -
@@ -407,6 +410,10 @@ def _read_clause(
     if found:
         target = r.avoid_fields if clause.negative else r.fields
         ordered = sorted(found.items(), key=lambda kv: kv[1])
+        if clause.negative:
+            for key, start, end in field_spans(toks):
+                if toks[end : end + 1] == ["only"] or set(toks[max(0, start - 1) : start]) & _PURE:
+                    r.avoid_exact.add(key)
         for rank, (key, _pos) in enumerate(ordered):
             if clause.negative and key == "software":
                 r.avoid_generic.add(key)  # "no generic software roles": the bare kind only

@@ -33,7 +33,7 @@ from scoring.learning import learned_nudge
 from scoring.local import dealbreakers
 from scoring.local.eligibility import needs_of, verdict
 from scoring.local.employers import KIND_FIELDS, as_noun, kinds_of
-from scoring.local.fields import affinity, field_spans, fields_of_tokens, label
+from scoring.local.fields import affinity, family, field_spans, fields_of_tokens, label
 from scoring.local.levels import band_of, rung_of
 from scoring.local.reading import STOP, Reading, Term, read
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
@@ -74,6 +74,7 @@ _WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
 # and limiting it to titles of a tech family did not help.
 EMPLOYER_HINT = 0.6
+_TECHNICAL = frozenset({"tech", "data"})
 # The scale: an off-field job starts near FLOOR; a job in the wanted field near SURE_FIT, from
 # where place, level and eligibility count in full; above TOP scores bunch towards 100; a
 # capped job reaches its cap at FULL_FIT.
@@ -223,6 +224,8 @@ class LocalScorer:
         situation += self._eligibility(posting, title, body, notes, against)
         situation += self._rules(posting, title, notes, against)
         situation += self._level(posting, notes, against)
+        # A job off in place or level is off however many of the person's words it uses.
+        fit = _soft_top(fit)
         points = fit + _weight_of(fit) * situation
         # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
         text = _folded(posting.title + "\n" + posting.description[:4000])
@@ -251,13 +254,22 @@ class LocalScorer:
         r = self.reading
         found: dict[str, float] = dict.fromkeys(fields_of_tokens(title.toks), 1.0)
         if not found and body.length:
-            counts = Counter(fields_of_tokens(body.toks))
-            for key in list(counts)[:3]:
-                found[key] = 0.6
+            # A title that names no field: what the description talks about most.
+            counts = Counter(k for k, _a, _b in field_spans(body.toks)).most_common(3)
+            for key, n in counts:
+                found[key] = 0.6 * n / counts[0][1]
+        # A technical job at a specialised employer builds what it does (a trading firm's
+        # developer is near quant work); any other job there is half as near (its marketing
+        # intern sells it), or as near as its own field.
+        technical = not found or any(family(k) in _TECHNICAL for k in found)
+        by_employer: set[str] = set()
         for kind in kinds:
             key = KIND_FIELDS.get(kind)
             if key:
-                found[key] = max(found.get(key, 0.0), EMPLOYER_HINT)
+                by_employer.add(key)
+                near = max((affinity(key, k) for k in found), default=1.0)
+                strength = EMPLOYER_HINT * (1.0 if technical else max(0.5, near))
+                found[key] = max(found.get(key, 0.0), strength)
         best, best_field = 0.0, ""
         for want, ww in r.fields.items():
             for key, strength in found.items():
@@ -281,8 +293,12 @@ class LocalScorer:
             wanted_near = max((affinity(want, key) for want in r.fields), default=0.0)
             for avoid, aw in r.avoid_fields.items():
                 near = affinity(avoid, key)
+                same = family(key) == family(avoid) and family(key) not in _TECHNICAL
+                if key in by_employer and same:
+                    # "No finance roles": a job at a trading firm is one, whatever its title.
+                    near = max(near, 0.85)
                 hit = near * strength * aw
-                if key != avoid and near <= wanted_near + 0.15:
+                if key != avoid and (near <= wanted_near + 0.15 or avoid in r.avoid_exact):
                     continue
                 if near > 0.5 and hit >= 0.2:
                     hits.append(key)
