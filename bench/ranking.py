@@ -195,7 +195,7 @@ def report(data: EvalSet, postings: dict[str, Posting], *, show_spread: bool) ->
     means = {k: statistics.mean(v[k] for v in out.values()) for k in ("rho", "ndcg10", "recall50")}
     worst = min(v["recall50"] for v in out.values())
     print(
-        f"{'mean':<12} {means['rho']:>6.2f} {means['ndcg10']:>8.2f} {means['recall50']:>10.2f}"
+        f"{'mean':<12} {means['rho']:>6.3f} {means['ndcg10']:>8.3f} {means['recall50']:>10.2f}"
         f"  (worst recall {worst:.2f}; targets rho >= 0.7, ndcg >= 0.8, recall >= 0.9)"
     )
     return out

@@ -78,7 +78,7 @@ FIELDS: tuple[Field, ...] = (
         "data privacy", "privacy", "appsec", "application security", "cloud security",
         "incident response", "offensive security", "malware", "forensic", "identity and access",
         "iam", "zero trust", "cryptography", "secure", "fraud", "fraud detection",
-        "trust and safety", "anti money laundering")),
+        "trust and safety")),
     _F("cloud", "cloud and infrastructure", "tech", (
         "cloud", "devops", "dev ops", "sre", "site reliability", "infrastructure", "infra",
         "platform engineer", "platform engineering", "kubernetes", "k8s", "aws", "azure", "gcp",
@@ -116,7 +116,7 @@ FIELDS: tuple[Field, ...] = (
         "option trading", "equities", "commodity", "fixed income", "systematic")),
     _F("finance", "finance and investing", "finance", (
         "finance", "financial", "investment", "investing", "asset management", "banking",
-        "investment banking", "risk", "portfolio", "equity research", "capital market", "wealth",
+        "investment banking", "portfolio", "equity research", "capital market", "wealth",
         "treasury", "credit", "fp&a", "financial analyst", "private equity", "venture capital",
         "investment analyst", "summer analyst", "underwriting", "actuarial")),
     _F("accounting", "accounting and audit", "business", (
@@ -169,14 +169,18 @@ FIELDS: tuple[Field, ...] = (
         "graphics", "unreal", "unity")),
     _F("operations", "operations", "business", (
         "operations", "supply chain", "logistics", "procurement", "facilities", "coordinator",
-        "zero waste", "sustainability", "inventory", "warehouse", "governance", "delivery")),
+        "zero waste", "sustainability", "inventory", "warehouse", "delivery")),
     _F("people", "HR and recruiting", "business", (
         "human resources", "hr", "recruiting", "recruiter", "talent acquisition",
         "people operations", "hr generalist", "hr business partner", "people partner",
         "recruitment consultant", "learning and development")),
     _F("legal", "legal and compliance", "business", (
-        "legal", "law", "paralegal", "compliance", "regulatory", "contract law", "solicitor",
+        "legal", "law", "paralegal", "contract law", "solicitor",
         "lawyer", "attorney", "counsel", "conveyancing", "legal secretary")),
+    _F("risk", "risk and compliance", "business", (
+        "risk", "risk management", "risk analyst", "operational risk", "credit risk",
+        "enterprise risk", "governance", "compliance", "regulatory", "regulatory compliance",
+        "internal controls", "controls testing", "anti money laundering", "aml", "kyc")),
     _F("consulting", "consulting and strategy", "business", (
         "consulting", "consultant", "strategy", "management consulting", "advisory")),
     _F("health", "healthcare", "health", (
@@ -228,7 +232,9 @@ _NEAR: dict[tuple[str, str], float] = {
     ("customer_service", "sales"): 0.4, ("customer_service", "hospitality"): 0.35,
     ("nursing", "health"): 0.7, ("education", "people"): 0.2, ("trades", "mechanical"): 0.35,
     ("trades", "hardware"): 0.3, ("marketing", "analytics"): 0.3, ("accounting", "analytics"): 0.3,
-    ("people", "consulting"): 0.2,
+    ("people", "consulting"): 0.2, ("risk", "security"): 0.45, ("risk", "finance"): 0.5,
+    ("risk", "legal"): 0.5, ("risk", "accounting"): 0.4, ("risk", "quant"): 0.35,
+    ("risk", "analytics"): 0.3, ("risk", "consulting"): 0.3,
 }  # fmt: skip
 _SAME_FAMILY = 0.15
 # Families whose fields, written before "software", say what kind of software job it is.

@@ -74,6 +74,7 @@ _WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
 # and limiting it to titles of a tech family did not help.
 EMPLOYER_HINT = 0.6
+SKILLS = 8.0
 _TECHNICAL = frozenset({"tech", "data"})
 # The scale: an off-field job starts near FLOOR; a job in the wanted field near SURE_FIT, from
 # where place, level and eligibility count in full; above TOP scores bunch towards 100; a
@@ -171,6 +172,7 @@ class LocalScorer:
 
         # Words: the profile's own words in the title and description.
         relevance = 0.0
+        skills = 0
         in_title: list[str] = []
         in_body: list[tuple[float, str]] = []
         for term in self.wanted:
@@ -181,6 +183,8 @@ class LocalScorer:
             w = term.weight * _idf(term)
             gain = w * (2.5 * min(t_tf, 1) + _sat(b_tf, body.length))
             relevance += gain
+            if b_tf and term.weight < 1.0:
+                skills += 1  # a tool or subject from their skills or background, asked here
             if t_tf:
                 in_title.append(term.name)
             else:
@@ -193,6 +197,7 @@ class LocalScorer:
         if r.fields:
             fit = self._field_points(title, body, kinds, matched, against)
             fit += 12.0 * (1.0 - math.exp(-relevance / 6.0))
+            fit += SKILLS * (1.0 - math.exp(-skills / 2.5))
             # Fields named only in a skills list or background ("… wildlife conservation;
             # strong in data analysis") leave the rest to the words.
             sure = r.field_certainty
