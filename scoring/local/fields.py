@@ -21,6 +21,7 @@ reason line can name in plain words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -328,6 +329,40 @@ def fields_in(text: str) -> dict[str, int]:
     """Fields named in a text -> position of the first mention (``"Software Engineer Intern -
     Frontend"`` -> ``{"software": 0, "frontend": 4}``)."""
     return fields_of_tokens(tokens(text))
+
+
+# Nouns that make a title a job's name ("Data Analyst", "Staff Nurse", "Barista"); a title
+# without one is a headline ("Build financial products in Python") and the description says
+# what the job is.
+_ROLE_NOUNS = (
+    r"(?:engineer|developer|programmer|analyst|manager|specialist|consultant|scientist|designer|"
+    r"intern|internship|co-?op|coordinator|officer|lead|director|assistant|associate|"
+    r"administrator|architect|technician|nurse|teacher|accountant|representative|executive|"
+    r"advis[eo]r|agent|operator|supervisor|clerk|tutor|trainer|educator|researcher|writer|"
+    r"editor|recruiter|partner|controller|auditor|therapist|pharmacist|physician|hygienist|chef|"
+    r"cook|attendant|driver|mechanic|electrician|worker|expert|aide|generalist|head|vp|"
+    r"president|superintendent|fellow|apprentice|trainee|graduate|student|staff|strategist|"
+    r"planner|buyer|estimator|inspector|counsel|lawyer|solicitor|paralegal|secretary|"
+    r"receptionist|cashier|barista|instructor|lecturer|professor|coach|practitioner|midwife|"
+    r"paramedic|carer|caregiver|sales|marketer|underwriter|actuary|economist|statistician|"
+    r"technologist|tester|full[ -]?stack|front[ -]?end|back[ -]?end)s?"
+)
+_ROLE_NOUN = re.compile(rf"\b{_ROLE_NOUNS}\b", re.IGNORECASE)
+_ROLE_SOUGHT = re.compile(
+    r"\b(?:looking for|seeking|hiring|recruiting|searching for|in search of)\s+(?:an?|our next)\s+"
+    rf"((?:[A-Za-z/&+.-]+\s+){{0,5}}?{_ROLE_NOUNS})\b",
+    re.IGNORECASE,
+)
+
+
+def role_title(title: str, description: str) -> str:
+    """The job's name: the title, or when the title is a headline that names no role, the
+    role the description says it is looking for ("… looking for a Software Development
+    Engineer to join …"), after the title."""
+    if _ROLE_NOUN.search(title):
+        return title
+    m = _ROLE_SOUGHT.search(description[:2500])
+    return f"{m.group(1)} - {title}" if m else title
 
 
 def family(key: str) -> str:

@@ -211,6 +211,7 @@ class Reading:
     dealbreakers: list[str] = field(default_factory=list)  # keys of `dealbreakers.KINDS`
     stage: Stage = field(default_factory=Stage)
     permanent: bool = False  # "a permanent role", "full-time only"
+    fixed_term_ok: bool = False  # "contract or permanent", "happy to freelance"
 
     @property
     def strict(self) -> bool:
@@ -312,6 +313,9 @@ _NO_RELOCATE = re.compile(
 )
 _RADIUS = re.compile(r"\bwithin (\d{1,4})\s*(km|kms|kilomet(?:re|er)s?|miles?|mi)\b")
 _PERMANENT = re.compile(r"\b(permanent|full[- ]time only|only full[- ]time)\b")
+_FIXED_TERM = re.compile(
+    r"\b(contracts?|contracting|freelance|temporary|temp|fixed[- ]term|interim|locum|seasonal)\b"
+)
 _INTERN_WANTED = re.compile(r"\b(internships?|intern|co-?ops?|placement)\b")
 
 
@@ -349,6 +353,7 @@ def _situation(r: Reading, profile: Profile, home: frozenset[str]) -> None:
     if STUDENT in r.stage.wanted:
         r.rights = Rights(**{**r.rights.__dict__, "student": True})
     r.permanent = bool(_PERMANENT.search(wanted_text))
+    r.fixed_term_ok = bool(_FIXED_TERM.search(wanted_text))
 
 
 def _eligibility(r: Reading, low: str) -> None:

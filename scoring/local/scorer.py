@@ -33,7 +33,14 @@ from scoring.learning import learned_nudge
 from scoring.local import dealbreakers
 from scoring.local.eligibility import needs_of, verdict
 from scoring.local.employers import KIND_FIELDS, as_noun, kinds_of
-from scoring.local.fields import affinity, family, field_spans, fields_of_tokens, label
+from scoring.local.fields import (
+    affinity,
+    family,
+    field_spans,
+    fields_of_tokens,
+    label,
+    role_title,
+)
 from scoring.local.levels import band_of, rung_of
 from scoring.local.reading import STOP, Reading, Term, read
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
@@ -74,6 +81,8 @@ _WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
 # and limiting it to titles of a tech family did not help.
 EMPLOYER_HINT = 0.6
+# How much a headline's fields count when the description names the role.
+HEADLINE = 0.5
 SKILLS = 8.0
 _TECHNICAL = frozenset({"tech", "data"})
 # The scale: an off-field job starts near FLOOR; a job in the wanted field near SURE_FIT, from
@@ -165,6 +174,9 @@ class LocalScorer:
         applies them, once, before scoring)."""
         r = self.reading
         title = _Doc(posting.title)
+        role = role_title(posting.title, posting.description)
+        # A headline for a title: the role the description names decides the field.
+        named = _Doc(role[: -len(posting.title) - 3]) if role != posting.title else title
         body = _Doc(posting.description[:3000])
         matched: list[str] = []  # what the reason says matched, most telling first
         against: list[str] = []
@@ -195,7 +207,7 @@ class LocalScorer:
         # Words alone, with diminishing returns: relevance 3 -> ~+23, 6 -> ~+37, 12 -> ~+50.
         by_words = FLOOR + 70.0 * (1.0 - math.exp(-relevance / 7.0))
         if r.fields:
-            fit = self._field_points(title, body, kinds, matched, against)
+            fit = self._field_points(title, named, body, kinds, matched, against)
             fit += 12.0 * (1.0 - math.exp(-relevance / 6.0))
             fit += SKILLS * (1.0 - math.exp(-skills / 2.5))
             # Fields named only in a skills list or background ("… wildlife conservation;
@@ -249,6 +261,7 @@ class LocalScorer:
     def _field_points(
         self,
         title: _Doc,
+        named: _Doc,
         body: _Doc,
         kinds: tuple[str, ...],
         matched: list[str],
@@ -257,7 +270,11 @@ class LocalScorer:
         """Points for how near the posting's field is to the wanted ones (15-80), less what
         an avoided field costs."""
         r = self.reading
-        found: dict[str, float] = dict.fromkeys(fields_of_tokens(title.toks), 1.0)
+        found: dict[str, float] = dict.fromkeys(fields_of_tokens(named.toks), 1.0)
+        headline: set[str] = set()  # what the product is about, not what the job is
+        if named is not title:
+            headline = set(fields_of_tokens(title.toks)) - set(found)
+            found |= dict.fromkeys(headline, HEADLINE)
         if not found and body.length:
             # A title that names no field: what the description talks about most.
             counts = Counter(k for k, _a, _b in field_spans(body.toks)).most_common(3)
@@ -291,6 +308,8 @@ class LocalScorer:
         worst, worst_field = 0.0, ""
         hits: list[str] = []
         for key, strength in found.items():
+            if key in headline:
+                continue
             # A neighbour of an avoided field counts against only when it is nearer to it than
             # to anything wanted: "no front-end-only roles" says nothing against a full-stack
             # or plain software role for a backend engineer; "no IT support" nothing against
@@ -440,6 +459,10 @@ class LocalScorer:
         kind = inferred_type(posting)
         if self.reading.permanent and kind in ("contract", "temporary", "part-time"):
             points -= 8.0 if kind == "part-time" else 12.0
+            against.append(kind)
+        elif kind in ("contract", "temporary") and not self.reading.fixed_term_ok:
+            # Someone looking for their next job, who did not say a contract would do.
+            points -= 5.0
             against.append(kind)
         return points
 
