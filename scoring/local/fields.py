@@ -211,7 +211,7 @@ _NEAR: dict[tuple[str, str], float] = {
     ("data_science", "analytics"): 0.7, ("data_science", "data_eng"): 0.5,
     ("data_science", "quant"): 0.55, ("data_science", "software"): 0.3,
     ("analytics", "data_eng"): 0.45, ("analytics", "finance"): 0.4, ("analytics", "operations"): 0.35,
-    ("analytics", "health"): 0.3, ("analytics", "consulting"): 0.35, ("analytics", "marketing"): 0.3,
+    ("analytics", "health"): 0.15, ("analytics", "consulting"): 0.35, ("analytics", "marketing"): 0.3,
     ("data_eng", "software"): 0.55, ("data_eng", "cloud"): 0.5,
     ("security", "cloud"): 0.5, ("security", "it"): 0.45, ("security", "software"): 0.3,
     ("security", "legal"): 0.3, ("security", "backend"): 0.3, ("security", "qa"): 0.15,

@@ -160,6 +160,9 @@ _KIND_WORDS = re.compile(
     r"firms?|compan(y|ies)|employers?|startups?|hospitals?|universit(y|ies)|big tech)\b",
     re.I,
 )
+# How much a clause's fields and employer kinds count, by the clause's weight: a stated
+# interest, a plain statement, a skills list, background.
+_STRENGTH = {2.0: 1.0, 1.2: 0.8, 0.8: 0.5, 0.6: 0.35}
 _PURE = frozenset({"pure", "purely", "strictly", "solely", "just"})
 _REMOTE = re.compile(r"\bremote\b|\bwork from home\b|\bwfh\b")
 _ON_SITE_ONLY = re.compile(r"\b(no remote|not remote|on-?site only|in person only|in-person only)")
@@ -290,12 +293,16 @@ def read(profile: Profile) -> Reading:
         if f in r.fields and r.fields[f] >= r.avoid_fields[f]:
             del r.avoid_fields[f]
     if r.fields:
-        # Not rescaled: a field named only in a skills list stays a weak want.
-        r.fields = {f: round(min(1.0, w), 3) for f, w in r.fields.items()}
+        # Not rescaled: a field named only in a skills list stays a weak want, and weaker
+        # still next to a field they say they want (a support lead's "SQL and APIs" are
+        # tools of the job, not a wish to be a backend engineer).
+        stated = max(r.fields.values()) >= _STRENGTH[1.2]
+        r.fields = {
+            f: round(min(1.0, w if w >= _STRENGTH[1.2] or not stated else w / 2), 3)
+            for f, w in r.fields.items()
+        }
         r.field_certainty = max(r.fields.values())
-    if r.kinds:
-        top = max(r.kinds.values())
-        r.kinds = {k: round(w / top, 3) for k, w in r.kinds.items()}
+    r.kinds = {k: round(min(1.0, w), 3) for k, w in r.kinds.items()}
     home = country_of(r.places)
     if r.citizen and not home:
         home = frozenset({"us"})
@@ -409,6 +416,9 @@ def _read_clause(
     for kind in kinds:
         target = r.avoid_kinds if clause.negative else r.kinds
         weight = 1.0 if not clause.negative and re.search(r"\bat an?\b|\bfor an?\b", low) else 0.8
+        if not clause.negative:
+            # Where they studied or work now says less than where they want to work.
+            weight *= _STRENGTH.get(round(clause.weight / clause.base, 1), 0.7)
         target[kind] = max(target.get(kind, 0.0), weight * clause.base)
     toks = tokens(_AT_A_KIND.sub(" ", text))
     found = fields_of_tokens(toks)
@@ -424,9 +434,7 @@ def _read_clause(
                 r.avoid_generic.add(key)  # "no generic software roles": the bare kind only
                 continue
             # People list what they care about most first; skills lists weigh less.
-            strength = {2.0: 1.0, 1.2: 0.8, 0.8: 0.5, 0.6: 0.35}.get(
-                round(clause.weight / clause.base, 1)
-            )
+            strength = _STRENGTH.get(round(clause.weight / clause.base, 1))
             w = (strength or 0.7) * clause.base * max(0.85, 1.0 - 0.03 * rank)
             target[key] = max(target.get(key, 0.0), w)
     if not clause.negative and clause.weight / clause.base > 1.0:
