@@ -24,10 +24,58 @@ class Kind:
     said: re.Pattern[str]  # in the person's words (folded, lower case)
     shown: re.Pattern[str]  # in a posting's title, employer or description (folded)
     name: re.Pattern[str] | None = None  # shown by the employer's own name alone
+    # Literal pieces of `shown`, one of which any match contains: a description with none of
+    # them is passed over without running the pattern (most descriptions, most kinds).
+    gate: tuple[str, ...] = ()
 
 
 def _k(key: str, label: str, said: str, shown: str, *, name: str | None = None) -> Kind:
-    return Kind(key, label, re.compile(said), re.compile(shown), re.compile(name) if name else None)
+    return Kind(
+        key,
+        label,
+        re.compile(said),
+        re.compile(shown),
+        re.compile(name) if name else None,
+        _gate(shown),
+    )
+
+
+def _gate(pattern: str) -> tuple[str, ...]:
+    """Literal pieces one of which every match of `pattern` contains: the longest required
+    piece of each alternative (every piece of one that is only choices); () when an
+    alternative has none, so the pattern always runs."""
+    pieces: set[str] = set()
+    for branch in _branches(pattern):
+        text = re.sub(r"\\[a-zA-Z]", " ", branch)
+        while True:  # optional parts are not required: "(visa )?", "casinos?"
+            shorter = re.sub(r"\([^()]*\)[?*]|[a-z0-9][?*]|\[[^\]]*\]", " ", text)
+            if shorter == text:
+                break
+            text = shorter
+        # Outside its own choices ("call cent(re|er)"), else any of them.
+        outside = re.findall(r"[a-z0-9]{2,}", re.sub(r"\([^()]*\|[^()]*\)", " ", text))
+        words = outside or re.findall(r"[a-z0-9]{2,}", text)
+        if not words:
+            return ()
+        pieces.update([max(words, key=len)] if outside else words)
+    return tuple(sorted(pieces))
+
+
+def _branches(pattern: str) -> list[str]:
+    """The alternatives of a pattern, split at its top level and inside its outermost groups."""
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(pattern):
+        if c == "(" and pattern[i - 1 : i] != "\\":
+            depth += 1
+            if depth == 1:
+                start = i + 1 if not out and start == 0 else start
+        elif c == ")" and pattern[i - 1 : i] != "\\":
+            depth -= 1
+        elif c == "|" and depth <= 1:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    return out
 
 
 KINDS: tuple[Kind, ...] = (
@@ -189,7 +237,9 @@ def broken_by(
             if workplace == "onsite":
                 return kind.label, "on-site"
             continue
-        m = kind.shown.search(head) or kind.shown.search(description)
+        m = kind.shown.search(head)
+        if m is None and any(g in description for g in kind.gate):
+            m = kind.shown.search(description)
         if m is None and kind.name is not None:
             m = kind.name.search(employer)
         if m is not None:

@@ -103,9 +103,9 @@ class _Doc:
 
     __slots__ = ("counts", "joined", "length", "text", "toks")
 
-    def __init__(self, text: str) -> None:
-        toks = tokens(text)
-        self.text = text
+    def __init__(self, text: str, folded: str | None = None) -> None:
+        toks = tokens(text if folded is None else folded)
+        self.text = text  # as written: "Go" the language is told apart by its capital
         self.toks = toks
         self.counts = Counter(toks)
         self.joined = " " + " ".join(toks) + " "
@@ -177,7 +177,9 @@ class LocalScorer:
         role = role_title(posting.title, posting.description)
         # A headline for a title: the role the description names decides the field.
         named = _Doc(role[: -len(posting.title) - 3]) if role != posting.title else title
-        body = _Doc(posting.description[:3000])
+        # The description folded once, for its words and for every rule that reads it.
+        description = _folded(posting.description[:4000])
+        body = _Doc(posting.description[:3000], description[:3000])
         matched: list[str] = []  # what the reason says matched, most telling first
         against: list[str] = []
         notes: list[str] = []
@@ -245,7 +247,7 @@ class LocalScorer:
         fit = _soft_top(fit)
         points = fit + _weight_of(fit) * situation
         # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
-        text = _folded(posting.title + "\n" + posting.description[:4000])
+        text = _folded(posting.title) + "\n" + description
         cap = min(cap, self._caps(posting, w, company, text, against))
         points = _soft_top(points) + self._learned(posting, notes, against)
 
@@ -572,8 +574,18 @@ def _soft_top(points: float) -> float:
 
 
 def _folded(text: str) -> str:
-    """Lower case without accents; plain ASCII (most postings) skips the slow path."""
+    """Lower case without accents; plain ASCII (most postings, once their typographic quotes
+    and dashes are plain) skips the slow path."""
+    if not text.isascii():
+        text = text.translate(_TYPOGRAPHY)
     return text.lower() if text.isascii() else fold(text)
+
+
+# Typographic marks as plain ASCII (what folding leaves of them reads the same to every rule).
+_TYPOGRAPHY = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "*", "…": "...",
+     "\xa0": " ", "·": "*", "\u200b": "", "®": " ", "™": " ", "é": "e", "è": "e"}
+)  # fmt: skip
 
 
 def _km(a, b) -> float:
