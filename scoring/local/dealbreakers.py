@@ -203,8 +203,8 @@ KINDS: tuple[Kind, ...] = (
         "travel",
         "frequent travel",
         r"\btravel",
-        r"\b(travel (up to )?\d{2}%|\d{2}% travel|extensive travel|frequent travel|"
-        r"travel (is )?required|interstate travel|fly[- ]in[- ]fly[- ]out|fifo)\b",
+        r"\b(travel (up to )?\d{2}%|(\d{2}% travel|extensive travel|frequent travel|"
+        r"travel (is )?required|interstate travel|fly[- ]in[- ]fly[- ]out|fifo)\b)",
     ),
     _k(
         "onsite",

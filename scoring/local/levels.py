@@ -57,7 +57,7 @@ _TITLE_RUNGS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
          SENIOR),
         (r"\b(graduate|grad|junior|jr|entry[- ]level|trainee|assistant|associate i\b|i$|"
          r"newly qualified|early careers?)\b", ENTRY),
-        (r"\b(ii|mid[- ]level|intermediate)\b", ASSOCIATE),
+        (r"\b(ii|mid|mid[- ]level|intermediate)\b", ASSOCIATE),
     )
 )  # fmt: skip
 _CHANGING = re.compile(

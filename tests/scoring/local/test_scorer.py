@@ -365,3 +365,94 @@ def test_interests_the_field_map_does_not_know_still_count():
     assert wildlife.score > scorer.score(card("Marketing Intern")).score + 5
     assert analyst.score - wildlife.score < 10  # a skills list does not outrank the interest
     assert "wildlife" in wildlife.reason
+
+
+BACKEND_SG = Profile(
+    about="Backend engineer with four years' experience (Java, Kafka, PostgreSQL). Singapore "
+    "citizen looking for a mid-level or senior backend role in Singapore. Not interested in "
+    "front-end-only, QA or pure data-science roles."
+)
+
+
+def full_time(title: str, location: str = "Singapore", desc: str = "", **kw):
+    kw.setdefault("employment_type", "full-time")
+    return posting(title, title, desc, location=location, **kw)
+
+
+def test_an_off_field_job_stays_off_field_wherever_it_is():
+    s = LocalScorer(BACKEND_SG)
+    warehouse = s.score(full_time("Warehouse Operator"))
+    abroad = s.score(full_time("Senior Backend Engineer", "Kuala Lumpur, Malaysia"))
+    assert warehouse.score < 15  # in Singapore, but nothing like the job they want
+    assert abroad.score > warehouse.score  # their job, in a country they did not ask for
+    assert "needs Malaysia work rights" in abroad.reason
+
+
+def test_ruling_out_front_end_only_or_pure_data_science_spares_the_neighbours():
+    s = LocalScorer(BACKEND_SG)
+    backend = s.score(full_time("Senior Backend Engineer")).score
+    for title in ("Senior Full Stack Engineer", "Senior Software Engineer (AI Platform)"):
+        assert s.score(full_time(title)).score >= backend - 20, title
+        assert "Against" not in s.score(full_time(title)).reason, title
+    front = s.score(full_time("Frontend Engineer"))
+    tester = s.score(full_time("Software Tester"))
+    assert front.score < backend - 30 and "Frontend in the title" in front.reason
+    assert tester.score < backend - 30 and "Tester in the title" in tester.reason
+
+
+def test_a_citizen_who_only_prefers_a_place_is_not_barred_abroad():
+    s = LocalScorer(
+        Profile(
+            about="Cybersecurity student looking for a security internship. Prefers the "
+            "Washington DC area; US citizen.",
+            filters=Filters(employment_types=["internship"]),
+        )
+    )
+    home = s.score(card("Security Engineering Intern", location="Arlington, VA"))
+    abroad = s.score(card("Cybersecurity Intern", location="Toronto, ON, Canada"))
+    assert home.score > abroad.score > 50
+    assert "outside the US" in abroad.reason and "work rights" not in abroad.reason
+
+
+def test_a_contract_is_a_small_mismatch_unless_the_person_asks_for_one():
+    s = LocalScorer(BACKEND_SG)
+    open_ended = s.score(full_time("Senior Backend Engineer")).score
+    contract = s.score(full_time("Senior Backend Engineer", employment_type="contract"))
+    assert 0 < open_ended - contract.score <= 8 and "contract" in contract.reason
+    happy = LocalScorer(BACKEND_SG.model_copy(update={"directives": ["Contract roles are fine."]}))
+    assert happy.score(full_time("Senior Backend Engineer", employment_type="contract")).score >= (
+        happy.score(full_time("Senior Backend Engineer")).score
+    )
+
+
+def test_a_level_off_job_stays_off_however_many_words_it_shares():
+    s = LocalScorer(BACKEND_SG)
+    words = "Backend services in Java and Kafka on PostgreSQL, microservices, REST APIs. " * 3
+    right = s.score(full_time("Senior Backend Engineer", desc=words))
+    head = s.score(full_time("Director of Backend Engineering", desc=words, seniority="director"))
+    assert right.score - head.score >= 20 and "above you" in head.reason
+
+
+def test_tools_a_person_uses_are_not_jobs_they_want():
+    lead = LocalScorer(
+        Profile(
+            about="Technical support team lead (troubleshooting with SQL and APIs, Zendesk). I "
+            "want to move into an implementation or customer success role in Brisbane."
+        )
+    )
+    implementation = lead.score(full_time("Implementation Specialist", "Brisbane QLD")).score
+    backend = lead.score(full_time("Backend API Developer", "Brisbane QLD")).score
+    assert implementation > 75 > backend + 35
+
+
+def test_a_technical_employer_lends_its_field_to_technical_jobs_more_than_others():
+    s = LocalScorer(
+        Profile(
+            about="Looking for a security internship.",
+            filters=Filters(employment_types=["internship"]),
+        )
+    )
+    dev = s.score(card("Software Engineer Intern", company="CrowdStrike")).score
+    marketing = s.score(card("Growth Marketing Intern", company="CrowdStrike")).score
+    elsewhere = s.score(card("Growth Marketing Intern", company="Acme Foods")).score
+    assert dev > marketing > elsewhere
