@@ -296,9 +296,10 @@ def read(profile: Profile) -> Reading:
         # Not rescaled: a field named only in a skills list stays a weak want, and weaker
         # still next to a field they say they want (a support lead's "SQL and APIs" are
         # tools of the job, not a wish to be a backend engineer).
-        stated = max(r.fields.values()) >= _STRENGTH[1.2]
+        said = 0.6  # below: named only in a skills list or background (0.5, 0.35 at most)
+        stated = max(r.fields.values()) >= said
         r.fields = {
-            f: round(min(1.0, w if w >= _STRENGTH[1.2] or not stated else w / 2), 3)
+            f: round(min(1.0, w if w >= said or not stated else w / 2), 3)
             for f, w in r.fields.items()
         }
         r.field_certainty = max(r.fields.values())

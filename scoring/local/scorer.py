@@ -1,26 +1,33 @@
 """The local scorer: free, deterministic, offline. The scorer with no LLM, and the prefilter always.
 
-How a posting is rated (score points, clamped to 1-100; 0 is kept for filter vetoes):
+A posting is rated 1-100 (the run service applies the hard filters, `scoring.filters.veto`,
+before scoring; this scorer scores what passed them) in three steps:
 
-- The profile is read once (`scoring.local.reading`): wanted and avoided *fields* of work, employer
-  kinds and named employers, places, level and eligibility, and weighted plain words.
-- **Field fit** carries most of the score: the posting's fields (from its title; failing that
-  its description; an employer's kind suggests one too: a trading firm's developer is near
-  quant work) against the wanted fields through `scoring.local.fields.affinity`. Same field: ~80
-  points; a near one (a generic software internship for a frontend seeker): the 50s;
-  off-field: the 20s. A profile that names no known field falls back to words alone.
-- **Words** add up to ~12 points: BM25-style matching of the profile's own words, a title hit
-  counting far more than the description; a static IDF prior so everyday words count little
-  and the same posting always gets the same score whatever else was scraped.
-- **Employer**: a wanted kind (trading firm, bank, defense contractor …) adds, an avoided kind
-  or a named employer the person avoids takes away; unknown employers are neutral.
-- **Against**: an avoided field in the title, avoided words, "generic software" when that is
-  all the posting is, a place outside the person's country, a level or eligibility clash
-  ("needs visa sponsorship" vs "Does Not Offer Sponsorship").
-- **Place**: a wanted city/state/region, or remote where remote suits.
-- Rules: the wanted employment type, seniority words in the title.
-- Feedback: `LearnedWeights` terms/companies/locations add their (already capped) points.
-- A filter veto (`scoring.filters.veto`) makes the score 0, whatever matched.
+1. **Fit** - how much this is the kind of job the person wants, read once from their words
+   (`scoring.local.reading`):
+   - the posting's *fields* of work (from its title; from the role its description seeks when
+     the title is a headline; from the description when the title names none; an employer's
+     kind lends its field to the technical jobs there) against the wanted fields through
+     `scoring.local.fields.affinity`: the same field ~80 points, a neighbour the 40s-60s, off
+     the person's kind of work 5-20, ordered across families (desk work with data before a
+     warehouse, a warehouse before a ward). A field the person rules out keeps a fifth of its
+     fit ("pure X" / "X-only": only X, not its neighbours);
+   - their own words, BM25-style, a title hit counting far more than the description, with a
+     static IDF prior (the same posting scores the same whatever else was scraped), and the
+     tools and subjects of their skills and background that the description asks for;
+   - a wanted or avoided kind of employer, or an employer they name.
+2. **Situation** - place (a wanted city and the distance from it, remote where remote suits,
+   the country), level (`scoring.local.levels`: about a band of the rubric per step from
+   their next step), employment type, a posting's demands ("Does Not Offer Sponsorship").
+   These count in proportion to the fit: an off-field job is not nearer for being in the
+   person's city, and strong matches keep their order as they approach 100.
+3. **Caps**, the rubric's: a stated deal-breaker (`scoring.local.dealbreakers`) at 25, not
+   being eligible (`scoring.local.eligibility`: work rights, sponsorship, clearance,
+   licences, students only) at 15; within a cap the nearer job stays above the farther.
+
+Feedback (`LearnedWeights`, applied in `LocalScorer._learned` only) adds its capped points last.
+The reason names what matched and what counts against, in the person's terms ("in Coventry,
+28 km from Birmingham", "needs US work rights — you don't have them").
 """
 
 from __future__ import annotations
@@ -269,8 +276,8 @@ class LocalScorer:
         matched: list[str],
         against: list[str],
     ) -> float:
-        """Points for how near the posting's field is to the wanted ones (15-80), less what
-        an avoided field costs."""
+        """Points for how near the posting's field is to the wanted ones (FLOOR to ~80), what
+        an avoided field leaves of them."""
         r = self.reading
         found: dict[str, float] = dict.fromkeys(fields_of_tokens(named.toks), 1.0)
         headline: set[str] = set()  # what the product is about, not what the job is
