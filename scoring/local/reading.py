@@ -57,6 +57,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "natural language processing": ("natural language processing", "nlp"),
     "large language models": ("large language models", "llm", "llms", "genai", "generative ai"),
     "kubernetes": ("kubernetes", "k8s"),
+    "power bi": ("power bi", "powerbi"),
+    "spring boot": ("spring boot",),
     "postgres": ("postgres", "postgresql"),
     "golang": ("golang", "go"),
     "javascript": ("javascript", "js"),

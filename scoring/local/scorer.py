@@ -226,7 +226,12 @@ class LocalScorer:
         else:
             fit = by_words
         words = in_title + [n for _g, n in sorted(in_body, key=lambda gn: (-gn[0], gn[1]))]
-        matched.extend(w for w in words if w.lower() not in {m.lower() for m in matched})
+        # A field the reason names already says the title words that named it ("data
+        # analysis" for "Data Analyst": not "data", "analyst" again).
+        said = {m.lower() for m in matched}
+        if matched:
+            said |= {t for _k, a, b in field_spans(named.toks) for t in named.toks[a:b]}
+        matched.extend(w for w in words if w.lower() not in said and not said >= set(tokens(w)))
 
         penalty = 0.0
         for term in self.unwanted:
