@@ -85,13 +85,15 @@ _CITIZENS_ONLY = re.compile(r"citizens? only|citizenship (is )?required|must be 
 _CLEARANCE = re.compile(r"\bclearance\b|\bts/sci\b|\btop secret\b|\bsecret clearance\b")
 _WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # How strongly an employer's kind says what a job there is about (a title's field is 1): a
-# trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
-# and limiting it to titles of a tech family did not help.
+# trading firm's developer is near quant work. Measured on the ranking sets: 0.6 beat 0.45-0.5;
+# a job outside the tech and data families gets half of it (a security firm's marketer).
 EMPLOYER_HINT = 0.6
+_TECHNICAL = frozenset({"tech", "data"})
 # How much a headline's fields count when the description names the role.
 HEADLINE = 0.5
+# Points at most for the tools and subjects of the person's skills and background that a
+# description asks for (Java, Power BI, statistics): a few say the job is theirs.
 SKILLS = 8.0
-_TECHNICAL = frozenset({"tech", "data"})
 # The scale: an off-field job starts near FLOOR; a job in the wanted field near SURE_FIT, from
 # where place, level and eligibility count in full; above TOP scores bunch towards 100; a
 # capped job reaches its cap at FULL_FIT.
@@ -213,7 +215,7 @@ class LocalScorer:
 
         company = posting.real_employer or posting.company
         kinds = kinds_of(company)
-        # Words alone, with diminishing returns: relevance 3 -> ~+23, 6 -> ~+37, 12 -> ~+50.
+        # Words alone, with diminishing returns: relevance 3 -> ~29, 6 -> ~46, 12 -> ~63.
         by_words = FLOOR + 70.0 * (1.0 - math.exp(-relevance / 7.0))
         if r.fields:
             fit = self._field_points(title, named, body, kinds, matched, against)
@@ -342,6 +344,7 @@ class LocalScorer:
                     hits.append(key)
                     if hit > worst:
                         worst, worst_field = hit, key
+        # Concave: a neighbour's fit (0.4-0.7) lands in the rubric's "secondary" band.
         points = FLOOR + 75.0 * (best * (1.0 - 0.8 * min(1.0, worst))) ** 0.85
         if worst_field:
             against.append(_said_no(title.text, title.toks, hits, kinds))
@@ -593,7 +596,8 @@ def _folded(text: str) -> str:
     return text.lower() if text.isascii() else fold(text)
 
 
-# Typographic marks as plain ASCII (what folding leaves of them reads the same to every rule).
+# Typographic marks as plain ASCII (what folding leaves of them reads the same to every rule),
+# and the accented letters most common in employers' names, so more texts take the quick path.
 _TYPOGRAPHY = str.maketrans(
     {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "*", "…": "...",
      "\xa0": " ", "·": "*", "\u200b": "", "®": " ", "™": " ", "é": "e", "è": "e"}
