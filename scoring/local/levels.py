@@ -225,5 +225,8 @@ def years_asked(description: str) -> int | None:
 
 def band_of(title: str, description: str) -> int | None:
     """A grade band the posting names ("Staff Nurse - Band 5")."""
-    m = _BAND.search(title.lower()) or _BAND.search(description[:1500].lower())
+    low, text = title.lower(), description[:1500].lower()
+    m = (_BAND.search(low) if "band" in low else None) or (
+        _BAND.search(text) if "band" in text else None
+    )
     return int(m.group(1)) if m else None

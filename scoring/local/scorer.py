@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 
 from scoring.learning import learned_nudge
@@ -56,7 +57,7 @@ from scrapers.dedup import normalise_company
 from scrapers.postings.kinds import employment_from_title
 from scrapers.postings.places import Where, country_label, where
 from scrapers.postings.posting import Posting
-from scrapers.postings.text import cut, fold, plain_line
+from scrapers.postings.text import cut, plain_line
 from scrapers.postings.words import tokens
 
 __all__ = ["LocalScorer", "inferred_type", "summarise", "tokens"]
@@ -188,7 +189,7 @@ class LocalScorer:
         named = _Doc(role[: -len(posting.title) - 3]) if role != posting.title else title
         # The description folded once, for its words and for every rule that reads it.
         description = _folded(posting.description[:4000])
-        body = _Doc(posting.description[:3000], description[:3000])
+        body = _Doc(posting.description[:3000], _plain(description[:3000]))
         matched: list[str] = []  # what the reason says matched, most telling first
         against: list[str] = []
         notes: list[str] = []
@@ -589,19 +590,36 @@ def _soft_top(points: float) -> float:
 
 
 def _folded(text: str) -> str:
-    """Lower case without accents; plain ASCII (most postings, once their typographic quotes
-    and dashes are plain) skips the slow path."""
+    """Lower case without accents, as `fold` gives it; plain ASCII (most postings, once their
+    typographic quotes and dashes are plain) skips the work, and otherwise only the non-ASCII
+    characters are looked at one by one."""
     if not text.isascii():
-        text = text.translate(_TYPOGRAPHY)
-    return text.lower() if text.isascii() else fold(text)
+        for mark, plain in _TYPOGRAPHY:
+            if mark in text:
+                text = text.replace(mark, plain)
+        if not text.isascii():
+            text = _NON_ASCII.sub(_unmarked, unicodedata.normalize("NFKD", text))
+    return text.lower()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unmarked(m: re.Match[str]) -> str:
+    return "" if unicodedata.combining(m.group()) else m.group()
+
+
+def _plain(folded: str) -> str:
+    """Folded text with what is left outside ASCII (symbols, other scripts: never part of a
+    word token) as a separator, so tokenising it takes the quick path."""
+    return folded if folded.isascii() else _NON_ASCII.sub("\x01", folded)
 
 
 # Typographic marks as plain ASCII (what folding leaves of them reads the same to every rule),
 # and the accented letters most common in employers' names, so more texts take the quick path.
-_TYPOGRAPHY = str.maketrans(
-    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "•": "*", "…": "...",
-     "\xa0": " ", "·": "*", "\u200b": "", "®": " ", "™": " ", "é": "e", "è": "e"}
-)  # fmt: skip
+_TYPOGRAPHY = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"),
+               ("•", "*"), ("…", "..."), ("\xa0", " "), ("·", "*"), ("\u200b", ""),
+               ("é", "e"), ("è", "e"))  # fmt: skip
 
 
 def _km(a, b) -> float:
@@ -646,7 +664,7 @@ def summarise(posting: Posting, limit: int = 160) -> str:
     title_words = {t for t in tokens(posting.title) if t not in STOP and len(t) > 2}
     chosen = sentences[0]
     for s in sentences:
-        if _ROLE_CUE.search(s) or title_words & set(tokens(s)):
+        if _ROLE_CUE.search(s) or title_words & set(tokens(_plain(_folded(s)))):
             chosen = s
             break
     return cut(chosen, limit)
