@@ -461,3 +461,17 @@ def test_a_technical_employer_lends_its_field_to_technical_jobs_more_than_others
     marketing = s.score(card("Growth Marketing Intern", company="CrowdStrike")).score
     elsewhere = s.score(card("Growth Marketing Intern", company="Acme Foods")).score
     assert dev > marketing > elsewhere
+
+
+def test_typography_and_accents_read_as_their_plain_letters():
+    s = LocalScorer(BACKEND_SG)
+    fancy = full_time(
+        "Senior Backend Engineer – Zürich’s Café Team",
+        desc="We’re hiring: “backend” services in Java™ and Kafka — 5+ years’ experience. £50k.",
+    )
+    plain = full_time(
+        "Senior Backend Engineer - Zurich's Cafe Team",
+        desc="We're hiring: \"backend\" services in JavaTM and Kafka - 5+ years' experience. 50k.",
+    )
+    a, b = s.score(fancy), s.score(plain)
+    assert a.score == b.score and a.reason == b.reason
