@@ -31,8 +31,10 @@ def _config() -> str:
 
 
 def _data(db: Path) -> dict[str, bytes]:
-    """Every file of the database folder but the locks (a lock file holds no data)."""
-    return {f.name: f.read_bytes() for f in sorted(db.parent.iterdir()) if f.suffix != ".lock"}
+    """Every file of the database folder but the locks (a lock file holds no data) and the
+    live bot's own onboarding conversations (python-telegram-bot writes them on its timer)."""
+    skip = (".lock", ".conversations")
+    return {f.name: f.read_bytes() for f in sorted(db.parent.iterdir()) if f.suffix not in skip}
 
 
 async def _tap(fake: FakeTelegram, message_id: int, data: str) -> str:
