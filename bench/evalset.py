@@ -14,7 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DIR = ROOT.parent / "shared" / "eval"
+
+
+def shared_dir() -> Path:
+    """`shared/` beside the checkout (`/work/main` → `/work/shared`), or beside its parent for a
+    worktree one level deeper (`/work/wt/x` → `/work/shared`)."""
+    for base in ROOT.parents:
+        if (base / "shared" / "eval").is_dir():
+            return base / "shared"
+    return ROOT.parent / "shared"
+
+
+DEFAULT_DIR = shared_dir() / "eval"
+# Every development set `bench/ranking.py` reports, in order.
+ALL_SETS = (DEFAULT_DIR, shared_dir() / "eval2", ROOT / "bench" / "rankset")
 
 # The seekers' `about` texts, word for word from the set's README.
 SEEKERS: dict[str, str] = {
@@ -60,7 +73,13 @@ def load(folder: Path = DEFAULT_DIR) -> EvalSet:
         for key, value in row.items():
             if key not in ("id", "why") and isinstance(value, int | float):
                 labels.setdefault(key, {})[row["id"]] = int(value)
-    seekers = {name: SEEKERS.get(name, "") for name in labels}
+    # The seekers' own words: `seekers.json` or `profiles.json` in the folder, else the texts
+    # above (the first set's README).
+    about: dict[str, str] = dict(SEEKERS)
+    for name in ("seekers.json", "profiles.json"):
+        if (folder / name).exists():
+            about = json.loads((folder / name).read_text("utf-8"))
+    seekers = {name: about.get(name, "") for name in labels}
     return EvalSet(postings=postings, labels=labels, seekers=seekers)
 
 

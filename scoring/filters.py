@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 
-from scoring.profile import Filters
+from scoring.profile import COMMUTE_KM, Filters
 from scrapers.dedup import normalise_company
-from scrapers.postings.places import US_NAMES, Area, areas_in, in_us, where
+from scrapers.postings.places import place_areas, where
 from scrapers.postings.posting import Posting
 
 
@@ -24,7 +23,7 @@ def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str
     for word in filters.excluded_title_words:
         if _words(word) in title:
             return f"title word '{word.strip()}'"
-    if filters.locations and not location_ok(posting, filters.locations):
+    if filters.locations and not location_ok(posting, filters.locations, filters.commute_km):
         return "location"
     if (
         filters.employment_types
@@ -67,28 +66,30 @@ def yearly_pay(posting: Posting) -> float | None:
     return posting.pay.yearly() if posting.pay is not None else None
 
 
-def location_ok(posting: Posting, wanted: list[str]) -> bool:
-    """True if the posting's location names a wanted place, or it is remote and remote is wanted.
+def location_ok(posting: Posting, wanted: list[str], km: float = COMMUTE_KM) -> bool:
+    """True if the posting lies in a wanted place (a city takes in what is within `km` of it:
+    "Birmingham" takes "Coventry"), or it is remote and remote is wanted, or a remote posting
+    hires where a wanted place is ("Remote (UK)" for "London"; "Remote (worldwide)" for any).
 
-    A wanted country name "United States" / "US" / "USA" matches any US city or state.
-    """
+    An unknown location passes: it is not a reason to drop a job."""
+    if not posting.location.strip():
+        return True
+    w = where(posting.location)
+    remote = bool(posting.remote) or w.remote
     loc = _words(posting.location)
     for place in wanted:
         p = place.strip().lower()
-        if p == "remote" and (posting.remote or " remote " in loc):
-            # "Remote" alone means remote anywhere; a remote posting outside a wanted country
-            # still needs that country when other places are listed.
+        if not p:
+            continue
+        if p == "remote":
+            if remote:
+                return True
+            continue
+        areas = place_areas(place)
+        if any(area.contains(w, km) for area in areas):
             return True
-        if p in US_NAMES and in_us(posting.location):
+        if remote and (w.anywhere or any(w.hires_in & a.countries() for a in areas)):
             return True
-        if p and _words(p) in loc:
+        if not areas and _words(p) in loc:  # a place the gazetteer does not know, as written
             return True
-        # A region, state or city by any of its names: "Bay Area" takes "Mountain View, CA".
-        if any(area.contains(where(posting.location)) for area in _areas(place)):
-            return True
-    return not posting.location.strip()  # an unknown location is not a reason to drop a job
-
-
-@lru_cache(maxsize=1024)
-def _areas(place: str) -> tuple[Area, ...]:
-    return tuple(areas_in(place))
+    return False

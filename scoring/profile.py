@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from scrapers.postings.places import COMMUTE_KM
+
 
 class Filters(BaseModel):
     """Deal-breakers enforced in code, before scoring and as a cap after it."""
@@ -13,8 +15,11 @@ class Filters(BaseModel):
     blocked_companies: list[str] = Field(default_factory=list)
     excluded_title_words: list[str] = Field(default_factory=list)
     # Wanted locations; a posting matching none of them is vetoed (empty = anywhere).
-    # "remote" matches any posting flagged remote.
+    # "remote" matches any posting flagged remote; a city takes in what is within `commute_km`.
     locations: list[str] = Field(default_factory=list)
+    # How far the person travels to work, in km: a city named in `locations` or in the
+    # profile's words ("in Birmingham") takes in the places this close to it.
+    commute_km: float = Field(default=COMMUTE_KM, ge=0, le=1000)
     # Wanted seniority levels (internship, entry, associate, mid-senior, director, executive).
     levels: list[str] = Field(default_factory=list)
     # Wanted employment types (internship, full-time, part-time, contract, temporary).

@@ -16,7 +16,7 @@ from bot.context import AppContext
 from bot.errors import InputError
 from bot.services import profile as profile_service
 from scoring.profile import Filters, Profile
-from scrapers.postings.places import CITIES, COUNTRIES, REGIONS, US_STATES, areas_in
+from scrapers.postings.places import where
 
 MAX_PLACES = 8
 MAX_PLACE = 80
@@ -78,7 +78,7 @@ _COMMUTE = re.compile(
 _REMOTE = re.compile(r"^(?:fully\s+|100%\s+)?(?:remote(?:ly)?|work from home|wfh)$", re.I)
 _ANYWHERE = re.compile(r"^(?:anywhere|any|everywhere|any place|no preference)$", re.I)
 _PAY = re.compile(r"^[^\d]{0,3}(\d[\d,. ]*)\s*(k|thousand|m)?\b", re.I)
-_STATE_ABBRS = {a.upper() for a in US_STATES}
+_CODE = re.compile(r"^[A-Z]{2,3}$")  # "TX", "ON", "NSW", "UK" after a town
 _FILLER = {"and", "or", "level", "roles", "jobs", "only"}
 
 
@@ -96,13 +96,12 @@ class Places:
     commute_from: str = ""
 
     def locations(self) -> list[str]:
-        """The hard filter's `locations`: every named place; for a commute the town and the
-        area around it (its US state or region, else its country), because suburbs are
-        listed under their own names and the filter knows no distances — the scorer, told
-        "within commuting distance of X", prefers X itself; "remote" when it suits them."""
+        """The hard filter's `locations`: every named place, the town a person commutes from
+        (the filter takes in what lies within the profile's `commute_km` of a city), and
+        "remote" when it suits them."""
         out = list(self.places)
         if self.commute_from:
-            out += [self.commute_from, *around(self.commute_from)]
+            out.append(self.commute_from)
         if self.remote:
             out.append("remote")
         return _dedup(out)
@@ -144,22 +143,6 @@ def _dedup(items: list[str]) -> list[str]:
     return out
 
 
-def around(town: str) -> list[str]:
-    """The area a commute from `town` stays in: its region or US state, else its country;
-    nothing when the town is not one we know."""
-    areas = areas_in(town)
-    if not areas or areas[0].kind != "city" or areas[0].name not in CITIES:
-        return []
-    city = areas[0].name
-    country, state = CITIES[city]
-    for name, members in REGIONS.items():
-        if city in members.get("cities", ()):
-            return [name.title()]
-    if state:
-        return [US_STATES[state].title()]
-    return [COUNTRIES[country][0].title()] if country in COUNTRIES else []
-
-
 def _split_places(text: str) -> list[str]:
     """ "Berlin; Munich", "Berlin, Munich or Hamburg", but "Austin, TX" and "London, UK" are
     one place each."""
@@ -168,17 +151,26 @@ def _split_places(text: str) -> list[str]:
         for piece in (p.strip() for p in chunk.split(",")):
             if not piece:
                 continue
-            qualifies = piece.upper() in _STATE_ABBRS or piece.lower() in US_STATES.values()
-            qualifies = qualifies or any(piece.lower() in names for names in COUNTRIES.values())
-            if parts and qualifies and "," not in parts[-1] and not _is_country(parts[-1]):
+            if parts and _qualifies(piece) and "," not in parts[-1] and not _is_country(parts[-1]):
                 parts[-1] = f"{parts[-1]}, {piece}"
             else:
                 parts.append(piece)
     return parts
 
 
+def _qualifies(piece: str) -> bool:
+    """A state, province or country code, a US state or a country: it names where the place
+    before it is, not a place of its own."""
+    if _CODE.match(piece):
+        return True
+    w = where(piece)
+    us_state = bool(w.divisions) and all(d.startswith("us-") for d in w.divisions)
+    return not w.cities and (us_state or _is_country(piece))
+
+
 def _is_country(text: str) -> bool:
-    return any(text.lower() in names for names in COUNTRIES.values())
+    w = where(text)
+    return bool(w.countries) and not w.divisions and not w.cities
 
 
 def parse_places(text: str) -> Places:

@@ -19,8 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from scoring.local import dealbreakers
+from scoring.local.eligibility import Rights, rights_of
 from scoring.local.employers import kinds_named
 from scoring.local.fields import field_spans, fields_of_tokens
+from scoring.local.levels import STUDENT, Stage, stage_of
 from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 from scrapers.postings.places import Area, areas_in, country_of
@@ -54,6 +57,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "natural language processing": ("natural language processing", "nlp"),
     "large language models": ("large language models", "llm", "llms", "genai", "generative ai"),
     "kubernetes": ("kubernetes", "k8s"),
+    "power bi": ("power bi", "powerbi"),
+    "spring boot": ("spring boot",),
     "postgres": ("postgres", "postgresql"),
     "golang": ("golang", "go"),
     "javascript": ("javascript", "js"),
@@ -84,17 +89,25 @@ STOP = frozenset(
     studying study undergraduate graduate master phd degree bachelor citizen clearance
     obtain visa sponsorship need needs require requires remote internship intern coop
     engineer engineering developer development
+    all both either team teams level levels mid entry site onsite on-site hybrid experience
+    experienced since spent month months graduated one two three four five six seven eight
+    nine ten twelve eighteen twenty half couple few several permanent contract full time part
+    currently current now last first new next move moving step change hands hand lot lots
+    kind kinds type types sort way ways day days week weeks people person good nice keen
     """.split()
 )
 
 _NEGATIVE_CUE = re.compile(
     r"\b(not interested|no interest|less interested|uninterested|not keen|avoids?|avoided|"
+    r"won't|wont|will not|can't|cannot|can not|refuse|rule out|ruling out|ruled out|"
+    r"not willing|unwilling|not open to|not authori[sz]ed|"
     r"nothing|don't|dont|do not|dislikes?|never|not into|rather not|steer clear|excluding|"
     r"exclude|skip|passes on|passed on|not a (good |great )?fit|(poor|bad|weak) fit|"
     r"not for me|hate|no (?=\w))|^\s*not\b"
 )
 _INTEREST_CUE = re.compile(
     r"\b(interested in|passionate|focus|love|excited|want to work|looking for|seeking|"
+    r"want to (move|get|go|step) into|moving into|transition(ing)? (in)?to|"
     r"prefers?|aiming|hoping|would like)"
 )
 _BACKGROUND = re.compile(
@@ -105,7 +118,15 @@ _SKILL_CUE = re.compile(r"\b(skills?|stack|experience with|tools?|languages?|str
 # Sentence ends, blank lines and list bullets; a plain line break is just wrapped text.
 _SENTENCES = re.compile(r"[.;!?]+(?:\s+|$)|\n\s*\n|\n\s*(?=[-*•]\s)")
 # A sentence turns at "but" / "except" / "however": "ML, but not firmware" is two clauses.
-_TURNS = re.compile(r",?\s+\b(?:but|except|however|though|although|while)\b\s+|\s*;\s*")
+_TURNS = re.compile(r",?\s+\b(?:but|except|however|though|although|while)\b\s+|\s*;\s*|\s+[-–—]\s+")
+# "can't relocate outside South-East Queensland": the place after "outside" is where they are.
+_OUTSIDE = re.compile(r"\b(?:outside|beyond|away from)\s+(?:of\s+)?(?:the\s+)?([^,.;]+)", re.I)
+# "at a software company": the kind of employer, not the field of the job.
+_AT_A_KIND = re.compile(
+    r"\b(?:at|with)\s+an?\s+(?:[\w-]+\s+){0,2}(?:company|companies|firm|employer|"
+    r"organi[sz]ation|vendor|start-?up)\b",
+    re.I,
+)
 _COMPANY_LIST = re.compile(
     r"\b(?i:compan(?:y|ies)|employers?|firms?)\s+(?i:like|such as|named|called)\s+(.+)$"
 )
@@ -141,6 +162,10 @@ _KIND_WORDS = re.compile(
     r"firms?|compan(y|ies)|employers?|startups?|hospitals?|universit(y|ies)|big tech)\b",
     re.I,
 )
+# How much a clause's fields and employer kinds count, by the clause's weight: a stated
+# interest, a plain statement, a skills list, background.
+_STRENGTH = {2.0: 1.0, 1.2: 0.8, 0.8: 0.5, 0.6: 0.35}
+_PURE = frozenset({"pure", "purely", "strictly", "solely", "just"})
 _REMOTE = re.compile(r"\bremote\b|\bwork from home\b|\bwfh\b")
 _ON_SITE_ONLY = re.compile(r"\b(no remote|not remote|on-?site only|in person only|in-person only)")
 
@@ -164,6 +189,8 @@ class Reading:
     field_certainty: float = 0.0
     avoid_fields: dict[str, float] = field(default_factory=dict)
     avoid_generic: set[str] = field(default_factory=set)  # "generic software development"
+    # Avoided only as such ("front-end-only", "pure data science"): not their neighbours.
+    avoid_exact: set[str] = field(default_factory=set)
     kinds: dict[str, float] = field(default_factory=dict)  # wanted employer kind -> weight
     avoid_kinds: dict[str, float] = field(default_factory=dict)
     companies: dict[str, float] = field(default_factory=dict)  # normalised name -> + / -
@@ -179,6 +206,22 @@ class Reading:
     wanted: list[Term] = field(default_factory=list)
     unwanted: list[Term] = field(default_factory=list)
     interest_text: str = ""  # the wanted clauses, for the semantic model
+    # Where the person is: the first city they name (distances are measured from it).
+    home_area: Area | None = None
+    commute_km: float = 50.0
+    no_relocate: bool = False  # "can't relocate", "within commuting distance of X"
+    place_required: bool = False  # "looking for … in X": outside X is a real mismatch
+    remote_areas: list[Area] = field(default_factory=list)  # "remote within Australia"
+    rights: Rights = field(default_factory=Rights)
+    dealbreakers: list[str] = field(default_factory=list)  # keys of `dealbreakers.KINDS`
+    stage: Stage = field(default_factory=Stage)
+    permanent: bool = False  # "a permanent role", "full-time only"
+    fixed_term_ok: bool = False  # "contract or permanent", "happy to freelance"
+
+    @property
+    def strict(self) -> bool:
+        """True when the person looks only where they said: elsewhere is out, not just off."""
+        return self.place_required or self.no_relocate
 
 
 @dataclass(frozen=True)
@@ -238,6 +281,11 @@ def read(profile: Profile) -> Reading:
         _eligibility(r, low_all)
         for clause in clauses(text, base):
             _read_clause(r, clause, wanted, unwanted, interest)
+            if clause.negative:
+                low = clause.text.lower()
+                r.dealbreakers.extend(
+                    k for k in dealbreakers.named_in(low) if k not in r.dealbreakers
+                )
     # A term the user both wants and rules out ("no senior roles" vs "senior thesis") is
     # dropped from the unwanted side: the positive statement is the more specific one.
     for key in list(unwanted):
@@ -247,19 +295,75 @@ def read(profile: Profile) -> Reading:
         if f in r.fields and r.fields[f] >= r.avoid_fields[f]:
             del r.avoid_fields[f]
     if r.fields:
-        # Not rescaled: a field named only in a skills list stays a weak want.
-        r.fields = {f: round(min(1.0, w), 3) for f, w in r.fields.items()}
+        # Not rescaled: a field named only in a skills list stays a weak want, and weaker
+        # still next to a field they say they want (a support lead's "SQL and APIs" are
+        # tools of the job, not a wish to be a backend engineer).
+        said = 0.6  # below: named only in a skills list or background (0.5, 0.35 at most)
+        stated = max(r.fields.values()) >= said
+        r.fields = {
+            f: round(min(1.0, w if w >= said or not stated else w / 2), 3)
+            for f, w in r.fields.items()
+        }
         r.field_certainty = max(r.fields.values())
-    if r.kinds:
-        top = max(r.kinds.values())
-        r.kinds = {k: round(w / top, 3) for k, w in r.kinds.items()}
+    r.kinds = {k: round(min(1.0, w), 3) for k, w in r.kinds.items()}
     home = country_of(r.places)
     if r.citizen and not home:
         home = frozenset({"us"})
     r.home = home
     r.wanted, r.unwanted = list(wanted.values()), list(unwanted.values())
     r.interest_text = " ".join(interest)
+    _situation(r, profile, home)
     return r
+
+
+_NO_RELOCATE = re.compile(
+    r"\b(can'?t|cannot|can not|won'?t|will not|unable to|not (able|willing|open) to|"
+    r"don'?t want to|do not want to|no)\s+(re-?locat|move)|\bnot relocating\b|"
+    r"\bwithin commuting distance\b|\bcommutable\b"
+)
+_RADIUS = re.compile(r"\bwithin (\d{1,4})\s*(km|kms|kilomet(?:re|er)s?|miles?|mi)\b")
+_PERMANENT = re.compile(r"\b(permanent|full[- ]time only|only full[- ]time)\b")
+_FIXED_TERM = re.compile(
+    r"\b(contracts?|contracting|freelance|temporary|temp|fixed[- ]term|interim|locum|seasonal)\b"
+)
+_INTERN_WANTED = re.compile(r"\b(internships?|intern|co-?ops?|placement)\b")
+
+
+def _situation(r: Reading, profile: Profile, home: frozenset[str]) -> None:
+    """Where the person is and may work, what they rule out, and their career stage."""
+    own = "\n".join([profile.about, *profile.directives])
+    low = own.lower()
+    r.commute_km = profile.filters.commute_km
+    m = _RADIUS.search(low)
+    if m:
+        n = float(m.group(1))
+        r.commute_km = n * 1.609 if m.group(2).startswith("mi") else n
+    r.no_relocate = bool(_NO_RELOCATE.search(low))
+    r.home_area = next((a for a in r.places if a.kind == "city" and a.point is not None), None)
+    if r.home_area is None:
+        r.home_area = next((a for a in r.places if a.centre() is not None), None)
+    wanted_text = r.interest_text.lower() + "\n" + "\n".join(profile.directives).lower()
+    r.place_required = (
+        bool(
+            re.search(r"\b(role|roles|job|jobs|position|work)\b[^.;]{0,40}\bin\b", wanted_text)
+            and any(a.kind != "country" for a in r.places)
+            and "prefer" not in wanted_text
+        )
+        or r.no_relocate
+    )
+    for clause in clauses(own):
+        if not clause.negative and _REMOTE.search(clause.text.lower()):
+            r.remote_areas.extend(a for a in areas_in(clause.text) if a not in r.remote_areas)
+    rights = rights_of(low, home)
+    student = rights.student or bool(_INTERN_WANTED.search(wanted_text))
+    if student != rights.student:
+        rights = Rights(**{**rights.__dict__, "student": student})
+    r.rights = rights
+    r.stage = stage_of(low, wanted_text, student)
+    if STUDENT in r.stage.wanted:
+        r.rights = Rights(**{**r.rights.__dict__, "student": True})
+    r.permanent = bool(_PERMANENT.search(wanted_text))
+    r.fixed_term_ok = bool(_FIXED_TERM.search(wanted_text))
 
 
 def _eligibility(r: Reading, low: str) -> None:
@@ -302,10 +406,11 @@ def _read_clause(
                 r.companies[key] = sign * clause.base
                 text = text.replace(name, " ")
     places = areas_in(text)
-    if places:
-        (r.avoid_places if clause.negative else r.places).extend(
-            a for a in places if a not in r.places and a not in r.avoid_places
-        )
+    inside = {a for m in _OUTSIDE.finditer(text) for a in areas_in(m.group(1))}
+    for a in places:
+        target = r.avoid_places if clause.negative and a not in inside else r.places
+        if a not in r.places and a not in r.avoid_places:
+            target.append(a)
     if _ON_SITE_ONLY.search(low):
         r.onsite_only = True
     elif _REMOTE.search(low) and not clause.negative:
@@ -314,20 +419,25 @@ def _read_clause(
     for kind in kinds:
         target = r.avoid_kinds if clause.negative else r.kinds
         weight = 1.0 if not clause.negative and re.search(r"\bat an?\b|\bfor an?\b", low) else 0.8
+        if not clause.negative:
+            # Where they studied or work now says less than where they want to work.
+            weight *= _STRENGTH.get(round(clause.weight / clause.base, 1), 0.7)
         target[kind] = max(target.get(kind, 0.0), weight * clause.base)
-    toks = tokens(text)
+    toks = tokens(_AT_A_KIND.sub(" ", text))
     found = fields_of_tokens(toks)
     if found:
         target = r.avoid_fields if clause.negative else r.fields
         ordered = sorted(found.items(), key=lambda kv: kv[1])
+        if clause.negative:
+            for key, start, end in field_spans(toks):
+                if toks[end : end + 1] == ["only"] or set(toks[max(0, start - 1) : start]) & _PURE:
+                    r.avoid_exact.add(key)
         for rank, (key, _pos) in enumerate(ordered):
             if clause.negative and key == "software":
                 r.avoid_generic.add(key)  # "no generic software roles": the bare kind only
                 continue
             # People list what they care about most first; skills lists weigh less.
-            strength = {2.0: 1.0, 1.2: 0.8, 0.8: 0.5, 0.6: 0.35}.get(
-                round(clause.weight / clause.base, 1)
-            )
+            strength = _STRENGTH.get(round(clause.weight / clause.base, 1))
             w = (strength or 0.7) * clause.base * max(0.85, 1.0 - 0.03 * rank)
             target[key] = max(target.get(key, 0.0), w)
     if not clause.negative and clause.weight / clause.base > 1.0:

@@ -1,44 +1,61 @@
 """The local scorer: free, deterministic, offline. The scorer with no LLM, and the prefilter always.
 
-How a posting is rated (score points, clamped to 1-100; 0 is kept for filter vetoes):
+A posting is rated 1-100 (the run service applies the hard filters, `scoring.filters.veto`,
+before scoring; this scorer scores what passed them) in three steps:
 
-- The profile is read once (`scoring.local.reading`): wanted and avoided *fields* of work, employer
-  kinds and named employers, places, level and eligibility, and weighted plain words.
-- **Field fit** carries most of the score: the posting's fields (from its title; failing that
-  its description; an employer's kind suggests one too: a trading firm's developer is near
-  quant work) against the wanted fields through `scoring.local.fields.affinity`. Same field: ~80
-  points; a near one (a generic software internship for a frontend seeker): the 50s;
-  off-field: the 20s. A profile that names no known field falls back to words alone.
-- **Words** add up to ~12 points: BM25-style matching of the profile's own words, a title hit
-  counting far more than the description; a static IDF prior so everyday words count little
-  and the same posting always gets the same score whatever else was scraped.
-- **Employer**: a wanted kind (trading firm, bank, defense contractor …) adds, an avoided kind
-  or a named employer the person avoids takes away; unknown employers are neutral.
-- **Against**: an avoided field in the title, avoided words, "generic software" when that is
-  all the posting is, a place outside the person's country, a level or eligibility clash
-  ("needs visa sponsorship" vs "Does Not Offer Sponsorship").
-- **Place**: a wanted city/state/region, or remote where remote suits.
-- Rules: the wanted employment type, seniority words in the title.
-- Feedback: `LearnedWeights` terms/companies/locations add their (already capped) points.
-- A filter veto (`scoring.filters.veto`) makes the score 0, whatever matched.
+1. **Fit** - how much this is the kind of job the person wants, read once from their words
+   (`scoring.local.reading`):
+   - the posting's *fields* of work (from its title; from the role its description seeks when
+     the title is a headline; from the description when the title names none; an employer's
+     kind lends its field to the technical jobs there) against the wanted fields through
+     `scoring.local.fields.affinity`: the same field ~80 points, a neighbour the 40s-60s, off
+     the person's kind of work 5-20, ordered across families (desk work with data before a
+     warehouse, a warehouse before a ward). A field the person rules out keeps a fifth of its
+     fit ("pure X" / "X-only": only X, not its neighbours);
+   - their own words, BM25-style, a title hit counting far more than the description, with a
+     static IDF prior (the same posting scores the same whatever else was scraped), and the
+     tools and subjects of their skills and background that the description asks for;
+   - a wanted or avoided kind of employer, or an employer they name.
+2. **Situation** - place (a wanted city and the distance from it, remote where remote suits,
+   the country), level (`scoring.local.levels`: about a band of the rubric per step from
+   their next step), employment type, a posting's demands ("Does Not Offer Sponsorship").
+   These count in proportion to the fit: an off-field job is not nearer for being in the
+   person's city, and strong matches keep their order as they approach 100.
+3. **Caps**, the rubric's: a stated deal-breaker (`scoring.local.dealbreakers`) at 25, not
+   being eligible (`scoring.local.eligibility`: work rights, sponsorship, clearance,
+   licences, students only) at 15; within a cap the nearer job stays above the farther.
+
+Feedback (`LearnedWeights`, applied in `LocalScorer._learned` only) adds its capped points last.
+The reason names what matched and what counts against, in the person's terms ("in Coventry,
+28 km from Birmingham", "needs US work rights — you don't have them").
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter
 
-from scoring.filters import veto
 from scoring.learning import learned_nudge
+from scoring.local import dealbreakers
+from scoring.local.eligibility import needs_of, verdict
 from scoring.local.employers import KIND_FIELDS, as_noun, kinds_of
-from scoring.local.fields import affinity, field_spans, fields_of_tokens, label
+from scoring.local.fields import (
+    affinity,
+    family,
+    field_spans,
+    fields_of_tokens,
+    label,
+    role_title,
+)
+from scoring.local.levels import band_of, rung_of
 from scoring.local.reading import STOP, Reading, Term, read
 from scoring.models import LOCAL_SCORER, LearnedWeights, Score
 from scoring.profile import Profile
 from scrapers.dedup import normalise_company
 from scrapers.postings.kinds import employment_from_title
-from scrapers.postings.places import where
+from scrapers.postings.places import Where, country_label, where
 from scrapers.postings.posting import Posting
 from scrapers.postings.text import cut, plain_line
 from scrapers.postings.words import tokens
@@ -69,9 +86,22 @@ _CITIZENS_ONLY = re.compile(r"citizens? only|citizenship (is )?required|must be 
 _CLEARANCE = re.compile(r"\bclearance\b|\bts/sci\b|\btop secret\b|\bsecret clearance\b")
 _WORD_AS_WRITTEN = re.compile(r"[A-Za-z0-9+#]+(?:\.(?:js|net|io|ai))?")
 # How strongly an employer's kind says what a job there is about (a title's field is 1): a
-# trading firm's developer is near quant work. Measured on both ranking sets: 0.6 beat 0.45-0.5,
-# and limiting it to titles of a tech family did not help.
+# trading firm's developer is near quant work. Measured on the ranking sets: 0.6 beat 0.45-0.5;
+# a job outside the tech and data families gets half of it (a security firm's marketer).
 EMPLOYER_HINT = 0.6
+_TECHNICAL = frozenset({"tech", "data"})
+# How much a headline's fields count when the description names the role.
+HEADLINE = 0.5
+# Points at most for the tools and subjects of the person's skills and background that a
+# description asks for (Java, Power BI, statistics): a few say the job is theirs.
+SKILLS = 8.0
+# The scale: an off-field job starts near FLOOR; a job in the wanted field near SURE_FIT, from
+# where place, level and eligibility count in full; above TOP scores bunch towards 100; a
+# capped job reaches its cap at FULL_FIT.
+FLOOR = 5.0
+SURE_FIT = 70.0
+TOP = 85.0
+FULL_FIT = 90.0
 _ELIGIBILITY_WORDS = frozenset({"sponsorship", "citizen", "citizenship", "clearance", "secret"})
 _PHD = frozenset({"phd", "doctoral", "doctorate"})
 _MASTERS = frozenset({"ms", "master", "msc", "meng", "mba", "graduate"})
@@ -83,9 +113,9 @@ class _Doc:
 
     __slots__ = ("counts", "joined", "length", "text", "toks")
 
-    def __init__(self, text: str) -> None:
-        toks = tokens(text)
-        self.text = text
+    def __init__(self, text: str, folded: str | None = None) -> None:
+        toks = tokens(text if folded is None else folded)
+        self.text = text  # as written: "Go" the language is told apart by its capital
         self.toks = toks
         self.counts = Counter(toks)
         self.joined = " " + " ".join(toks) + " "
@@ -150,19 +180,23 @@ class LocalScorer:
         self._body_cache: dict[str, _Doc] = {}
 
     def score(self, posting: Posting) -> Score:
-        """A deterministic verdict; a filter veto gives 0 with the veto as the reason."""
-        why = veto(posting, self.profile.filters)
-        if why:
-            return self._verdict(posting, 0, f"Ruled out by your filters: {why}.")
+        """A deterministic verdict on a posting that passed the hard filters (the run service
+        applies them, once, before scoring)."""
         r = self.reading
         title = _Doc(posting.title)
-        body = _Doc(posting.description[:3000])
+        role = role_title(posting.title, posting.description)
+        # A headline for a title: the role the description names decides the field.
+        named = _Doc(role[: -len(posting.title) - 3]) if role != posting.title else title
+        # The description folded once, for its words and for every rule that reads it.
+        description = _folded(posting.description[:4000])
+        body = _Doc(posting.description[:3000], _plain(description[:3000]))
         matched: list[str] = []  # what the reason says matched, most telling first
         against: list[str] = []
         notes: list[str] = []
 
         # Words: the profile's own words in the title and description.
         relevance = 0.0
+        skills = 0
         in_title: list[str] = []
         in_body: list[tuple[float, str]] = []
         for term in self.wanted:
@@ -173,6 +207,8 @@ class LocalScorer:
             w = term.weight * _idf(term)
             gain = w * (2.5 * min(t_tf, 1) + _sat(b_tf, body.length))
             relevance += gain
+            if b_tf and term.weight < 1.0:
+                skills += 1  # a tool or subject from their skills or background, asked here
             if t_tf:
                 in_title.append(term.name)
             else:
@@ -180,19 +216,25 @@ class LocalScorer:
 
         company = posting.real_employer or posting.company
         kinds = kinds_of(company)
-        # Words alone, with diminishing returns: relevance 3 -> ~+23, 6 -> ~+37, 12 -> ~+50.
-        by_words = 28.0 + 58.0 * (1.0 - math.exp(-relevance / 7.0))
+        # Words alone, with diminishing returns: relevance 3 -> ~29, 6 -> ~46, 12 -> ~63.
+        by_words = FLOOR + 70.0 * (1.0 - math.exp(-relevance / 7.0))
         if r.fields:
-            points = self._field_points(title, body, kinds, matched, against)
-            points += 12.0 * (1.0 - math.exp(-relevance / 6.0))
+            fit = self._field_points(title, named, body, kinds, matched, against)
+            fit += 12.0 * (1.0 - math.exp(-relevance / 6.0))
+            fit += SKILLS * (1.0 - math.exp(-skills / 2.5))
             # Fields named only in a skills list or background ("… wildlife conservation;
             # strong in data analysis") leave the rest to the words.
             sure = r.field_certainty
-            points = sure * points + (1.0 - sure) * by_words
+            fit = sure * fit + (1.0 - sure) * by_words
         else:
-            points = by_words
+            fit = by_words
         words = in_title + [n for _g, n in sorted(in_body, key=lambda gn: (-gn[0], gn[1]))]
-        matched.extend(w for w in words if w.lower() not in {m.lower() for m in matched})
+        # A field the reason names already says the title words that named it ("data
+        # analysis" for "Data Analyst": not "data", "analyst" again).
+        said = {m.lower() for m in matched}
+        if matched:
+            said |= {t for _k, a, b in field_spans(named.toks) for t in named.toks[a:b]}
+        matched.extend(w for w in words if w.lower() not in said and not said >= set(tokens(w)))
 
         penalty = 0.0
         for term in self.unwanted:
@@ -204,38 +246,69 @@ class LocalScorer:
                 if b_tf >= 2:
                     penalty += 12.0 * _sat(b_tf, body.length)
                     against.append(f"mentions {term.name}")
-        points -= min(penalty, 32.0)
+        fit -= min(penalty, 32.0)
+        fit += self._employer(company, kinds, notes, against)
 
-        points += self._employer(company, kinds, notes, against)
-        points += self._place(posting, notes, against)
-        points += self._eligibility(posting, title, body, notes, against)
-        points += self._rules(posting, title, notes, against)
-        points += self._learned(posting, notes, against)
+        # Where, when and for whom: these move a job that fits by up to a band or two of the
+        # rubric, and an off-field job hardly at all (a bookkeeper's job is no nearer for a
+        # nurse because it is in her city).
+        w = where(posting.location) if posting.location.strip() else Where()
+        place, cap = self._place(posting, w, notes, against)
+        situation = place
+        situation += self._eligibility(posting, title, body, notes, against)
+        situation += self._rules(posting, title, notes, against)
+        situation += self._level(posting, notes, against)
+        # A job off in place or level is off however many of the person's words it uses.
+        fit = _soft_top(fit)
+        points = fit + _weight_of(fit) * situation
+        # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
+        text = _folded(posting.title) + "\n" + description
+        cap = min(cap, self._caps(posting, w, company, text, against))
+        points = _soft_top(points) + self._learned(posting, notes, against)
 
         score = max(1, min(100, round(points)))
+        if cap < 100:
+            # Within a cap the order stays: the nearer the job is to what the person wants,
+            # the nearer it comes to the cap (a ruled-out nursing job above a ruled-out
+            # bookkeeping one).
+            score = max(1, min(score, round(cap * min(1.0, max(points, 0.0) / FULL_FIT))))
         return self._verdict(posting, score, _reason(matched, notes, against))
 
     # -- parts ------------------------------------------------------------------------------
     def _field_points(
         self,
         title: _Doc,
+        named: _Doc,
         body: _Doc,
         kinds: tuple[str, ...],
         matched: list[str],
         against: list[str],
     ) -> float:
-        """Points for how near the posting's field is to the wanted ones (15-80), less what
-        an avoided field costs."""
+        """Points for how near the posting's field is to the wanted ones (FLOOR to ~80), what
+        an avoided field leaves of them."""
         r = self.reading
-        found: dict[str, float] = dict.fromkeys(fields_of_tokens(title.toks), 1.0)
+        found: dict[str, float] = dict.fromkeys(fields_of_tokens(named.toks), 1.0)
+        headline: set[str] = set()  # what the product is about, not what the job is
+        if named is not title:
+            headline = set(fields_of_tokens(title.toks)) - set(found)
+            found |= dict.fromkeys(headline, HEADLINE)
         if not found and body.length:
-            counts = Counter(fields_of_tokens(body.toks))
-            for key in list(counts)[:3]:
-                found[key] = 0.6
+            # A title that names no field: what the description talks about most.
+            counts = Counter(k for k, _a, _b in field_spans(body.toks)).most_common(3)
+            for key, n in counts:
+                found[key] = 0.6 * n / counts[0][1]
+        # A technical job at a specialised employer builds what it does (a trading firm's
+        # developer is near quant work); any other job there is half as near (its marketing
+        # intern sells it), or as near as its own field.
+        technical = not found or any(family(k) in _TECHNICAL for k in found)
+        by_employer: set[str] = set()
         for kind in kinds:
             key = KIND_FIELDS.get(kind)
             if key:
-                found[key] = max(found.get(key, 0.0), EMPLOYER_HINT)
+                by_employer.add(key)
+                near = max((affinity(key, k) for k in found), default=1.0)
+                strength = EMPLOYER_HINT * (1.0 if technical else max(0.5, near))
+                found[key] = max(found.get(key, 0.0), strength)
         best, best_field = 0.0, ""
         for want, ww in r.fields.items():
             for key, strength in found.items():
@@ -246,22 +319,35 @@ class LocalScorer:
             best = 0.2  # a title that names no field ("Summer Intern"): unknown, not off-field
         elif best_field and best >= 0.7:
             matched.append(label(best_field))
-        points = 15.0 + 65.0 * best
-        # Avoided fields count against, as strongly as the posting is in them.
+        # Avoided fields count against, as strongly as the posting is in them: what the person
+        # rules out keeps little of its fit, but a ruled-out neighbour of their own field
+        # still comes before a job they would never consider.
         worst, worst_field = 0.0, ""
         hits: list[str] = []
         for key, strength in found.items():
+            if key in headline:
+                continue
+            # A neighbour of an avoided field counts against only when it is nearer to it than
+            # to anything wanted: "no front-end-only roles" says nothing against a full-stack
+            # or plain software role for a backend engineer; "no IT support" nothing against
+            # a platform role.
+            wanted_near = max((affinity(want, key) for want in r.fields), default=0.0)
             for avoid, aw in r.avoid_fields.items():
-                # Only the avoided field and its close neighbours: "no IT support" says
-                # nothing against a software or platform role.
                 near = affinity(avoid, key)
+                same = family(key) == family(avoid) and family(key) not in _TECHNICAL
+                if key in by_employer and same:
+                    # "No finance roles": a job at a trading firm is one, whatever its title.
+                    near = max(near, 0.85)
                 hit = near * strength * aw
+                if key != avoid and (near <= wanted_near + 0.15 or avoid in r.avoid_exact):
+                    continue
                 if near > 0.5 and hit >= 0.2:
                     hits.append(key)
                     if hit > worst:
                         worst, worst_field = hit, key
+        # Concave: a neighbour's fit (0.4-0.7) lands in the rubric's "secondary" band.
+        points = FLOOR + 75.0 * (best * (1.0 - 0.8 * min(1.0, worst))) ** 0.85
         if worst_field:
-            points -= 40.0 * worst
             against.append(_said_no(title.text, title.toks, hits, kinds))
         elif r.avoid_generic and found and set(found) <= r.avoid_generic:
             points -= 8.0
@@ -292,30 +378,111 @@ class LocalScorer:
             against.append(f"{company} is {as_noun(kind)}")
         return points
 
-    def _place(self, posting: Posting, notes: list[str], against: list[str]) -> float:
+    def _place(
+        self, posting: Posting, w: Where, notes: list[str], against: list[str]
+    ) -> tuple[float, float]:
+        """Points for where the job is, and a cap when the person cannot move there."""
         r = self.reading
         if not posting.location.strip() and posting.remote is None:
-            return 0.0
-        w = where(posting.location)
-        remote = w.remote or bool(posting.remote)
+            return 0.0, 100.0
+        km = r.commute_km
+        remote = (w.remote or bool(posting.remote)) and posting.workplace != "hybrid"
         for area in r.avoid_places:
-            if area.contains(w):
+            if area.contains(w, km):
                 against.append(f"in {area.label}")
-                return -15.0
+                return -15.0, 100.0
+        if remote:
+            if r.onsite_only:
+                against.append("remote")
+                return -6.0, 100.0
+            reach = w.hires_in
+            mine = r.rights.countries or r.home
+            if w.anywhere or (reach and mine and reach & mine):
+                where_from = sorted(reach & mine) if reach and mine else []
+                notes.append(
+                    f"remote from {country_label(where_from[0])}" if where_from else "remote"
+                )
+                return (6.0 if r.remote_ok or not r.places else 3.0), 100.0
+            if not reach:
+                notes.append("remote")
+                return (4.0 if r.remote_ok else 1.0), 100.0
+        home = r.home_area
         for area in r.places:
-            if area.kind != "country" and area.contains(w):
-                notes.append(f"in {area.label}")
-                return 6.0
-        if remote and r.onsite_only:
-            against.append("remote")
-            return -6.0
-        if remote and r.remote_ok and (not w.countries or not r.home or w.countries & r.home):
-            notes.append("remote")
-            return 4.0
-        if r.home and w.countries and not (w.countries & r.home):
+            if area.kind != "country" and area.contains(w, km):
+                d = area.km_to(w)
+                if area.kind == "city" and d is not None and d > 5 and w.points:
+                    near = min(
+                        w.points, key=lambda p: 0 if area.point is None else _km(area.point, p)
+                    )
+                    notes.append(f"in {near.name}, {d:.0f} km from {area.label}")
+                else:
+                    notes.append(f"in {area.label}")
+                return 8.0, 100.0
+        if home is not None and home.centre() is not None and w.points:
+            centre = home.centre()
+            d = min(_km(centre, p) for p in w.points)
+            if d <= km:
+                notes.append(f"in {w.points[0].name}, {d:.0f} km from {home.label}")
+                return 8.0, 100.0
+            same_country = centre.country in w.countries
+            if r.no_relocate and same_country:
+                against.insert(
+                    0, f"in {w.points[0].name}, {d:.0f} km from {home.label} — you can't relocate"
+                )
+                return -10.0, 25.0
+            if r.place_required and same_country:
+                against.append(f"in {w.points[0].name}, {d:.0f} km from {home.label}")
+                return -18.0, 100.0
+        elif r.place_required and w.countries & r.home and not w.points:
+            return -4.0, 100.0  # "Canada": somewhere in the country, maybe near
+        # With stated work rights, eligibility decides about other countries.
+        elsewhere = not (w.countries & (r.home | r.rights.countries))
+        if r.home and w.countries and elsewhere and not (r.rights.stated and r.strict):
             against.append("outside " + _country_words(r.home))
-            return -10.0
-        return 0.0
+            return -10.0, 100.0
+        return 0.0, 100.0
+
+    def _caps(
+        self, posting: Posting, w: Where, company: str, text: str, against: list[str]
+    ) -> float:
+        """The rubric's caps: not eligible (15), a stated deal-breaker (25)."""
+        r = self.reading
+        cap = 100.0
+        countries = w.hires_in if (w.remote and w.hires_in) else w.countries
+        # A remote job that hires only in some countries asks for work rights there.
+        strict = r.strict or bool(w.remote and w.hires_in)
+        v = verdict(r.rights, needs_of(text), countries, anywhere=w.anywhere, strict=strict)
+        if v is not None:
+            cap = v[0]
+            against.insert(0, v[1])
+        if r.dealbreakers:
+            hit = dealbreakers.broken_by(
+                r.dealbreakers, _folded(posting.title), _folded(company), text, posting.workplace
+            )
+            if hit is not None:
+                label_, words = hit
+                cap = min(cap, 25.0)
+                against.insert(0, f"{words} — you ruled out {label_}")
+        return cap
+
+    def _level(self, posting: Posting, notes: list[str], against: list[str]) -> float:
+        """The posting's rung against the person's next step (any profession)."""
+        stage = self.reading.stage
+        if stage.student and not stage.bands:
+            return 0.0  # students: the internship rules below judge it
+        rung = rung_of(posting.title, posting.seniority, posting.description)
+        points, note = stage.fit(rung, band_of(posting.title, posting.description))
+        if note:
+            (notes if points > 0 else against).append(note)
+        kind = inferred_type(posting)
+        if self.reading.permanent and kind in ("contract", "temporary", "part-time"):
+            points -= 8.0 if kind == "part-time" else 12.0
+            against.append(kind)
+        elif kind in ("contract", "temporary") and not self.reading.fixed_term_ok:
+            # Someone looking for their next job, who did not say a contract would do.
+            points -= 5.0
+            against.append(kind)
+        return points
 
     def _eligibility(
         self, posting: Posting, title: _Doc, body: _Doc, notes: list[str], against: list[str]
@@ -410,9 +577,59 @@ def _said_no(title: str, toks: list[str], keys: list[str], kinds: tuple[str, ...
     return f"{label(keys[0])} (the employer is {as_noun(kinds[0])})" if kinds else label(keys[0])
 
 
+def _weight_of(fit: float) -> float:
+    """How much place, level and eligibility count for a job that fits this well (0.15-1)."""
+    return min(1.0, max(0.15, fit / SURE_FIT))
+
+
+def _soft_top(points: float) -> float:
+    """Points above `TOP` count less and less, so strong matches keep their order below 100."""
+    if points <= TOP:
+        return points
+    return TOP + (100.0 - TOP) * (1.0 - math.exp(-(points - TOP) / (100.0 - TOP)))
+
+
+def _folded(text: str) -> str:
+    """Lower case without accents, as `fold` gives it; plain ASCII (most postings, once their
+    typographic quotes and dashes are plain) skips the work, and otherwise only the non-ASCII
+    characters are looked at one by one."""
+    if not text.isascii():
+        for mark, plain in _TYPOGRAPHY:
+            if mark in text:
+                text = text.replace(mark, plain)
+        if not text.isascii():
+            text = _NON_ASCII.sub(_unmarked, unicodedata.normalize("NFKD", text))
+    return text.lower()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unmarked(m: re.Match[str]) -> str:
+    return "" if unicodedata.combining(m.group()) else m.group()
+
+
+def _plain(folded: str) -> str:
+    """Folded text with what is left outside ASCII (symbols, other scripts: never part of a
+    word token) as a separator, so tokenising it takes the quick path."""
+    return folded if folded.isascii() else _NON_ASCII.sub("\x01", folded)
+
+
+# Typographic marks as plain ASCII (what folding leaves of them reads the same to every rule),
+# and the accented letters most common in employers' names, so more texts take the quick path.
+_TYPOGRAPHY = (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"),
+               ("•", "*"), ("…", "..."), ("\xa0", " "), ("·", "*"), ("\u200b", ""),
+               ("é", "e"), ("è", "e"))  # fmt: skip
+
+
+def _km(a, b) -> float:
+    from scrapers.postings.gazetteer import km_between
+
+    return km_between(a, b)
+
+
 def _country_words(codes: frozenset[str]) -> str:
-    names = {"us": "the US", "gb": "the UK", "ca": "Canada"}
-    return " / ".join(names.get(c, c.upper()) for c in sorted(codes))
+    return " / ".join(country_label(c) for c in sorted(codes))
 
 
 def _reason(matched: list[str], notes: list[str], against: list[str]) -> str:
@@ -447,7 +664,7 @@ def summarise(posting: Posting, limit: int = 160) -> str:
     title_words = {t for t in tokens(posting.title) if t not in STOP and len(t) > 2}
     chosen = sentences[0]
     for s in sentences:
-        if _ROLE_CUE.search(s) or title_words & set(tokens(s)):
+        if _ROLE_CUE.search(s) or title_words & set(tokens(_plain(_folded(s)))):
             chosen = s
             break
     return cut(chosen, limit)

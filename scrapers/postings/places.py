@@ -1,9 +1,18 @@
-"""Place knowledge shared by board matching, hard filters and scoring: US states and cities,
-countries, well-known cities abroad, and regions ("the Bay Area", "the Northeast", "Europe").
+"""Places, the one home for them: what a posting's location says and what places a person names.
 
-One home for it, at the bottom layer, so `scrapers` and `scoring` read the same table.
-`where(location)` reads a posting's location string; `areas_in(text)` finds the places a
-person names in free text ("Prefers Seattle or the Pacific Northwest; remote in the US").
+Board matching (`scrapers.sources.match`), the hard filters (`scoring.filters`) and the scorer
+read places only through here, over the gazetteer (`scrapers.postings.gazetteer`: GeoNames
+cities with coordinates and populations, ISO countries and subdivisions, a few hand-named
+regions such as "EMEA" or "the Klang Valley").
+
+- `where(location)` reads a posting's location ("Toowong, Brisbane QLD (hybrid)", "Remote (UK)",
+  "Remote (North America, Europe)", "SF; NYC"): its countries, divisions, cities with
+  coordinates, and for a remote posting the countries it hires in.
+- `areas_in(text)` finds the places a person names in their own words ("within commuting
+  distance of Birmingham", "the Black Country", "remote within Australia").
+- `Area.contains(where, km)` and `Area.km_to(where)` answer "is this posting there / how far".
+
+Nothing is read from the packages until a place is first asked about.
 """
 
 from __future__ import annotations
@@ -13,357 +22,470 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from scrapers.postings.gazetteer import (
+    CITY_ALIASES,
+    DEMONYMS,
+    FREE_TEXT_DIVISIONS,
+    REGION_ALIASES,
+    REGIONS,
+    City,
+    Region,
+    gazetteer,
+    km_between,
+)
 from scrapers.postings.text import fold
 
-US_STATES = {
-    "al": "alabama", "ak": "alaska", "az": "arizona", "ar": "arkansas", "ca": "california",
-    "co": "colorado", "ct": "connecticut", "de": "delaware", "fl": "florida", "ga": "georgia",
-    "hi": "hawaii", "id": "idaho", "il": "illinois", "in": "indiana", "ia": "iowa",
-    "ks": "kansas", "ky": "kentucky", "la": "louisiana", "me": "maine", "md": "maryland",
-    "ma": "massachusetts", "mi": "michigan", "mn": "minnesota", "ms": "mississippi",
-    "mo": "missouri", "mt": "montana", "ne": "nebraska", "nv": "nevada", "nh": "new hampshire",
-    "nj": "new jersey", "nm": "new mexico", "ny": "new york", "nc": "north carolina",
-    "nd": "north dakota", "oh": "ohio", "ok": "oklahoma", "or": "oregon", "pa": "pennsylvania",
-    "ri": "rhode island", "sc": "south carolina", "sd": "south dakota", "tn": "tennessee",
-    "tx": "texas", "ut": "utah", "vt": "vermont", "va": "virginia", "wa": "washington",
-    "wv": "west virginia", "wi": "wisconsin", "wy": "wyoming", "dc": "district of columbia", "pr": "puerto rico",
-}  # fmt: skip
-# Big cities that boards often list without a state.
-US_CITIES = {
-    "san francisco": "ca", "los angeles": "ca", "san diego": "ca", "san jose": "ca",
-    "palo alto": "ca", "mountain view": "ca", "sunnyvale": "ca", "menlo park": "ca",
-    "new york": "ny", "nyc": "ny", "seattle": "wa", "redmond": "wa", "bellevue": "wa",
-    "austin": "tx", "dallas": "tx", "houston": "tx", "boston": "ma", "cambridge": "ma",
-    "chicago": "il", "denver": "co", "atlanta": "ga", "pittsburgh": "pa", "washington dc": "dc",
-}  # fmt: skip
-# More US cities (for regions and for boards that list a city alone); state by abbreviation.
-_MORE_US_CITIES = {
-    "oakland": "ca", "berkeley": "ca", "santa clara": "ca", "san mateo": "ca", "cupertino": "ca",
-    "redwood city": "ca", "fremont": "ca", "foster city": "ca", "south san francisco": "ca",
-    "milpitas": "ca", "burlingame": "ca", "emeryville": "ca", "irvine": "ca", "santa monica": "ca",
-    "culver city": "ca", "playa vista": "ca", "pasadena": "ca", "sacramento": "ca",
-    "portland": "or", "beaverton": "or", "hillsboro": "or", "eugene": "or", "tacoma": "wa",
-    "kirkland": "wa", "spokane": "wa", "everett": "wa", "boise": "id",
-    "arlington": "va", "reston": "va", "herndon": "va", "mclean": "va", "tysons": "va",
-    "alexandria": "va", "chantilly": "va", "fairfax": "va", "richmond": "va", "falls church": "va",
-    "vienna": "va", "bethesda": "md", "baltimore": "md", "columbia": "md", "rockville": "md",
-    "annapolis junction": "md", "fort meade": "md", "laurel": "md", "gaithersburg": "md",
-    "silver spring": "md", "college park": "md", "washington d.c.": "dc",
-    "brooklyn": "ny", "manhattan": "ny", "jersey city": "nj", "hoboken": "nj", "princeton": "nj",
-    "philadelphia": "pa", "stamford": "ct", "greenwich": "ct", "hartford": "ct",
-    "providence": "ri", "burlington": "vt", "somerville": "ma", "waltham": "ma",
-    "miami": "fl", "tampa": "fl", "orlando": "fl", "raleigh": "nc", "durham": "nc",
-    "charlotte": "nc", "nashville": "tn", "phoenix": "az", "salt lake city": "ut",
-    "detroit": "mi", "ann arbor": "mi", "minneapolis": "mn", "columbus": "oh",
-    "cleveland": "oh", "madison": "wi", "milwaukee": "wi", "st. louis": "mo", "kansas city": "mo",
-    "san antonio": "tx", "boulder": "co", "las vegas": "nv", "albuquerque": "nm",
-}  # fmt: skip
-US_STATE_NAMES = set(US_STATES.values())
-US_NAMES = {"united states", "usa", "us", "u s", "united states of america", "america"}
-# How a country name is also written ("U.S." folds to "u s" once punctuation is dropped).
-US_NAMES |= {"u.s.", "u.s.a."}
-
-# Countries by ISO code, with the names and big cities postings use for them.
-COUNTRIES: dict[str, tuple[str, ...]] = {
-    "us": tuple(sorted(US_NAMES)),
-    "ca": ("canada",),
-    "gb": (
-        "united kingdom",
-        "uk",
-        "u.k.",
-        "u k",
-        "great britain",
-        "britain",
-        "england",
-        "scotland",
-        "wales",
-        "northern ireland",
-    ),
-    "ie": ("ireland",),
-    "de": ("germany", "deutschland"),
-    "fr": ("france",),
-    "nl": ("netherlands", "the netherlands", "nederland", "holland"),
-    "ch": ("switzerland", "schweiz", "suisse"),
-    "es": ("spain", "espana"),
-    "it": ("italy", "italia"),
-    "pt": ("portugal",),
-    "se": ("sweden", "sverige"),
-    "dk": ("denmark", "danmark"),
-    "no": ("norway", "norge"),
-    "fi": ("finland", "suomi"),
-    "pl": ("poland", "polska"),
-    "cz": ("czech republic", "czechia"),
-    "at": ("austria", "osterreich"),
-    "be": ("belgium", "belgique", "belgie"),
-    "ro": ("romania",),
-    "ee": ("estonia",),
-    "in": ("india",),
-    "sg": ("singapore",),
-    "jp": ("japan",),
-    "cn": ("china",),
-    "hk": ("hong kong",),
-    "tw": ("taiwan",),
-    "kr": ("south korea", "korea"),
-    "au": ("australia",),
-    "nz": ("new zealand",),
-    "il": ("israel",),
-    "ae": ("united arab emirates", "uae"),
-    "br": ("brazil", "brasil"),
-    "mx": ("mexico",),
-    "za": ("south africa",),
-    "ph": ("philippines",),
-    "my": ("malaysia",),
-}
-_ABROAD_CITIES: dict[str, str] = {
-    "toronto": "ca", "vancouver": "ca", "montreal": "ca", "waterloo": "ca", "ottawa": "ca",
-    "calgary": "ca", "markham": "ca", "mississauga": "ca", "london": "gb", "edinburgh": "gb",
-    "manchester": "gb", "belfast": "gb", "bristol": "gb", "dublin": "ie", "berlin": "de",
-    "munich": "de", "hamburg": "de", "frankfurt": "de", "stuttgart": "de", "paris": "fr",
-    "amsterdam": "nl", "rotterdam": "nl", "zurich": "ch", "geneva": "ch", "lausanne": "ch",
-    "madrid": "es", "barcelona": "es", "milan": "it", "lisbon": "pt", "stockholm": "se",
-    "copenhagen": "dk", "oslo": "no", "helsinki": "fi", "warsaw": "pl", "krakow": "pl",
-    "prague": "cz", "brussels": "be", "bucharest": "ro", "tallinn": "ee", "bangalore": "in",
-    "bengaluru": "in", "hyderabad": "in", "pune": "in", "mumbai": "in", "tokyo": "jp",
-    "shanghai": "cn", "beijing": "cn", "shenzhen": "cn", "sydney": "au", "melbourne": "au",
-    "tel aviv": "il", "dubai": "ae", "sao paulo": "br", "mexico city": "mx",
-}  # fmt: skip
-# Canadian provinces as boards abbreviate them ("Toronto, ON, Canada").
-_CA_PROVINCES = {"on", "bc", "qc", "ab", "mb", "ns", "nb", "sk", "nl", "pe"}
-_EUROPE = ("gb", "ie", "de", "fr", "nl", "ch", "es", "it", "pt", "se", "dk", "no", "fi", "pl",
-           "cz", "at", "be", "ro", "ee")  # fmt: skip
-
-# Regions as people name them -> member states (US), cities and countries. Hand-made from
-# common usage (the US Census regions for "Northeast"/"Midwest"/"South"/"West").
-REGIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    "bay area": {"cities": ("san francisco", "oakland", "berkeley", "san jose", "palo alto",
-                            "mountain view", "sunnyvale", "menlo park", "santa clara", "san mateo",
-                            "cupertino", "redwood city", "fremont", "foster city", "milpitas",
-                            "south san francisco", "burlingame", "emeryville")},
-    "silicon valley": {"cities": ("san jose", "palo alto", "mountain view", "sunnyvale",
-                                  "menlo park", "santa clara", "cupertino", "redwood city",
-                                  "milpitas", "san mateo")},
-    "pacific northwest": {"states": ("wa", "or", "id")},
-    "northeast": {"states": ("ct", "me", "ma", "nh", "ri", "vt", "nj", "ny", "pa")},
-    "new england": {"states": ("ct", "me", "ma", "nh", "ri", "vt")},
-    "tri-state": {"states": ("ny", "nj", "ct")},
-    "midwest": {"states": ("il", "in", "ia", "ks", "mi", "mn", "mo", "ne", "nd", "oh", "sd", "wi")},
-    "south": {"states": ("al", "ar", "fl", "ga", "ky", "la", "ms", "nc", "ok", "sc", "tn", "tx",
-                         "va", "wv", "de", "md", "dc")},
-    "southeast": {"states": ("al", "fl", "ga", "ms", "nc", "sc", "tn")},
-    "southwest": {"states": ("az", "nm", "tx", "ok", "nv")},
-    "west coast": {"states": ("wa", "or", "ca")},
-    "east coast": {"states": ("me", "nh", "ma", "ri", "ct", "ny", "nj", "de", "md", "dc", "va",
-                              "nc", "sc", "ga", "fl", "pa")},
-    "southern california": {"cities": ("los angeles", "san diego", "irvine", "santa monica",
-                                       "culver city", "playa vista", "pasadena")},
-    "dmv": {"states": ("dc", "va", "md")},
-    "research triangle": {"cities": ("raleigh", "durham")},
-    "europe": {"countries": _EUROPE},
-    "eu": {"countries": tuple(c for c in _EUROPE if c not in ("gb", "ch", "no"))},
-    "north america": {"countries": ("us", "ca", "mx")},
-}  # fmt: skip
-# Other ways people write a region.
-_REGION_ALIASES = {
-    "sf bay area": "bay area", "san francisco bay area": "bay area", "pnw": "pacific northwest",
-    "the northwest": "pacific northwest", "north east": "northeast", "tristate": "tri-state",
-    "tri state": "tri-state", "socal": "southern california", "dc area": "dmv",
-    "dc metro": "dmv", "washington metro": "dmv", "d.c. area": "dmv", "mid-atlantic": "dmv",
-    "european union": "eu",
-}  # fmt: skip
-# Short names boards use for cities ("SF; NYC").
-_CITY_ALIASES = {"nyc": "new york", "new york city": "new york", "sf": "san francisco",
-                 "washington dc": "washington", "washington d.c.": "washington",
-                 "d.c.": "washington", "dc": "washington", "st louis": "st. louis",
-                 "montréal": "montreal", "zürich": "zurich", "münchen": "munich"}  # fmt: skip
-
-# City -> (country, state or "") for every city we know.
-CITIES: dict[str, tuple[str, str]] = {
-    **{c: ("us", s) for c, s in {**US_CITIES, **_MORE_US_CITIES}.items()},
-    **{c: (k, "") for c, k in _ABROAD_CITIES.items()},
-    "washington": ("us", "dc"),
-}
-CITIES.pop("nyc", None)
-CITIES.pop("washington dc", None)
-CITIES.pop("washington d.c.", None)
-_COUNTRY_BY_NAME = {name: code for code, names in COUNTRIES.items() for name in names}
-_STATE_BY_NAME = {name: abbr for abbr, name in US_STATES.items()}
+# How far a person is taken to travel to work when they do not say (a profile filter,
+# `Filters.commute_km`, changes it).
+COMMUTE_KM = 50.0
+# How a country is shown in a reason.
+_SHOWN = {"us": "the US", "gb": "the UK", "ae": "the UAE", "nl": "the Netherlands"}
+US_NAMES = frozenset({"united states", "usa", "us", "u s", "united states of america", "america"})
 
 
-def in_us(location: str) -> bool:
-    """True for 'Austin, TX', 'Remote - US', 'Ohio', 'New York, NY, United States'."""
-    parts = [p.strip() for p in re.split(r"[,;()\-–/]", location) if p.strip()]
-    for part in parts:
-        low = part.lower()
-        if low in US_NAMES or low in US_STATE_NAMES or (part.isupper() and low in US_STATES):
-            return True
-    return False
+def country_label(code: str) -> str:
+    """'gb' -> 'the UK', 'my' -> 'Malaysia'."""
+    return _SHOWN.get(code) or gazetteer().country_names.get(code, code.upper())
 
 
 @dataclass(frozen=True)
 class Where:
-    """What a location string says: countries, US states and cities (all lower case), and
-    whether it offers remote work (and in which countries, if it says)."""
+    """What a location string says. Codes are lower case: countries "gb", divisions "au-qld"
+    (ISO 3166-2), cities by folded name with their gazetteer entries in `points`."""
 
-    countries: frozenset[str] = field(default_factory=frozenset)
-    states: frozenset[str] = field(default_factory=frozenset)
-    cities: frozenset[str] = field(default_factory=frozenset)
+    countries: frozenset[str] = frozenset()
+    divisions: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
+    points: tuple[City, ...] = ()
     remote: bool = False
+    # A remote posting's reach: "Remote (worldwide)" / "anywhere" is everyone's.
+    anywhere: bool = False
+    # Countries the location names only as the reach of remote work ("Remote (UK)").
+    hires_in: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()  # named regions ("emea")
 
     @property
     def known(self) -> bool:
-        return bool(self.countries or self.states or self.cities)
+        return bool(self.countries or self.divisions or self.points)
+
+    @property
+    def states(self) -> frozenset[str]:
+        """US states as postal codes ("va")."""
+        return frozenset(d[3:] for d in self.divisions if d.startswith("us-"))
 
 
-_SPLIT_PLACES = re.compile(r"\s*[;|]\s*|\s+/\s+|\s+or\s+|\s+and\s+")
+# -- reading a posting's location ----------------------------------------------------------
+_SPLIT_PLACES = re.compile(r"\s*[;|]\s*|\s+/\s+|\s+or\s+|\s*/\s*(?=[A-Z])")
+_PARENS = re.compile(r"\(([^()]*)\)")
+_REMOTE = re.compile(
+    r"\bremote\b|\bwork from home\b|\bwfh\b|\btelecommut\w*|\bhome[- ]based\b|\banywhere\b|"
+    r"\bworldwide\b|\bglobal(ly)?\b|\bdistributed\b|\bhome office\b",
+    re.I,
+)
+_ANYWHERE = re.compile(r"\b(worldwide|anywhere|global(ly)?|world)\b", re.I)
+# Words around a place that are not the place.
+_NOISE = re.compile(
+    r"\b(remote|hybrid|on-?site|in[- ]office|work from home|wfh|home office|based|hires? in|"
+    r"hiring in|in|within|only|time ?zones?|hours|friendly|preferred|multiple cities|"
+    r"multiple locations|locations?|-wide|wide|greater|metro(politan)?( area)?|"
+    r"area|region|hq|office|headquarters|regional municipality|city of|the)\b",
+    re.I,
+)
+_DIV_AFTER_CITY = re.compile(r"^(.*\S)\s+([A-Z]{2,3})$")
 
 
-@lru_cache(maxsize=20_000)
+@lru_cache(maxsize=50_000)
 def where(location: str) -> Where:
-    """Read a posting's location ("Arlington, VA; Remote in USA", "SF; NYC", "London, UK").
-
-    Each `;`-separated place is read as "city, state/province, country" from the right; a
-    two-letter upper-case part after a comma is a state or province; "LA" alone is the city."""
+    """Read a posting's location; unknown words are ignored, never guessed."""
+    g = gazetteer()
     countries: set[str] = set()
-    states: set[str] = set()
-    cities: set[str] = set()
-    remote = False
-    for place in _SPLIT_PLACES.split(location):
-        if not place.strip():
-            continue
-        if re.search(r"\bremote\b|\bwork from home\b|\banywhere\b", place, re.I):
-            remote = True
-        parts = [p.strip() for p in re.split(r",|\s-\s|\(|\)", place) if p.strip()]
-        for i, part in enumerate(parts):
-            low = fold(part).strip(" .")
-            low = re.sub(r"^(remote|hybrid|on-?site)\s*(in|-|:)?\s*", "", low).strip()
-            low = re.sub(r"\s*\b(metro(politan)?( area)?|area|region|hq|office)$", "", low).strip()
-            if not low:
+    divisions: set[str] = set()
+    points: list[City] = []
+    regions: set[str] = set()
+    hires: set[str] = set()
+    remote = bool(_REMOTE.search(location))
+    anywhere = remote and bool(_ANYWHERE.search(location))
+    # A parenthesis qualifies the place before it: "(remote, Australia-wide)", "(UK)".
+    outer = _PARENS.sub(",", location)
+    inner = _PARENS.findall(location)
+    for text, is_reach in [(outer, False), *((i, True) for i in inner)]:
+        for place in _SPLIT_PLACES.split(text):
+            found = _read_place(place, g)
+            if found is None:
                 continue
-            if low in _COUNTRY_BY_NAME:
-                countries.add(_COUNTRY_BY_NAME[low])
-            elif part.strip().isupper() and len(low) == 2 and i > 0 and low in US_STATES:
-                states.add(low)
-                countries.add("us")
-            elif part.strip().isupper() and len(low) == 2 and i > 0 and low in _CA_PROVINCES:
-                countries.add("ca")
-            elif low in _STATE_BY_NAME and not (low == "new york" and i == 0 and len(parts) > 1):
-                # "Seattle, Washington" is the state; "Washington, DC" is the city.
-                if low == "washington" and i == 0 and len(parts) > 1:
-                    cities.add("washington")
-                    states.add("dc")
-                else:
-                    states.add(_STATE_BY_NAME[low])
-                countries.add("us")
+            cs, ds, ps, rs = found
+            (hires if (is_reach and remote) else countries).update(cs)
+            divisions.update(ds)
+            points.extend(ps)
+            regions.update(rs)
+    countries |= {p.country for p in points}
+    countries |= {d.split("-", 1)[0] for d in divisions}
+    if remote and not hires:
+        # "United States (remote)", "Remote - US": the places named are the reach.
+        hires = set(countries)
+    if remote:
+        for key in regions:
+            hires |= g.region_countries(REGIONS[key])
+    return Where(
+        countries=frozenset(countries | hires),
+        divisions=frozenset(divisions),
+        cities=frozenset(fold(p.name) for p in points),
+        points=tuple(dict.fromkeys(points)),
+        remote=remote,
+        anywhere=anywhere,
+        hires_in=frozenset(hires),
+        regions=frozenset(regions),
+    )
+
+
+def _clean(part: str) -> str:
+    text = _NOISE.sub(" ", part)
+    return " ".join(text.replace("–", " ").split()).strip(" .,-:")
+
+
+_COUNTRY_CODES_AFTER_CITY = {"UK": "gb", "US": "us", "USA": "us", "U.S.": "us", "U.K.": "gb"}
+# Division codes boards write after a city, by how often each country's boards do it.
+_CODE_ORDER = ("us", "ca", "au", "in", "my", "gb")
+
+
+def _read_place(place: str, g) -> tuple[set[str], set[str], list[City], set[str]] | None:
+    """One place ("Toowong, Brisbane QLD", "Toronto, ON, Canada"), read right to left: the
+    country and division first, so the city is the one in them."""
+    parts = [p for p in (_clean(x) for x in re.split(r",|\s+-\s+|\s+–\s+", place)) if p]
+    if not parts:
+        return None
+    countries: set[str] = set()
+    regions: set[str] = set()
+    written: list[tuple[str, ...]] = []  # division options per division the place names
+    cities: list[tuple[str, tuple[str, ...]]] = []  # (city, division options written with it)
+    seats: list[City] = []  # the city a division is named after ("Berlin")
+    single = len(parts) == 1
+    raw_parts = [fold(x).strip(" .") for x in re.split(r",|\s+-\s+|\s+–\s+", place)]
+    for raw in raw_parts:
+        # "San Francisco Bay Area", "Greater Toronto Area": a region by its whole name.
+        raw = REGION_ALIASES.get(raw, raw)
+        if raw in REGIONS:
+            regions.add(raw)
+            parts = [p for p in parts if REGION_ALIASES.get(fold(p), fold(p)) not in REGIONS
+                     and fold(p) not in raw]  # fmt: skip
+    for i, part in enumerate(parts):
+        low = fold(part)
+        region = REGION_ALIASES.get(low, low)
+        if region in REGIONS:
+            regions.add(region)
+        elif part in _COUNTRY_CODES_AFTER_CITY:
+            countries.add(_COUNTRY_CODES_AFTER_CITY[part])
+        elif i > 0 and part.isupper() and 2 <= len(part) <= 3 and _division_codes(low):
+            # A code after a city: a division ("Austin, TX"), or a country's own code when the
+            # city is there ("Reykjavik, IS").
+            earlier = [c for n, _o in cities for c in _named(n) if c.country == low]
+            if earlier and not any(f"{c.country}-{c.division}" in _division_codes(low)
+                                   for n, _o in cities for c in _named(n)):  # fmt: skip
+                countries.add(low)
             else:
-                low = _CITY_ALIASES.get(low, low)
-                if low == "la" and i == 0 and len(parts) == 1:
-                    low = "los angeles"
-                if low in CITIES:
-                    country, state = CITIES[low]
-                    # "Cambridge, UK" is not Cambridge, MA: a later part names the country.
-                    later = {_COUNTRY_BY_NAME.get(fold(p).strip(" .")) for p in parts[i + 1 :]}
-                    later.discard(None)
-                    if later and country not in later:
-                        continue
-                    cities.add(low)
-                    countries.add(country)
-                    if state:
-                        states.add(state)
-                elif len(low) == 2 and low in US_STATES and part.strip().isupper():
-                    states.add(low)
-                    countries.add("us")
-    return Where(frozenset(countries), frozenset(states), frozenset(cities), remote)
+                written.append(_division_codes(low))
+        elif low in g.countries and (len(low) > 3 or part.isupper()):
+            code = g.countries[low]
+            countries.add(code)
+            if code in g.capitals:
+                cities.append((g.capitals[code].name, ()))
+        elif low in g.divisions and (i > 0 or (single and low not in CITY_ALIASES)):
+            written.append(g.divisions[low])
+            if single and (seat := _seat(part, g.divisions[low])) is not None:
+                # "Berlin", "Hamburg", "New York": a division named after its own city is, on
+                # a job board, that city too (so a commute from it can be measured).
+                seats.append(seat)
+        elif (m := _DIV_AFTER_CITY.match(part)) and _division_codes(fold(m.group(2))):
+            cities.append((m.group(1), _division_codes(fold(m.group(2)))))
+        else:
+            cities.append((part, ()))
+    divisions: set[str] = set()
+    points: list[City] = []
+    every = tuple(d for options in written for d in options)
+    # Right to left: "Toowong, Brisbane QLD" is a suburb of the city after it, so a first
+    # part is kept only when it lies near that city ("Milton" there is not Milton, Ontario).
+    anchor: City | None = None
+    for name, options in reversed(cities):
+        near_countries = {anchor.country} if anchor else countries
+        city = _city(name, near_countries, options or every)
+        if city is not None and anchor is not None and km_between(city, anchor) > 60:
+            city = None
+        if city is None:
+            if options:
+                written.append(options)
+            continue
+        anchor = anchor or city
+        points.append(city)
+        if city.division:
+            divisions.add(f"{city.country}-{city.division}")
+    points += [seat for seat in seats if seat not in points]
+    near = countries | {p.country for p in points}
+    for options in written:
+        chosen = [o for o in options if o.split("-", 1)[0] in near]
+        if not chosen:
+            chosen = sorted(
+                (o for o in options if o.split("-", 1)[0] in _CODE_ORDER),
+                key=lambda o: _CODE_ORDER.index(o.split("-", 1)[0]),
+            ) or list(options)
+        divisions.update(chosen[:1])
+    if not (countries or divisions or points or regions):
+        return None
+    return countries, divisions, points, regions
 
 
+def _seat(name: str, divisions: tuple[str, ...]) -> City | None:
+    """The city of the same name inside one of `divisions`, if there is one."""
+    for city in _named(name):
+        if f"{city.country}-{city.division}" in divisions:
+            return city
+        # The gazetteer leaves some cities' division blank (German city-states among them).
+        if not city.division and any(d.startswith(f"{city.country}-") for d in divisions):
+            return city
+    return None
+
+
+def _named(name: str) -> tuple[City, ...]:
+    g = gazetteer()
+    low = fold(name)
+    return g.cities.get(low) or g.alt_cities.get(low) or ()
+
+
+def _division_codes(code: str) -> tuple[str, ...]:
+    return gazetteer().division_codes.get(code, ()) if 2 <= len(code) <= 3 else ()
+
+
+def _city(name: str, countries: set[str], options: tuple[str, ...]) -> City | None:
+    """The city a board means: in the named country and division if any, else the biggest;
+    None when the gazetteer has no such city there ("London, KY" is not London, England)."""
+    g = gazetteer()
+    low = fold(name)
+    candidates = g.cities.get(low) or g.alt_cities.get(low) or ()
+    alias = CITY_ALIASES.get(low)
+    if alias:
+        anchor = g.anchor(*alias)
+        if anchor is not None:
+            candidates = (anchor, *candidates)
+    if countries:
+        candidates = tuple(c for c in candidates if c.country in countries)
+    if options:
+        candidates = tuple(c for c in candidates if f"{c.country}-{c.division}" in options)
+    return candidates[0] if candidates else None
+
+
+# -- places a person names -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Area:
-    """A place a person names: a region, a US state, a city or a country."""
+    """A place a person names: a city (with its coordinates), a division, a country or a region."""
 
-    kind: str  # region | state | city | country
-    name: str  # the key in REGIONS, the state's abbreviation, the city, the country code
-    label: str  # how the person wrote it
+    kind: str  # city | division | country | region
+    name: str  # folded city name, "au-qld", "gb", or the REGIONS key
+    label: str  # as the person wrote it
+    point: City | None = field(default=None, compare=False)
 
-    def contains(self, w: Where) -> bool:
-        """True when a posting location read by `where` lies (partly) in this area."""
-        if self.kind == "city":
-            return self.name in w.cities
-        if self.kind == "state":
-            return self.name in w.states
+    def contains(self, w: Where, km: float = COMMUTE_KM) -> bool:
+        """True when a posting read by `where` lies (partly) in this area; a city takes in
+        what is within `km` of it."""
         if self.kind == "country":
             return self.name in w.countries
-        members = REGIONS[self.name]
-        return bool(
-            set(members.get("states", ())) & w.states
-            or set(members.get("cities", ())) & w.cities
-            or set(members.get("countries", ())) & w.countries
-        )
+        if self.kind == "division":
+            return self.name in w.divisions
+        if self.kind == "city":
+            if self.point is None or not w.points:  # by name only when nothing better
+                return self.name in w.cities
+            d = self.km_to(w)
+            return d is not None and d <= km
+        region = REGIONS[self.name]
+        if self.name in w.regions:
+            return True
+        if set(region.divisions) & w.divisions:
+            return True
+        g = gazetteer()
+        if region.countries or region.continents:
+            members = g.region_countries(Region("", region.countries, region.continents))
+            if members & w.countries:
+                return True
+        for city, country, radius in region.anchors:
+            anchor = g.anchor(city, country)
+            if anchor and any(km_between(anchor, p) <= radius for p in w.points):
+                return True
+        return False
+
+    def km_to(self, w: Where) -> float | None:
+        """Distance from this city to the nearest place of the posting (None: unknown)."""
+        if self.point is None or not w.points:
+            return None
+        return min(km_between(self.point, p) for p in w.points)
 
     def countries(self) -> frozenset[str]:
         """The countries this area lies in."""
         if self.kind == "country":
             return frozenset({self.name})
+        if self.kind == "division":
+            return frozenset({self.name.split("-", 1)[0]})
         if self.kind == "city":
-            return frozenset({CITIES[self.name][0]})
-        if self.kind == "state":
-            return frozenset({"us"})
-        members = REGIONS[self.name]
-        found = set(members.get("countries", ()))
-        if members.get("states"):
-            found.add("us")
-        found.update(CITIES[c][0] for c in members.get("cities", ()) if c in CITIES)
-        return frozenset(found)
+            return frozenset({self.point.country}) if self.point else frozenset()
+        return gazetteer().region_countries(REGIONS[self.name])
+
+    def centre(self) -> City | None:
+        """Where distances are measured from: the city, or a region's first anchor."""
+        if self.point is not None:
+            return self.point
+        if self.kind == "region" and REGIONS[self.name].anchors:
+            city, country, _km = REGIONS[self.name].anchors[0]
+            return gazetteer().anchor(city, country)
+        return None
 
 
-def _name_pattern() -> re.Pattern[str]:
-    names = set(REGIONS) | set(_REGION_ALIASES) | set(CITIES) | set(_CITY_ALIASES)
-    names |= set(_STATE_BY_NAME) | set(_COUNTRY_BY_NAME)
-    names -= {"la", "us", "dc", "sf", "uk", "eu", "u s", "america"}
-    alts = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    # Upper-case abbreviations only as written ("US", "UK", "DC", "SF", "NYC", "EU").
-    return re.compile(
-        rf"(?i:\b(?:{alts})\b)|(?<![\w.])(?:USA|US|U\.S\.A\.|U\.S\.|UK|DC|D\.C\.|SF|NYC|EU|PNW|DMV)(?![\w])"
-    )
+# Capitalised word runs ("Klang Valley", "Newcastle upon Tyne", "EMEA", "St. Louis").
+_RUN = re.compile(
+    r"(?:[A-Z][\w.'’-]*|[A-Z]{2,})(?:\s+(?:of|upon|on|de|del|la|am|and|the)?\s*(?:[A-Z][\w.'’-]*))*"
+)
+# Words before a place that say it is one ("in Leeds", "near Bath", "of Birmingham").
+_CUES = frozenset(
+    "in near around from of to within outside at prefers prefer based live living lives "
+    "relocate move commute".split()
+)
+# Capitalised words that are also cities somewhere but rarely meant as one in a profile.
+_NOT_PLACES = frozenset(
+    "spring mobile reading bath nice orange split energy police best sale hope deal march "
+    "java python ruby go swift rust kafka spark flask django excel lead senior junior "
+    "graduate university college school street media data cloud power phoenix "
+    "independence enterprise commerce industry liberty union victoria jersey georgia "
+    "manhattan brooklyn central western eastern northern southern north south east west "
+    "aws gcp sql api apis bi it hr qa ai ml ui ux saas b2b crm erp".split()
+)
+_BEFORE_PLACE = re.compile(r",\s*(?:[A-Z]{2,3}\b|[A-Z][a-z]+)")
+_ABBREVIATIONS = {"US": "us", "USA": "us", "U.S.": "us", "U.S.A.": "us", "UK": "gb", "U.K.": "gb"}
 
 
-_NAMES = _name_pattern()
+def place_areas(name: str) -> tuple[Area, ...]:
+    """The places one place name means, as a filter or a search gives it ("Coventry",
+    "Klang Valley", "United States"): every word is taken to be a place."""
+    name = name.strip()
+    if name.islower():  # typed in lower case: "berlin", "uk"
+        name = name.upper() if len(name) <= 3 else name.title()
+    return _place_areas(name)
 
 
-def areas_in(text: str) -> list[Area]:
-    """The places named in free text, in order: "Seattle or the Pacific Northwest" ->
-    [city seattle, region pacific northwest]; "Washington DC / Virginia / Maryland" ->
-    [city washington, state va, state md]. A bare "Washington" is the state."""
-    out: list[Area] = []
-    # Accents off but case kept: "US" and "DC" count only as written in capitals.
+@lru_cache(maxsize=2048)
+def _place_areas(name: str) -> tuple[Area, ...]:
+    return tuple(areas_in(name, every_word_a_place=True))
+
+
+def areas_in(text: str, *, every_word_a_place: bool = False) -> list[Area]:
+    """The places named in free text, in order, each once: "Seattle or the Pacific Northwest"
+    -> [Seattle, the Pacific Northwest]; "within commuting distance of Birmingham" ->
+    [Birmingham (England: the most populous of that name)]; "remote within the EU" -> [the EU].
+    "us" in a sentence is a pronoun; "US" is the country."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    folded = plain.lower()
-    for m in _NAMES.finditer(plain):
-        label = raw = m.group(0)
-        low = raw.lower()
-        if raw in ("US", "USA", "U.S."):
-            low = "us"
-        area: Area | None = None
-        after = folded[m.end() : m.end() + 6].lower()
-        if low in REGIONS or low in _REGION_ALIASES or raw in ("PNW", "DMV"):
-            key = _REGION_ALIASES.get(low, low)
-            key = {"pnw": "pacific northwest"}.get(key, key)
-            area = Area("region", key, label)
-        elif low == "washington" and not re.match(r"\s*(,\s*)?(dc|d\.c\.)", after):
-            area = Area("state", "wa", label)
-        elif low in _CITY_ALIASES or low in CITIES:
-            city = _CITY_ALIASES.get(low, low)
-            if (
-                city == "washington"
-                or (low == "new york" and "state" not in after)
-                or city in CITIES
-            ):
-                area = Area("city", city, label)
-        if area is None and low in _STATE_BY_NAME:
-            area = Area("state", _STATE_BY_NAME[low], label)
-        if area is None and (low in _COUNTRY_BY_NAME or raw in ("UK", "EU")):
-            code = _COUNTRY_BY_NAME.get(low) or {"UK": "gb"}.get(raw)
-            area = Area("country", code, label) if code else Area("region", "eu", label)
-        if area is not None and all((a.kind, a.name) != (area.kind, area.name) for a in out):
-            out.append(area)
+    out: list[Area] = []
+    seen: set[tuple[str, str]] = set()
+    last_end = -10
+    for m in _RUN.finditer(plain):
+        words = m.group(0).split()
+        start = m.start()
+        i = 0
+        while i < len(words):
+            for j in range(min(len(words), i + 5), i, -1):
+                span = " ".join(words[i:j]).strip(".,'’")
+                before = plain[max(0, start - 30) : start].lower().split()
+                prev = before[-1] if before else ""
+                end = start + len(span)
+                # A place is expected after "in", "near", "of" …, in a list of places, or
+                # before ", <country or division>" ("Seattle, Washington").
+                cued = (
+                    every_word_a_place
+                    or prev in _CUES
+                    or 0 <= start - last_end <= 5
+                    or bool(_BEFORE_PLACE.match(plain, end))
+                )
+                area = _area(span, cued, plain, end)
+                if area is not None:
+                    key = (area.kind, area.name)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(area)
+                    last_end = start + len(span)
+                    i = j
+                    start = last_end + 1
+                    break
+            else:
+                start += len(words[i]) + 1
+                i += 1
+    return _merge(out)
+
+
+def _area(span: str, cued: bool, text: str, end: int) -> Area | None:
+    g = gazetteer()
+    low = fold(span).strip()
+    after = text[end : end + 8]
+    if span in _ABBREVIATIONS:
+        return Area("country", _ABBREVIATIONS[span], span)
+    if span.isupper() and low not in REGION_ALIASES and low not in REGIONS:
+        # Capitals are acronyms ("REST", "GRC", "SQL"), places only when we know them so.
+        if low in CITY_ALIASES:
+            city = g.anchor(*CITY_ALIASES[low])
+            return Area("city", fold(city.name), span, city) if city else None
+        return None
+    region = REGION_ALIASES.get(low, low)
+    if low.startswith("the "):
+        region = REGION_ALIASES.get(low[4:], low[4:])
+    if region in REGIONS and (len(low) > 3 or span.isupper()):
+        return Area("region", region, span)
+    if low == "washington" and not re.match(r"\s*,?\s*(dc|d\.c\.)", after, re.I):
+        return Area("division", "us-wa", span)
+    alias = CITY_ALIASES.get(low)
+    if alias and (len(low) > 3 or span.isupper()):
+        city = g.anchor(*alias)
+        if city:
+            return Area("city", fold(city.name), span, city)
+    if low in g.countries and (len(low) > 3 or span.isupper()) and low not in DEMONYMS:
+        code = g.countries[low]
+        if code in g.capitals and low == fold(g.capitals[code].name):
+            return Area("city", low, span, g.capitals[code])
+        if low in _division_names_gb:
+            return Area("division", _division_names_gb[low], span)
+        return Area("country", code, span)
+    divisions = [d for d in g.divisions.get(low, ()) if d.split("-", 1)[0] in FREE_TEXT_DIVISIONS]
+    cities = g.cities.get(low) or ()
+    if (
+        divisions
+        and not (cities and cities[0].population > 500_000)
+        and (cued or low not in _NOT_PLACES)
+    ):
+        return Area("division", divisions[0], span)
+    if (low in _NOT_PLACES and not cued) or len(low) < 4:
+        return None
+    if not cities and cued:
+        cities = g.alt_cities.get(low) or ()
+    if not cities:
+        return None
+    # A single capitalised word is a city only where a place is expected, or when it is a
+    # big one; "Spring Boot" is not Spring, Texas.
+    if not cued and " " not in low and cities[0].population < 1_000_000:
+        return None
+    return Area("city", fold(cities[0].name), span, cities[0])
+
+
+_division_names_gb = {"england": "gb-eng", "scotland": "gb-sct", "wales": "gb-wls",
+                      "northern ireland": "gb-nir"}  # fmt: skip
+
+
+def _merge(areas: list[Area]) -> list[Area]:
+    """A city named next to a country or division it is not in is another city of that name:
+    "London, Ontario" is not London, England."""
+    out = list(areas)
+    for i, a in enumerate(out):
+        if a.kind != "city" or a.point is None or i + 1 >= len(out):
+            continue
+        nxt = out[i + 1]
+        if nxt.kind in ("country", "division") and a.point.country not in nxt.countries():
+            g = gazetteer()
+            for c in g.cities.get(a.name, ()):
+                in_div = nxt.kind == "division" and f"{c.country}-{c.division}" == nxt.name
+                if c.country in nxt.countries() and (nxt.kind == "country" or in_div):
+                    out[i] = Area("city", a.name, a.label, c)
+                    break
     return out
 
 
@@ -375,13 +497,36 @@ def country_of(areas: list[Area]) -> frozenset[str]:
     return frozenset(found)
 
 
+def demonym_country(word: str) -> str | None:
+    """'Australian' -> 'au'; None for a word that is not a nationality we know."""
+    return DEMONYMS.get(fold(word).strip())
+
+
+def countries_named(text: str) -> frozenset[str]:
+    """Every country a text names, by name, region or demonym ("the US, UK or Europe")."""
+    found = set(country_of(areas_in(text)))
+    for word in re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", text):
+        code = demonym_country(word)
+        if code:
+            found.add(code)
+    return frozenset(found)
+
+
+def in_us(location: str) -> bool:
+    """True for 'Austin, TX', 'Remote - US', 'Ohio', 'New York, NY, United States'."""
+    return "us" in where(location).countries
+
+
 def country_code(text: str) -> str | None:
     """'GB', 'gb', 'United Kingdom', 'Deutschland' → the ISO 3166 code in capitals; None when
-    the text names no country we know."""
+    the text names no country."""
     folded = " ".join(fold(text).replace(".", " ").split())
-    if folded in COUNTRIES:
+    if not folded:
+        return None
+    g = gazetteer()
+    if len(folded) == 2 and folded in g.country_names:
         return folded.upper()
-    code = _COUNTRY_BY_NAME.get(folded) or _COUNTRY_BY_NAME.get(fold(text).strip())
+    code = g.countries.get(folded) or g.countries.get(fold(text).strip())
     return code.upper() if code else None
 
 

@@ -99,14 +99,15 @@ def _country(code: str, asked: str) -> Country:
 
 
 def country_for(search: SearchConfig) -> Country:
-    """The search's `country` (code or name), else the one its place names, else the US."""
+    """The search's `country` (code or name), else the one its place names when Indeed has a
+    site there, else the US."""
     if search.country.strip():
         code = country_code(search.country)
         if code is None:
             raise ValueError(f"{search.country!r} is not a country Indeed serves")
         return _country(code, search.country)
     code = location_country(search.location)
-    return _country(code, search.location) if code else US
+    return _country(code, search.location) if code in _SITES else US
 
 
 def request_headers(overrides: dict[str, str], country: Country) -> dict[str, str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from scrapers.options import SearchConfig
-from scrapers.postings.places import US_CITIES, US_NAMES, US_STATES
+from scrapers.postings.places import place_areas, where
 from scrapers.postings.posting import Posting
 
 _WORD = re.compile(r"[a-z0-9+#]+")
@@ -62,17 +62,12 @@ def keywords_match(keywords: str, title: str) -> bool:
     return True
 
 
-def _us_states_in(location: str) -> set[str]:
-    words = _words(location)
-    text = " ".join(words)
-    found = {abbr for abbr in US_STATES if abbr in words[1:]}  # "Austin, TX": not the first word
-    found |= {abbr for abbr, name in US_STATES.items() if _phrase_in(name, text)}
-    found |= {st for city, st in US_CITIES.items() if _phrase_in(city, text)}
-    return found
-
-
 def location_matches(wanted: str, posting: Posting) -> bool:
-    """Loose place matching: 'California' accepts 'San Francisco, CA'; 'United States' any US place.
+    """A search's place against a board's posting, as the board's own search would answer:
+    'California' accepts 'San Francisco, CA', 'United States' any US place, 'London' what is
+    within commuting distance of it (not London, Ontario), 'Austin' not all of Texas. A remote
+    posting is kept where it hires: 'Remote (UK)' for London, 'Remote - US' for Austin,
+    'Remote (worldwide)' for anywhere.
 
     An unknown posting location is accepted: better a scorer sees it than it silently vanishes.
     """
@@ -80,20 +75,20 @@ def location_matches(wanted: str, posting: Posting) -> bool:
     have = posting.location
     if not want or not have.strip():
         return True
-    if _phrase_in(want, have):
-        return True
     if want == "remote":
-        return bool(posting.remote) or "remote" in have.lower()
-    have_states = _us_states_in(have)
-    have_text = " ".join(_words(have))
-    if want in US_NAMES:
-        return bool(have_states) or any(_phrase_in(n, have_text) for n in US_NAMES)
-    want_states = _us_states_in(wanted) or ({want} if want in US_STATES else set())
-    if want_states and have_states & want_states:
-        # 'California' vs 'San Francisco, CA'; but 'Austin' must not accept all of Texas.
-        return want in US_STATES or want in US_STATES.values()
-    # A remote US posting serves anyone in the US.
-    return bool(posting.remote) and any(_phrase_in(n, have_text) for n in US_NAMES)
+        return bool(posting.remote) or where(have).remote
+    areas = place_areas(wanted)
+    if not areas:
+        return _phrase_in(want, have)  # a place the gazetteer does not know, as written
+    w = where(have)
+    if any(area.contains(w) for area in areas):
+        return True
+    if bool(posting.remote) or w.remote:
+        # Remote with no stated reach is unknown, not elsewhere.
+        if w.anywhere or not w.hires_in:
+            return True
+        return any(w.hires_in & area.countries() for area in areas)
+    return not w.known and _phrase_in(want, have)
 
 
 def search_accepts(search: SearchConfig, posting: Posting) -> bool:

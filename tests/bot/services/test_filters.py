@@ -13,6 +13,9 @@ from bot.services import filters
 from bot.services.filters import FiltersError, parse_choices, parse_days, parse_pay, parse_places
 from bot.settings import Settings
 from bot.store import Store
+from scoring.filters import veto
+from scoring.profile import Filters
+from scrapers.postings.posting import Posting
 
 CHAT = 4242
 
@@ -30,14 +33,22 @@ def test_places_split_on_semicolons_and_lists_but_keep_city_state_pairs():
     assert got.workplace() == []  # places as well as remote: any workplace
 
 
-def test_a_commute_keeps_the_town_and_the_area_it_lies_in():
+def test_a_commute_keeps_the_town_and_the_filter_measures_the_distance():
     boston = parse_places("within commuting distance of Boston")
     assert boston.commute_from == "Boston"
-    assert boston.locations() == ["Boston", "Massachusetts"]
+    assert boston.locations() == ["Boston"]
     assert boston.rule() == "Wants to work within commuting distance of Boston."
-    assert parse_places("near Mountain View").locations() == ["Mountain View", "Bay Area"]
-    assert parse_places("commute from Berlin").locations() == ["Berlin", "Germany"]
+    assert parse_places("commute from Berlin").locations() == ["Berlin"]
     assert parse_places("near Smallville").locations() == ["Smallville"]  # unknown: as typed
+
+    filters = Filters(locations=boston.locations())  # the default commuting radius, 50 km
+
+    def job(place: str) -> Posting:
+        return Posting(source="t", source_id=place, url="https://x.example/j", title="Analyst",
+                       company="Acme", location=place)  # fmt: skip
+
+    assert veto(job("Cambridge, MA"), filters) is None  # ~5 km away
+    assert veto(job("Worcester, MA"), filters) is not None  # ~65 km away
 
 
 def test_remote_only_and_anywhere():

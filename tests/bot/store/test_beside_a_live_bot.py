@@ -33,12 +33,9 @@ def _config() -> str:
 
 def _data(db: Path) -> dict[str, bytes]:
     """Every file of the database folder but the locks (a lock file holds no data) and the
-    bot's own onboarding conversations (which it writes on its own timer)."""
-    return {
-        f.name: f.read_bytes()
-        for f in sorted(db.parent.iterdir())
-        if f.suffix not in (".lock", ".conversations")
-    }
+    live bot's own onboarding conversations (python-telegram-bot writes them on its timer)."""
+    skip = (".lock", ".conversations")
+    return {f.name: f.read_bytes() for f in sorted(db.parent.iterdir()) if f.suffix not in skip}
 
 
 async def _tap(fake: FakeTelegram, message_id: int, data: str) -> str:

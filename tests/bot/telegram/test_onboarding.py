@@ -125,7 +125,7 @@ async def test_a_new_person_answers_six_questions_and_gets_first_picks(fake, tmp
         (review,) = await taps(fake, "Skip")
         assert "drafted by the local reader" in review
         assert "Backend developer, Python" in review
-        assert "Places: Austin, TX, Texas" in review and "Levels: internship, entry" in review
+        assert "Places: Austin, TX\n" in review and "Levels: internship, entry" in review
         assert "Companies: Globex & Sons" in review
         assert "1. Backend developer intern @ Austin, TX" in review
         (saved,) = await taps(fake, "✅ Looks good")
@@ -138,7 +138,7 @@ async def test_a_new_person_answers_six_questions_and_gets_first_picks(fake, tmp
         assert "Next run:" in start
     profile = ctx.store.current_profile()
     assert profile.about == "Backend developer, Python"
-    assert profile.filters.locations == ["Austin, TX", "Texas"]
+    assert profile.filters.locations == ["Austin, TX"]
     assert [s.keywords for s in ctx.config.searches] == ["Backend developer intern"]
 
 
@@ -156,7 +156,7 @@ async def test_a_new_person_sends_a_cv_and_gets_first_picks(fake, tmp_path):
         assert reading == "📄 Reading your CV…"
         assert "Final-year computer science student" in review
         assert "ada@example.com" not in review and "555" not in review
-        assert "Places: Boston, Massachusetts" in review
+        assert "Places: Boston\n" in review  # the filter measures the commute
         assert fake.downloads == ["documents/file-1"]
         # Change one part: where.
         (where,) = await taps(fake, "✏️ Where")
@@ -197,7 +197,7 @@ async def test_bad_input_gets_a_clear_reply_and_the_conversation_goes_on(fake, t
         assert "1/6 What work" in german
         (review,) = await says(fake, "Backend developer, Python and Django")
         assert "Your profile, drafted by the local reader" in review
-        assert "Places: remote" in review  # what the German CV said about place was kept
+        assert "Places: Munchen, remote" in review  # what the German CV said about place was kept
         await taps(fake, "✏️ Level")
         (wrong,) = await says(fake, "wizard")
         assert "'wizard' is not one of" in wrong
@@ -252,7 +252,7 @@ async def test_filters_by_typed_forms_and_buttons(fake, tmp_path):
         (shown,) = await says(fake, "/filters")
         assert "Places: United States, Remote" in shown and "Max age: 14 days" in shown
         (saved,) = await says(fake, "/filters places near Boston; remote")
-        assert "Places: Boston, Massachusetts, remote" in saved
+        assert "Places: Boston, remote" in saved
         (saved,) = await says(fake, "/filters pay 60k")
         assert "Min pay: 60,000 a year" in saved
         (bad,) = await says(fake, "/filters levels wizard")

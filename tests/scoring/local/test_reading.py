@@ -65,7 +65,7 @@ def test_employers_places_and_eligibility():
         )
     )
     assert {"defense contractor", "government"} <= set(r.kinds)
-    assert [a.name for a in r.places] == ["dmv", "va", "us"]
+    assert [a.name for a in r.places] == ["washington", "us-va", "us"]  # the DC area: DC's radius
     assert [a.name for a in r.avoid_places] == ["bay area"]
     assert r.home == {"us"} and r.remote_ok
     assert r.citizen and r.clearance_ok and not r.needs_visa
@@ -76,7 +76,7 @@ def test_employers_places_and_eligibility():
 def test_named_employers_after_at_but_not_places_or_kinds():
     r = read(Profile(about="I'd love an internship at Google or Meta in NYC; not at banks."))
     assert r.companies == {"google": 1.0, "meta": 1.0}
-    assert "bank" in r.avoid_kinds and [a.name for a in r.places] == ["new york"]
+    assert "bank" in r.avoid_kinds and [a.name for a in r.places] == ["new york city"]
     r = read(Profile(about="Roles at Acme, Beta and Gamma are a poor fit."))
     assert r.companies == {"acme": -1.0, "beta": -1.0, "gamma": -1.0}
     assert read(Profile(about="An internship at a trading firm or at FAANG.")).companies == {}
