@@ -160,7 +160,7 @@ def _create_delivery_db(path: Path, seen: int, days: int = 365, per_day: int = 1
 async def _open_once(path: Path) -> None:
     from bot.store import Store
 
-    store = Store(path)  # migrates an old layout once, outside the measurements
+    store = Store(path, owner=CHATS[0])  # migrates an old layout once, outside the measurements
     async with store.transaction():
         pass
     store.close()
@@ -170,7 +170,7 @@ async def _mark(path: Path) -> list[float]:
     """Mark today's picks sent, one transaction each, as the courier does."""
     from bot.store import Store
 
-    store = Store(path)
+    store = Store(path, owner=CHATS[0]).person(CHATS[0])
     picks = store.picks_for(TODAY)
     times = []
     for chat in MARK_CHATS:
@@ -179,7 +179,7 @@ async def _mark(path: Path) -> list[float]:
             async with store.transaction():
                 store.mark_sent(pick.day, pick.key, chat, 7000 + n)
             times.append(time.perf_counter() - t0)
-    assert all(len(p.sent) == len(MARK_CHATS) for p in Store(path).picks_for(TODAY))
+    assert all(len(p.sent) == len(MARK_CHATS) for p in store.picks_for(TODAY))
     return times
 
 
@@ -187,8 +187,8 @@ async def _deliver_child(path: Path) -> None:
     """Deliver today's unsent picks to the first chat: "send" (tell the parent), record."""
     from bot.store import Store
 
-    store = Store(path)
     chat = CHATS[0]
+    store = Store(path, owner=chat).person(chat)
     for n, pick in enumerate(store.picks_for(TODAY)):
         if str(chat) in pick.sent:
             continue
@@ -219,7 +219,8 @@ def _kill_loop(me: list[str], path: Path, kills: int) -> tuple[int, int]:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         key = line[1]
-        [pick] = [p for p in Store(path).picks_for(TODAY) if p.key == key]
+        store = Store(path, owner=CHATS[0]).person(CHATS[0])
+        [pick] = [p for p in store.picks_for(TODAY) if p.key == key]
         if str(CHATS[0]) not in pick.sent:
             duplicates += 1
             asyncio.run(_resend(path, key))
@@ -230,7 +231,7 @@ async def _resend(path: Path, key: str) -> None:
     """What the next start does with a pick sent but not recorded: send it again."""
     from bot.store import Store
 
-    store = Store(path)
+    store = Store(path, owner=CHATS[0]).person(CHATS[0])
     async with store.transaction():
         store.mark_sent(TODAY, key, CHATS[0], 1)
 
@@ -284,6 +285,7 @@ def _create_million(path: Path, picks: int, per_day: int = 10_000) -> None:
     for i in range(picks):
         day = (first + timedelta(days=i // per_day)).isoformat()
         docs[str(i + 1)] = {
+            "person": 5000 + i % 1000,
             "day": day,
             "key": f"linkedin:{4_000_000_000 + i}",
             "rank": i % 10 + 1,
@@ -314,17 +316,18 @@ async def _mark_million(path: Path) -> dict[str, float]:
     store = Store(path)
     open_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    keys = [p.key for p in store.picks_for(TODAY)[:50]]  # the first read builds the indexes
+    # Five people's picks of today (ten each); the first read builds the indexes.
+    keys = [(person, p.key) for person in range(5000, 5005) for p in store.picks_for(person, TODAY)]
     index_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     async with store.transaction():
-        store.mark_sent(TODAY, keys[0], 4242, 1)
+        store.mark_sent(keys[0][0], TODAY, keys[0][1], keys[0][0], 1)
     first_s = time.perf_counter() - t0
     times = []
-    for n, key in enumerate(keys[1:]):
+    for n, (person, key) in enumerate(keys[1:]):
         t0 = time.perf_counter()
         async with store.transaction():
-            store.mark_sent(TODAY, key, 4242, 2 + n)
+            store.mark_sent(person, TODAY, key, person, 2 + n)
         times.append(time.perf_counter() - t0)
     return {
         "open_s": open_s,

@@ -183,7 +183,11 @@ class Store:
             raise StoreError(f"database {self.path}: {exc}") from None
         if not found or found == SCHEMA_VERSION:
             return
-        records = {name: list(data.pop(name, {}).values()) for name in LOG_TABLES}
+        # Up to layout 2 the logs' records were tables of the file; from 3 on they are in the
+        # logs already, which the migration leaves as they are.
+        records: dict[str, list[dict]] | None = None
+        if found < 3:
+            records = {name: list(data.pop(name, {}).values()) for name in LOG_TABLES}
         if not storage.may_write:
             storage.adopt(data, records)
             storage.needs_writer = True

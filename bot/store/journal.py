@@ -577,12 +577,16 @@ class JournalStorage(Storage):
         self._journal_stamp = stamp(self.journal_path)
 
     # -- whole-database changes (opening an older layout) -----------------------------------
-    def rewrite(self, data: Tables, records: dict[str, list[Doc]]) -> None:
+    def rewrite(self, data: Tables, records: dict[str, list[Doc]] | None) -> None:
         """Make `data` the whole database and `records` the logs' whole content, on disk
-        (the writer lock held): every log written anew, then a new snapshot and journal."""
+        (the writer lock held): every log written anew, then a new snapshot and journal.
+        `records` None: the logs stay as they are (a layout that already had them)."""
         if not self.may_write or self._undo is not None:
             raise StoreError(f"database {self.path}: rewrite without the writer lock")
         self._replace(data)
+        if records is None:
+            self._compact({})
+            return
         self._log_epoch = self._gen + 1  # the generation `_compact` writes below
         lengths = {}
         for name, log_ in self.logs.items():
@@ -595,9 +599,12 @@ class JournalStorage(Storage):
             self.log_lengths[name] = lengths.get(name, 0)
         self._compact(lengths)
 
-    def adopt(self, data: Tables, records: dict[str, list[Doc]]) -> None:
-        """Make `data` and `records` what this process reads, in memory only."""
+    def adopt(self, data: Tables, records: dict[str, list[Doc]] | None) -> None:
+        """Make `data` and `records` what this process reads, in memory only (`records`
+        None: the logs as they are)."""
         self._replace(data)
+        if records is None:
+            return
         for name, log_ in self.logs.items():
             log_.adopt(records.get(name, ()))
 
