@@ -192,7 +192,8 @@ def window_hours(search: SearchConfig, ok_at: datetime | None, now: datetime) ->
     fetch (mornings missed since), whole hours; each source caps it at what it allows."""
     if ok_at is None:
         return search.posted_within_hours
-    behind = math.ceil((now - ok_at).total_seconds() / 3600)
+    # A minute of slack: a fetch itself takes a while, and "3 days ago" is a 3-day window.
+    behind = math.ceil(((now - ok_at).total_seconds() - 60) / 3600)
     return max(search.posted_within_hours, behind)
 
 
