@@ -112,3 +112,24 @@ async def test_picks_again_waits_for_todays_run(tmp_path):
     assert delivered.report.chats[CHAT].sent == 2
     again = await daily.picks_again(CHAT, 1)
     assert again.sent == 1 and m.of("pick")[-1] == m.of("pick")[0]
+
+
+async def test_each_person_is_due_at_their_own_time(tmp_path):
+    ctx = make_ctx(tmp_path)
+    owner, bea = ctx.for_person(CHAT), ctx.for_person(CHAT2)
+    today = (datetime.now(UTC).weekday() + 1) % 7  # 0 = Sunday
+    # Schedules as /settings would leave them: the owner's morning has passed today, Bea's
+    # day is not today.
+    owner.config = owner.config.model_copy(
+        update={"schedule": owner.config.schedule.model_copy(update={"time": "00:00"})}
+    )
+    not_today = [d for d in range(7) if d != today]
+    bea.config = bea.config.model_copy(
+        update={"schedule": bea.config.schedule.model_copy(update={"days": not_today})}
+    )
+    board, m = Board(), RecordingMessenger()
+    daily = Daily(ctx, m, collector=board)
+    assert daily.due_people() == [CHAT]
+    report = await daily.catch_up()
+    assert list(report.chats) == [CHAT] and m.of("header", CHAT2) == []
+    assert bea.store.finished_run(bea.today()) is None and board.calls == 1

@@ -213,6 +213,27 @@ async def test_applying_a_draft_saves_a_version_and_the_searches(tmp_path):
     assert [s.keywords for s in again.config.searches] == ["Backend developer", "data engineer"]
 
 
+async def test_a_draft_is_the_persons_own_and_no_one_elses(tmp_path):
+    from bot.services import people
+
+    ctx = make_ctx(tmp_path)  # the owner (CHAT) and someone admitted another way
+    other = 5151
+    await people.add(ctx, other, via="invite")
+    assert not ob.has_profile(ctx, CHAT) and not ob.has_profile(ctx, other)
+    draft = await ob.draft_from_answers(ctx, other, answered(**BERLIN))
+    await ob.apply_draft(ctx, other, draft)
+    assert ob.has_profile(ctx, other) and not ob.has_profile(ctx, CHAT)
+    mine, theirs = ctx.for_person(CHAT), ctx.for_person(other)
+    assert theirs.store.current_profile().about == draft.about
+    assert mine.store.profile_history() == [] and mine.store.overrides().searches is None
+    assert [s.keywords for s in theirs.config.searches] == ["Backend developer", "data engineer"]
+    assert mine.config.searches == default_config().searches
+    assert not ob.picked_today_already(ctx, other)
+    # A served chat that sets itself up is added as who it is (a chat of the file).
+    await ob.apply_draft(ctx, CHAT, draft)
+    assert people.get(ctx, CHAT).via == "config" and people.get(ctx, other).via == "invite"
+
+
 async def test_setting_up_again_keeps_blocks_and_age_of_ones_own_profile(tmp_path):
     ctx = make_ctx(tmp_path)
     first = await ob.draft_from_answers(ctx, CHAT, answered(**BERLIN))

@@ -11,6 +11,7 @@ from bot.telegram.app import build_application
 from bot.telegram.schedule import schedule_daily
 from tests.bot.telegram_support import (
     CHAT,
+    CHAT2,
     command,
     eventually,
     make_ctx,
@@ -93,3 +94,19 @@ async def test_schedule_days_count_from_sunday_in_the_configured_zone(fake, tmp_
         due = now.date() != expected.date() and ptb_weekday(now) in days and now.hour >= 8
         assert next_run(ctx, now) == (now if due else expected), (days, now)
         assert ptb_weekday(expected) in days
+
+
+async def test_each_distinct_schedule_is_one_morning_job_for_the_people_who_have_it(fake, tmp_path):
+    from bot.services import settings
+
+    ctx = make_ctx(tmp_path, fake, [CHAT, CHAT2, 5555], time="08:00", timezone="UTC")
+    await settings.change(ctx.for_person(CHAT2), "time", "06:30")
+    app = build_application(ctx)
+    schedule_daily(app)
+    jobs = app.job_queue.get_jobs_by_name("morning")
+    now = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+    fires = {tuple(j.data): j.job.trigger.get_next_fire_time(None, now) for j in jobs}
+    assert fires == {
+        (CHAT, 5555): datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+        (CHAT2,): datetime(2026, 3, 2, 6, 30, tzinfo=UTC),
+    }
