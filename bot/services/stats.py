@@ -16,7 +16,7 @@ CHART_DAYS = 7
 
 @dataclass(frozen=True)
 class Stats:
-    postings_seen: int
+    postings_seen: int  # new to this person's runs, all days together
     runs: int
     picks_sent: int  # to this chat
     up: int
@@ -84,7 +84,8 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
             (up_per_day if v.vote == "up" else down_per_day)[index[day]] += 1
     own = marks.all_marks(ctx, chat_id)
     return Stats(
-        postings_seen=store.seen_count(),
+        # The person's own: what their runs looked at first (the seen set is everyone's).
+        postings_seen=sum(r.counts.new for r in runs),
         runs=len({r.day for r in runs}),
         picks_sent=store.picks_sent_to(chat_id),
         up=sum(1 for v in votes if v.vote == "up"),
