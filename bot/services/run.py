@@ -224,7 +224,7 @@ async def run_person(
         # of a run that a rerun would not know had finished (and would pick again).
         async with store.transaction():
             store.save_picks(picks)
-            store.save_run(record)
+            store.save_run(_compact(record))
             _ran(ctx, day)
     return RunOutcome(record=record, picks=picks)
 
@@ -240,6 +240,13 @@ def _ran(ctx: AppContext, day: str) -> None:
         via="config" if ctx.seeded_from_file() else "onboarding",
     )
     db.save_person(person.model_copy(update={"last_run_day": day}))
+
+
+def _compact(record: RunRecord) -> RunRecord:
+    """The run as stored for the person: the sources that did not go well (what their header
+    shows); how every fetch went is the shared fetch log's, once for everyone."""
+    failed = [s for s in record.sources if s.state != "ok"]
+    return record.model_copy(update={"sources": failed})
 
 
 def _stamp(record: RunRecord, t0: float) -> None:

@@ -93,6 +93,10 @@ async def test_one_failing_source_does_not_stop_the_others(ctx):
     outcome = await run_daily(ctx, collector=Counting(results))
     assert outcome.record.status == "done" and outcome.picks
     assert [s.state for s in outcome.record.sources if s.source == "indeed"] == ["failed"]
+    # Stored for the person: only what went wrong (how each fetch went is the fetch log's).
+    stored = ctx.store.finished_run(ctx.today())
+    assert [s.source for s in stored.sources] == ["indeed"] and len(outcome.record.sources) > 1
+    assert {r.state for r in ctx.db.fetch_log()} == {"ok"}  # the samples came too
 
 
 async def test_hard_filters_veto_before_scoring(ctx):
