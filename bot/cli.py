@@ -219,32 +219,30 @@ def cmd_run(args: argparse.Namespace) -> int:
     ctx = make_context(writable=not args.dry_run)
     progress = TerminalProgress()
     telegram = bool(ctx.settings.token) and not args.dry_run
-    claim = contextlib.nullcontext()
-    if telegram:
-        # One deliverer per database: beside a live bot, both would send the same picks.
+    with contextlib.ExitStack() as held:
+        if telegram:
+            # One deliverer per database: beside a live bot, both would send the same picks.
+            try:
+                held.enter_context(ctx.db.claim("bot"))
+            except AlreadyServing:
+                telegram = False
+                print(
+                    "jobpicks: a jobpicks bot serves this database: it delivers these picks",
+                    file=sys.stderr,
+                )
         try:
-            claim = ctx.db.claim("bot")
-            claim.__enter__()
-        except AlreadyServing:
-            telegram = False
-            claim = contextlib.nullcontext()
-            print(
-                "jobpicks: a jobpicks bot serves this database: it delivers these picks",
-                file=sys.stderr,
-            )
-    try:
-        delivered = asyncio.run(_run_and_deliver(ctx, args, progress, telegram=telegram))
-    finally:
-        claim.__exit__(None, None, None)
-        progress.done()
-        ctx.store.close()
+            delivered = asyncio.run(_run_and_deliver(ctx, args, progress, telegram=telegram))
+        finally:
+            progress.done()
+            ctx.store.close()
     code = EXIT_OK
     for person, outcome in delivered.outcomes.items():
         pctx = ctx.for_person(person)
         printed = _print_outcome(
             pctx,
             outcome,
-            digest=not ctx.settings.token and (args.dry_run or not outcome.already_ran),
+            # A dry run prints it; a run prints it when no bot (here or beside) sends it.
+            digest=args.dry_run or (not ctx.settings.token and not outcome.already_ran),
             who=person if len(delivered.outcomes) > 1 else None,
         )
         code = max(code, printed)

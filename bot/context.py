@@ -214,11 +214,14 @@ class AppContext:
         return client
 
     def source_urls(self) -> SourceUrls:
-        s = self.settings
-        # Every source's base URL is the setting JOBPICKS_<KIND>_URL.
-        return SourceUrls(
-            **{kind: getattr(s, f"jobpicks_{kind}_url") for kind in SourceUrls.model_fields}
-        )
+        return source_urls(self.settings)
+
+
+def source_urls(settings: Settings) -> SourceUrls:
+    """Every source's base URL: the setting JOBPICKS_<KIND>_URL."""
+    return SourceUrls(
+        **{kind: getattr(settings, f"jobpicks_{kind}_url") for kind in SourceUrls.model_fields}
+    )
 
 
 def owner_of(settings: Settings) -> int:

@@ -35,7 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from bot.config import Config
-from bot.context import AppContext
+from bot.context import AppContext, source_urls
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.records import FetchRecord, PoolEntry, SeenPosting, SourceReport
@@ -71,10 +71,7 @@ class Asked:
     store: Store
 
     def source_urls(self) -> SourceUrls:
-        s = self.settings
-        return SourceUrls(
-            **{kind: getattr(s, f"jobpicks_{kind}_url") for kind in SourceUrls.model_fields}
-        )
+        return source_urls(self.settings)
 
 
 # What gathers the round's postings: the configured sources, or the samples, or a test's fake.

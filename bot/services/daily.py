@@ -93,30 +93,69 @@ class Daily:
             )
         delivered = Delivered()
         sends: dict[int, asyncio.Task[ChatReport]] = {}
-        for pctx in ctxs:
-            try:
-                async with self._run_lock(pctx.person):
-                    outcome = await run_person(
-                        pctx, found, dry_run=dry_run, force=force, progress=progress
-                    )
-            except Exception as exc:
-                if len(ctxs) == 1:
-                    raise
-                log.exception("the run of person %s failed", pctx.person)
-                delivered.failed[pctx.person] = f"{type(exc).__name__}: {exc}"
-                continue
-            delivered.outcomes[pctx.person] = outcome
-            if self.delivery is not None and not outcome.record.dry_run:
-                sends[pctx.person] = asyncio.create_task(
-                    self.delivery.to_chat(
-                        pctx.person, outcome.record, asked=asked, limit=limit, messenger=messenger
-                    )
+        try:
+            for pctx in ctxs:
+                outcome = await self._run_one(
+                    pctx,
+                    found,
+                    delivered,
+                    len(ctxs) == 1,
+                    dry_run=dry_run,
+                    force=force,
+                    progress=progress,
                 )
-        if sends:
-            reports = await asyncio.gather(*sends.values())
-            day = next(iter(delivered.outcomes.values())).record.day
-            delivered.report = DeliveryReport(day=day, chats=dict(zip(sends, reports, strict=True)))
+                if outcome is None:
+                    continue
+                delivered.outcomes[pctx.person] = outcome
+                if self.delivery is not None and not outcome.record.dry_run:
+                    # Each person's delivery starts as their run ends; the next run goes on.
+                    sends[pctx.person] = asyncio.create_task(
+                        self.delivery.to_chat(
+                            pctx.person,
+                            outcome.record,
+                            asked=asked,
+                            limit=limit,
+                            messenger=messenger,
+                        )
+                    )
+            if sends:
+                reports = await asyncio.gather(*sends.values())
+                day = next(iter(delivered.outcomes.values())).record.day
+                delivered.report = DeliveryReport(
+                    day=day, chats=dict(zip(sends, reports, strict=True))
+                )
+        except BaseException:
+            # A stop (or a failed run asked for alone): deliveries under way end with it.
+            for task in sends.values():
+                task.cancel()
+            await asyncio.gather(*sends.values(), return_exceptions=True)
+            raise
         return delivered
+
+    async def _run_one(
+        self,
+        pctx: AppContext,
+        found: Round,
+        delivered: Delivered,
+        alone: bool,
+        *,
+        dry_run: bool,
+        force: bool,
+        progress: Progress,
+    ) -> RunOutcome | None:
+        """One person's run; a failure is theirs (logged, in `delivered.failed`) unless
+        they were asked for alone, when it is raised."""
+        try:
+            async with self._run_lock(pctx.person):
+                return await run_person(
+                    pctx, found, dry_run=dry_run, force=force, progress=progress
+                )
+        except Exception as exc:
+            if alone:
+                raise
+            log.exception("the run of person %s failed", pctx.person)
+            delivered.failed[pctx.person] = f"{type(exc).__name__}: {exc}"
+            return None
 
     def due_people(self) -> list[int]:
         """The served people whose morning is due now (time passed in their zone, a run day,

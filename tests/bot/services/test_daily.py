@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.services.daily import Daily
 from bot.services.delivery import ChatReport
 from scrapers.postings.posting import Posting
@@ -133,3 +135,25 @@ async def test_each_person_is_due_at_their_own_time(tmp_path):
     report = await daily.catch_up()
     assert list(report.chats) == [CHAT] and m.of("header", CHAT2) == []
     assert bea.store.finished_run(bea.today()) is None and board.calls == 1
+
+
+async def test_one_persons_failed_run_does_not_stop_the_others(tmp_path, monkeypatch):
+    from bot.services import daily as daily_module
+
+    real = daily_module.run_person
+
+    async def broken_for_bea(pctx, *args, **kwargs):  # a bug met in one person's run only
+        if pctx.person == CHAT2:
+            raise RuntimeError("bea's profile <broke>")
+        return await real(pctx, *args, **kwargs)
+
+    monkeypatch.setattr(daily_module, "run_person", broken_for_bea)
+    ctx = make_ctx(tmp_path)
+    m = RecordingMessenger()
+    report = await Daily(ctx, m, collector=Board()).morning()
+    assert report is not None and list(report.chats) == [CHAT] and report.sent == 3
+    assert m.of("run_failed", CHAT) == [
+        "the run of 4343 failed: RuntimeError: bea's profile <broke>"
+    ]
+    with pytest.raises(RuntimeError, match="broke"):  # asked for alone (/picks): raised
+        await Daily(ctx, m, collector=Board()).run_then_deliver([CHAT2], asked=True)
