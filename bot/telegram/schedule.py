@@ -29,14 +29,10 @@ async def _morning_job(context: BotContext) -> None:
     # Spawned, not awaited: a long run must not hold the JobQueue or delay a stop.
     rt = context.runtime
     who = tuple(context.job.data or ()) if context.job is not None else ()
-    rt.spawn(rt.daily.morning(_still_due(rt, who)))
-
-
-def _still_due(rt: Any, who: tuple[int, ...]) -> list[int]:
-    """The people of a job whose morning is due now (paused people and those whose day has
-    run are left out)."""
-    due = set(rt.daily.due_people())
-    return [p for p in who if p in due]
+    # A paused person gets nothing, so their run is not made either (/picks still runs it).
+    active = [p for p in who if not people.schedule_of(rt.ctx, p).paused]
+    if active:
+        rt.spawn(rt.daily.morning(active))
 
 
 def schedule_daily(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

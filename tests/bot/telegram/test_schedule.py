@@ -15,6 +15,7 @@ from tests.bot.telegram_support import (
     command,
     eventually,
     make_ctx,
+    not_today,
     reopen,
     running_bot,
     settled,
@@ -110,3 +111,19 @@ async def test_each_distinct_schedule_is_one_morning_job_for_the_people_who_have
         (CHAT, 5555): datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
         (CHAT2,): datetime(2026, 3, 2, 6, 30, tzinfo=UTC),
     }
+
+
+async def test_a_morning_job_runs_and_delivers_for_its_own_people(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, [CHAT, CHAT2], **not_today())
+    async with running_bot(ctx) as app:
+        from bot.services import settings
+
+        await settings.change(ctx.for_person(CHAT2), "time", "06:30")
+        schedule_daily(app)
+        [bea_job] = [j for j in app.job_queue.get_jobs_by_name("morning") if j.data == (CHAT2,)]
+        await bea_job.run(app)
+        await fake.wait_for("sendMessage", count=4, chat_id=CHAT2)  # the header and 3 picks
+        await settled(app)
+    assert fake.sent_to(CHAT) == []
+    assert ctx.for_person(CHAT).store.all_runs() == []
+    assert len(ctx.for_person(CHAT2).store.all_runs()) == 1
