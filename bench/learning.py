@@ -397,7 +397,7 @@ async def simulate_llm(batches: list[list[Job]], seed: int) -> tuple[list[float]
                     s = LocalScorer(profile).score(j.posting)
                     pick = Pick.from_scored(f"day{day + 1}", rank, j.posting, s)
                     vote, reason = reaction(j, rng)
-                    await feedback.record_vote(ctx, 1, pick, vote, reason)
+                    await feedback.record_vote(ctx, ctx.person, pick, vote, reason)
                     proposal = await feedback.after_vote(ctx)
                     if proposal is None:
                         continue
