@@ -263,7 +263,10 @@ def _v3_to_v4(old: Tables, owner: int) -> Tables:
     new["pool"] = {
         i: {**doc, "found_by": [f"person:{owner}"]} for i, doc in old.get("pool", {}).items()
     }
-    finished = [r.get("day") for r in old.get("runs", {}).values() if r.get("status") == "done"]
+    old_runs = old.get("runs", {}).values()
+    finished = [
+        r.get("day") for r in old_runs if r.get("status") == "done" and not r.get("dry_run")
+    ]
     created = [p.get("created_at") for p in old.get("profiles", {}).values() if p.get("created_at")]
     person = Person(
         id=owner,
