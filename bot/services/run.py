@@ -70,9 +70,10 @@ def _quiet(_msg: str) -> None:
 
 
 def profile_cache_key(profile: Profile) -> str:
-    """The score cache's part for a profile: a hash of what the scorer reads of it, so two
-    people's profiles (or versions) with the same content share paid-for scores and any
-    difference keys its own."""
+    """The score cache's part for a profile: a hash of what the scorer reads of it. The
+    pipeline's own key has the profile's version number, which every person counts from 1:
+    with this in front, two people's scores meet only when their profiles read the same (as
+    everyone's first version from the file's `[profile]` does), never across a difference."""
     return "p" + digest(profile.model_dump(mode="json", exclude={"version"}))
 
 
