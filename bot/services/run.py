@@ -168,6 +168,7 @@ async def run_daily(
     progress(f"scoring {len(candidates)} postings…")
     # Everything scoring needs is gathered here, once, and passed down as plain values.
     usd_today, tokens_today = spent_today(ctx)
+    learned = learned_weights(ctx, profile)
     batch = await score_postings(
         candidates,
         profile,
@@ -175,7 +176,7 @@ async def run_daily(
         llm=ctx.llm(),
         client=ctx.llm_client(notice=progress),
         cache_get=store.cached_score,
-        learned=learned_weights(ctx, profile),
+        learned=learned,
         examples=scoring_examples(ctx),
         spent_today_usd=usd_today,
         spent_today_tokens=tokens_today,
@@ -198,6 +199,10 @@ async def run_daily(
         max_picks=ctx.config.selection.max_picks,
         per_company=ctx.config.selection.per_company,
         exclude_keys=store.picked_keys(),
+        learned=learned,
+        explore_share=ctx.config.learning.explore_share,
+        explore_half_votes=ctx.config.learning.explore_half_votes,
+        seed=day,
     )
     picks = [Pick.from_scored(day, rank, p, s) for rank, (p, s) in enumerate(chosen, 1)]
     counts.picked = len(picks)

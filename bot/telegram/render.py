@@ -109,6 +109,8 @@ def pick_message(pick: Pick, now: datetime | None = None) -> str:
     ]
     if known := facts(pick, now):
         lines.append(esc(" · ".join(known), 300))
+    if pick.explore:
+        lines.append(f"🔍 something different: {esc(pick.explore, 200)}")
     if pick.reason:
         lines.append(f"<b>Why:</b> {esc(pick.reason, 600)}")
     if pick.summary:

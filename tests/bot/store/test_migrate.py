@@ -52,7 +52,10 @@ def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
     old_picks = list(raw["picks"].values())
     [day] = {p["day"] for p in old_picks}
     picks = store.picks_for(day)
-    assert [p.model_dump(mode="json") for p in picks] == sorted(old_picks, key=lambda p: p["rank"])
+    # (`explore` is newer than that layout: a pick from it explored nothing)
+    dumped = [p.model_dump(mode="json", exclude={"explore"}) for p in picks]
+    assert all(not p.explore for p in picks)
+    assert dumped == sorted(old_picks, key=lambda p: p["rank"])
     assert (
         store.picks_sent_to(111) == len(old_picks)
         and store.picks_sent_to(222) == len(old_picks) - 1
@@ -63,7 +66,8 @@ def test_every_record_of_the_old_layout_comes_across(old_db: Path) -> None:
 
     # Votes: the three real ones as models; the one the Vote model rejects is kept aside.
     votes = store.votes()
-    assert [v.model_dump(mode="json") for v in votes] == [
+    newer = {"employment_type", "pay", "workplace"}  # what learning reads, newer than the layout
+    assert [v.model_dump(mode="json", exclude=newer) for v in votes] == [
         d for d in raw["votes"].values() if "score" in d
     ]
     assert store.vote_for(votes[-1].key, 222).reason == "location"
