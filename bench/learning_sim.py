@@ -326,31 +326,48 @@ def late(xs: list[float]) -> float:
     return statistics.mean(xs[3:7])  # days 4-7
 
 
-async def run(scenarios: list[Scenario], n_days: int, seed: int) -> None:
-    print(f"{n_days} days, {PER_DAY} new internships a day, 10 picks a day; precision@{TOP}")
+async def run(scenarios: list[Scenario], n_days: int, seed: int, people: int) -> None:
+    print(
+        f"{n_days} days, {PER_DAY} new internships a day, 10 picks a day; precision@{TOP}, "
+        f"the mean of {people} people per line (each their own postings and slips)"
+    )
     for scenario in scenarios:
-        rng = random.Random(f"{seed}:{scenario.name}")
-        days = [
-            make_day(rng, d, scenario.kinds, remote_share=scenario.remote_share)
-            for d in range(n_days)
-        ]
-        share = statistics.mean(scenario.likes(j) for d in days for j in d)
         t0 = time.perf_counter()
-        runs = {
-            "no votes": await person(scenario, days, votes=False, mistakes=0.0, seed=seed),
-            "votes": await person(scenario, days, votes=True, mistakes=0.0, seed=seed),
-            "votes, 10% mistaken": await person(
-                scenario, days, votes=True, mistakes=0.1, seed=seed
-            ),
+        runs: dict[str, list[list[float]]] = {
+            "no votes": [],
+            "votes": [],
+            "votes, 10% mistaken": [],
         }
-        print(f"\n[{scenario.name}] {scenario.says} (liked share of postings {share:.0%})")
+        shares = []
+        for person_seed in range(seed, seed + people):
+            rng = random.Random(f"{person_seed}:{scenario.name}")
+            days = [
+                make_day(rng, d, scenario.kinds, remote_share=scenario.remote_share)
+                for d in range(n_days)
+            ]
+            shares.append(statistics.mean(scenario.likes(j) for d in days for j in d))
+            for name, votes, mistakes in (
+                ("no votes", False, 0.0),
+                ("votes", True, 0.0),
+                ("votes, 10% mistaken", True, 0.1),
+            ):
+                runs[name].append(
+                    await person(scenario, days, votes=votes, mistakes=mistakes, seed=person_seed)
+                )
+        mean = {
+            name: [statistics.mean(d) for d in zip(*xs, strict=True)] for name, xs in runs.items()
+        }
+        print(
+            f"\n[{scenario.name}] {scenario.says} "
+            f"(liked share of postings {statistics.mean(shares):.0%})"
+        )
         print(f"  profile: {scenario.about!r}")
         print(f"  {'day':22} " + " ".join(f"{d + 1:>4}" for d in range(n_days)))
-        for name, xs in runs.items():
+        for name, xs in mean.items():
             print(f"  {name:22} {fmt(xs)}")
-        base = late(runs["no votes"])
-        lift = late(runs["votes"]) - base
-        lift_noisy = late(runs["votes, 10% mistaken"]) - base
+        base = late(mean["no votes"])
+        lift = late(mean["votes"]) - base
+        lift_noisy = late(mean["votes, 10% mistaken"]) - base
         print(
             f"  lift on days 4-7: {lift:+.2f} (goal ≥ +0.50); with mistaken taps "
             f"{lift_noisy:+.2f} (goal ≥ +0.40)   [{time.perf_counter() - t0:.0f} s]"
@@ -362,10 +379,11 @@ def main() -> None:
     parser.add_argument("--scenario", action="append", choices=[s.name for s in SCENARIOS])
     parser.add_argument("--days", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--people", type=int, default=3, help="people per line (their mean)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     chosen = [s for s in SCENARIOS if not args.scenario or s.name in args.scenario]
-    asyncio.run(run(chosen, args.days, args.seed))
+    asyncio.run(run(chosen, args.days, args.seed, args.people))
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ _MASTERS = frozenset({"ms", "master", "msc", "meng", "mba"})
 _WORKPLACE_WORDS = {"remote": "remote", "hybrid": "hybrid", "onsite": "on-site"}
 # Pay thresholds (the top of the stated range, per hour or its yearly equivalent / 2080):
 # cumulative, so a liking for well-paid work carries from $45 to $60 an hour.
-PAY_STEPS = (20, 30, 40, 50, 65, 80)
+PAY_STEPS = (15, 20, 25, 30, 35, 40, 45, 50, 60, 70, 80, 100)
 _HOURS = {"hour": 1.0, "day": 8.0, "week": 40.0, "month": 2080 / 12, "year": 2080.0}
 
 
@@ -224,7 +224,7 @@ def hourly(pay: Pay | None) -> float | None:
 
 def pay_features(pay: Pay | None) -> list[Feature]:
     """``pay:none`` when no pay is stated; otherwise one feature per threshold reached
-    (``pay:20+``, ``pay:30+`` …), or ``pay:under20``."""
+    (``pay:20+``, ``pay:25+`` …), or ``pay:under15``."""
     if pay is None:
         return [Feature("pay:none", "pay", "no pay stated")]
     per_hour = hourly(pay)
@@ -232,5 +232,5 @@ def pay_features(pay: Pay | None) -> list[Feature]:
         return []
     reached = [step for step in PAY_STEPS if per_hour >= step]
     if not reached:
-        return [Feature("pay:under20", "pay", "under $20/hr")]
+        return [Feature("pay:under15", "pay", "under $15/hr")]
     return [Feature(f"pay:{s}+", "pay", f"at least ${s}/hr") for s in reached]

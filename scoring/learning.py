@@ -64,6 +64,10 @@ Learned = LearnedWeights  # what `learn` returns: lines with ids, words, evidenc
 # All learned points of one posting together stay within ±this: strong enough to reorder
 # what the profile merely allows, not to bury what the person asked for by name.
 MAX_NUDGE = 50.0
+# The most one vote can make a line weigh, in score points (see `learn`).
+PER_VOTE = 6.0
+# How fast a lift fills the room below 100 (see `apply_learned`), in points.
+LIFT_ROOM = 25.0
 # A field the person stated is learned as a negative only from this many 👎 on it.
 STATED_MIN_DOWNS = 3
 # How many times `prior_votes` the prior of a group is worth: one employer, city or pay step
@@ -86,7 +90,7 @@ class LearningConfig(BaseModel):
     propose_every: int = Field(default=10, ge=1)  # LLM proposal after every N new votes …
     propose_min_votes: int = Field(default=10, ge=1)  # … once there are at least M votes
     prior_votes: float = Field(default=2.0, gt=0)  # what the profile's judgement is worth, in votes
-    strength: float = Field(default=18.0, ge=0)  # score points per unit of learned log-odds
+    strength: float = Field(default=24.0, ge=0)  # score points per unit of learned log-odds
     explore_share: float = Field(default=0.15, ge=0, le=0.5)  # of the day's picks, at first …
     explore_half_votes: int = Field(default=60, ge=1)  # … halved after this many votes
     examples: int = Field(default=5, ge=0, le=5)  # liked and disliked examples for the LLM prompt
@@ -174,6 +178,12 @@ def learn(
             w = 0.0  # one 👎 on a generic "Software Engineer Intern" is not "no software"
         if fid in ruled_out and w > 0:
             w = 0.0  # what the person said no to is never learned as wanted
+        # One vote is a nudge: a line weighs at most PER_VOTE points per vote on its side,
+        # so one mistaken tap on a posting cannot make its city or employer a strong liking.
+        backing = ups.get(fid, 0) if w > 0 else downs.get(fid, 0)
+        w = max(-backing * PER_VOTE, min(backing * PER_VOTE, cfg.strength * w)) / (
+            cfg.strength or 1
+        )
         f = words[fid]
         lines[fid] = LearnedLine(
             id=fid,
@@ -277,6 +287,21 @@ def learned_nudge(
     if learned.ruled_out and any(f.id in learned.ruled_out for f in feats):
         lift = 0.0
     return round(lift + drop, 2), cite(present)
+
+
+def apply_learned(
+    learned: LearnedWeights, posting: Posting, points: float
+) -> tuple[float, list[str]]:
+    """A score's points with the learned lines applied, and what the reason may say.
+
+    A drop is taken as it is; a lift is taken whole only where there is room for it below
+    100: at most `(100 - points) * (1 - e^(-lift / LIFT_ROOM))`, so liked postings that
+    were already near the top stay ordered by how much is liked, instead of all hitting 100."""
+    nudge, cites = learned_nudge(learned, posting)
+    if nudge > 0:
+        room = max(0.0, 100.0 - points)
+        nudge = min(nudge, room * (1.0 - math.exp(-nudge / LIFT_ROOM)))
+    return points + nudge, cites
 
 
 def cite(present: Sequence[LearnedLine]) -> list[str]:

@@ -17,18 +17,19 @@ from collections import Counter
 from collections.abc import Iterable
 
 from scoring.features import Feature, of_posting
-from scoring.learning import learned_nudge
 from scoring.models import LearnedWeights, Score
 from scrapers.dedup import normalise_company
 from scrapers.postings.posting import Posting
 
 # What makes a posting "a different kind", and how different: a field no vote has touched
 # counts most; a new employer or city alone does not count.
-# A posting the learned lines lower by more than this many points is not explored (more than
-# one vote's nudge: one mistaken tap must not close a kind for good).
-DISLIKED = 10.0
-# A kind stays new until this many votes touched it (one may have been a slip).
+# A kind stays new until this many votes touched it (one or two may have been slips).
 KNOWN_AFTER = 3
+# A posting whose known kind of work (field and family with KNOWN_AFTER votes or more) the
+# learned lines lower by more than this many points is not explored; what is still new, and
+# a place or pay band, never closes it.
+DISLIKED = 10.0
+WORK = ("field", "family")
 NOVELTY = {"family": 6.0, "field": 3.0, "industry": 2.0, "workplace": 2.0, "place": 1.0, "pay": 1.0}
 
 
@@ -107,34 +108,37 @@ def _explore(
 ) -> list[tuple[Posting, Score]]:
     """Up to `slots` postings of kinds no vote has touched, one per kind: a posting's kind is
     its most telling new feature (`NOVELTY`: another family of work before another field,
-    before a new kind of employer or workplace, before a new region or pay band). Kinds are
-    drawn (seeded) with odds by that weight, and the best-scored posting of the kind is taken.
+    before a new kind of employer or workplace, before a new region or pay band). A sort of
+    difference is drawn (seeded) with odds by that weight, then one of its kinds, and the
+    best-scored posting of the kind is taken.
     "Good" is the person's own bar (the filters and `min_score`), not the scorer's opinion of
     a kind it has no evidence on, less what the votes already turned down (`DISLIKED`)."""
     kinds: dict[str, list[tuple[Posting, Score, list[Feature]]]] = {}
-    weight: dict[str, float] = {}
+    group: dict[str, str] = {}
     for posting, score in rest:  # best first
-        if learned and learned_nudge(learned, posting)[0] < -DISLIKED:
-            continue  # of a kind the votes already turned down: not worth a slot
+        feats = of_posting(posting)
+        known = [f for f in feats if learned and learned.voted(f.id, KNOWN_AFTER)]
+        work = sum(learned.weight(f.id) for f in known if f.group in WORK) if learned else 0.0
+        if work < -DISLIKED:
+            continue  # work of a kind the votes turned down: not worth a slot
         new = [
             f
-            for f in of_posting(posting)
-            if f.group in NOVELTY
-            and not f.id.startswith("city:")
-            and not (learned and learned.voted(f.id, KNOWN_AFTER))
+            for f in feats
+            if f.group in NOVELTY and not f.id.startswith("city:") and f not in known
         ]
         if not new:
             continue
         kind = max(new, key=lambda f: NOVELTY[f.group])  # the first of the most telling
         kinds.setdefault(kind.id, []).append((posting, score, new))
-        weight[kind.id] = NOVELTY[kind.group]
+        group[kind.id] = kind.group
     rng = random.Random(f"explore:{seed}")
     chosen: list[tuple[Posting, Score]] = []
-    order = sorted(kinds)
-    while order and len(chosen) < slots:
-        kind = rng.choices(order, weights=[weight[k] for k in order])[0]
-        order.remove(kind)
-        for posting, score, new in kinds[kind]:
+    while kinds and len(chosen) < slots:
+        # First what sort of difference (another family of work is worth most), then which.
+        groups = sorted({group[k] for k in kinds})
+        pick = rng.choices(groups, weights=[NOVELTY[g] for g in groups])[0]
+        kind = rng.choice(sorted(k for k in kinds if group[k] == pick))
+        for posting, score, new in kinds.pop(kind):
             company = normalise_company(posting.real_employer or posting.company)
             if per[company] < per_company:
                 per[company] += 1

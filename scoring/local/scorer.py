@@ -30,7 +30,7 @@ import re
 from collections import Counter
 
 from scoring.filters import veto
-from scoring.learning import learned_nudge
+from scoring.learning import apply_learned
 from scoring.local.employers import KIND_FIELDS, as_noun, kinds_of
 from scoring.local.fields import affinity, field_spans, fields_of_tokens, label
 from scoring.local.reading import STOP, Reading, Term, read
@@ -210,7 +210,7 @@ class LocalScorer:
         points += self._place(posting, notes, against)
         points += self._eligibility(posting, title, body, notes, against)
         points += self._rules(posting, title, notes, against)
-        points += self._learned(posting, notes, against)
+        points = self._learned(points, posting, notes, against)
 
         score = max(1, min(100, round(points)))
         return self._verdict(posting, score, _reason(matched, notes, against))
@@ -379,13 +379,16 @@ class LocalScorer:
             against.append(f"{sorted(seniors)[0]} level")
         return points
 
-    def _learned(self, posting: Posting, notes: list[str], against: list[str]) -> float:
-        # One implementation of the learned weights, next to the code that learns them, so
-        # both tokenise alike; lifts and penalties are capped separately there.
-        nudge, cites = learned_nudge(self.learned, posting)
+    def _learned(
+        self, points: float, posting: Posting, notes: list[str], against: list[str]
+    ) -> float:
+        # The one place learned lines apply (`scoring.learning.apply_learned`): they read
+        # the posting's features as learning counted them, and a lift fills the room left
+        # below 100 rather than piling every liked posting up at the ceiling.
+        points, cites = apply_learned(self.learned, posting, points)
         for note in cites:
             (notes if note.startswith("you liked") else against).append(note)
-        return nudge
+        return points
 
     def _verdict(self, posting: Posting, score: int, reason: str) -> Score:
         return Score(
