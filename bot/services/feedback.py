@@ -88,7 +88,9 @@ def scoring_examples(ctx: AppContext) -> list[Example]:
     """3–5 liked, then 3–5 disliked postings (title, company, one-line reason) for the LLM
     scoring prompt's static prefix, as `score_postings(examples=...)` takes them; a kind is
     left out until there are enough votes of it."""
-    return select_examples(_votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples)
+    return select_examples(
+        _votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples, learned=learned_weights(ctx)
+    )
 
 
 def proposals(ctx: AppContext) -> list[Proposal]:
@@ -132,7 +134,9 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
         ctx.store.set_learning_state(LearningState(votes_at_last_proposal=count))
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     profile = ctx.store.current_profile()
-    messages = proposal_messages(profile, _votes(ctx), VOTE_REASONS)
+    messages = proposal_messages(
+        profile, _votes(ctx), VOTE_REASONS, learned=learned_weights(ctx, profile)
+    )
     ledger = new_ledger(ctx)
     try:
         lines = await request_proposal(client, messages, ledger)
