@@ -178,9 +178,11 @@ def learn(
             w = 0.0  # one 👎 on a generic "Software Engineer Intern" is not "no software"
         if fid in ruled_out and w > 0:
             w = 0.0  # what the person said no to is never learned as wanted
-        # One vote is a nudge: a line weighs at most PER_VOTE points per vote on its side,
-        # so one mistaken tap on a posting cannot make its city or employer a strong liking.
-        backing = ups.get(fid, 0) if w > 0 else downs.get(fid, 0)
+        # One vote is a nudge: a line weighs at most PER_VOTE points per vote it has more on
+        # its side than against, so a kind liked more often than not is liked, and one
+        # mistaken tap cannot make a city or an employer a strong liking (or dislike).
+        u, d = ups.get(fid, 0), downs.get(fid, 0)
+        backing = max(0, u - d) if w > 0 else max(0, d - u)
         w = max(-backing * PER_VOTE, min(backing * PER_VOTE, cfg.strength * w)) / (
             cfg.strength or 1
         )
