@@ -74,7 +74,11 @@ STATED_MIN_DOWNS = 3
 # is a narrower thing than a kind of work, so a lone (maybe mistaken) vote moves it less.
 GROUP_PRIOR = {"employer": 3.0, "place": 2.0, "pay": 2.0}
 _SWEEPS = 200  # coordinate-descent sweeps at most (it stops once no weight moves)
-_INTERCEPT_PRIOR = 0.01
+# The base rate (how much of what is shown the person likes) is held towards even odds by a
+# prior worth this many votes: when everything shown is turned down, what it was (its field,
+# its employer kind) takes the blame, not only the base rate.
+INTERCEPT_VOTES = 4.0
+
 _RETIRED = frozenset(  # settings of the word learner before features; accepted, ignored
     {"votes_to_matter", "max_term_weight", "max_company_weight", "max_location_weight"}
     | {"max_terms_per_vote"}
@@ -172,12 +176,15 @@ def learn(
     fitted = _fit(rows, sorted(words), priors)
     lines: dict[str, LearnedLine] = {}
     ruled_out = _ruled_out(profile)
+    both_ways = any(y for _f, y, _w in rows) and not all(y for _f, y, _w in rows)
     for fid in sorted(words):
         w = fitted.get(fid, 0.0)
         if fid in stated and w < 0 and downs.get(fid, 0) < STATED_MIN_DOWNS:
             w = 0.0  # one 👎 on a generic "Software Engineer Intern" is not "no software"
         if fid in ruled_out and w > 0:
             w = 0.0  # what the person said no to is never learned as wanted
+        if both_ways and ups.get(fid, 0) + downs.get(fid, 0) == len(rows):
+            w = 0.0  # on every posting liked or not (the country, "internship"): says nothing
         # One vote is a nudge: a line weighs at most PER_VOTE points per vote it has more on
         # its side than against, so a kind liked more often than not is liked, and one
         # mistaken tap cannot make a city or an employer a strong liking (or dislike).
@@ -224,11 +231,12 @@ def _fit(
     bias = 0.0
     curv = [0.25 * sum(wts[r] for r in rs) + lam[j] for j, rs in enumerate(members)]
     all_rows = range(len(rows))
-    bias_curv = 0.25 * sum(wts) + _INTERCEPT_PRIOR
+    bias_prior = 0.25 * INTERCEPT_VOTES
+    bias_curv = 0.25 * sum(wts) + bias_prior
     for _sweep in range(_SWEEPS):
         biggest = 0.0
         grad = sum(wts[r] * (ys[r] - _sigmoid(margin[r])) for r in all_rows)
-        step = (grad - _INTERCEPT_PRIOR * bias) / bias_curv
+        step = (grad - bias_prior * bias) / bias_curv
         bias += step
         for r in all_rows:
             margin[r] += step

@@ -67,7 +67,8 @@ def test_the_exploration_share_shrinks_as_votes_accumulate() -> None:
 
 
 def test_exploration_takes_the_last_slots_with_kinds_not_voted_on_and_says_so() -> None:
-    votes = [V("down", "Software Engineer Intern", f"S{i}") for i in range(5)]
+    # Software in Austin is known (three votes); another field or remote work is not.
+    votes = [V("up", "Software Engineer Intern", f"S{i}") for i in range(3)]
     learned = learn(votes, PROFILE, now=NOW)
     picks = select_picks(
         day(), min_score=0, max_picks=10, per_company=2, learned=learned,
@@ -81,6 +82,21 @@ def test_exploration_takes_the_last_slots_with_kinds_not_voted_on_and_says_so() 
     assert {p.source_id for p, _ in explored} <= {"100", "101", "102"}
     words = {s.explore for _, s in explored}
     assert words <= {"data analysis roles", "security roles", "remote roles"}
+
+
+def test_a_slot_with_nothing_new_enough_goes_to_the_next_best() -> None:
+    # Five 👎 on software: security (software's family) and remote software are turned down
+    # with it; the data posting is still new, and the other slot goes to the next best.
+    votes = [V("down", "Software Engineer Intern", f"S{i}") for i in range(5)]
+    learned = learn(votes, PROFILE, now=NOW)
+    picks = select_picks(
+        day(), min_score=0, max_picks=10, per_company=2, learned=learned,
+        explore_share=0.15, seed="2026-03-02",
+    )  # fmt: skip
+    assert [(p.source_id, s.explore) for p, s in picks if s.explore] == [
+        ("100", "data analysis roles")
+    ]
+    assert [s.score for _, s in picks[:9]] == list(range(89, 80, -1))
 
 
 def test_exploration_is_the_same_for_the_same_day_and_changes_with_the_day() -> None:
