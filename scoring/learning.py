@@ -96,7 +96,7 @@ class LearningConfig(BaseModel):
     prior_votes: float = Field(default=2.0, gt=0)  # what the profile's judgement is worth, in votes
     strength: float = Field(default=24.0, ge=0)  # score points per unit of learned log-odds
     explore_share: float = Field(default=0.15, ge=0, le=0.5)  # of the day's picks, at first …
-    explore_half_votes: int = Field(default=60, ge=1)  # … halved after this many votes
+    explore_half_votes: int = Field(default=30, ge=1)  # … halved after every this many 👍
     examples: int = Field(default=5, ge=0, le=5)  # liked and disliked examples for the LLM prompt
 
     @model_validator(mode="before")
@@ -155,13 +155,14 @@ def learn(
     words: dict[str, Feature] = {}
     ups: dict[str, int] = {}
     downs: dict[str, int] = {}
-    count = 0
+    count = liked_count = 0
     for vote in votes:
         if vote.vote not in ("up", "down") or (vote.vote == "down" and vote.reason == "seen"):
             continue
         count += 1
         feats = [f for f in vote_features(vote) if f.id not in gone]
         liked = vote.vote == "up"
+        liked_count += liked
         for f in feats:
             words.setdefault(f.id, f)
             tally = ups if liked else downs
@@ -170,7 +171,7 @@ def learn(
             ([f.id for f in feats], 1.0 if liked else 0.0, _decay(vote.at, now, cfg.half_life_days))
         )
     if not rows:
-        return LearnedWeights(votes=count, ruled_out=sorted(_ruled_out(profile)))
+        return LearnedWeights(votes=count, ruled_out=sorted(_ruled_out(profile)))  # no votes
     stated = _stated(profile)
     priors = {fid: cfg.prior_votes * GROUP_PRIOR.get(f.group, 1.0) for fid, f in words.items()}
     fitted = _fit(rows, sorted(words), priors)
@@ -205,6 +206,7 @@ def learn(
     return LearnedWeights(
         features=lines,
         votes=count,
+        ups=liked_count,
         ruled_out=sorted(ruled_out),
         liked={ln.words: ln.ups for ln in lines.values() if ln.weight >= 1.0 and ln.ups},
         disliked={ln.words: ln.downs for ln in lines.values() if ln.weight <= -1.0 and ln.downs},

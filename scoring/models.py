@@ -50,6 +50,7 @@ class LearnedWeights(BaseModel):
 
     features: dict[str, LearnedLine] = Field(default_factory=dict)
     votes: int = 0  # how many votes (and marks) the learning read
+    ups: int = 0  # how many of them were 👍 (or saved / applied marks)
     # Feature ids the person's own words rule out (avoided fields, employers, places): a
     # posting with one of them gets no learned lift.
     ruled_out: list[str] = Field(default_factory=list)

@@ -2,7 +2,7 @@
 
 Best first: at least `min_score`, at most `max_picks`, `per_company` per company, never a
 posting already sent. A small share of the slots (`explore_share` of `max_picks`, rounded
-up, shrinking as votes accumulate) goes to *exploration*: good postings of a kind the person
+up, shrinking as 👍 accumulate) goes to *exploration*: good postings of a kind the person
 has not voted on yet — a field, kind of employer, region, workplace or pay band no vote has
 touched — since what is never shown can never be liked. They take the last places of the day,
 so the best picks stay first, and each carries `Score.explore`, the words for what is new
@@ -26,8 +26,8 @@ from scrapers.postings.posting import Posting
 # A kind stays new until this many votes touched it (one or two may have been slips).
 KNOWN_AFTER = 3
 # A posting whose known kind of work (field and family with KNOWN_AFTER votes or more) the
-# learned lines lower by more than this many points is not explored; what is still new, and
-# a place or pay band, never closes it.
+# learned lines lower by more than this many points is not explored for a new place or pay
+# band alone; a new field (ML within software) still is.
 DISLIKED = 10.0
 WORK = ("field", "family")
 NOVELTY = {"family": 6.0, "field": 3.0, "industry": 2.0, "workplace": 2.0, "place": 1.0, "pay": 1.0}
@@ -42,7 +42,7 @@ def select_picks(
     exclude_keys: set[str] | frozenset[str] = frozenset(),
     learned: LearnedWeights | None = None,
     explore_share: float = 0.0,
-    explore_half_votes: int = 60,
+    explore_half_votes: int = 30,
     seed: str = "",
 ) -> list[tuple[Posting, Score]]:
     """The day's picks, best first, then the exploration picks (see the module docstring).
@@ -58,8 +58,9 @@ def select_picks(
         ),
     )
     eligible = [(p, s) for p, s in ordered if s.score >= min_score and p.key not in exclude_keys]
-    votes = learned.votes if learned else 0
-    slots = explore_slots(max_picks, explore_share, votes, explore_half_votes)
+    # Confidence is having found what the person likes: 👍, not votes of any kind.
+    liked = learned.ups if learned else 0
+    slots = explore_slots(max_picks, explore_share, liked, explore_half_votes)
     per: Counter[str] = Counter()
     best = _take(eligible, max_picks - slots, per, per_company)
     if not slots:
@@ -76,7 +77,7 @@ def select_picks(
 
 def explore_slots(max_picks: int, share: float, votes: int, half_votes: int) -> int:
     """How many of the day's picks explore: `share` of them at first (rounded up), halved
-    after every `half_votes` votes, never all of them, 0 when the share is 0."""
+    after every `half_votes` 👍 (`votes`), never all of them, 0 when the share is 0."""
     if share <= 0 or max_picks < 2:
         return 0
     wanted = max_picks * share * 0.5 ** (votes / half_votes)
@@ -118,9 +119,6 @@ def _explore(
     for posting, score in rest:  # best first
         feats = of_posting(posting)
         known = [f for f in feats if learned and learned.voted(f.id, KNOWN_AFTER)]
-        work = sum(learned.weight(f.id) for f in known if f.group in WORK) if learned else 0.0
-        if work < -DISLIKED:
-            continue  # work of a kind the votes turned down: not worth a slot
         new = [
             f
             for f in feats
@@ -128,6 +126,9 @@ def _explore(
         ]
         if not new:
             continue
+        work = sum(learned.weight(f.id) for f in known if f.group in WORK) if learned else 0.0
+        if work < -DISLIKED and not any(f.group in WORK for f in new):
+            continue  # work of a kind the votes turned down, nothing new in it: not worth a slot
         kind = max(new, key=lambda f: NOVELTY[f.group])  # the first of the most telling
         kinds.setdefault(kind.id, []).append((posting, score, new))
         group[kind.id] = kind.group
