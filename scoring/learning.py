@@ -3,12 +3,15 @@
 What is learned are *features* of postings (`scoring.features`: field, employer and its kind,
 place, workplace, level, employment type, pay band), never words of a title or a company.
 Every vote is one observation "liked or not" of the features of the posting it was about; a
-logistic model with an intercept is fitted to them, each feature's weight held towards 0
-(the profile's own judgement) by a prior worth `prior_votes` votes. So one vote is a nudge
-and twenty consistent votes a verdict; what every voted posting shares (the country, the
-employment type) goes to the intercept and teaches nothing; one tap in ten the wrong way round
-only slows the learning down. Weights become score points (`strength` points per unit of
-log-odds); all learned points of one posting stay within ±`MAX_NUDGE`.
+logistic model is fitted to them, each feature's weight held towards 0 (the profile's own
+judgement) by a prior worth `prior_votes` votes, and the base rate held towards even odds by
+one worth `INTERCEPT_VOTES`, so that when everything shown is turned down, what it was takes
+the blame. A feature on every posting, liked or not (the country, "internship"), teaches
+nothing. Weights become score points (`strength` points per unit of log-odds), and a line
+weighs at most `PER_VOTE` points per vote it has more on its side than against: one vote is a
+nudge, twenty consistent votes a verdict, and one tap in ten the wrong way round (a mistaken
+👍 on a city or an employer) does not read as a liking. All learned points of one posting
+stay within ±`MAX_NUDGE`, and a lift fills the room left below 100 (`apply_learned`).
 
 The person's own words still win: a field they stated is never learned as a negative from
 fewer than `STATED_MIN_DOWNS` 👎, and a posting that hits something they said no to (an
@@ -35,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from scoring.features import Feature, of_posting, of_vote, roles_phrase
 from scoring.local.fields import BY_KEY
-from scoring.local.reading import read
+from scoring.local.reading import Reading, read
 from scoring.models import LearnedLine, LearnedWeights
 from scoring.profile import Profile
 from scrapers.postings.posting import Posting
@@ -155,11 +158,10 @@ def learn(
     words: dict[str, Feature] = {}
     ups: dict[str, int] = {}
     downs: dict[str, int] = {}
-    count = liked_count = 0
+    liked_count = 0
     for vote in votes:
         if vote.vote not in ("up", "down") or (vote.vote == "down" and vote.reason == "seen"):
             continue
-        count += 1
         feats = [f for f in vote_features(vote) if f.id not in gone]
         liked = vote.vote == "up"
         liked_count += liked
@@ -170,13 +172,14 @@ def learn(
         rows.append(
             ([f.id for f in feats], 1.0 if liked else 0.0, _decay(vote.at, now, cfg.half_life_days))
         )
+    reading = read(profile)
+    ruled_out = _ruled_out(reading)
     if not rows:
-        return LearnedWeights(votes=count, ruled_out=sorted(_ruled_out(profile)))  # no votes
-    stated = _stated(profile)
+        return LearnedWeights(ruled_out=sorted(ruled_out))
+    stated = _stated(reading)
     priors = {fid: cfg.prior_votes * GROUP_PRIOR.get(f.group, 1.0) for fid, f in words.items()}
     fitted = _fit(rows, sorted(words), priors)
     lines: dict[str, LearnedLine] = {}
-    ruled_out = _ruled_out(profile)
     both_ways = any(y for _f, y, _w in rows) and not all(y for _f, y, _w in rows)
     for fid in sorted(words):
         w = fitted.get(fid, 0.0)
@@ -190,10 +193,8 @@ def learn(
         # its side than against, so a kind liked more often than not is liked, and one
         # mistaken tap cannot make a city or an employer a strong liking (or dislike).
         u, d = ups.get(fid, 0), downs.get(fid, 0)
-        backing = max(0, u - d) if w > 0 else max(0, d - u)
-        w = max(-backing * PER_VOTE, min(backing * PER_VOTE, cfg.strength * w)) / (
-            cfg.strength or 1
-        )
+        most = PER_VOTE * (max(0, u - d) if w > 0 else max(0, d - u))
+        points = max(-most, min(most, cfg.strength * w))
         f = words[fid]
         lines[fid] = LearnedLine(
             id=fid,
@@ -201,11 +202,11 @@ def learn(
             group=f.group,
             ups=ups.get(fid, 0),
             downs=downs.get(fid, 0),
-            weight=round(cfg.strength * w, 2),
+            weight=round(points, 2),
         )
     return LearnedWeights(
         features=lines,
-        votes=count,
+        votes=len(rows),
         ups=liked_count,
         ruled_out=sorted(ruled_out),
         liked={ln.words: ln.ups for ln in lines.values() if ln.weight >= 1.0 and ln.ups},
@@ -263,21 +264,20 @@ def _sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
-def _stated(profile: Profile) -> set[str]:
+def _stated(r: Reading) -> set[str]:
     """Feature ids of the fields the person's own words ask for (and their families)."""
-    wanted = [key for key, w in read(profile).fields.items() if w > 0]
+    wanted = [key for key, w in r.fields.items() if w > 0]
     return {f"field:{k}" for k in wanted} | {f"family:{BY_KEY[k].family}" for k in wanted}
 
 
-def _ruled_out(profile: Profile) -> set[str]:
+def _ruled_out(r: Reading) -> set[str]:
     """Feature ids the person's own words say no to: avoided fields, kinds of employer,
     named employers and places."""
-    r = read(profile)
     out = {f"field:{k}" for k, w in r.avoid_fields.items() if w > 0}
     out |= {f"industry:{k}" for k, w in r.avoid_kinds.items() if w > 0}
     out |= {f"employer:{name}" for name, w in r.companies.items() if w < 0}
-    kinds = {"city": "city", "state": "state", "region": "region", "country": "country"}
-    out |= {f"{kinds[a.kind]}:{a.name}" for a in r.avoid_places if a.kind in kinds}
+    places = ("city", "state", "region", "country")  # the place features' prefixes
+    out |= {f"{a.kind}:{a.name}" for a in r.avoid_places if a.kind in places}
     return out
 
 

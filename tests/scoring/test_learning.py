@@ -13,6 +13,7 @@ from scoring.learning import (
     MAX_NUDGE,
     STATED_MIN_DOWNS,
     LearningConfig,
+    apply_learned,
     learn,
     learned_nudge,
 )
@@ -275,3 +276,35 @@ def test_learning_is_deterministic() -> None:
 def test_config_written_for_the_word_learner_still_loads() -> None:
     cfg = LearningConfig.model_validate({"max_term_weight": 6.0, "votes_to_matter": 2.0})
     assert cfg == LearningConfig()
+
+
+def test_a_lift_fills_the_room_below_100_in_order() -> None:
+    def lifted(weight: float, points: float) -> float:
+        line = LearnedLine(id="field:analytics", words="data analysis", group="field", ups=9,
+                           weight=weight)  # fmt: skip
+        learned = LearnedWeights(features={"field:analytics": line})
+        return apply_learned(learned, posting("Data Analyst Intern"), points)[0]
+
+    assert 90 < lifted(10, 90) < lifted(20, 90) < lifted(40, 90) < 100
+    assert lifted(20, 30) == 50  # plenty of room: the whole lift
+    assert lifted(-20, 90) == 70  # a drop is taken as it is
+
+
+def test_a_person_who_only_turns_things_down_still_moves_the_picks() -> None:
+    votes = [down("Software Engineer Intern", company=f"S{i}") for i in range(10)]
+    learned = learn(votes, SOFTWARE_OR_DATA, now=NOW)
+    assert learned.weight("field:software") < -10
+    taught = LocalScorer(SOFTWARE_OR_DATA, learned)
+    plain = LocalScorer(SOFTWARE_OR_DATA)
+    software, data = posting("Software Engineer Intern"), posting("Data Analyst Intern")
+    gap = plain.score(software).score - plain.score(data).score
+    assert taught.score(software).score - taught.score(data).score < gap
+
+
+def test_a_mistaken_tap_on_a_city_is_a_nudge_at_most() -> None:
+    votes = [
+        down("Software Engineer Intern", company=f"S{i}", location="Austin, TX") for i in range(9)
+    ]
+    votes.append(up("Software Engineer Intern", company="S9", location="Denver, CO"))
+    learned = learn(votes, SOFTWARE, now=NOW)
+    assert 0 <= learned.weight("city:denver") <= 6.0
