@@ -3,10 +3,11 @@
 Best first: at least `min_score`, at most `max_picks`, `per_company` per company, never a
 posting already sent. A small share of the slots (`explore_share` of `max_picks`, rounded
 up, shrinking as 👍 accumulate) goes to *exploration*: good postings of a kind the person
-has not voted on yet — a field, kind of employer, region, workplace or pay band no vote has
-touched — since what is never shown can never be liked. They take the last places of the day,
+has not voted on yet — a family of work, field, kind of employer, workplace, region or pay
+band with fewer than three votes — since what is never shown can never be liked. They take the last places of the day,
 so the best picks stay first, and each carries `Score.explore`, the words for what is new
-("data analysis", "remote"). The draw is seeded (the day), so a rerun picks the same.
+("data analysis roles", "remote roles"). The draw is seeded (the day), so a rerun picks the
+same.
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from scoring.models import LearnedWeights, Score
 from scrapers.dedup import normalise_company
 from scrapers.postings.posting import Posting
 
-# What makes a posting "a different kind", and how different: a field no vote has touched
-# counts most; a new employer or city alone does not count.
 # A kind stays new until this many votes touched it (one or two may have been slips).
 KNOWN_AFTER = 3
 # A posting whose known kind of work (field and family with KNOWN_AFTER votes or more) the
@@ -30,6 +29,8 @@ KNOWN_AFTER = 3
 # band alone; a new field (ML within software) still is.
 DISLIKED = 10.0
 WORK = ("field", "family")
+# What makes a posting "a different kind", and how different: another family of work counts
+# most, then another field; a new employer or city alone does not count.
 NOVELTY = {"family": 6.0, "field": 3.0, "industry": 2.0, "workplace": 2.0, "place": 1.0, "pay": 1.0}
 
 
@@ -75,12 +76,12 @@ def select_picks(
     return best + explored
 
 
-def explore_slots(max_picks: int, share: float, votes: int, half_votes: int) -> int:
+def explore_slots(max_picks: int, share: float, liked: int, half_liked: int) -> int:
     """How many of the day's picks explore: `share` of them at first (rounded up), halved
-    after every `half_votes` 👍 (`votes`), never all of them, 0 when the share is 0."""
+    after every `half_liked` 👍, never all of them, 0 when the share is 0."""
     if share <= 0 or max_picks < 2:
         return 0
-    wanted = max_picks * share * 0.5 ** (votes / half_votes)
+    wanted = max_picks * share * 0.5 ** (liked / half_liked)
     return min(max_picks - 1, math.ceil(wanted - 1e-9))
 
 

@@ -19,7 +19,8 @@ How a posting is rated (score points, clamped to 1-100; 0 is kept for filter vet
   ("needs visa sponsorship" vs "Does Not Offer Sponsorship").
 - **Place**: a wanted city/state/region, or remote where remote suits.
 - Rules: the wanted employment type, seniority words in the title.
-- Feedback: `LearnedWeights` terms/companies/locations add their (already capped) points.
+- Feedback: the learned lines (`scoring.learning`: fields, employers, places… from votes) add
+  their points; a lift fills the room below 100.
 - A filter veto (`scoring.filters.veto`) makes the score 0, whatever matched.
 """
 

@@ -57,13 +57,13 @@ def test_without_exploration_the_best_come_first() -> None:
     assert not any(s.explore for _, s in picks)
 
 
-def test_the_exploration_share_shrinks_as_votes_accumulate() -> None:
-    assert explore_slots(10, 0.15, votes=0, half_votes=60) == 2
-    assert explore_slots(10, 0.15, votes=60, half_votes=60) == 1
-    assert explore_slots(10, 0.15, votes=600, half_votes=60) == 1  # never quite closed
-    assert explore_slots(10, 0.0, votes=0, half_votes=60) == 0
-    assert explore_slots(1, 0.5, votes=0, half_votes=60) == 0  # the one pick is the best
-    assert explore_slots(5, 0.5, votes=0, half_votes=60) == 3
+def test_the_exploration_share_shrinks_as_likes_accumulate() -> None:
+    assert explore_slots(10, 0.15, liked=0, half_liked=60) == 2
+    assert explore_slots(10, 0.15, liked=60, half_liked=60) == 1
+    assert explore_slots(10, 0.15, liked=600, half_liked=60) == 1  # never quite closed
+    assert explore_slots(10, 0.0, liked=0, half_liked=60) == 0
+    assert explore_slots(1, 0.5, liked=0, half_liked=60) == 0  # the one pick is the best
+    assert explore_slots(5, 0.5, liked=0, half_liked=60) == 3
 
 
 def test_exploration_takes_the_last_slots_with_kinds_not_voted_on_and_says_so() -> None:
