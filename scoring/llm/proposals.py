@@ -278,8 +278,8 @@ def select_examples(
     With `learned`, the examples stand for the learner's clearest lines: for each, strongest
     first, the newest vote on a posting with that feature, its line as the reason ("data
     analysis roles: 👍 6 · 👎 0"); the newest other votes fill what is left. Without, the
-    newest votes. Only votes decide, so the prefix stays byte-identical between runs until
-    new votes arrive.
+    newest votes. Only votes decide (and, slowly, their age), so the prefix stays the same
+    from run to run until new votes arrive.
     """
     if learned is not None:
         return _examples_by_line(votes, reason_labels, n, minimum, learned)
