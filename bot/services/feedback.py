@@ -113,7 +113,9 @@ def scoring_examples(ctx: AppContext) -> list[Example]:
     """3–5 liked, then 3–5 disliked postings (title, company, one-line reason) for the LLM
     scoring prompt's static prefix, as `score_postings(examples=...)` takes them; a kind is
     left out until there are enough votes of it."""
-    return select_examples(_votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples)
+    return select_examples(
+        _votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples, learned=learned_weights(ctx)
+    )
 
 
 def proposals(ctx: AppContext) -> list[Proposal]:
@@ -161,7 +163,14 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
     caller = Caller(ledger=new_ledger(ctx))
     ledger = caller.ledger
     try:
-        lines = await request_proposal(client, caller, profile, _votes(ctx), VOTE_REASONS)
+        lines = await request_proposal(
+            client,
+            caller,
+            profile,
+            _votes(ctx),
+            VOTE_REASONS,
+            learned=learned_weights(ctx, profile),
+        )
     except Exception as exc:  # the vote is stored already; the next vote asks again
         log.warning("learning proposal failed: %s", type(exc).__name__ + ": " + str(exc)[:200])
         async with ctx.store.transaction():

@@ -167,13 +167,14 @@ async def run_daily(
 
     progress(f"scoring {len(candidates)} postings…")
     # Everything scoring needs is gathered here, once, and passed down as plain values.
+    learned = learned_weights(ctx, profile)
     batch = await score_postings(
         candidates,
         profile,
         options=ctx.config.scoring,
         client=ctx.llm_client(),
         cache_get=store.cached_score,
-        learned=learned_weights(ctx, profile),
+        learned=learned,
         examples=scoring_examples(ctx),
         ledger=new_ledger(ctx),
         progress=lambda i, n: progress(f"scored {i}/{n}") if i == n or i % 25 == 0 else None,
@@ -195,6 +196,10 @@ async def run_daily(
         max_picks=ctx.config.selection.max_picks,
         per_company=ctx.config.selection.per_company,
         exclude_keys=store.picked_keys(),
+        learned=learned,
+        explore_share=ctx.config.learning.explore_share,
+        explore_half_votes=ctx.config.learning.explore_half_votes,
+        seed=day,
     )
     picks = [Pick.from_scored(day, rank, p, s) for rank, (p, s) in enumerate(chosen, 1)]
     counts.picked = len(picks)

@@ -48,6 +48,8 @@ class Pick(BaseModel):
     pay: Pay | None = None
     workplace: Workplace | None = None
     apply_url: str | None = None
+    # An exploration pick: what kind of posting it tries ("data analysis roles"); else "".
+    explore: str = ""
     # chat id (as str: JSON keys) -> Telegram message id of the delivered message.
     sent: dict[str, int] = Field(default_factory=dict)
 
@@ -72,6 +74,7 @@ class Pick(BaseModel):
             pay=posting.pay,
             workplace=posting.workplace,
             apply_url=posting.apply_url,
+            explore=score.explore,
         )
 
 
@@ -131,6 +134,10 @@ class Vote(BaseModel):
     location: str = ""
     summary: str = ""
     source: str = ""
+    # What learning reads beyond the words (copied from the pick; absent on older votes).
+    employment_type: str | None = None
+    pay: Pay | None = None
+    workplace: Workplace | None = None
     at: datetime
 
 

@@ -117,6 +117,8 @@ def pick_message(pick: Pick, now: datetime | None = None) -> str:
         lines.append(esc(" · ".join(known), 300))
     if apply := _apply_link(pick):
         lines.append(_link("📝 Apply", apply))
+    if pick.explore:
+        lines.append(f"🔍 something different: {esc(pick.explore, 200)}")
     if pick.reason:
         lines.append(f"<b>Why:</b> {esc(pick.reason, 600)}")
     if pick.summary:

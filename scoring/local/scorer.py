@@ -25,7 +25,9 @@ before scoring; this scorer scores what passed them) in three steps:
    being eligible (`scoring.local.eligibility`: work rights, sponsorship, clearance,
    licences, students only) at 15; within a cap the nearer job stays above the farther.
 
-Feedback (`LearnedWeights`, applied in `LocalScorer._learned` only) adds its capped points last.
+Feedback (`scoring.learning`: the fields, employers, places… that votes taught, applied in
+`LocalScorer._learned` only) adds its points last, before the caps; a lift fills the room
+below 100.
 The reason names what matched and what counts against, in the person's terms ("in Coventry,
 28 km from Birmingham", "needs US work rights — you don't have them").
 """
@@ -37,7 +39,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from scoring.learning import learned_nudge
+from scoring.learning import apply_learned
 from scoring.local import dealbreakers
 from scoring.local.eligibility import needs_of, verdict
 from scoring.local.employers import KIND_FIELDS, as_noun, kinds_of
@@ -264,7 +266,7 @@ class LocalScorer:
         # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
         text = _folded(posting.title) + "\n" + description
         cap = min(cap, self._caps(posting, w, company, text, against))
-        points = _soft_top(points) + self._learned(posting, notes, against)
+        points = self._learned(_soft_top(points), posting, notes, against)
 
         score = max(1, min(100, round(points)))
         if cap < 100:
@@ -546,13 +548,16 @@ class LocalScorer:
             against.append(f"{sorted(seniors)[0]} level")
         return points
 
-    def _learned(self, posting: Posting, notes: list[str], against: list[str]) -> float:
-        # One implementation of the learned weights, next to the code that learns them, so
-        # both tokenise alike; lifts and penalties are capped separately there.
-        nudge, cites = learned_nudge(self.learned, posting)
+    def _learned(
+        self, points: float, posting: Posting, notes: list[str], against: list[str]
+    ) -> float:
+        # The one place learned lines apply (`scoring.learning.apply_learned`): they read
+        # the posting's features as learning counted them, and a lift fills the room left
+        # below 100 rather than piling every liked posting up at the ceiling.
+        points, cites = apply_learned(self.learned, posting, points)
         for note in cites:
             (notes if note.startswith("you liked") else against).append(note)
-        return nudge
+        return points
 
     def _verdict(self, posting: Posting, score: int, reason: str) -> Score:
         return Score(

@@ -152,6 +152,11 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     def count(self, route: str) -> int:
         return sum(1 for r in self.requests if r.route == route)
 
+    def distinct(self, route: str) -> int:
+        """Different requests (path and query) to `route`: what was asked, whether or not a
+        slow answer on a loaded machine made the client ask it twice."""
+        return len({(r.path, r.query) for r in self.requests if r.route == route})
+
     def detail_fetches(self) -> Counter[str]:
         return Counter(
             r.path.rsplit("/", 1)[1] for r in self.requests if r.route == "linkedin.detail"

@@ -104,13 +104,14 @@ async def test_changed_vote_replaces_the_old_one_in_learning(tmp_path: Path) -> 
     ctx = make_ctx(tmp_path)
     p = pick(1)
     await feedback.record_vote(ctx, 1, p, "up")
-    assert feedback.learned_weights(ctx).terms["ml"] > 0
+    assert feedback.learned_weights(ctx).weight("field:ml") > 0
     await feedback.record_vote(ctx, 1, p, "down", "field")
     assert len(ctx.store.votes()) == 1
     w = feedback.learned_weights(ctx)
-    assert w.terms["ml"] < 0 and w.liked == {} and w.disliked == {"ml infrastructure": 1}
+    assert (w.features["field:ml"].ups, w.features["field:ml"].downs) == (0, 1)
+    assert w.weight("field:ml") <= 0 and w.liked == {}
     await feedback.record_vote(ctx, 1, p, "down", "seen")
-    assert feedback.learned_weights(ctx).terms == {}
+    assert feedback.learned_weights(ctx).features == {}
 
 
 async def test_no_llm_no_proposal(tmp_path: Path) -> None:
@@ -281,7 +282,7 @@ async def test_votes_change_the_next_runs_ranking_without_an_llm(tmp_path: Path)
     await feedback.record_vote(ctx, 1, first.picks[0], "down", "field")
     second = await run_daily(ctx, collector=collector([]), force=True)
     assert [p.key for p in second.picks] == ["t:3"]
-    assert "you liked 5 ml infrastructure roles" in second.picks[0].reason
+    assert "you liked 5 " in second.picks[0].reason
 
 
 async def test_applied_proposal_rescores_candidates_on_the_next_run(

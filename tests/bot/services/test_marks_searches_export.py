@@ -50,7 +50,7 @@ async def test_marks_toggle_list_and_teach_like_strong_votes(ctx):
     assert [v.key for v in votes] == [first.key, second.key, second.key]  # applied counts twice
     assert all(v.vote == "up" for v in votes)
     after = learned_weights(ctx)
-    assert after.liked != before.liked and after.terms != before.terms
+    assert after.liked != before.liked and after.features != before.features
     assert await marks.toggle(ctx, CHAT, first, marks.SAVED) is False  # a second tap: unsaved
     assert marks.listed(ctx, CHAT, marks.SAVED) == []
     with pytest.raises(ValueError):

@@ -275,3 +275,11 @@ def test_profile_shows_what_votes_taught_as_phrases():
     taught = visible_text(render.profile_message(Profile(about="x"), learned), "HTML")
     assert "you liked: ml infrastructure (3), backend (1)" in taught
     assert "not for you: <defense> (2)" in taught
+
+
+def test_an_exploration_pick_says_it_is_something_different():
+    plain = visible_text(render.pick_message(make_pick(reason="r", summary="s")), "HTML")
+    assert "something different" not in plain
+    pick = make_pick(reason="r", summary="s", explore="data analysis roles <new>")
+    shown = visible_text(render.pick_message(pick), "HTML")
+    assert "🔍 something different: data analysis roles <new>" in shown

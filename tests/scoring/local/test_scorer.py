@@ -7,7 +7,7 @@ import random
 
 from scoring.learning import MAX_NUDGE
 from scoring.local.scorer import LocalScorer, summarise, tokens
-from scoring.models import LearnedWeights
+from scoring.models import LearnedLine, LearnedWeights
 from scoring.profile import Filters, Profile
 from tests.scoring.corpus import (
     FIRMWARE_COOP,
@@ -92,24 +92,34 @@ def test_employment_type_and_seniority_rules():
 def test_learned_weights_nudge_and_are_cited():
     p = posting("a", "Data Intern", "Recommender systems work at Streamly.", company="Streamly")
     plain = LocalScorer(PLAIN).score(p)
-    learned = LearnedWeights(
-        terms={"recommender systems": 6.0},
-        companies={"Streamly Inc.": 4.0},
-        liked={"recommender systems": 3},
-    )
-    nudged = LocalScorer(PLAIN, learned).score(p)
+
+    def lines(**weights: tuple[str, str, int, int, float]) -> LearnedWeights:
+        return LearnedWeights(
+            features={
+                fid: LearnedLine(id=fid, words=w, group=g, ups=u, downs=d, weight=x)
+                for fid, (w, g, u, d, x) in weights.items()
+            }
+        )
+
+    liked = lines(**{"employer:streamly": ("Streamly", "employer", 3, 0, 10.0)})
+    nudged = LocalScorer(PLAIN, liked).score(p)
     assert nudged.score == min(100, plain.score + 10)
-    assert "you liked 3 recommender systems roles" in nudged.reason
-    disliked = LocalScorer(PLAIN, LearnedWeights(terms={"data": -8.0}, disliked={"data": 2}))
-    worse = disliked.score(p)
+    assert "you liked 3 roles at Streamly" in nudged.reason
+    disliked = lines(**{"type:internship": ("internship", "type", 0, 2, -8.0)})
+    worse = LocalScorer(PLAIN, disliked).score(p)
     assert worse.score == plain.score - 8
-    assert "you passed on 2 data roles" in worse.reason
+    assert "you passed on 2 internship roles" in worse.reason
 
 
 def test_learned_nudge_is_capped():
-    p = posting("a", "Data Intern", "python sql spark airflow")
+    p = posting("a", "Data Intern", "python sql spark airflow", company="Streamly")
     plain = LocalScorer(PLAIN).score(p).score
-    huge = LearnedWeights(terms={w: 20.0 for w in ("python", "sql", "spark", "airflow")})
+    huge = LearnedWeights(
+        features={
+            fid: LearnedLine(id=fid, words=fid, group="field", ups=9, weight=40.0)
+            for fid in ("employer:streamly", "type:internship")
+        }
+    )
     assert LocalScorer(PLAIN, huge).score(p).score == min(100, plain + MAX_NUDGE)
 
 
