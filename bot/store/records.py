@@ -223,6 +223,8 @@ class ChatState(BaseModel):
     # successful run that day still sends one).
     notices: list[str] = Field(default_factory=list)
     weekly_digest_week: str | None = None  # ISO week ("2026-W48") of the last weekly digest
+    # With `paused`: the first day picks come again (ISO date); None = until /resume.
+    paused_until: str | None = None
 
 
 class DaySpend(BaseModel):
@@ -263,6 +265,7 @@ class ScheduleOverrides(BaseModel):
 
     time: str | None = None  # HH:MM
     timezone: str | None = None  # IANA name
+    days: list[int] | None = None  # 0 = Sunday … 6 = Saturday; wins over a stored cadence
 
 
 class SelectionOverrides(BaseModel):
@@ -279,8 +282,10 @@ class DeliveryPrefs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    cadence: Literal["daily", "weekdays"] | None = None
+    cadence: Literal["daily", "weekdays"] | None = None  # older choice; now `schedule.days`
     weekly_digest: bool | None = None
+    weekly_day: int | None = None  # the weekly digest's day (0 = Sunday); None = Monday
+    compact: bool | None = None  # the morning's picks as one list message
 
 
 class Overrides(BaseModel):

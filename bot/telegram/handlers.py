@@ -7,6 +7,7 @@ wires all of them to the Application.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import logging
 
 from telegram import Update
@@ -31,11 +32,11 @@ from bot.services.delivery import ChatUnreachable
 from bot.services.profile import ProfileError
 from bot.services.schedule import next_run
 from bot.services.searches import SearchesError
-from bot.services.settings import SettingsError
+from bot.services.settings import AmbiguousZone, SettingsError, UnknownSetting
 from bot.telegram import callbacks as cb
 from bot.telegram import render, taps
 from bot.telegram.access import NOT_ADMIN, guard, may_change
-from bot.telegram.keyboards import settings_keyboard, start_keyboard
+from bot.telegram.keyboards import settings_keyboard, start_keyboard, zone_choice_keyboard
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
 from bot.telegram.today import todays_picks
@@ -68,7 +69,8 @@ async def start(update: Update, context: BotContext) -> None:
     llm = rt.ctx.llm()
     scorer = f"LLM {llm.model}" if llm else "the local scorer (no LLM configured)"
     paused = chat_state.is_paused(rt.ctx, _chat_id(update))
-    text = render.start_message(next_run(rt.ctx), scorer, paused)
+    until = chat_state.paused_until(rt.ctx, _chat_id(update))
+    text = render.start_message(next_run(rt.ctx), scorer, paused, until)
     await reply(context, update, text, start_keyboard())
 
 
@@ -158,17 +160,15 @@ async def settings(update: Update, context: BotContext) -> None:
     if not await may_change(update, context):
         await reply(context, update, render.error_message(NOT_ADMIN))
         return
-    if args[0].lower() == "weekly":
-        on = " ".join(args[1:]).strip().lower()
-        if on not in ("on", "off"):
-            await reply(context, update, render.error_message("Use /settings weekly on|off."))
-            return
-        await preferences.set_weekly(ctx, chat, on == "on")
-        note = "one digest a week" if on == "on" else "daily picks"
-        await reply(context, update, f"✓ Weekly digest is now <b>{on}</b>: {note}.")
-        return
     try:
         change = await settings_service.change(ctx, args[0], " ".join(args[1:]))
+    except AmbiguousZone as exc:
+        text = render.zone_question(exc.said, exc.choices)
+        await reply(context, update, text, zone_choice_keyboard(exc.said, exc.choices))
+        return
+    except UnknownSetting as exc:
+        await reply(context, update, render.unknown_setting_message(str(exc)))
+        return
     except SettingsError as exc:
         await reply(context, update, render.error_message(str(exc)))
         return
@@ -253,11 +253,25 @@ async def applied(update: Update, context: BotContext) -> None:
 
 
 async def pause(update: Update, context: BotContext) -> None:
+    """/pause (until /resume), or /pause until 2027-01-05 · 2 weeks · next monday."""
     if not await may_change(update, context):
         await reply(context, update, render.error_message(NOT_ADMIN))
         return
-    await chat_state.set_paused(context.runtime.ctx, _chat_id(update), True)
-    await reply(context, update, "⏸ Morning picks paused. /resume turns them back on.")
+    try:
+        until = await preferences.pause(
+            context.runtime.ctx, _chat_id(update), " ".join(context.args or [])
+        )
+    except SettingsError as exc:
+        await reply(context, update, render.error_message(str(exc)))
+        return
+    if until is None:
+        text = "⏸ Morning picks paused. /resume turns them back on."
+    else:
+        text = (
+            f"⏸ Morning picks paused until <b>{until.strftime('%A %d %B %Y')}</b>: they come "
+            "again that morning by themselves (/resume sooner)."
+        )
+    await reply(context, update, text)
 
 
 async def resume(update: Update, context: BotContext) -> None:
@@ -268,8 +282,24 @@ async def resume(update: Update, context: BotContext) -> None:
     await reply(context, update, "▶️ Morning picks are on again.")
 
 
+def nearest_command(typed: str) -> str | None:
+    """The command a mistyped one most likely meant ("/pick" → "picks"), or None.
+
+    `difflib` (the standard library's similarity ratio) is enough for a dozen names."""
+    name = typed.lstrip("/").split("@", 1)[0].lower()
+    names = [n for n, _ in render.COMMANDS] + ["cancel"]
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 async def unknown(update: Update, context: BotContext) -> None:
-    await reply(context, update, "I don't know that command. /help lists them all.")
+    typed = _text(update).split(maxsplit=1)[0] if _text(update).strip() else ""
+    near = nearest_command(typed)
+    if near:
+        text = f"I don't know that command — did you mean /{near}? /help lists them all."
+    else:
+        text = "I don't know that command. /help lists them all."
+    await reply(context, update, text)
 
 
 async def free_text(update: Update, context: BotContext) -> None:

@@ -78,8 +78,8 @@ def settings_keyboard(p: Preferences) -> InlineKeyboardMarkup:
             ],
             [
                 _button(
-                    "📅 weekdays only" if p.days == "daily" else "📅 every day",
-                    cb.setting("days", "weekdays" if p.days == "daily" else "daily"),
+                    "📅 weekdays only" if p.days == "every day" else "📅 every day",
+                    cb.setting("days", "weekdays" if p.days == "every day" else "daily"),
                 ),
                 _button(
                     "🗞 daily picks" if p.weekly else "🗞 weekly digest",
@@ -89,11 +89,22 @@ def settings_keyboard(p: Preferences) -> InlineKeyboardMarkup:
             [
                 _button("🌍 timezone…", cb.setting("tzlist")),
                 _button(
+                    "📰 full picks" if p.compact else "📃 compact list",
+                    cb.setting("view", "full" if p.compact else "compact"),
+                ),
+                _button(
                     "▶️ resume" if p.paused else "⏸ pause",
                     cb.setting("pause", "off" if p.paused else "on"),
                 ),
             ],
         ]
+    )
+
+
+def zone_choice_keyboard(said: str, choices: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """One button per zone an abbreviation may mean ("IST": Kolkata, Jerusalem, Dublin)."""
+    return InlineKeyboardMarkup(
+        [[_button(zone, cb.setting("tzpick", f"{said}_{i}"))] for i, zone in enumerate(choices)]
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.services.preferences import Preferences
 from bot.services.records import Pick, ProfileVersion, RunRecord
@@ -209,15 +209,21 @@ def refusal_message(chat_id: int) -> str:
     return REFUSAL.format(chat_id=chat_id)
 
 
-def start_message(next_run: datetime | None, scorer: str, paused: bool) -> str:
+def start_message(
+    next_run: datetime | None, scorer: str, paused: bool, until: date | None = None
+) -> str:
     when = next_run.strftime("%A %d %B at %H:%M (%Z)") if next_run else "not scheduled"
+    if paused and until is not None:
+        paused_note = f" (paused until {until.strftime('%a %d %b')}: /resume)"
+    else:
+        paused_note = " (paused: /resume)" if paused else ""
     lines = [
         "<b>jobpicks</b> finds fresh job postings every morning, scores each against your "
         "profile and sends you the best, one message each.",
         "Tap 👍 or 👎 on a pick: your votes tune tomorrow's picks. 🔖 Save the ones to come "
         "back to, ✅ mark the ones you applied to.",
         "",
-        f"<b>Next run:</b> {esc(when, 80)}" + (" (paused: /resume)" if paused else ""),
+        f"<b>Next run:</b> {esc(when, 80)}" + paused_note,
         f"<b>Scoring:</b> {esc(scorer, 100)}",
         "",
         "See your profile with /profile, what is searched with /searches, change the time or "
@@ -234,8 +240,10 @@ def help_message() -> str:
         "<b>/profile</b> set &lt;text&gt; · add &lt;rule&gt; · remove &lt;N&gt; · "
         "block &lt;company&gt; · unblock &lt;company&gt; · history · undo",
         "<b>/searches</b> add &lt;keywords&gt; @ &lt;place&gt; · remove &lt;N&gt;",
-        "<b>/settings</b> (tap the buttons) or time 07:30 · timezone Europe/Berlin · picks 5 · "
-        "min_score 60 · days weekdays · weekly on",
+        "<b>/settings</b> (tap the buttons) or time 7:30am · timezone Berlin (or PST, "
+        "Europe/Berlin) · days mon wed fri (or weekdays, every day but sunday) · picks 5 · "
+        "min_score 60 · weekly friday (or on, off) · view compact (or full)",
+        "<b>/pause</b> alone, or until 2027-01-05 · 2 weeks · next monday; /resume",
         "<b>/export</b> csv or json",
         # issue 19: onboarding and /filters
         "<b>/setup</b> asks six questions (or reads your CV) and drafts your profile; /cancel "
@@ -329,19 +337,40 @@ def history_message(versions: list[ProfileVersion]) -> str:
     return fit(lines)
 
 
+def paused_label(prefs: Preferences) -> str:
+    if not prefs.paused:
+        return "on"
+    if prefs.paused_until is not None:
+        return f"paused until {prefs.paused_until.strftime('%a %d %b %Y')}"
+    return "paused"
+
+
 def settings_message(view: SettingsView, prefs: Preferences | None = None) -> str:
     lines = ["<b>Settings</b>"]
     for setting, value, changed in view.values:
         note = " (set here)" if changed else ""
         lines.append(f"{setting.label}: <b>{esc(value, 60)}</b>{note}")
     if prefs is not None:
-        lines.append(f"Weekly digest: <b>{'on' if prefs.weekly else 'off'}</b>")
-        lines.append(f"Morning push: <b>{'paused' if prefs.paused else 'on'}</b>")
+        lines.append(f"Morning push: <b>{esc(paused_label(prefs), 60)}</b>")
     lines.append("")
     lines.append("Tap to change, or type /settings &lt;name&gt; &lt;value&gt;:")
     lines += [f"• {s.name} — {esc(s.help)}" for s in SETTINGS]
-    lines.append("• weekly — on or off (one message a week instead of daily picks)")
+    lines.append("• /pause [until 2027-01-05 | 2 weeks] · /resume")
     return "\n".join(lines)
+
+
+def unknown_setting_message(error: str) -> str:
+    """A setting nobody knows: the error, then every setting and what it takes."""
+    lines = [error_message(error), ""]
+    lines += [f"• {s.name} — {esc(s.help)}" for s in SETTINGS]
+    return "\n".join(lines)
+
+
+def zone_question(said: str, choices: tuple[str, ...]) -> str:
+    return (
+        f"🌍 <b>{esc(said, 20)}</b> means different zones to different people: which one is "
+        f"yours? ({esc(', '.join(choices), 200)})"
+    )
 
 
 def setting_changed(change: SettingChange, caught_up: bool) -> str:

@@ -171,7 +171,7 @@ async def test_settings_by_tapping_edit_their_own_message(fake, tmp_path):
         assert len(fake.sent_to(CHAT)) == 1  # all of it in one message
         # typed sub-commands stay
         (r,) = await command(fake, "/settings days daily")
-        assert ctx.config.schedule.days == list(range(7)) and "daily" in r.params["text"]
+        assert ctx.config.schedule.days == list(range(7)) and "every day" in r.params["text"]
     again = reopen(ctx)
     assert (
         again.config.selection.max_picks == 4 and again.config.schedule.timezone == "Europe/Berlin"
