@@ -16,7 +16,7 @@ from bot.services.preferences import Preferences
 from bot.services.records import Pick, ProfileVersion, RunRecord
 from bot.services.settings import SETTINGS, SettingChange, SettingsView
 from bot.services.stats import Stats
-from bot.services.summary import spend_line
+from bot.services.summary import funnel, looked_at, picks_left_out, spend_line, why_no_picks
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.options import SearchConfig
@@ -145,19 +145,19 @@ def pick_plain(pick: Pick) -> str:
 
 
 def header_message(day: str, record: RunRecord, picks: int) -> str:
-    """The morning header: date, postings looked at, picks, sources that failed and why."""
-    c = record.counts
-    looked = c.new + c.retried
+    """The morning header: date, postings looked at (and where the rest went), picks; with
+    none, why and what to change; sources that failed and why."""
     lines = [f"<b>Job picks for {esc(day, 20)}</b>"]
     if record.status == "all-sources-failed":
         lines.append("⚠️ Every source failed this morning, so there are no picks today.")
     else:
         lines.append(
-            f"Looked at {looked} postings ({c.collected} collected, {c.filtered} filtered out, "
-            f"{c.scored} scored) · {picks} pick{'s' if picks != 1 else ''}"
+            f"Looked at {looked_at(record)} postings ({esc(funnel(record), 300)}) · "
+            f"{picks} pick{'s' if picks != 1 else ''}"
         )
         if picks == 0:
-            lines.append("Nothing scored high enough today.")
+            why = why_no_picks(record) or picks_left_out(record)
+            lines += [esc(line, 400) for line in why]
     failed = [s for s in record.sources if s.state not in ("ok",)]
     if failed:
         lines.append("")
@@ -393,18 +393,25 @@ def timezone_message() -> str:
 
 
 def stats_message(s: Stats) -> str:
-    return "\n".join(
-        [
-            "<b>Stats</b>",
-            f"Postings seen: {s.postings_seen} over {s.runs} run day{'s' if s.runs != 1 else ''}",
-            f"Picks sent here: {s.picks_sent}",
-            f"Votes: 👍 {s.up} · 👎 {s.down}",
-            f"Saved: {s.saved} · Applied: {s.applied}",
+    """The /stats caption (≤ 1024 characters: a photo's caption)."""
+    days = f"{s.runs} run day{'s' if s.runs != 1 else ''}"
+    scorer = "the local scorer" if s.scorer == "local" else f"LLM {clip(s.scorer, 60)}"
+    lines = [
+        "<b>Stats</b>",
+        f"Postings looked at: {s.looked_at} over {days} (as each morning's header counts)",
+        f"Picks sent here: {s.picks_sent}",
+        f"Votes: 👍 {s.up} · 👎 {s.down}",
+        f"Saved: {s.saved} · Applied: {s.applied}",
+        f"Scores drawn: {esc(scorer, 80)}"
+        + (f" ({s.other_scorer} picks by another scorer not drawn)" if s.other_scorer else ""),
+    ]
+    if s.shows_spend:
+        lines.append(
             f"LLM spend: ${s.spend_week_usd:.4f} this week · ${s.spend_month_usd:.4f} this month "
-            f"({s.llm_calls_month} calls)",
-            *(f"• {esc(spend_line(p, sp), 200)}" for p, sp in sorted(s.llm_month.items())),
-        ]
-    )
+            f"({s.llm_calls_month} calls)"
+        )
+        lines += [f"• {esc(spend_line(p, sp), 200)}" for p, sp in sorted(s.llm_month.items())]
+    return "\n".join(lines)
 
 
 def marked_message(kind: str, items: list[tuple[Pick, datetime]], limit: int = 30) -> str:

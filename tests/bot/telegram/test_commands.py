@@ -218,7 +218,11 @@ async def test_stats_is_one_chart_with_the_figures(fake, tmp_path):
     assert png_size(photo.photo.data) == (990, 880) and photo.photo.filename == "stats.png"
     text = visible_text(call.params["caption"], "HTML")
     assert "Picks sent here: 3" in text and "Votes: 👍 0 · 👎 1" in text
-    assert "Postings seen: 6 over 1 run day" in text
+    # what the morning's header said it looked at; no LLM, so no spend line (defect 9)
+    header = next(m for m in fake.sent_to(CHAT) if m.text.startswith("Job picks for"))
+    assert "Looked at 6 postings" in header.text
+    assert "Postings looked at: 6 over 1 run day" in text and "LLM spend" not in text
+    assert "Scores drawn: the local scorer" in text
 
 
 async def test_export_sends_a_csv_file(fake, tmp_path):
