@@ -238,7 +238,8 @@ async def test_export_sends_a_csv_file(fake, tmp_path):
         assert "/export csv" in r.params["text"]
     doc = next(m for m in fake.sent_to(CHAT) if m.document is not None).document
     assert doc.filename == f"jobpicks-{ctx.today()}.csv"
-    rows = list(csv.DictReader(io.StringIO(doc.data.decode("utf-8"))))
+    assert doc.data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    rows = list(csv.DictReader(io.StringIO(doc.data.decode("utf-8-sig"))))
     assert len(rows) == 3
     assert rows[0]["title"] == pick.title and rows[0]["vote"] == "down"
     assert rows[0]["url"] == pick.url and rows[1]["vote"] == ""
