@@ -61,7 +61,7 @@ SETTINGS = (
         "view",
         "delivery",
         "compact",
-        "Picks as",
+        "View",
         "compact (one message, a line a pick) or full (a message a pick, with buttons)",
     ),
 )

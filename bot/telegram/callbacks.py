@@ -14,6 +14,7 @@ prefix     fields                                      button
 ``b``      ``<day>:<pick id>``                         🚫 never show this company
 ``s``      ``<day>:<pick id>``                         🔖 save / unsave
 ``a``      ``<day>:<pick id>``                         ✅ applied / not applied
+``o``      ``<day>:<pick id>``                         a number under a list: the pick in full
 ``lp``     ``a|r:<proposal id>``                       Apply / Reject a learning proposal
 ``st``     ``<action>[:<arg>]``                        a /settings keyboard button
 ``go``     ``picks``                                   /start's "today's picks now"
@@ -30,8 +31,8 @@ from scoring.learning import VOTE_REASONS
 
 MAX_BYTES = 64  # Telegram's limit for callback_data (Bot API, InlineKeyboardButton)
 
-VOTE, REASON, BLOCK, SAVE, APPLIED = "v", "r", "b", "s", "a"
-PICK_KINDS = (VOTE, REASON, BLOCK, SAVE, APPLIED)
+VOTE, REASON, BLOCK, SAVE, APPLIED, OPEN = "v", "r", "b", "s", "a", "o"
+PICK_KINDS = (VOTE, REASON, BLOCK, SAVE, APPLIED, OPEN)
 PROPOSAL = "lp"
 SETTINGS = "st"
 GO = "go"
@@ -64,7 +65,7 @@ def pick_id(key: str) -> str:
 class Tap:
     """A tap on a pick button."""
 
-    kind: str  # VOTE / REASON / BLOCK / SAVE / APPLIED
+    kind: str  # VOTE / REASON / BLOCK / SAVE / APPLIED / OPEN
     day: str
     pick_id: str
     value: str = ""  # "up"/"down" for a vote, a VOTE_REASONS key for a reason
@@ -85,7 +86,7 @@ def decode(data: str) -> Tap | None:
             value = "up" if value == "u" else "down"
         elif not (kind == REASON and value in VOTE_REASONS):
             return None
-    elif len(parts) == 3 and parts[0] in (BLOCK, SAVE, APPLIED):
+    elif len(parts) == 3 and parts[0] in (BLOCK, SAVE, APPLIED, OPEN):
         (kind, day, pid), value = parts, ""
     else:
         return None

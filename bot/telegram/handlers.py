@@ -39,7 +39,7 @@ from bot.telegram.access import NOT_ADMIN, guard, may_change
 from bot.telegram.keyboards import settings_keyboard, start_keyboard, zone_choice_keyboard
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
-from bot.telegram.today import todays_picks
+from bot.telegram.today import todays_list, todays_picks
 
 log = logging.getLogger(__name__)
 
@@ -78,26 +78,44 @@ async def help_command(update: Update, context: BotContext) -> None:
     await reply(context, update, render.help_message())
 
 
-def _limit(args: list[str]) -> int | None:
-    """/picks N: N in 1–100; None for anything else."""
-    try:
-        limit = int(args[0])
-    except ValueError:
-        return None
-    return limit if 1 <= limit <= MAX_PICKS_ARG else None
+LIST_WORDS = {"list", "compact", "lines"}
+
+
+def _picks_args(args: list[str]) -> tuple[int | None, bool] | None:
+    """/picks [N] [list]: N in 1–100 and whether as a list; None when the words are neither."""
+    limit, as_list = None, False
+    for arg in args:
+        if arg.lower() in LIST_WORDS and not as_list:
+            as_list = True
+            continue
+        try:
+            limit = int(arg) if limit is None else -1
+        except ValueError:
+            return None
+        if not 1 <= limit <= MAX_PICKS_ARG:
+            return None
+    return limit, as_list
 
 
 async def picks(update: Update, context: BotContext) -> None:
-    """/picks [N]: today's picks; if today has not run yet, run now, showing the steps."""
-    limit = None
-    if context.args:
-        limit = _limit(context.args)
-        if limit is None:
-            await reply(context, update, render.error_message("Use /picks or /picks N (1–100)."))
-            return
+    """/picks [N] [list]: today's picks (as one list message with `list`, or when the
+    compact view is set); if today has not run yet, run now, showing the steps."""
+    parsed = _picks_args(context.args or [])
+    if parsed is None:
+        await reply(
+            context,
+            update,
+            render.error_message("Use /picks, /picks N (1–100), /picks list or /picks list N."),
+        )
+        return
+    limit, as_list = parsed
+    chat = _chat_id(update)
     # Tracked, so a stop cancels a long run instead of waiting for it; the handler returns
     # at once, so taps are answered while the run goes on.
-    context.runtime.spawn(todays_picks(context, _chat_id(update), limit))
+    if as_list:
+        context.runtime.spawn(todays_list(context, chat, limit))
+    else:
+        context.runtime.spawn(todays_picks(context, chat, limit))
 
 
 PROFILE_CHANGES = {"set", "add", "remove", "block", "unblock", "undo"}

@@ -118,3 +118,17 @@ def timezone_keyboard() -> InlineKeyboardMarkup:
 
 def start_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button("📬 Today's picks now", cb.TODAY_PICKS)]])
+
+
+LIST_ROW = 8  # number buttons per row under a list
+
+
+def list_keyboard(picks: list[Pick]) -> InlineKeyboardMarkup | None:
+    """Under a compact list: a numbered button per pick that sends it in full, with its
+    👍/👎 and marks (the list itself has no room for them)."""
+    buttons = [_button(str(i), cb.encode(cb.OPEN, p.day, p.key)) for i, p in enumerate(picks, 1)]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [buttons[i : i + LIST_ROW] for i in range(0, len(buttons), LIST_ROW)]
+    )

@@ -67,10 +67,10 @@ def _apply_link(pick: Pick) -> str | None:
     return apply if apply.startswith(("http://", "https://")) and apply != pick.url else None
 
 
-def _link(title: str, url: str) -> str:
+def _link(title: str, url: str, limit: int = 200) -> str:
     if url.startswith(("http://", "https://")) and len(url) <= 2000:
-        return f'<a href="{html.escape(url, quote=True)}">{esc(title, 200)}</a>'
-    return f"<b>{esc(title, 200)}</b>"
+        return f'<a href="{html.escape(url, quote=True)}">{esc(title, limit)}</a>'
+    return f"<b>{esc(title, limit)}</b>"
 
 
 WORKPLACE = {"remote": "🏠 remote", "hybrid": "🏙 hybrid", "onsite": "🏢 on-site"}
@@ -168,10 +168,39 @@ def header_message(day: str, record: RunRecord, picks: int) -> str:
     return fit(lines)
 
 
+LIST_HEAD_ROOM = 600  # the list's head and foot, in visible characters
+
+
+def picks_list_message(day: str, record: RunRecord, picks: list[Pick]) -> str:
+    """The compact view: the header's first line and each pick as one numbered line (score,
+    linked title, company, place); every pick fits, each line shortened to share the room.
+    With no picks it is the header, with why."""
+    if record.status == "all-sources-failed" or not picks:
+        return header_message(day, record, len(picks))
+    n = len(picks)
+    lines = [
+        f"<b>Job picks for {esc(day, 20)}</b> · {n} pick{'s' if n != 1 else ''} "
+        f"(looked at {looked_at(record)} postings)"
+    ]
+    failed = [s.source for s in record.sources if s.state != "ok"]
+    if failed:
+        lines.append(f"⚠️ {len(failed)} source(s) had problems: {esc(', '.join(failed), 200)}")
+    # Each line gets its share of Telegram's 4096 characters: a long list shortens titles.
+    room = max(40, (LIMIT - LIST_HEAD_ROOM) // n)
+    for i, p in enumerate(picks, 1):
+        company = clip(p.company, max(12, room // 4))
+        place = clip(p.location, max(10, room // 5)) if p.location and room >= 80 else ""
+        title_room = max(15, room - len(company) - len(place) - 16)
+        tail = f" · {esc(company, 120)}" + (f" · {esc(place, 80)}" if place else "")
+        lines.append(f"{i}. <b>{p.score}</b> · {_link(p.title, p.url, title_room)}{tail}")
+    lines += ["", "Tap a number for the pick in full, with 👍/👎 and 🔖."]
+    return fit(lines)
+
+
 COMMANDS: list[tuple[str, str]] = [
     ("start", "What this bot does and when it runs"),
     ("help", "Every command"),
-    ("picks", "Today's picks again (/picks N for the top N)"),
+    ("picks", "Today's picks (/picks N for the top N, /picks list as one message)"),
     ("saved", "Picks you saved"),
     ("applied", "Picks you applied to"),
     ("profile", "Your profile; set, add, remove, block, unblock, history, undo"),

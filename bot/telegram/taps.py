@@ -1,5 +1,5 @@
-"""Button handlers: a pick's buttons, a learning proposal's Apply / Reject, the /settings
-keyboard and /start's button. Each answers the tap first (the spinner stops at once), then
+"""Button handlers: a pick's buttons (and the numbers under a compact list), a learning
+proposal's Apply / Reject, the /settings keyboard and /start's button. Each answers the tap first (the spinner stops at once), then
 calls a service, then redraws the message through the chat's pacer."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from telegram.error import BadRequest
 from bot.context import AppContext
 from bot.services import feedback, marks, preferences
 from bot.services import settings as settings_service
-from bot.services.delivery import ChatUnreachable, pick_state, sent_pick
+from bot.services.delivery import ChatUnreachable, MessageRefused, pick_state, sent_pick
 from bot.services.records import NotSaved, Pick
 from bot.services.settings import SettingChange, SettingsError
 from bot.telegram import callbacks as cb
@@ -82,6 +82,10 @@ async def pick_tap(update: Update, context: BotContext) -> None:
     if tap.kind == cb.BLOCK and not await may_change(update, context):
         await answer(query, NOT_ADMIN, alert=True)
         return
+    if tap.kind == cb.OPEN:  # a number under a compact list: the pick in full
+        await answer(query)
+        await _open(context, chat, pick)
+        return
     # Write, then answer: "noted" means kept (a write takes milliseconds; a busy or full
     # database says so instead).
     try:
@@ -113,6 +117,15 @@ async def pick_tap(update: Update, context: BotContext) -> None:
     if tap.kind in (cb.VOTE, cb.REASON, cb.SAVE, cb.APPLIED):
         # A proposal may cost an LLM call: off the update path, so taps stay instant.
         rt.spawn(_propose(context, chat))
+
+
+async def _open(context: BotContext, chat: int, pick: Pick) -> None:
+    """A listed pick as its own message with its buttons (its vote and marks as they are)."""
+    rt = context.runtime
+    try:
+        await rt.courier.pick(chat, pick, pick_state(rt.ctx, chat, pick), quiet=False)
+    except (ChatUnreachable, MessageRefused) as exc:
+        log.warning("chat %s: could not open pick %s: %s", chat, pick.key, exc)
 
 
 async def _propose(context: BotContext, chat: int) -> None:

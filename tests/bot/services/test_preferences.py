@@ -100,3 +100,22 @@ async def test_a_pause_until_a_date_ends_that_morning_by_itself(tmp_path):
     await preferences.pause(ctx, CHAT)  # no words: until /resume
     today["day"] = "2027-01-01"
     assert chat_state.is_paused(ctx, CHAT)
+
+
+async def test_the_compact_view_sends_one_list_and_records_each_pick_sent_once(tmp_path):
+    ctx = make_ctx(tmp_path, [CHAT], max_picks=3)
+    await settings_service.change(ctx, "view", "compact")
+    record = await store_day(ctx, [pick(1, 90), pick(2, 80), pick(3, 70), pick(4, 60)])
+    m = RecordingMessenger()
+    delivery = Delivery(ctx, m)
+    report = await delivery.to_chat(CHAT, record)
+    assert m.of("list") == [[f"board:{DAY}:{r}" for r in (1, 2, 3)]]
+    assert not m.of("pick") and not m.of("header") and report.sent == 3
+    listed = ctx.store.picks_for(DAY)[:3]
+    assert {p.sent[str(CHAT)] for p in listed} == {101}  # the list's message
+    assert chat_state.header_sent(ctx, DAY, CHAT)
+    again = await delivery.to_chat(CHAT, record)  # a restart: nothing twice
+    assert again.sent == 0 and again.already_sent == 3 and len(m.sent) == 1
+    # /picks list asks again: every eligible pick listed, none recorded twice
+    asked = await delivery.listed(CHAT, record, limit=2)
+    assert m.of("list")[-1] == [f"board:{DAY}:1", f"board:{DAY}:2"] and asked.sent == 0
