@@ -31,8 +31,14 @@ def _config() -> str:
 
 
 def _data(db: Path) -> dict[str, bytes]:
-    """Every file of the database folder but the locks (a lock file holds no data)."""
-    return {f.name: f.read_bytes() for f in sorted(db.parent.iterdir()) if f.suffix != ".lock"}
+    """Every file of the database folder but the locks (a lock file holds no data) and the
+    bot's own conversation file (python-telegram-bot writes it on its own schedule, whatever
+    a reader does)."""
+    return {
+        f.name: f.read_bytes()
+        for f in sorted(db.parent.iterdir())
+        if f.suffix not in (".lock", ".conversations")
+    }
 
 
 async def _tap(fake: FakeTelegram, message_id: int, data: str) -> str:
