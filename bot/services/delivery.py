@@ -198,6 +198,11 @@ def week_best(ctx: AppContext, chat_id: int, day: str) -> list[Pick]:
     return eligible(ctx, chat_id, sorted(week, key=lambda p: (-p.score, p.day, p.rank)))
 
 
+def todays_run(ctx: AppContext) -> RunRecord | None:
+    """Today's finished run (in the configured timezone), if there is one."""
+    return ctx.store.finished_run(ctx.today())
+
+
 def sent_pick(
     ctx: AppContext, chat_id: int, day: str, matches: Callable[[str], bool]
 ) -> Pick | None:

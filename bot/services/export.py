@@ -1,5 +1,6 @@
-"""/export and `jobpicks export`: picks with their scores, votes and saved / applied marks,
-as CSV or JSON, made to open as a spreadsheet: the CSV starts with a UTF-8 byte-order mark
+"""/export and `jobpicks export`: picks with their scores, votes, the pipeline's marks (saved,
+applied, interviewing, offer, rejected, closed: the date of each) and the chat's note, as CSV
+or JSON, made to open as a spreadsheet: the CSV starts with a UTF-8 byte-order mark
 (Excel reads a CSV without one in the machine's legacy code page: "Zürich" becomes
 "ZÃ¼rich"), dates are dates (the day a pick was posted, saved or applied, in the configured
 timezone: a column a spreadsheet sorts and filters, not a microsecond timestamp), and every
@@ -37,6 +38,11 @@ FIELDS = (
     "vote_reason",
     "saved",
     "applied",
+    "interviewing",
+    "offer",
+    "rejected",
+    "closed",
+    "note",
 )
 # A cell a spreadsheet would run as a formula (scraped titles are untrusted).
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -62,6 +68,7 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
     marked: dict[str, dict[str, str]] = {}
     for m in marks.all_marks(ctx, chat_id):
         marked.setdefault(m.key, {})[m.kind] = _day(ctx, m.at)
+    notes = {n.key: n.text for n in store.notes(chat_id)} if chat_id is not None else {}
     out = []
     for day in days:
         for pick in store.picks_for(day):
@@ -88,8 +95,8 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
                     "summary": pick.summary,
                     "vote": vote.vote if vote else "",
                     "vote_reason": (vote.reason or "") if vote else "",
-                    "saved": mark.get(marks.SAVED, ""),
-                    "applied": mark.get(marks.APPLIED, ""),
+                    **{kind: mark.get(kind, "") for kind in marks.KINDS},
+                    "note": notes.get(pick.key, ""),
                 }
             )
     return out

@@ -243,17 +243,39 @@ class HeaderSent(BaseModel):
     at: datetime | None = None
 
 
-MarkKind = Literal["saved", "applied"]
-MARK_KINDS: tuple[MarkKind, ...] = ("saved", "applied")
+# The application pipeline: saved → applied → interviewing → offer / rejected, each a mark
+# with its date; "closed": the board no longer has the posting (found by a reminder's check).
+MarkKind = Literal["saved", "applied", "interviewing", "offer", "rejected", "closed"]
+MARK_KINDS: tuple[MarkKind, ...] = (
+    "saved",
+    "applied",
+    "interviewing",
+    "offer",
+    "rejected",
+    "closed",
+)
 
 
 class Mark(BaseModel):
-    """A chat's mark on a pick: saved for later, or applied to (with when)."""
+    """A chat's mark on a pick: saved for later, applied to, a later stage, or found closed
+    (with when)."""
 
     chat: int
     key: str  # the posting key
     day: str  # the pick's day: (day, key) finds the pick (`Store.pick`)
     kind: MarkKind
+    at: datetime
+    # A saved mark: when the chat was asked "applied?" about it (once).
+    reminded_at: datetime | None = None
+
+
+class Note(BaseModel):
+    """A chat's own note on a posting (one per posting; the latest text wins)."""
+
+    chat: int
+    key: str
+    day: str  # the pick's day
+    text: str
     at: datetime
 
 

@@ -10,7 +10,7 @@ import contextlib
 import difflib
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -28,8 +28,9 @@ from bot.services import searches as searches_service
 from bot.services import settings as settings_service
 from bot.services import stats as stats_service
 from bot.services.chart import render_png_async
-from bot.services.delivery import ChatUnreachable
+from bot.services.delivery import ChatUnreachable, sent_pick
 from bot.services.profile import ProfileError
+from bot.services.records import NotSaved
 from bot.services.schedule import next_run
 from bot.services.searches import SearchesError
 from bot.services.settings import AmbiguousZone, SettingsError, UnknownSetting
@@ -37,6 +38,7 @@ from bot.telegram import callbacks as cb
 from bot.telegram import render, taps
 from bot.telegram.access import NOT_ADMIN, guard, may_change
 from bot.telegram.keyboards import settings_keyboard, start_keyboard, zone_choice_keyboard
+from bot.telegram.reminders import schedule_reminders
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
 from bot.telegram.today import todays_list, todays_picks
@@ -257,17 +259,51 @@ async def export(update: Update, context: BotContext) -> None:
         log.warning("chat %s refuses messages", chat)
 
 
-async def marked(update: Update, context: BotContext, kind: str) -> None:
-    items = marks.listed(context.runtime.ctx, _chat_id(update), kind)
-    await reply(context, update, render.marked_message(kind, items))
-
-
 async def saved(update: Update, context: BotContext) -> None:
-    await marked(update, context, marks.SAVED)
+    """/saved: saved postings not applied to yet, with their dates, places and notes."""
+    text, markup = taps.pipeline_screen(context.runtime.ctx, _chat_id(update), marks.SAVED)
+    await reply(context, update, text, markup)
 
 
 async def applied(update: Update, context: BotContext) -> None:
-    await marked(update, context, marks.APPLIED)
+    """/applied: postings applied to, at every stage since (interviewing, offer, rejected)."""
+    text, markup = taps.pipeline_screen(context.runtime.ctx, _chat_id(update), marks.APPLIED)
+    await reply(context, update, text, markup)
+
+
+class _NoteReply(filters.MessageFilter):
+    """A reply to one of the bot's cards or note prompts (they end with a ``ref`` line)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(replied and replied.text and render.NOTE_REF.search(replied.text))
+
+
+NOTE_REPLY = _NoteReply()
+
+
+async def note_reply(update: Update, context: BotContext) -> None:
+    """A reply to a card or a note prompt: the posting's note (a "-" removes it)."""
+    message = update.effective_message
+    assert message is not None and message.reply_to_message is not None
+    ctx, chat = context.runtime.ctx, _chat_id(update)
+    found = render.NOTE_REF.search(message.reply_to_message.text or "")
+    assert found is not None
+    day, pid = found.groups()
+    pick = sent_pick(ctx, chat, day, lambda key: cb.pick_id(key) == pid)
+    if pick is None:
+        await reply(context, update, render.error_message("That posting is not one of yours."))
+        return
+    try:
+        kept = await marks.set_note(ctx, chat, pick, message.text or "")
+    except NotSaved:
+        await reply(context, update, taps.NOT_SAVED)
+        return
+    title = render.esc(pick.title, 120)
+    if kept:
+        await reply(context, update, f"📝 Noted on <b>{title}</b>: /saved and /applied show it.")
+    else:
+        await reply(context, update, f"📝 The note on <b>{title}</b> is removed.")
 
 
 async def pause(update: Update, context: BotContext) -> None:
@@ -378,10 +414,13 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(taps.proposal_tap, pattern=cb.PATTERN_PROPOSAL))
     app.add_handler(CallbackQueryHandler(taps.settings_tap, pattern=cb.PATTERN_SETTINGS))
     app.add_handler(CallbackQueryHandler(taps.go_tap, pattern=cb.PATTERN_GO))
+    app.add_handler(CallbackQueryHandler(taps.track_tap, pattern=cb.PATTERN_TRACK))
     app.add_handler(CallbackQueryHandler(taps.stale_button))  # anything else: stop the spinner
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & NOTE_REPLY, note_reply))
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
     # Private chats only: in a group, people talk to each other, not to the bot.
     app.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, free_text)
     )
     app.add_error_handler(on_error)
+    schedule_reminders(app)

@@ -12,15 +12,18 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
+from bot.services.marks import Tracked
 from bot.services.preferences import Preferences
 from bot.services.records import Pick, ProfileVersion, RunRecord
 from bot.services.settings import SETTINGS, SettingChange, SettingsView
 from bot.services.stats import Stats
 from bot.services.summary import funnel, looked_at, picks_left_out, spend_line, why_no_picks
+from bot.telegram.callbacks import pick_id
 from scoring.models import LearnedWeights
 from scoring.profile import Profile
 from scrapers.options import SearchConfig
 from scrapers.postings.text import cut
+from scrapers.still_open import Verdict
 
 LIMIT = 4096
 
@@ -441,6 +444,106 @@ def stats_message(s: Stats) -> str:
         )
         lines += [f"• {esc(spend_line(p, sp), 200)}" for p, sp in sorted(s.llm_month.items())]
     return "\n".join(lines)
+
+
+STAGE_LABELS = {
+    "saved": "🔖 saved",
+    "applied": "✅ applied",
+    "interviewing": "🗣 interviewing",
+    "offer": "🎉 offer",
+    "rejected": "✖️ rejected",
+}
+PIPELINE_SHOWN = 20  # postings a /saved or /applied list shows (each with its buttons)
+
+
+def _when(at: datetime) -> str:
+    return at.strftime("%d %b")
+
+
+def _place_line(pick: Pick) -> str:
+    place = f" · 📍 {esc(pick.location, 60)}" if pick.location else ""
+    return f"{esc(pick.company, 60)}{place} · {pick.score}/100"
+
+
+def _steps(item: Tracked) -> str:
+    """ "🔖 saved 02 Mar → ✅ applied 05 Mar → 🗣 interviewing 12 Mar" (and closed)."""
+    order = [k for k in STAGE_LABELS if k in item.stages]
+    steps = " → ".join(f"{STAGE_LABELS[k]} {_when(item.stages[k])}" for k in order)
+    if item.closed is not None:
+        steps += f" · 🔒 closed (found {_when(item.closed)})"
+    return steps
+
+
+def pipeline_message(kind: str, items: list[Tracked]) -> str:
+    """/saved (saved, not applied to yet) or /applied (applied, and every stage since): each
+    posting numbered with its place, score, the date of each step, closed, and its note."""
+    title = "🔖 Saved" if kind == "saved" else "✅ Applied"
+    if not items:
+        how = "🔖 Save" if kind == "saved" else "✅ Applied"
+        return f"<b>{title}</b>\nNothing yet: tap {how} under a pick."
+    lines = [f"<b>{title}</b> ({len(items)})"]
+    for i, item in enumerate(items[:PIPELINE_SHOWN], 1):
+        lines.append(f"{i}. {_link(item.pick.title, item.pick.url, 120)}")
+        lines.append(f"    {_place_line(item.pick)}")
+        lines.append(f"    {esc(_steps(item), 300)}")
+        if item.note:
+            lines.append(f"    📝 {esc(item.note, 200)}")
+    if len(items) > PIPELINE_SHOWN:
+        lines.append(f"… and {len(items) - PIPELINE_SHOWN} older (/export has them all)")
+    hint = (
+        "Tap ✅ when you applied, 🗑 to unsave, ⋯ for its card (stages, a note)."
+        if kind == "saved"
+        else "Tap a number for its card: the next stage, a note."
+    )
+    return fit([*lines, "", hint])
+
+
+def card_ref(pick: Pick) -> str:
+    """The line that ties a reply (a note) to its posting: ``ref <day>/<pick id>``."""
+    return f"ref {pick.day}/{pick_id(pick.key)}"
+
+
+NOTE_REF = re.compile(r"ref (\d{4}-\d{2}-\d{2})/([0-9a-f]{12})")
+
+
+def card_message(item: Tracked) -> str:
+    """One posting's place in the pipeline: the pick, each step with its date, the note."""
+    pick = item.pick
+    lines = [
+        f"<b>{_link(pick.title, pick.url, 200)}</b>",
+        _place_line(pick),
+        esc(_steps(item), 400),
+    ]
+    if item.note:
+        lines.append(f"📝 {esc(item.note, 1000)}")
+    lines += ["", f"<i>Reply to this message to write a note · {card_ref(pick)}</i>"]
+    return fit(lines)
+
+
+def note_prompt(pick: Pick, current: str) -> str:
+    now = f"\nNow: {esc(current, 500)}" if current else ""
+    return (
+        f"📝 Your note on <b>{esc(pick.title, 120)}</b> ({esc(pick.company, 60)}): reply to "
+        f"this message with it (a - removes it).{now}\n<i>{card_ref(pick)}</i>"
+    )
+
+
+def reminder_message(item: Tracked, days: int, verdict: Verdict) -> str:
+    """ "You saved X 5 days ago — applied?" (said when the board could not tell whether it
+    is still open)."""
+    pick = item.pick
+    ago = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+    lines = [
+        f"⏰ You saved {_link(pick.title, pick.url, 150)} at {esc(pick.company, 80)} {ago} — "
+        "applied?",
+    ]
+    if verdict.state == "open":
+        lines.append("It is still open.")
+    else:
+        lines.append(f"(Could not check that it is still open: {esc(verdict.why, 120)}.)")
+    if item.note:
+        lines.append(f"📝 {esc(item.note, 300)}")
+    return fit(lines)
 
 
 def marked_message(kind: str, items: list[tuple[Pick, datetime]], limit: int = 30) -> str:

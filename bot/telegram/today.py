@@ -7,7 +7,7 @@ steps in a "working…" message that then becomes the day's header (or the failu
 
 from __future__ import annotations
 
-from bot.services.delivery import PickState, Sent
+from bot.services.delivery import PickState, Sent, todays_run
 from bot.services.records import Pick, RunRecord
 from bot.telegram import render
 from bot.telegram.delivery import Courier
@@ -79,7 +79,7 @@ async def todays_list(context: BotContext, chat: int, limit: int | None = None) 
     rt = context.runtime
     delivery = rt.daily.delivery
     assert delivery is not None, "the bot always delivers"
-    run = rt.ctx.store.finished_run(rt.ctx.today())
+    run = todays_run(rt.ctx)
     if run is not None:
         await delivery.listed(chat, run, limit)
         return
