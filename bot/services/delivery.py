@@ -7,7 +7,8 @@
   failed gets a notice instead (also once), and a later successful run that day still gets
   its header.
 - **The weekly digest**: a chat in weekly mode gets one message with the week's best
-  eligible picks on the week's first delivery, and nothing else that week.
+  eligible picks on the first delivery on or after its day (`/settings weekly friday`;
+  Monday unless chosen), and nothing else that week.
 - **The compact view** (`/settings view compact`, `/picks list`): the header and the day's
   picks in one message, a line each; each listed pick is recorded sent like a pick message.
 - **Marking sent**: each delivered pick is recorded at once, shielded from cancellation,

@@ -204,8 +204,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("start", "What this bot does and when it runs"),
     ("help", "Every command"),
     ("picks", "Today's picks (/picks N for the top N, /picks list as one message)"),
-    ("saved", "Picks you saved"),
-    ("applied", "Picks you applied to"),
+    ("saved", "Picks you saved: apply, unsave, a note"),
+    ("applied", "Your applications: interviewing, offer, rejected"),
     ("profile", "Your profile; set, add, remove, block, unblock, history, undo"),
     ("searches", "What is searched; add or remove a search"),
     ("settings", "Time, timezone, picks per day, min score, days, digest"),
@@ -276,6 +276,9 @@ def help_message() -> str:
         "Europe/Berlin) · days mon wed fri (or weekdays, every day but sunday) · picks 5 · "
         "min_score 60 · weekly friday (or on, off) · view compact (or full)",
         "<b>/pause</b> alone, or until 2027-01-05 · 2 weeks · next monday; /resume",
+        "<b>/picks list</b> today's picks as one message (or /settings view compact)",
+        "<b>/saved</b> · <b>/applied</b> your applications, each with its card: 🗣 "
+        "interviewing · 🎉 offer · ✖️ rejected · 📝 a note (reply to the card)",
         "<b>/export</b> csv or json",
         # issue 19: onboarding and /filters
         "<b>/setup</b> asks six questions (or reads your CV) and drafts your profile; /cancel "
@@ -543,24 +546,6 @@ def reminder_message(item: Tracked, days: int, verdict: Verdict) -> str:
         lines.append(f"(Could not check that it is still open: {esc(verdict.why, 120)}.)")
     if item.note:
         lines.append(f"📝 {esc(item.note, 300)}")
-    return fit(lines)
-
-
-def marked_message(kind: str, items: list[tuple[Pick, datetime]], limit: int = 30) -> str:
-    """/saved or /applied: the marked picks, newest first, with the date of the mark."""
-    title = "🔖 Saved" if kind == "saved" else "✅ Applied"
-    if not items:
-        how = "🔖 Save" if kind == "saved" else "✅ Applied"
-        return f"<b>{title}</b>\nNothing yet: tap {how} under a pick."
-    lines = [f"<b>{title}</b> ({len(items)})"]
-    for pick, at in items[:limit]:
-        when = at.strftime("%d %b")
-        lines.append(
-            f"{esc(when, 10)} · {_link(pick.title, pick.url)} · "
-            f"{esc(pick.company, 60)} · {pick.score}/100"
-        )
-    if len(items) > limit:
-        lines.append(f"… and {len(items) - limit} older (/export has them all)")
     return fit(lines)
 
 
