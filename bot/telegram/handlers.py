@@ -111,6 +111,7 @@ async def picks(update: Update, context: BotContext) -> None:
         )
         return
     limit, as_list = parsed
+    as_list = as_list or settings_service.compact(context.runtime.ctx)  # the chat's view
     chat = _chat_id(update)
     # Tracked, so a stop cancels a long run instead of waiting for it; the handler returns
     # at once, so taps are answered while the run goes on.
@@ -276,7 +277,13 @@ class _NoteReply(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         replied = message.reply_to_message
-        return bool(replied and replied.text and render.NOTE_REF.search(replied.text))
+        return bool(
+            replied
+            and replied.from_user is not None
+            and replied.from_user.is_bot
+            and replied.text
+            and render.NOTE_REF.search(replied.text)
+        )
 
 
 NOTE_REPLY = _NoteReply()

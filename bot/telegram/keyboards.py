@@ -199,5 +199,5 @@ def reminder_keyboard(pick: Pick) -> InlineKeyboardMarkup:
 
 
 def note_reply_markup() -> ForceReply:
-    """The note prompt opens the reply box (only for the person who asked, in a group)."""
-    return ForceReply(selective=True, input_field_placeholder="Your note")
+    """The note prompt opens the reply box."""
+    return ForceReply(input_field_placeholder="Your note")

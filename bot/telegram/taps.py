@@ -32,7 +32,7 @@ from bot.telegram.keyboards import (
 from bot.telegram.proposals import render_outcome, render_proposal
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
-from bot.telegram.today import todays_picks
+from bot.telegram.today import todays_list, todays_picks
 from scoring.learning import VOTE_REASONS
 from scoring.llm.proposals import Proposal
 
@@ -335,7 +335,10 @@ async def go_tap(update: Update, context: BotContext) -> None:
         return
     await answer(query, "📬 on its way")
     chat, _ = _where(update)
-    context.runtime.spawn(todays_picks(context, chat))
+    if settings_service.compact(context.runtime.ctx):
+        context.runtime.spawn(todays_list(context, chat))
+    else:
+        context.runtime.spawn(todays_picks(context, chat))
 
 
 async def stale_button(update: Update, _context: BotContext) -> None:

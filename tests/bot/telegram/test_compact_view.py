@@ -70,3 +70,18 @@ def test_a_long_list_keeps_every_pick_within_telegrams_limit():
     html = render.picks_list_message("2026-03-02", run_record(), picks)
     text = visible_text(html, "HTML")
     assert len(text) <= 4096 and "100. " in text  # no pick dropped from the list
+
+
+async def test_with_the_compact_view_set_plain_picks_is_the_list_too(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        await command(fake, "/settings view compact")
+        before = len(fake.calls_of("sendMessage", chat_id=CHAT))
+        await fake.user_says(CHAT, "/picks")
+        await eventually(
+            lambda: [str(CHAT) in p.sent for p in ctx.store.picks_for(ctx.today())] == [True] * 3,
+            within=10,
+        )
+        assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == before + 1  # one message
+        listing = fake.sent_to(CHAT)[-1]
+        assert [b for b, _ in fake.buttons(CHAT, listing.message_id)] == ["1", "2", "3"]

@@ -71,11 +71,7 @@ async def test_saved_applied_stages_and_a_note_through_the_chat(fake, tmp_path):
         await _tap(fake, card, "📝 Note")
         await fake.wait_for("sendMessage", count=before + 2, chat_id=CHAT)
         prompt = fake.sent_to(CHAT)[-1]
-        assert prompt.reply_markup == {
-            "force_reply": True,
-            "selective": True,
-            "input_field_placeholder": "Your note",
-        }
+        assert prompt.reply_markup == {"force_reply": True, "input_field_placeholder": "Your note"}
         (r,) = await _reply(fake, prompt.message_id, "Recruiter: Anna <anna@acme>")
         assert "Noted on" in r.params["text"]
         assert marks.note_of(ctx, CHAT, first.key) == "Recruiter: Anna <anna@acme>"
