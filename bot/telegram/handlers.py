@@ -89,12 +89,9 @@ def _picks_args(args: list[str]) -> tuple[int | None, bool] | None:
     for arg in args:
         if arg.lower() in LIST_WORDS and not as_list:
             as_list = True
-            continue
-        try:
-            limit = int(arg) if limit is None else -1
-        except ValueError:
-            return None
-        if not 1 <= limit <= MAX_PICKS_ARG:
+        elif arg.isdigit() and limit is None and 1 <= int(arg) <= MAX_PICKS_ARG:
+            limit = int(arg)
+        else:
             return None
     return limit, as_list
 

@@ -85,3 +85,13 @@ async def test_with_the_compact_view_set_plain_picks_is_the_list_too(fake, tmp_p
         assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == before + 1  # one message
         listing = fake.sent_to(CHAT)[-1]
         assert [b for b, _ in fake.buttons(CHAT, listing.message_id)] == ["1", "2", "3"]
+
+
+def test_picks_takes_a_number_and_list_in_either_order_and_nothing_else():
+    from bot.telegram.handlers import _picks_args
+
+    assert _picks_args([]) == (None, False)
+    assert _picks_args(["list"]) == (None, True)
+    assert _picks_args(["list", "5"]) == _picks_args(["5", "LIST"]) == (5, True)
+    for bad in (["0"], ["101"], ["5", "6"], ["list", "list"], ["lsit"], ["9" * 20]):
+        assert _picks_args(bad) is None, bad
