@@ -119,9 +119,11 @@ class Tracked:
 
 
 def tracked(ctx: AppContext, chat_id: int) -> list[Tracked]:
-    """Every posting this chat marked, newest stage first."""
+    """Every posting this chat marked, newest stage first (dates in the configured zone)."""
     found: dict[str, Tracked] = {}
+    tz = ctx.config.schedule.tz  # dates as the person's calendar has them
     for m in ctx.store.marks(chat_id):
+        at = (m.at if m.at.tzinfo else m.at.replace(tzinfo=UTC)).astimezone(tz)
         item = found.get(m.key)
         if item is None:
             pick = ctx.store.pick(m.day, m.key)
@@ -129,9 +131,9 @@ def tracked(ctx: AppContext, chat_id: int) -> list[Tracked]:
                 continue
             item = found[m.key] = Tracked(pick)
         if m.kind == CLOSED:
-            item.closed = m.at
+            item.closed = at
         else:
-            item.stages[m.kind] = m.at
+            item.stages[m.kind] = at
             if m.kind == SAVED:
                 item.reminded = m.reminded_at
     for note in ctx.store.notes(chat_id):

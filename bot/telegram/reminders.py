@@ -15,7 +15,7 @@ from bot.services.delivery import ChatUnreachable
 from bot.services.marks import Tracked
 from bot.telegram import render
 from bot.telegram.keyboards import reminder_keyboard
-from bot.telegram.runtime import BotContext, Runtime, runtime_of
+from bot.telegram.runtime import BotContext, Runtime
 from scrapers.still_open import Verdict
 
 log = logging.getLogger(__name__)
@@ -67,4 +67,3 @@ def schedule_reminders(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.job_queue.run_repeating(
         _reminders_job, interval=ROUND_SECONDS, first=FIRST_ROUND_SECONDS, name=REMINDERS_JOB
     )
-    runtime_of(app)  # the runtime is there before the first round

@@ -208,10 +208,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("applied", "Your applications: interviewing, offer, rejected"),
     ("profile", "Your profile; set, add, remove, block, unblock, history, undo"),
     ("searches", "What is searched; add or remove a search"),
-    ("settings", "Time, timezone, picks per day, min score, days, digest"),
+    ("settings", "Time, timezone, days, picks per day, min score, weekly digest, view"),
     ("stats", "A chart of your week, picks, votes, LLM spend"),
     ("export", "Your picks, votes and marks as a CSV file"),
-    ("pause", "Pause the morning push"),
+    ("pause", "Pause the morning push (/pause 2 weeks: until a date)"),
     ("resume", "Resume the morning push"),
     ("setup", "Set up your profile: a few questions or your CV"),  # issue 19
     ("filters", "Places, levels, types, workplace, age, pay"),  # issue 19
