@@ -1,8 +1,8 @@
 """What the /settings keyboard changes, one tap at a time, and the per-chat delivery choices.
 
 A tap is a step (time ± minutes, picks ± 1, min score ± 5, a timezone from a short list,
-daily / weekdays, weekly digest on / off, compact / full view, pause / resume); each goes through the same
-validation and storage as a typed ``/settings <name> <value>`` (`bot.services.settings`).
+daily / weekdays, weekly digest on / off, compact / full view, pause / resume); each goes
+through the same validation and storage as a typed ``/settings <name> <value>`` (`bot.services.settings`).
 Pause is per chat; the rest (schedule, selection, cadence, weekly digest) are the bot's.
 No Telegram types here.
 """
@@ -163,11 +163,13 @@ def weekly_digest_due(ctx: AppContext, chat_id: int, day: str) -> bool:
     """The first delivery on or after the digest's day (Monday unless chosen: /settings
     weekly friday) carries it, once for each such day: a morning missed on that day is made
     up by the next delivery, never twice."""
-    return chat_state.weekly_digest_week(ctx, chat_id) != _week(_last_digest_day(ctx, day))
+    slot = _last_digest_day(ctx, day)
+    # Stored: the digest day served (older files: its ISO week, read the same way).
+    return chat_state.weekly_digest_week(ctx, chat_id) not in (slot, _week(slot))
 
 
 async def mark_weekly_digest_sent(ctx: AppContext, chat_id: int, day: str) -> None:
-    await chat_state.mark_weekly_digest(ctx, chat_id, _week(_last_digest_day(ctx, day)))
+    await chat_state.mark_weekly_digest(ctx, chat_id, _last_digest_day(ctx, day))
 
 
 def week_days(day: str) -> list[str]:

@@ -85,11 +85,6 @@ _FULL = {"full", "messages", "cards", "normal", "off"}
 DEFAULT_WEEKLY_DAY = 1  # Monday: the week's first delivery
 
 
-def usage() -> str:
-    """Every setting and what it takes, one line each (for a name nobody knows)."""
-    return "\n".join(f"• {s.name} — {s.help}" for s in SETTINGS)
-
-
 def lookup(name: str) -> Setting:
     key = name.strip().lower().replace("-", "_")
     key = ALIASES.get(key, key)
@@ -172,8 +167,6 @@ def _parse(setting: Setting, raw: str) -> dict[str, dict[str, Any]]:
             if raw.lower() in _COMPACT | _FULL:
                 return {"delivery": {"compact": raw.lower() in _COMPACT}}
             raise SettingsError(f"{raw!r}: use /settings view compact or /settings view full.")
-    except AmbiguousZone:
-        raise
     except NotUnderstood as exc:
         raise SettingsError(str(exc)) from None
     low, high = (1, 100) if name == "picks" else (0, 100)

@@ -222,7 +222,9 @@ class ChatState(BaseModel):
     # Days this chat was told that every source failed (not the day's header: a later
     # successful run that day still sends one).
     notices: list[str] = Field(default_factory=list)
-    weekly_digest_week: str | None = None  # ISO week ("2026-W48") of the last weekly digest
+    # The digest day the last weekly digest served (ISO date; files before the digest's day
+    # could be chosen hold its ISO week, "2026-W48").
+    weekly_digest_week: str | None = None
     # With `paused`: the first day picks come again (ISO date); None = until /resume.
     paused_until: str | None = None
 

@@ -119,3 +119,23 @@ async def test_the_compact_view_sends_one_list_and_records_each_pick_sent_once(t
     # /picks list asks again: every eligible pick listed, none recorded twice
     asked = await delivery.listed(CHAT, record, limit=2)
     assert m.of("list")[-1] == [f"board:{DAY}:1", f"board:{DAY}:2"] and asked.sent == 0
+
+
+async def test_moving_the_digest_day_later_in_the_week_still_gives_that_day_its_digest(tmp_path):
+    ctx = make_ctx(tmp_path, [CHAT])
+    await settings_service.change(ctx, "weekly", "on")  # Monday
+    m = RecordingMessenger()
+    delivery = Delivery(ctx, m)
+    monday = await store_day(ctx, [pick(1, 80)], DAY)
+    assert (await delivery.to_chat(CHAT, monday)).weekly
+    await settings_service.change(ctx, "weekly", "friday")
+    friday = await store_day(ctx, [pick(1, 80, day="2026-03-06")], "2026-03-06")
+    assert (await delivery.to_chat(CHAT, friday)).weekly  # same ISO week, its own day
+
+
+async def test_a_digest_recorded_by_iso_week_in_an_older_file_is_not_sent_twice(tmp_path):
+    ctx = make_ctx(tmp_path, [CHAT])
+    await settings_service.change(ctx, "weekly", "on")
+    await chat_state.mark_weekly_digest(ctx, CHAT, "2026-W10")  # Monday 2026-03-02's week
+    record = await store_day(ctx, [pick(1, 80, day="2026-03-03")], "2026-03-03")
+    assert not (await Delivery(ctx, RecordingMessenger()).to_chat(CHAT, record)).weekly
