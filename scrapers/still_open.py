@@ -3,6 +3,7 @@ where the board has one, else the posting's page.
 
 - Greenhouse: `GET /v1/boards/<token>/jobs/<id>` (a closed job answers 404);
 - Lever: `GET /v0/postings/<company>/<id>` (404; the EU host for `jobs.eu.lever.co` boards);
+- SmartRecruiters: `GET /v1/companies/<company>/postings/<id>` (404);
 - Ashby: the board's list (`/posting-api/job-board/<org>`: no public request for one job), the
   job open while the list has it and does not mark it unlisted;
 - LinkedIn: the guest page `/jobs/view/<id>`: 404 / 410, or the "No longer accepting
@@ -75,6 +76,9 @@ async def still_open(
         if source == "lever" and job:
             base = urls.base("lever_eu" if ".eu.lever.co" in url else "lever")
             return await _by_status(client, f"{base}/v0/postings/{token}/{job}")
+        if source == "smartrecruiters" and job:
+            base = urls.base("smartrecruiters")
+            return await _by_status(client, f"{base}/v1/companies/{token}/postings/{job}")
         if source == "ashby" and job:
             return await _ashby(client, f"{urls.base('ashby')}/posting-api/job-board/{token}", job)
         if source == "linkedin" and posting_id.isdigit():

@@ -33,7 +33,11 @@ async def boards():
         Job(id="4001", title="ML Intern", company="Hooli"),
         Job(id="4002", title="Data Intern", company="Hooli"),
     ]
-    fake.closed = {"102", "l2", "a2", "4002"}
+    fake.smartrecruiters["umbrella"] = [
+        Job(id="s1", title="ML Intern", company="Umbrella"),
+        Job(id="s2", title="QA Intern", company="Umbrella"),
+    ]
+    fake.closed = {"102", "l2", "a2", "4002", "s2"}
     fake.pages = {
         "p1": "open",
         "p2": "404",
@@ -62,6 +66,8 @@ async def _check(boards: BoardsFake, source: str, key: str, url: str = "") -> Op
         ("greenhouse", "greenhouse:acme:102", Openness.CLOSED),  # the API's 404 for the job
         ("lever", "lever:globex:l1", Openness.OPEN),
         ("lever", "lever:globex:l2", Openness.CLOSED),
+        ("smartrecruiters", "smartrecruiters:umbrella:s1", Openness.OPEN),
+        ("smartrecruiters", "smartrecruiters:umbrella:s2", Openness.CLOSED),
         ("ashby", "ashby:initech:a1", Openness.OPEN),
         ("ashby", "ashby:initech:a2", Openness.CLOSED),  # no longer on the board's list
         ("linkedin", "linkedin:4001", Openness.OPEN),
