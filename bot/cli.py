@@ -257,7 +257,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
     day = args.date or ctx.today()
     picks = ctx.store.picks_for(day)
     if not picks and not ctx.store.runs_for(day):
-        print(f"jobpicks: no run recorded for {day}", file=sys.stderr)
+        # An empty digest would read as "a quiet day": there was no day at all.
+        print(f"jobpicks: no run on {day} (`jobpicks run` makes one)", file=sys.stderr)
+        return EXIT_FAILED
     return _emit(render_digest(day, picks), args.out)
 
 

@@ -7,7 +7,10 @@
   failed gets a notice instead (also once), and a later successful run that day still gets
   its header.
 - **The weekly digest**: a chat in weekly mode gets one message with the week's best
-  eligible picks on the week's first delivery, and nothing else that week.
+  eligible picks on the first delivery on or after its day (`/settings weekly friday`;
+  Monday unless chosen), and nothing else that week.
+- **The compact view** (`/settings view compact`, `/picks list`): the header and the day's
+  picks in one message, a line each; each listed pick is recorded sent like a pick message.
 - **Marking sent**: each delivered pick is recorded at once, shielded from cancellation,
   so a crash or a stop neither loses nor repeats a pick; a rerun sends only what is unsent.
 - **A refused pick** (`MessageRefused`) is recorded with the reason and skipped, today and
@@ -31,6 +34,7 @@ from typing import Protocol
 from bot.context import AppContext
 from bot.services import chat_state, feedback, marks, preferences
 from bot.services.records import Pick, RunRecord
+from bot.services.settings import compact
 from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
@@ -93,6 +97,11 @@ class Messenger(Protocol):
 
     async def weekly_digest(self, chat_id: int, day: str, picks: list[Pick]) -> None:
         """One message with the week's best picks."""
+        ...
+
+    async def pick_list(self, chat_id: int, day: str, record: RunRecord, picks: list[Pick]) -> Sent:
+        """The compact view: the day's header and `picks` as one message, a line each
+        (title, company, score, link), with a way to open each pick in full."""
         ...
 
     async def run_failed(self, chat_id: int, day: str, cause: str) -> None:
@@ -190,6 +199,11 @@ def week_best(ctx: AppContext, chat_id: int, day: str) -> list[Pick]:
     return eligible(ctx, chat_id, sorted(week, key=lambda p: (-p.score, p.day, p.rank)))
 
 
+def todays_run(ctx: AppContext) -> RunRecord | None:
+    """Today's finished run (in the configured timezone), if there is one."""
+    return ctx.store.finished_run(ctx.today())
+
+
 def sent_pick(
     ctx: AppContext, chat_id: int, day: str, matches: Callable[[str], bool]
 ) -> Pick | None:
@@ -219,6 +233,16 @@ async def mark_sent(ctx: AppContext, chat_id: int, pick: Pick, message_id: int) 
     """Record that this chat has the pick (as message `message_id`)."""
     async with ctx.store.transaction():
         ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
+
+
+async def _mark_listed(
+    ctx: AppContext, chat_id: int, day: str, picks: list[Pick], message_id: int
+) -> None:
+    """A list message delivered: its picks and the day's header, recorded in one step."""
+    async with ctx.store.transaction():
+        for pick in picks:
+            ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
+        ctx.store.mark_header_sent(day, chat_id)
 
 
 # -- delivering ---------------------------------------------------------------------------------
@@ -285,6 +309,9 @@ class Delivery:
                 if not asked and preferences.weekly(ctx, chat_id):
                     await self._weekly(m, chat_id, record.day, report)
                     return report
+                if not asked and compact(ctx) and record.status != ALL_SOURCES_FAILED:
+                    await self._list(m, chat_id, record, report, asked=False)
+                    return report
                 await self._header(m, chat_id, record, report, asked=asked)
                 if record.status == ALL_SOURCES_FAILED:
                     return report
@@ -323,6 +350,50 @@ class Delivery:
             for pick in chosen[:limit]:
                 await self._send(m, chat_id, pick, report, quiet=False)
         return report
+
+    async def listed(
+        self,
+        chat_id: int,
+        record: RunRecord,
+        limit: int | None = None,
+        *,
+        messenger: Messenger | None = None,
+    ) -> ChatReport:
+        """/picks list: the top `limit` eligible picks of a day as one message (the compact
+        view), those already sent included; the ones not sent before are recorded sent."""
+        report = ChatReport()
+        async with self.lock(chat_id):
+            m = messenger or self.messenger
+            await m.ready()
+            await self._list(m, chat_id, record, report, asked=True, limit=limit)
+        return report
+
+    async def _list(
+        self,
+        m: Messenger,
+        chat_id: int,
+        record: RunRecord,
+        report: ChatReport,
+        *,
+        asked: bool,
+        limit: int | None = None,
+    ) -> None:
+        """One list message for the day (the header with it); the morning lists only what
+        the chat has not had, so a resumed delivery repeats nothing."""
+        ctx, day = self.ctx, record.day
+        failed = chat_state.failed_picks(ctx, day, chat_id)
+        picks = [p for p in picks_for_chat(ctx, chat_id, day) if p.key not in failed][:limit]
+        new = [p for p in picks if str(chat_id) not in p.sent]
+        report.already_sent = len(picks) - len(new)
+        if not asked:
+            if not new and chat_state.header_sent(ctx, day, chat_id):
+                return
+            picks = new
+        sent = await m.pick_list(chat_id, day, record, picks)
+        # Shielded: once the chat has the list, a stop must not lose the record of it.
+        await asyncio.shield(_mark_listed(ctx, chat_id, day, new, sent.message_id))
+        report.sent += len(new)
+        report.header = True
 
     async def _header(
         self, m: Messenger, chat_id: int, record: RunRecord, report: ChatReport, *, asked: bool

@@ -46,6 +46,7 @@ from bot.store.records import (
     LearningState,
     Mark,
     MarkKind,
+    Note,
     Overrides,
     Pick,
     PoolEntry,
@@ -77,6 +78,7 @@ CHATS = "chats"
 HEADERS = "headers"
 OVERRIDES = "overrides"
 MARKS = "marks"
+NOTES = "notes"
 SPEND = "spend"
 
 _ONE = 1  # the document id of one-document tables (store, profile_head, learning, overrides)
@@ -130,6 +132,8 @@ class Store:
         self._mark_of = index(MARKS, lambda d: (d["chat"], d["key"], d["kind"]))
         self._marks_on = index(MARKS, lambda d: (d["chat"], d["key"]))
         self._marks_of_chat = index(MARKS, lambda d: d["chat"])
+        self._note_of = index(NOTES, lambda d: (d["chat"], d["key"]))
+        self._notes_of_chat = index(NOTES, lambda d: d["chat"])
         self._chat_of = index(CHATS, lambda d: d["chat"])
         self._header_of = index(HEADERS, lambda d: (d["day"], d["chat"]))
         self._spend_of_day = index(SPEND, lambda d: d["day"])
@@ -608,6 +612,41 @@ class Store:
         """Which marks this chat put on this posting."""
         docs = self._docs(MARKS, self._marks_on.ids((chat, key)))
         return {m.kind for m in self._models(Mark, docs)}
+
+    def remind_marked(self, chat: int, key: str, kind: MarkKind, at: datetime) -> None:
+        """Record when a chat was reminded about its mark (`Mark.reminded_at`)."""
+        self._must_hold_lock()
+        doc_id = self._mark_of.first((chat, key, kind))
+        found = self._valid(Mark, self._doc(MARKS, doc_id))
+        if found is None or doc_id is None:
+            raise StoreError(f"no {kind} mark on {key} for chat {chat}")
+        found.reminded_at = at
+        self._table(MARKS).put(int(doc_id), found.model_dump(mode="json"))
+
+    # -- notes on postings -------------------------------------------------------------
+    @_reads
+    def note(self, chat: int, key: str) -> Note | None:
+        """This chat's note on this posting, if it wrote one."""
+        return self._valid(Note, self._doc(NOTES, self._note_of.first((chat, key))))
+
+    @_reads
+    def notes(self, chat: int) -> list[Note]:
+        """Every note of a chat."""
+        return self._models(Note, self._docs(NOTES, self._notes_of_chat.ids(chat)))
+
+    def set_note(self, note: Note) -> None:
+        """Write (or replace) a chat's note on a posting; an empty text removes it."""
+        self._must_hold_lock()
+        found = self._note_of.first((note.chat, note.key))
+        if not note.text:
+            if found is not None:
+                self._table(NOTES).delete(int(found))
+            return
+        doc = note.model_dump(mode="json")
+        if found is None:
+            self._table(NOTES).insert(doc)
+        else:
+            self._table(NOTES).put(int(found), doc)
 
     # -- settings changed from the chat --------------------------------------------------
     @_reads

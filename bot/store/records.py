@@ -229,7 +229,11 @@ class ChatState(BaseModel):
     # Days this chat was told that every source failed (not the day's header: a later
     # successful run that day still sends one).
     notices: list[str] = Field(default_factory=list)
-    weekly_digest_week: str | None = None  # ISO week ("2026-W48") of the last weekly digest
+    # The digest day the last weekly digest served (ISO date; files before the digest's day
+    # could be chosen hold its ISO week, "2026-W48").
+    weekly_digest_week: str | None = None
+    # With `paused`: the first day picks come again (ISO date); None = until /resume.
+    paused_until: str | None = None
 
 
 class DaySpend(BaseModel):
@@ -248,17 +252,39 @@ class HeaderSent(BaseModel):
     at: datetime | None = None
 
 
-MarkKind = Literal["saved", "applied"]
-MARK_KINDS: tuple[MarkKind, ...] = ("saved", "applied")
+# The application pipeline: saved → applied → interviewing → offer / rejected, each a mark
+# with its date; "closed": the board no longer has the posting (found by a reminder's check).
+MarkKind = Literal["saved", "applied", "interviewing", "offer", "rejected", "closed"]
+MARK_KINDS: tuple[MarkKind, ...] = (
+    "saved",
+    "applied",
+    "interviewing",
+    "offer",
+    "rejected",
+    "closed",
+)
 
 
 class Mark(BaseModel):
-    """A chat's mark on a pick: saved for later, or applied to (with when)."""
+    """A chat's mark on a pick: saved for later, applied to, a later stage, or found closed
+    (with when)."""
 
     chat: int
     key: str  # the posting key
     day: str  # the pick's day: (day, key) finds the pick (`Store.pick`)
     kind: MarkKind
+    at: datetime
+    # A saved mark: when the chat was asked "applied?" about it (once).
+    reminded_at: datetime | None = None
+
+
+class Note(BaseModel):
+    """A chat's own note on a posting (one per posting; the latest text wins)."""
+
+    chat: int
+    key: str
+    day: str  # the pick's day
+    text: str
     at: datetime
 
 
@@ -270,6 +296,7 @@ class ScheduleOverrides(BaseModel):
 
     time: str | None = None  # HH:MM
     timezone: str | None = None  # IANA name
+    days: list[int] | None = None  # 0 = Sunday … 6 = Saturday; wins over a stored cadence
 
 
 class SelectionOverrides(BaseModel):
@@ -286,8 +313,10 @@ class DeliveryPrefs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    cadence: Literal["daily", "weekdays"] | None = None
+    cadence: Literal["daily", "weekdays"] | None = None  # older choice; now `schedule.days`
     weekly_digest: bool | None = None
+    weekly_day: int | None = None  # the weekly digest's day (0 = Sunday); None = Monday
+    compact: bool | None = None  # the morning's picks as one list message
 
 
 class Overrides(BaseModel):

@@ -14,6 +14,9 @@ prefix     fields                                      button
 ``b``      ``<day>:<pick id>``                         🚫 never show this company
 ``s``      ``<day>:<pick id>``                         🔖 save / unsave
 ``a``      ``<day>:<pick id>``                         ✅ applied / not applied
+``o``      ``<day>:<pick id>``                         a number under a list: the pick in full
+``t``      ``<where><action>:<day>:<pick id>``         the pipeline: a /saved or /applied
+                                                       list, a posting's card, a reminder
 ``lp``     ``a|r:<proposal id>``                       Apply / Reject a learning proposal
 ``st``     ``<action>[:<arg>]``                        a /settings keyboard button
 ``go``     ``picks``                                   /start's "today's picks now"
@@ -30,16 +33,18 @@ from scoring.learning import VOTE_REASONS
 
 MAX_BYTES = 64  # Telegram's limit for callback_data (Bot API, InlineKeyboardButton)
 
-VOTE, REASON, BLOCK, SAVE, APPLIED = "v", "r", "b", "s", "a"
-PICK_KINDS = (VOTE, REASON, BLOCK, SAVE, APPLIED)
+VOTE, REASON, BLOCK, SAVE, APPLIED, OPEN = "v", "r", "b", "s", "a", "o"
+PICK_KINDS = (VOTE, REASON, BLOCK, SAVE, APPLIED, OPEN)
 PROPOSAL = "lp"
 SETTINGS = "st"
 GO = "go"
+TRACK = "t"
 
 PATTERN_PICK = rf"^({'|'.join(PICK_KINDS)}):"
 PATTERN_PROPOSAL = rf"^{PROPOSAL}:"
 PATTERN_SETTINGS = rf"^{SETTINGS}:"
 PATTERN_GO = rf"^{GO}:"
+PATTERN_TRACK = rf"^{TRACK}:"
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PICK_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -64,7 +69,7 @@ def pick_id(key: str) -> str:
 class Tap:
     """A tap on a pick button."""
 
-    kind: str  # VOTE / REASON / BLOCK / SAVE / APPLIED
+    kind: str  # VOTE / REASON / BLOCK / SAVE / APPLIED / OPEN
     day: str
     pick_id: str
     value: str = ""  # "up"/"down" for a vote, a VOTE_REASONS key for a reason
@@ -85,13 +90,53 @@ def decode(data: str) -> Tap | None:
             value = "up" if value == "u" else "down"
         elif not (kind == REASON and value in VOTE_REASONS):
             return None
-    elif len(parts) == 3 and parts[0] in (BLOCK, SAVE, APPLIED):
+    elif len(parts) == 3 and parts[0] in (BLOCK, SAVE, APPLIED, OPEN):
         (kind, day, pid), value = parts, ""
     else:
         return None
     if not _DAY.match(day) or not _PICK_ID.match(pid):
         return None
     return Tap(kind, day, pid, value)
+
+
+# -- the pipeline: lists, cards, reminders ----------------------------------------------------
+# Where the button is (the message to redraw after the tap) and what it does.
+TRACK_WHERE = {"s": "saved", "a": "applied", "c": "card", "r": "reminder"}
+TRACK_ACTIONS = {
+    "o": "open",
+    "u": "unsave",
+    "s": "saved",
+    "a": "applied",
+    "i": "interviewing",
+    "f": "offer",
+    "x": "rejected",
+    "n": "note",
+}
+_TRACK = re.compile(r"^t:([sacr])([ousaifxn]):(\d{4}-\d{2}-\d{2}):([0-9a-f]{12})$")
+
+
+@dataclass(frozen=True)
+class TrackTap:
+    """A tap on a pipeline button."""
+
+    where: str  # a value of TRACK_WHERE
+    action: str  # a value of TRACK_ACTIONS
+    day: str
+    pick_id: str
+
+
+def track(where: str, action: str, day: str, key: str) -> str:
+    """``t:<where><action>:<day>:<pick id>``, e.g. ``t:sa:2026-03-02:0123456789ab``."""
+    w = next(k for k, v in TRACK_WHERE.items() if v == where)
+    a = next(k for k, v in TRACK_ACTIONS.items() if v == action)
+    return _checked(f"{TRACK}:{w}{a}:{day}:{pick_id(key)}")
+
+
+def parse_track(data: str) -> TrackTap | None:
+    m = _TRACK.match(data or "")
+    if not m:
+        return None
+    return TrackTap(TRACK_WHERE[m.group(1)], TRACK_ACTIONS[m.group(2)], m.group(3), m.group(4))
 
 
 # -- learning proposals ----------------------------------------------------------------------

@@ -37,7 +37,7 @@ from bot.services.records import Pick, RunRecord
 from bot.settings import Settings
 from bot.telegram import render
 from bot.telegram.client import make_bot
-from bot.telegram.keyboards import pick_keyboard
+from bot.telegram.keyboards import list_keyboard, pick_keyboard
 from bot.telegram.logsafe import TOKEN_REJECTED
 from bot.telegram.tasks import TaskTracker
 from scrapers.errors import JobpicksError
@@ -288,6 +288,12 @@ class Courier:
 
     async def weekly_digest(self, chat_id: int, day: str, picks: list[Pick]) -> None:
         await self.send(chat_id, render.weekly_digest_message(day, picks))
+
+    async def pick_list(self, chat_id: int, day: str, record: RunRecord, picks: list[Pick]) -> Sent:
+        """The compact view: one message, a line a pick, a number button each."""
+        html = render.picks_list_message(day, record, picks)
+        message = await self.send(chat_id, html, list_keyboard(picks))
+        return Sent(message.message_id)
 
     async def run_failed(self, chat_id: int, day: str, cause: str) -> None:
         await self.send(chat_id, render.run_failed_message(day, cause))

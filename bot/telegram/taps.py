@@ -1,5 +1,5 @@
-"""Button handlers: a pick's buttons, a learning proposal's Apply / Reject, the /settings
-keyboard and /start's button. Each answers the tap first (the spinner stops at once), then
+"""Button handlers: a pick's buttons (and the numbers under a compact list), a learning
+proposal's Apply / Reject, the /settings keyboard and /start's button. Each answers the tap first (the spinner stops at once), then
 calls a service, then redraws the message through the chat's pacer."""
 
 from __future__ import annotations
@@ -13,22 +13,26 @@ from telegram.error import BadRequest
 from bot.context import AppContext
 from bot.services import feedback, marks, preferences
 from bot.services import settings as settings_service
-from bot.services.delivery import ChatUnreachable, pick_state, sent_pick
+from bot.services.delivery import ChatUnreachable, MessageRefused, pick_state, sent_pick
 from bot.services.records import NotSaved, Pick
 from bot.services.settings import SettingChange, SettingsError
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.access import NOT_ADMIN, may_change
 from bot.telegram.keyboards import (
+    applied_list_keyboard,
+    card_keyboard,
+    note_reply_markup,
     pick_keyboard,
     rows_markup,
+    saved_list_keyboard,
     settings_keyboard,
     timezone_keyboard,
 )
 from bot.telegram.proposals import render_outcome, render_proposal
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
-from bot.telegram.today import todays_picks
+from bot.telegram.today import todays_list, todays_picks
 from scoring.learning import VOTE_REASONS
 from scoring.llm.proposals import Proposal
 
@@ -82,6 +86,10 @@ async def pick_tap(update: Update, context: BotContext) -> None:
     if tap.kind == cb.BLOCK and not await may_change(update, context):
         await answer(query, NOT_ADMIN, alert=True)
         return
+    if tap.kind == cb.OPEN:  # a number under a compact list: the pick in full
+        await answer(query)
+        await _open(context, chat, pick)
+        return
     # Write, then answer: "noted" means kept (a write takes milliseconds; a busy or full
     # database says so instead).
     try:
@@ -113,6 +121,15 @@ async def pick_tap(update: Update, context: BotContext) -> None:
     if tap.kind in (cb.VOTE, cb.REASON, cb.SAVE, cb.APPLIED):
         # A proposal may cost an LLM call: off the update path, so taps stay instant.
         rt.spawn(_propose(context, chat))
+
+
+async def _open(context: BotContext, chat: int, pick: Pick) -> None:
+    """A listed pick as its own message with its buttons (its vote and marks as they are)."""
+    rt = context.runtime
+    try:
+        await rt.courier.pick(chat, pick, pick_state(rt.ctx, chat, pick), quiet=False)
+    except (ChatUnreachable, MessageRefused) as exc:
+        log.warning("chat %s: could not open pick %s: %s", chat, pick.key, exc)
 
 
 async def _propose(context: BotContext, chat: int) -> None:
@@ -173,6 +190,95 @@ async def proposal_tap(update: Update, context: BotContext) -> None:
         await rt.courier.edit_text(chat, message_id, text, None)
 
 
+# -- the pipeline: /saved and /applied lists, a posting's card, a reminder ---------------------
+STAGE_SAID = {
+    marks.SAVED: ("🔖 saved", "🔖 no longer saved"),
+    marks.APPLIED: ("✅ marked applied: /applied lists them", "✅ applied taken back"),
+    marks.INTERVIEWING: ("🗣 interviewing: good luck!", "🗣 interviewing taken back"),
+    marks.OFFER: ("🎉 an offer: congratulations!", "🎉 offer taken back"),
+    marks.REJECTED: ("✖️ rejected: on to the next one", "✖️ rejected taken back"),
+}
+
+
+def pipeline_screen(
+    ctx: AppContext, chat: int, kind: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """/saved or /applied as it stands now: the text and its buttons."""
+    if kind == marks.SAVED:
+        items = marks.saved_list(ctx, chat)
+        return render.pipeline_message(kind, items), saved_list_keyboard(items)
+    items = marks.applied_list(ctx, chat)
+    return render.pipeline_message(kind, items), applied_list_keyboard(items)
+
+
+async def send_card(context: BotContext, chat: int, pick: Pick) -> None:
+    """A posting's card: its steps with dates, its note, a button per stage."""
+    rt = context.runtime
+    item = marks.one(rt.ctx, chat, pick.key) or marks.Tracked(pick)
+    with contextlib.suppress(ChatUnreachable):
+        await rt.courier.send(chat, render.card_message(item), card_keyboard(item))
+
+
+async def track_tap(update: Update, context: BotContext) -> None:
+    """A pipeline button: open a card, ask for a note, unsave, or set / take back a stage;
+    then the message it was on (a list, a card, a reminder) shows the change."""
+    query = update.callback_query
+    assert query is not None
+    rt = context.runtime
+    ctx = rt.ctx
+    chat, message_id = _where(update)
+    tap = cb.parse_track(query.data or "")
+    pick = (
+        sent_pick(ctx, chat, tap.day, lambda key: cb.pick_id(key) == tap.pick_id) if tap else None
+    )
+    if tap is None or pick is None:
+        await answer(query, NOT_VALID)
+        return
+    if tap.action == "open":
+        await answer(query)
+        await send_card(context, chat, pick)
+        return
+    if tap.action == "note":
+        await answer(query, "📝 reply with your note")
+        prompt = render.note_prompt(pick, marks.note_of(ctx, chat, pick.key))
+        with contextlib.suppress(ChatUnreachable):
+            await rt.courier.send(chat, prompt, note_reply_markup())  # type: ignore[arg-type]
+        return
+    try:
+        if tap.action == "unsave":
+            await marks.unsave(ctx, chat, pick)
+            said = STAGE_SAID[marks.SAVED][1]
+        else:
+            on = await marks.toggle(ctx, chat, pick, tap.action)
+            said = STAGE_SAID[tap.action][0 if on else 1]
+    except NotSaved as exc:
+        log.warning("chat %s: a tap was not saved: %s", chat, exc)
+        await answer(query, NOT_SAVED, alert=True)
+        return
+    await answer(query, said)
+    if message_id is not None:
+        await _redraw_tracked(context, chat, message_id, tap.where, pick, said)
+    if tap.action in ("saved", "applied", "unsave"):
+        rt.spawn(_propose(context, chat))  # saved and applied teach, as a 👍 does
+
+
+async def _redraw_tracked(
+    context: BotContext, chat: int, message_id: int, where: str, pick: Pick, said: str
+) -> None:
+    rt = context.runtime
+    ctx = rt.ctx
+    if where in (marks.SAVED, marks.APPLIED):
+        text, markup = pipeline_screen(ctx, chat, where)
+    elif where == "card":
+        item = marks.one(ctx, chat, pick.key) or marks.Tracked(pick)
+        text, markup = render.card_message(item), card_keyboard(item)
+    else:  # a reminder: it keeps its question and says what was done
+        item = marks.one(ctx, chat, pick.key) or marks.Tracked(pick)
+        text, markup = render.card_message(item), card_keyboard(item)
+        text = render.with_note(text, f"<b>{render.esc(said, 100)}</b>")
+    await rt.courier.edit_text(chat, message_id, text, markup)
+
+
 def _settings_screen(ctx: AppContext, chat: int) -> tuple[str, InlineKeyboardMarkup]:
     prefs = preferences.current(ctx, chat)
     return render.settings_message(settings_service.view(ctx), prefs), settings_keyboard(prefs)
@@ -229,7 +335,10 @@ async def go_tap(update: Update, context: BotContext) -> None:
         return
     await answer(query, "📬 on its way")
     chat, _ = _where(update)
-    context.runtime.spawn(todays_picks(context, chat))
+    if settings_service.compact(context.runtime.ctx):
+        context.runtime.spawn(todays_list(context, chat))
+    else:
+        context.runtime.spawn(todays_picks(context, chat))
 
 
 async def stale_button(update: Update, _context: BotContext) -> None:

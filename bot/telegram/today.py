@@ -1,4 +1,4 @@
-"""/picks and /start's button: today's picks for one chat, now.
+"""/picks, /picks list and /start's button: today's picks for one chat, now.
 
 Which picks, and whether today must run first, is the services' business
 (`Daily.picks_again`, `Daily.run_then_deliver`); here a run started by /picks shows its
@@ -7,10 +7,11 @@ steps in a "working…" message that then becomes the day's header (or the failu
 
 from __future__ import annotations
 
-from bot.services.delivery import PickState, Sent
+from bot.services.delivery import PickState, Sent, todays_run
 from bot.services.records import Pick, RunRecord
 from bot.telegram import render
 from bot.telegram.delivery import Courier
+from bot.telegram.keyboards import list_keyboard
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.runtime import BotContext
 
@@ -39,6 +40,15 @@ class InPlace:
     async def weekly_digest(self, chat_id: int, day: str, picks: list[Pick]) -> None:
         await self.courier.weekly_digest(chat_id, day, picks)
 
+    async def pick_list(self, chat_id: int, day: str, record: RunRecord, picks: list[Pick]) -> Sent:
+        """The list replaces the "working…" message (sent anew if Telegram refuses the edit)."""
+        await self.progress.close()
+        html = render.picks_list_message(day, record, picks)
+        markup = list_keyboard(picks)
+        if await self.courier.edit_text(chat_id, self.progress.message_id, html, markup):
+            return Sent(self.progress.message_id)
+        return await self.courier.pick_list(chat_id, day, record, picks)
+
     async def run_failed(self, chat_id: int, day: str, cause: str) -> None:
         await self._replace(chat_id, render.run_failed_message(day, cause))
 
@@ -56,6 +66,30 @@ async def todays_picks(context: BotContext, chat: int, limit: int | None = None)
         await rt.daily.run_then_deliver(
             [chat], asked=True, limit=limit, progress=progress.update, messenger=in_place
         )
+    except Exception as exc:
+        await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        await progress.close()
+
+
+async def todays_list(context: BotContext, chat: int, limit: int | None = None) -> None:
+    """/picks list: today's picks as one message (the compact view); if today has not run,
+    run it first, showing the steps in the message that becomes the list."""
+    rt = context.runtime
+    delivery = rt.daily.delivery
+    assert delivery is not None, "the bot always delivers"
+    run = todays_run(rt.ctx)
+    if run is not None:
+        await delivery.listed(chat, run, limit)
+        return
+    working = await rt.courier.send(chat, "⏳ working… collecting postings")
+    progress = ProgressMessage(rt.courier, chat, working.message_id)
+    in_place = InPlace(rt.courier, progress)
+    try:
+        # Run only (no chat gets the usual messages), then this chat gets the list.
+        delivered = await rt.daily.run_then_deliver([], progress=progress.update)
+        await delivery.listed(chat, delivered.outcome.record, limit, messenger=in_place)
     except Exception as exc:
         await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
         raise

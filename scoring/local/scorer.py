@@ -658,8 +658,9 @@ _ROLE_CUE = re.compile(
 )
 
 
-def summarise(posting: Posting, limit: int = 160) -> str:
-    """One sentence from the description (or the title when there is none).
+def summarise(posting: Posting, limit: int = 400) -> str:
+    """One sentence from the description (or the title when there is none), whole: a
+    message cuts it for display, an export keeps it (only a run-on past `limit` is cut).
 
     Prefers an early sentence that talks about the role over company boilerplate."""
     text = plain_line(posting.description[:2000])

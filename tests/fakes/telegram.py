@@ -181,6 +181,8 @@ def png_size(data: bytes) -> tuple[int, int] | None:
 def check_markup(markup: Any) -> None:
     if markup is None:
         return
+    if isinstance(markup, dict) and markup.get("force_reply") is True:
+        return  # ForceReply: opens the reply box (Bot API: force_reply must be True)
     if not isinstance(markup, dict) or "inline_keyboard" not in markup:
         raise bad("unsupported reply_markup")
     for row in markup["inline_keyboard"]:
@@ -325,9 +327,12 @@ class FakeTelegram:
             self._changed.notify_all()
         return update["update_id"]
 
-    async def user_says(self, chat_id: int, text: str, user_id: int | None = None) -> int:
+    async def user_says(
+        self, chat_id: int, text: str, user_id: int | None = None, reply_to: int | None = None
+    ) -> int:
         """Inject a message from a user (in a group, `user_id` says who); a leading
-        /command gets its bot_command entity."""
+        /command gets its bot_command entity; `reply_to`: the id of the bot's message it
+        answers (Telegram then carries that message as `reply_to_message`)."""
         msg: dict[str, Any] = {
             "message_id": self._next_message_id(chat_id),
             "date": int(time.time()),
@@ -335,6 +340,8 @@ class FakeTelegram:
             "from": self._user(chat_id, user_id),
             "text": text,
         }
+        if reply_to is not None:
+            msg["reply_to_message"] = self._message_obj(self.messages[(chat_id, reply_to)])
         if text.startswith("/"):
             command = text.split()[0]
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
@@ -661,8 +668,8 @@ class FakeTelegram:
             msg["caption"] = sent.text
         if sent.edits:
             msg["edit_date"] = int(time.time())
-        if sent.reply_markup:
-            msg["reply_markup"] = sent.reply_markup
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
+            msg["reply_markup"] = sent.reply_markup  # Telegram returns inline keyboards only
         return msg
 
     async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:

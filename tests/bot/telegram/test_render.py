@@ -8,6 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
+from bot.services.marks import STAGES, Tracked
 from bot.services.stats import Stats
 from bot.store.records import Pick, ProfileVersion, RunRecord, SourceReport
 from bot.telegram import render
@@ -81,7 +82,11 @@ def test_every_screen_stays_valid_and_short():
                 liked={HOSTILE * 3: 2} | {str(i): i for i in range(50)}, disliked={HOSTILE: 1}
             ),
         ),  # fmt: skip
-        render.marked_message("saved", [(make_pick(), datetime.now(UTC))] * 60),
+        render.pipeline_message(
+            "applied",
+            [Tracked(make_pick(), dict.fromkeys(STAGES, datetime.now(UTC)), HOSTILE * 80)] * 60,
+        ),
+        render.card_message(Tracked(make_pick(), {"saved": datetime.now(UTC)}, HOSTILE * 80)),
         render.searches_message([SearchConfig(keywords=HOSTILE * 3, location=HOSTILE)] * 20, True),
         render.weekly_digest_message("2026-03-02", [make_pick()] * 40),
         render.progress_message([HOSTILE * 5] * 10, 12.3),

@@ -145,8 +145,12 @@ def test_summary_prefers_a_sentence_about_the_role():
     assert (
         summarise(posting("b", "Ranking Intern", "", company="Acme")) == "Ranking Intern at Acme."
     )
+    # A whole sentence, however long a line it makes (an export shows it all) …
+    sentence = "As an intern you will " + "build and test " * 12 + "ranking models."
+    assert summarise(posting("d", "Ranking Intern", sentence)) == sentence
+    # … and only a run-on past 400 characters is cut.
     long = summarise(posting("c", "X", "word " * 100 + "."))
-    assert len(long) <= 160 and long.endswith("…")
+    assert len(long) <= 400 and long.endswith("…")
 
 
 def test_tokens_split_slashes_and_stem_plurals():
