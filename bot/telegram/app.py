@@ -79,6 +79,7 @@ async def post_stop(app: App) -> None:
     log.info("stopping")
     rt.daily.stop()
     await rt.tracker.drain(STOP_GRACE_SECONDS)
+    await rt.courier.outbox.aclose()
 
 
 async def post_shutdown(app: App) -> None:
@@ -104,7 +105,9 @@ def build_application(
         .persistence(onboarding.conversation_file(ctx))  # onboarding survives a restart
         .build()
     )
-    courier = Courier(app.bot, per_chat_interval, tracker=tracker)
+    courier = Courier(
+        app.bot, per_chat_interval, tracker=tracker, per_second=ctx.settings.telegram_max_rate
+    )
     daily = Daily(ctx, courier, collector=collector)
     app.bot_data[Runtime.KEY] = Runtime(ctx=ctx, courier=courier, daily=daily, tracker=tracker)
     # Onboarding and /filters first in group 0, so a new chat's /start and the answers to its
