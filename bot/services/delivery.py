@@ -3,9 +3,10 @@
 - **Eligibility** (`eligible`): a chat sees the day's picks as its settings and blocks stand
   *now*, not when the run picked: a company blocked since, or a minimum score raised since,
   leaves a pick out; at most `max_picks` of them.
-- **The header** above a day's picks goes to a chat once a day. A day where every source
-  failed gets a notice instead (also once), and a later successful run that day still gets
-  its header.
+- **The header** above a day's picks goes to a chat once a day, whoever delivers first (the
+  morning, a catch-up, /picks, `jobpicks run`) and in whatever order they meet. A day where
+  every source failed gets a notice instead (also once), and a later successful run that day
+  still gets its header.
 - **The weekly digest**: a chat in weekly mode gets one message with the week's best
   eligible picks on the week's first delivery, and nothing else that week.
 - **Marking sent**: each delivered pick is recorded at once, shielded from cancellation,
@@ -267,9 +268,11 @@ class Delivery:
         """What this chat should get now of a day's run: the header (once a day) or the
         weekly digest, then each eligible pick it has not got, quietly.
 
-        `asked`: the chat asked for them (/picks): paused and weekly mode do not apply, the
-        header answers the request even if the morning sent one, and the picks ring; at
-        most `limit` picks. `messenger` stands in for the usual one for this call."""
+        `asked`: the chat asked for them (/picks): paused and weekly mode do not apply and
+        the picks ring; at most `limit` picks. The header goes once a day all the same: a
+        /picks that meets the morning's delivery gets the picks the morning has not sent,
+        under the morning's header (`ChatReport.header` says whether this call sent it).
+        `messenger` stands in for the usual one for this call."""
         ctx, m = self.ctx, messenger or self.messenger
         report = ChatReport()
         if not asked:
@@ -285,7 +288,7 @@ class Delivery:
                 if not asked and preferences.weekly(ctx, chat_id):
                     await self._weekly(m, chat_id, record.day, report)
                     return report
-                await self._header(m, chat_id, record, report, asked=asked)
+                await self._header(m, chat_id, record, report)
                 if record.status == ALL_SOURCES_FAILED:
                     return report
                 failed = chat_state.failed_picks(ctx, record.day, chat_id)
@@ -325,15 +328,17 @@ class Delivery:
         return report
 
     async def _header(
-        self, m: Messenger, chat_id: int, record: RunRecord, report: ChatReport, *, asked: bool
+        self, m: Messenger, chat_id: int, record: RunRecord, report: ChatReport
     ) -> None:
+        """The day's header, or its all-sources-failed notice, unless the chat has it: one
+        each per chat per day (checked and marked under the chat's lock)."""
         ctx, day = self.ctx, record.day
         if record.status == ALL_SOURCES_FAILED:
-            if asked or not chat_state.notice_sent(ctx, day, chat_id):
+            if not chat_state.notice_sent(ctx, day, chat_id):
                 await m.header(chat_id, day, record, 0)
                 await chat_state.mark_notice_sent(ctx, day, chat_id)
             return
-        if not asked and chat_state.header_sent(ctx, day, chat_id):
+        if chat_state.header_sent(ctx, day, chat_id):
             return
         await m.header(chat_id, day, record, len(picks_for_chat(ctx, chat_id, day)))
         await chat_state.mark_header_sent(ctx, day, chat_id)
