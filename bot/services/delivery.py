@@ -11,6 +11,7 @@
   eligible picks on the week's first delivery, and nothing else that week.
 - **Marking sent**: each delivered pick is recorded at once, shielded from cancellation,
   so a crash or a stop neither loses nor repeats a pick; a rerun sends only what is unsent.
+  A database busy with another process's write is waited out, never a record dropped.
 - **A refused pick** (`MessageRefused`) is recorded with the reason and skipped, today and
   on reruns: it never costs the picks after it. A chat that refuses every message
   (`ChatUnreachable`) is marked unreachable until it talks to the bot again.
@@ -25,18 +26,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_exponential,
+)
 
 from bot.context import AppContext
 from bot.services import chat_state, feedback, marks, preferences
 from bot.services.records import Pick, RunRecord
+from bot.store.errors import StoreBusy
 from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
 
 ALL_SOURCES_FAILED = "all-sources-failed"
+# The record of a message already sent (a pick, a header, a digest) waits out another
+# process's write: each try waits the Store's own lock wait (5 s), then a pause that grows to a
+# minute, for up to this long in all; after that the chat's delivery stops with the error (and
+# the message may go again at the next delivery).
+KEEP_PATIENCE = 30 * 60.0
+KEEP_PAUSES = wait_exponential(multiplier=0.5, max=60)
 
 
 class ChatUnreachable(JobpicksError):
@@ -217,9 +233,34 @@ def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
 
 
 async def mark_sent(ctx: AppContext, chat_id: int, pick: Pick, message_id: int) -> None:
-    """Record that this chat has the pick (as message `message_id`)."""
-    async with ctx.store.transaction():
-        ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
+    """Record that this chat has the pick (as message `message_id`); a busy database is
+    waited out (`kept`)."""
+
+    async def write() -> None:
+        async with ctx.store.transaction():
+            ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
+
+    await kept(f"chat {chat_id}: pick {pick.key}", write)
+
+
+async def kept(what: str, write: Callable[[], Awaitable[None]]) -> None:
+    """Make `write`, the record of something already sent (`what`, for the log). A busy
+    database (`StoreBusy`: another process holds the writer lock) is tried again until it
+    takes the record, for up to `KEEP_PATIENCE`: dropped, the message would go again."""
+
+    def busy(state: RetryCallState) -> None:
+        log.warning("%s is sent but the database is busy; recording it again in %.1f s",
+                    what, state.upcoming_sleep)  # fmt: skip
+
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(StoreBusy),
+        wait=KEEP_PAUSES,
+        stop=stop_after_delay(KEEP_PATIENCE),
+        before_sleep=busy,
+        reraise=True,
+    ):
+        with attempt:
+            await write()
 
 
 # -- delivering ---------------------------------------------------------------------------------
@@ -336,12 +377,18 @@ class Delivery:
         if record.status == ALL_SOURCES_FAILED:
             if not chat_state.notice_sent(ctx, day, chat_id):
                 await m.header(chat_id, day, record, 0)
-                await chat_state.mark_notice_sent(ctx, day, chat_id)
+                await kept(
+                    f"chat {chat_id}: the notice of {day}",
+                    lambda: chat_state.mark_notice_sent(ctx, day, chat_id),
+                )
             return
         if chat_state.header_sent(ctx, day, chat_id):
             return
         await m.header(chat_id, day, record, len(picks_for_chat(ctx, chat_id, day)))
-        await chat_state.mark_header_sent(ctx, day, chat_id)
+        await kept(
+            f"chat {chat_id}: the header of {day}",
+            lambda: chat_state.mark_header_sent(ctx, day, chat_id),
+        )
         report.header = True
 
     async def _weekly(self, m: Messenger, chat_id: int, day: str, report: ChatReport) -> None:
@@ -350,7 +397,10 @@ class Delivery:
             report.skipped = "weekly digest mode (this week's digest is sent)"
             return
         await m.weekly_digest(chat_id, day, week_best(ctx, chat_id, day))
-        await preferences.mark_weekly_digest_sent(ctx, chat_id, day)
+        await kept(
+            f"chat {chat_id}: the weekly digest of {day}",
+            lambda: preferences.mark_weekly_digest_sent(ctx, chat_id, day),
+        )
         report.weekly = True
 
     async def _send(
