@@ -29,7 +29,6 @@ from bot.services import stats as stats_service
 from bot.services.chart import render_png_async
 from bot.services.delivery import ChatUnreachable
 from bot.services.profile import ProfileError
-from bot.services.schedule import next_run
 from bot.services.searches import SearchesError
 from bot.services.settings import SettingsError
 from bot.telegram import callbacks as cb
@@ -68,7 +67,7 @@ async def start(update: Update, context: BotContext) -> None:
     llm = rt.ctx.llm()
     scorer = f"LLM {llm.model}" if llm else "the local scorer (no LLM configured)"
     paused = chat_state.is_paused(rt.ctx, _chat_id(update))
-    text = render.start_message(next_run(rt.ctx), scorer, paused)
+    text = render.start_message(rt.mornings.next_run(_chat_id(update)), scorer, paused)
     await reply(context, update, text, start_keyboard())
 
 
