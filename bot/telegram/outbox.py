@@ -5,15 +5,18 @@ Telegram's limits.
 Telegram allows about one message a second in a chat, 20 a minute in a group and 30 a second
 for the whole bot (DESIGN.md §4, "Telegram Bot API"). The `Outbox` gives each call a turn:
 
-- a chat has one call in flight at a time, and its calls start at least `chat_interval` apart
-  (a group's also at most `group_per_minute` in any minute), so a chat's messages arrive in
-  the order they were sent;
+- a chat has one call in flight at a time, and the next starts `chat_interval` after the
+  last one came back (a group's also at most `group_per_minute` in any minute): a chat's
+  messages arrive in order, and never closer together than the interval, however late a
+  request leaves a busy process;
 - the whole bot starts at most `per_second` calls a second: an aiolimiter bucket that holds
   one, so the calls are spread out and never burst past the limit;
 - of the chats whose turn it may be, an answer (a command's reply, a tap's keyboard, the
   /picks progress line) goes before any bulk message (the morning's picks and header, a weekly
   digest), and among equals the chat served longest ago goes first: one person's morning never
-  holds up another person's answer, nor another person's morning;
+  holds up another person's answer, nor another person's morning. Within a chat, a bulk
+  message that waits gets every `ANSWER_RUN + 1`-th turn, so tapping away never stalls
+  one's own morning;
 - a 429 holds its chat for its `retry_after`; when a second chat gets one while the first is
   held, Telegram is limiting the bot, not a chat, and every chat waits.
 
@@ -41,6 +44,8 @@ CHAT_INTERVAL = 1.0
 GROUP_PER_MINUTE = 20
 GROUP_WINDOW = 60.0  # the minute of GROUP_PER_MINUTE, in seconds
 PER_SECOND = 30.0
+# Answers in a row a chat's waiting bulk message lets go first before it takes a turn.
+ANSWER_RUN = 3
 
 
 class Priority(IntEnum):
@@ -66,20 +71,23 @@ class _Lane:
         default_factory=lambda: (deque(), deque())
     )
     busy: bool = False  # a call of this chat is in flight
-    next_at: float = 0.0  # the chat's pacing: not before this
+    next_at: float = 0.0  # the chat's pacing: not before this (its last call's end + interval)
     held_until: float = 0.0  # a 429 or a network error: not before this
     served: float = float("-inf")  # when its last call started (fairness)
     recent: deque[float] | None = None  # a group's call starts in the last minute
+    answers_run: int = 0  # answers granted in a row while a bulk message waited
 
     def head(self) -> _Ticket | None:
-        """The chat's next call: its first answer, else its first bulk message (tickets of
-        callers that gave up are dropped on the way)."""
+        """The chat's next call: its first answer, else its first bulk message, unless
+        `ANSWER_RUN` answers in a row went while that one waited (tickets of callers that
+        gave up are dropped on the way)."""
         for queue in self.queues:
             while queue and queue[0].go.done():
                 queue.popleft()
-            if queue:
-                return queue[0]
-        return None
+        answers, bulk = self.queues
+        if bulk and (not answers or self.answers_run >= ANSWER_RUN):
+            return bulk[0]
+        return answers[0] if answers else None
 
 
 class Outbox:
@@ -189,6 +197,7 @@ class Outbox:
 
     def _release(self, lane: _Lane) -> None:
         lane.busy = False
+        lane.next_at = asyncio.get_running_loop().time() + self.chat_interval
         self._wake.set()
 
     def _ready_at(self, lane: _Lane) -> float:
@@ -232,9 +241,12 @@ class Outbox:
         ticket = lane.head()
         assert ticket is not None
         lane.queues[ticket.priority].popleft()
+        bulk_waits = bool(lane.queues[Priority.BULK])
+        lane.answers_run = (
+            lane.answers_run + 1 if ticket.priority == Priority.ANSWER and bulk_waits else 0
+        )
         lane.busy = True
         lane.served = now
-        lane.next_at = now + self.chat_interval
         if lane.recent is not None:
             lane.recent.append(now)
         ticket.go.set_result(None)

@@ -92,15 +92,15 @@ async def test_chats_take_turns_so_one_long_morning_does_not_hold_up_another():
     assert order.index("b2") < 7, order  # b's three went out between a's, not after all ten
 
 
-async def test_a_chat_has_one_call_in_flight_and_its_calls_start_an_interval_apart():
+async def test_a_chat_has_one_call_in_flight_and_the_next_starts_an_interval_after_it():
     rec = Recorder(Outbox(per_second=1000, chat_interval=0.05), busy=0.08)
     for i in range(3):
         rec.call(1, f"m{i}")
     rec.call(2, "other")
     await rec.done()
     starts = rec.times(1)
-    # each waits for the one before to come back (0.08 s), longer than the interval
-    assert all(b - a >= 0.08 - 0.005 for a, b in zip(starts, starts[1:], strict=False)), starts
+    # each waits for the one before to come back (0.08 s), then the interval (0.05 s)
+    assert all(b - a >= 0.13 - 0.005 for a, b in zip(starts, starts[1:], strict=False)), starts
     assert rec.times(2)[0] - starts[0] < 0.03  # another chat does not wait for it
 
     rec = Recorder(Outbox(per_second=1000, chat_interval=0.05))
@@ -182,3 +182,18 @@ async def test_the_dispatcher_stops_when_nothing_waits():
     rec.call(1, "two")  # and the next call starts it again
     await rec.done()
     assert rec.labels() == ["one", "two"]
+
+
+async def test_a_chat_tapping_away_does_not_stall_its_own_morning():
+    rec = Recorder(Outbox(per_second=1000, chat_interval=0.01))
+    rec.call(1, "pick0")
+    await rec.reached(1).wait()
+    for i in range(1, 4):
+        rec.call(1, f"pick{i}")
+    for i in range(8):
+        rec.call(1, f"tap{i}", ANSWER)
+    await rec.done()
+    assert rec.labels() == [
+        "pick0", "tap0", "tap1", "tap2", "pick1", "tap3", "tap4", "tap5", "pick2",
+        "tap6", "tap7", "pick3",
+    ]  # fmt: skip
