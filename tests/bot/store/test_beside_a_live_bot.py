@@ -31,8 +31,13 @@ def _config() -> str:
 
 
 def _data(db: Path) -> dict[str, bytes]:
-    """Every file of the database folder but the locks (a lock file holds no data)."""
-    return {f.name: f.read_bytes() for f in sorted(db.parent.iterdir()) if f.suffix != ".lock"}
+    """Every file of the database folder but the locks (a lock file holds no data) and the
+    live bot's own onboarding conversations (PTB writes them on its timer, every 5 s)."""
+    return {
+        f.name: f.read_bytes()
+        for f in sorted(db.parent.iterdir())
+        if f.suffix not in (".lock", ".conversations")
+    }
 
 
 async def _tap(fake: FakeTelegram, message_id: int, data: str) -> str:
