@@ -59,11 +59,6 @@ def ran_on(ctx: AppContext, day: date) -> bool:
     return ctx.store.finished_run(day.isoformat()) is not None
 
 
-def ran_today(ctx: AppContext, now: datetime | None = None) -> bool:
-    """Whether today (in the configured timezone) has a finished run."""
-    return ran_on(ctx, (now or ctx.now()).date())
-
-
 class Mornings:
     """Which chats' mornings are due, for one process (what it started lives in memory: a
     restart looks again, and a delivery resumed then sends only what is unsent)."""

@@ -73,6 +73,7 @@ class _Lane:
     busy: bool = False  # a call of this chat is in flight
     next_at: float = 0.0  # the chat's pacing: not before this (its last call's end + interval)
     held_until: float = 0.0  # a 429 or a network error: not before this
+    flooded_until: float = 0.0  # a 429's part of it
     served: float = float("-inf")  # when its last call started (fairness)
     recent: deque[float] | None = None  # a group's call starts in the last minute
     answers_run: int = 0  # answers granted in a row while a bulk message waited
@@ -146,12 +147,13 @@ class Outbox:
         now = asyncio.get_running_loop().time()
         until = now + retry_after
         others = [
-            other.held_until
+            other.flooded_until
             for cid, other in self._lanes.items()
-            if cid != chat_id and other.held_until > now
+            if cid != chat_id and other.flooded_until > now
         ]
         lane = self._lane(chat_id)
         lane.held_until = max(lane.held_until, until)
+        lane.flooded_until = max(lane.flooded_until, until)
         if others:
             self._all_held_until = max(self._all_held_until, until, *others)
             log.warning(
@@ -169,8 +171,8 @@ class Outbox:
 
     def waiting(self, chat_id: int | None = None) -> int:
         """Calls waiting for their turn (in one chat, or in all)."""
-        lanes = self._lanes.values() if chat_id is None else [self._lane(chat_id)]
-        return sum(1 for lane in lanes for q in lane.queues for t in q if not t.go.done())
+        lanes = list(self._lanes.values()) if chat_id is None else [self._lanes.get(chat_id)]
+        return sum(1 for lane in lanes if lane for q in lane.queues for t in q if not t.go.done())
 
     async def aclose(self) -> None:
         """Stop the dispatcher (callers still waiting are left waiting: stop them first)."""
