@@ -65,7 +65,7 @@ async def test_a_tap_during_a_twenty_pick_morning_changes_its_keyboard_within_th
     async with running_bot(ctx, collector=collect_many(20), interval=1.0) as app:
         rt = app.bot_data["runtime"]
         rt.spawn(rt.daily.morning())
-        await fake.wait_for("sendMessage", count=3, chat_id=CHAT, within=15)  # header, 2 picks
+        await fake.wait_for("sendMessage", count=2, chat_id=CHAT, within=15)  # header, a pick
         first = _picks_sent(fake)[0]
         message_id = first.result["message_id"]
         up = fake.buttons(CHAT, message_id)[0][1]
@@ -74,7 +74,7 @@ async def test_a_tap_during_a_twenty_pick_morning_changes_its_keyboard_within_th
         (edit,) = await fake.wait_for("editMessageReplyMarkup", chat_id=CHAT, within=3)
         assert edit.at - tapped < 3.0
         # It went in the chat's next turn, while the morning still had most of its picks to go.
-        assert len(_picks_sent(fake)) <= 4
+        assert len(_picks_sent(fake)) <= 3
         assert fake.buttons(CHAT, message_id)[0][0] != "👍"  # the vote shows on the keyboard
     assert not fake.floods, [(c.method, c.at) for c in fake.floods]
 
@@ -117,16 +117,16 @@ async def test_many_mornings_keep_the_bot_wide_rate_and_every_chat_is_served_in_
     chats = list(range(5001, 5031))  # thirty people
     for chat in chats:
         fake.add_chat(chat)
-    # Scaled down to keep the test quick: 60 messages a second for the bot, one every 0.25 s
+    # Scaled to keep the test quick: 100 messages a second for the bot, one every 0.25 s
     # in a chat; the fake refuses (429) anything faster.
     monkeypatch.setattr(delivery, "PER_CHAT_INTERVAL", 0.25)
-    fake.flood_limits = FloodLimits(chat_interval=0.25, per_second=60)
+    fake.flood_limits = FloodLimits(chat_interval=0.25, per_second=100)
     ctx = make_ctx(tmp_path, fake, chats=chats)
-    ctx.settings = ctx.settings.model_copy(update={"telegram_max_rate": 60})
+    ctx.settings = ctx.settings.model_copy(update={"telegram_max_rate": 100})
     report = await deliver_once(ctx)
     assert report.ok and report.sent == 3 * len(chats)
     assert not fake.floods, [(c.method, c.params.get("chat_id")) for c in fake.floods]
-    assert fake.busiest(1.0 - 0.05) <= 60  # the fake's own check, on its arrival times
+    assert fake.busiest(1.0 - 0.05) <= 100  # the fake's own count, on its arrival times
     sends = [c for c in fake.calls_of("sendMessage") if c.status == 200]
     assert len(sends) == 4 * len(chats)
     # Chats take turns: every chat's header went out before any chat's second message.
