@@ -64,11 +64,11 @@ async def todays_picks(context: BotContext, chat: int, limit: int | None = None)
         delivered = await rt.daily.run_then_deliver(
             [chat], asked=True, limit=limit, progress=progress.update, messenger=in_place
         )
-        report = delivered.report
-        if report is not None and not report.chats[chat].error:
-            await in_place.settle(chat, delivered.outcome.record.day)
     except Exception as exc:
         await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
         raise
     finally:
         await progress.close()
+    report = delivered.report
+    if report is not None and not report.chats[chat].error:
+        await in_place.settle(chat, delivered.outcome.record.day)
