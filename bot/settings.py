@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # only its admins may change the profile or settings).
     telegram_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     telegram_api_base: str = "https://api.telegram.org/bot"
+    # Messages a second for the whole bot, across chats (Telegram's limit: about 30).
+    telegram_max_rate: float = Field(default=30.0, gt=0, le=1000)
 
     llm_model: str = ""
     llm_api_base: str | None = None

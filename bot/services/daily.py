@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from bot.context import AppContext
 from bot.services.delivery import ChatReport, Delivery, DeliveryReport, Messenger
 from bot.services.run import Collector, Progress, RunOutcome, collect_configured, run_daily
-from bot.services.schedule import due_now, ran_today
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +73,13 @@ class Daily:
         )
         return Delivered(outcome, report)
 
-    async def morning(self) -> DeliveryReport | None:
-        """The scheduled morning: run (if today has not run) and deliver what is undelivered.
-        A failed run is logged and the owner chat told why; None then."""
+    async def morning(self, chats: Sequence[int] | None = None) -> DeliveryReport | None:
+        """The scheduled morning of every served chat (or of `chats`): run (if today has not
+        run) and deliver what is undelivered. A failed run is logged and the owner chat told
+        why; None then. When a morning is due is `bot.services.schedule`'s business."""
         day = self.ctx.today()
         try:
-            delivered = await self.run_then_deliver()
+            delivered = await self.run_then_deliver(chats)
         except Exception as exc:
             log.exception("the morning run of %s failed", day)
             await self._tell_owner(day, f"{type(exc).__name__}: {exc}")
@@ -88,16 +88,6 @@ class Daily:
         if report is not None:
             log.info("morning delivery %s: %d sent, failed: %s", day, report.sent, report.failed)
         return report
-
-    async def catch_up(self) -> DeliveryReport | None:
-        """At start: run today if its time has passed with no run (the JobQueue replays
-        nothing missed while the bot was down), or finish a delivery of today's run that a
-        crash or restart cut short. Nothing when today is not due yet."""
-        if due_now(self.ctx):
-            log.info("started after today's run time and today has not run: catching up")
-        elif not ran_today(self.ctx):
-            return None
-        return await self.morning()
 
     async def picks_again(self, chat_id: int, limit: int | None = None) -> ChatReport | None:
         """/picks on a day that has run: its top `limit` picks again, each showing its vote

@@ -3,9 +3,10 @@
 - **Eligibility** (`eligible`): a chat sees the day's picks as its settings and blocks stand
   *now*, not when the run picked: a company blocked since, or a minimum score raised since,
   leaves a pick out; at most `max_picks` of them.
-- **The header** above a day's picks goes to a chat once a day. A day where every source
-  failed gets a notice instead (also once), and a later successful run that day still gets
-  its header.
+- **The header** above a day's picks goes to a chat once a day, whoever delivers first (the
+  morning, a catch-up, /picks, `jobpicks run`) and in whatever order they meet. A day where
+  every source failed gets a notice instead (also once), and a later successful run that day
+  still gets its header.
 - **The weekly digest**: a chat in weekly mode gets one message with the week's best
   eligible picks on the first delivery on or after its day (`/settings weekly friday`;
   Monday unless chosen), and nothing else that week.
@@ -13,6 +14,7 @@
   picks in one message, a line each; each listed pick is recorded sent like a pick message.
 - **Marking sent**: each delivered pick is recorded at once, shielded from cancellation,
   so a crash or a stop neither loses nor repeats a pick; a rerun sends only what is unsent.
+  A database busy with another process's write is waited out, never a record dropped.
 - **A refused pick** (`MessageRefused`) is recorded with the reason and skipped, today and
   on reruns: it never costs the picks after it. A chat that refuses every message
   (`ChatUnreachable`) is marked unreachable until it talks to the bot again.
@@ -27,19 +29,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_delay,
+    wait_exponential,
+)
 
 from bot.context import AppContext
 from bot.services import chat_state, feedback, marks, preferences
 from bot.services.records import Pick, RunRecord
 from bot.services.settings import compact
+from bot.store.errors import StoreBusy
 from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
 
 ALL_SOURCES_FAILED = "all-sources-failed"
+# The record of a message already sent (a pick, a header, a digest) waits out another
+# process's write: each try waits the Store's own lock wait (5 s), then a pause that grows to a
+# minute, for up to this long in all; after that the chat's delivery stops with the error (and
+# the message may go again at the next delivery).
+KEEP_PATIENCE = 30 * 60.0
+KEEP_PAUSES = wait_exponential(multiplier=0.5, max=60)
 
 
 class ChatUnreachable(JobpicksError):
@@ -230,9 +247,34 @@ def pick_state(ctx: AppContext, chat_id: int, pick: Pick) -> PickState:
 
 
 async def mark_sent(ctx: AppContext, chat_id: int, pick: Pick, message_id: int) -> None:
-    """Record that this chat has the pick (as message `message_id`)."""
-    async with ctx.store.transaction():
-        ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
+    """Record that this chat has the pick (as message `message_id`); a busy database is
+    waited out (`kept`)."""
+
+    async def write() -> None:
+        async with ctx.store.transaction():
+            ctx.store.mark_sent(pick.day, pick.key, chat_id, message_id)
+
+    await kept(f"chat {chat_id}: pick {pick.key}", write)
+
+
+async def kept(what: str, write: Callable[[], Awaitable[None]]) -> None:
+    """Make `write`, the record of something already sent (`what`, for the log). A busy
+    database (`StoreBusy`: another process holds the writer lock) is tried again until it
+    takes the record, for up to `KEEP_PATIENCE`: dropped, the message would go again."""
+
+    def busy(state: RetryCallState) -> None:
+        log.warning("%s is sent but the database is busy; recording it again in %.1f s",
+                    what, state.upcoming_sleep)  # fmt: skip
+
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception_type(StoreBusy),
+        wait=KEEP_PAUSES,
+        stop=stop_after_delay(KEEP_PATIENCE),
+        before_sleep=busy,
+        reraise=True,
+    ):
+        with attempt:
+            await write()
 
 
 async def _mark_listed(
@@ -291,9 +333,11 @@ class Delivery:
         """What this chat should get now of a day's run: the header (once a day) or the
         weekly digest, then each eligible pick it has not got, quietly.
 
-        `asked`: the chat asked for them (/picks): paused and weekly mode do not apply, the
-        header answers the request even if the morning sent one, and the picks ring; at
-        most `limit` picks. `messenger` stands in for the usual one for this call."""
+        `asked`: the chat asked for them (/picks): paused and weekly mode do not apply and
+        the picks ring; at most `limit` picks. The header goes once a day all the same: a
+        /picks that meets the morning's delivery gets the picks the morning has not sent,
+        under the morning's header (`ChatReport.header` says whether this call sent it).
+        `messenger` stands in for the usual one for this call."""
         ctx, m = self.ctx, messenger or self.messenger
         report = ChatReport()
         if not asked:
@@ -312,7 +356,7 @@ class Delivery:
                 if not asked and compact(ctx) and record.status != ALL_SOURCES_FAILED:
                     await self._list(m, chat_id, record, report, asked=False)
                     return report
-                await self._header(m, chat_id, record, report, asked=asked)
+                await self._header(m, chat_id, record, report)
                 if record.status == ALL_SOURCES_FAILED:
                     return report
                 failed = chat_state.failed_picks(ctx, record.day, chat_id)
@@ -390,24 +434,38 @@ class Delivery:
                 return
             picks = new
         sent = await m.pick_list(chat_id, day, record, picks)
-        # Shielded: once the chat has the list, a stop must not lose the record of it.
-        await asyncio.shield(_mark_listed(ctx, chat_id, day, new, sent.message_id))
+        # Shielded and kept: once the chat has the list, neither a stop nor a busy database
+        # may lose the record of it.
+        await asyncio.shield(
+            kept(
+                f"chat {chat_id}: the list of {day}",
+                lambda: _mark_listed(ctx, chat_id, day, new, sent.message_id),
+            )
+        )
         report.sent += len(new)
         report.header = True
 
     async def _header(
-        self, m: Messenger, chat_id: int, record: RunRecord, report: ChatReport, *, asked: bool
+        self, m: Messenger, chat_id: int, record: RunRecord, report: ChatReport
     ) -> None:
+        """The day's header, or its all-sources-failed notice, unless the chat has it: one
+        each per chat per day (checked and marked under the chat's lock)."""
         ctx, day = self.ctx, record.day
         if record.status == ALL_SOURCES_FAILED:
-            if asked or not chat_state.notice_sent(ctx, day, chat_id):
+            if not chat_state.notice_sent(ctx, day, chat_id):
                 await m.header(chat_id, day, record, 0)
-                await chat_state.mark_notice_sent(ctx, day, chat_id)
+                await kept(
+                    f"chat {chat_id}: the notice of {day}",
+                    lambda: chat_state.mark_notice_sent(ctx, day, chat_id),
+                )
             return
-        if not asked and chat_state.header_sent(ctx, day, chat_id):
+        if chat_state.header_sent(ctx, day, chat_id):
             return
         await m.header(chat_id, day, record, len(picks_for_chat(ctx, chat_id, day)))
-        await chat_state.mark_header_sent(ctx, day, chat_id)
+        await kept(
+            f"chat {chat_id}: the header of {day}",
+            lambda: chat_state.mark_header_sent(ctx, day, chat_id),
+        )
         report.header = True
 
     async def _weekly(self, m: Messenger, chat_id: int, day: str, report: ChatReport) -> None:
@@ -416,7 +474,10 @@ class Delivery:
             report.skipped = "weekly digest mode (this week's digest is sent)"
             return
         await m.weekly_digest(chat_id, day, week_best(ctx, chat_id, day))
-        await preferences.mark_weekly_digest_sent(ctx, chat_id, day)
+        await kept(
+            f"chat {chat_id}: the weekly digest of {day}",
+            lambda: preferences.mark_weekly_digest_sent(ctx, chat_id, day),
+        )
         report.weekly = True
 
     async def _send(

@@ -31,7 +31,6 @@ from bot.services.chart import render_png_async
 from bot.services.delivery import ChatUnreachable, sent_pick
 from bot.services.profile import ProfileError
 from bot.services.records import NotSaved
-from bot.services.schedule import next_run
 from bot.services.searches import SearchesError
 from bot.services.settings import AmbiguousZone, SettingsError, UnknownSetting
 from bot.telegram import callbacks as cb
@@ -72,7 +71,7 @@ async def start(update: Update, context: BotContext) -> None:
     scorer = f"LLM {llm.model}" if llm else "the local scorer (no LLM configured)"
     paused = chat_state.is_paused(rt.ctx, _chat_id(update))
     until = chat_state.paused_until(rt.ctx, _chat_id(update))
-    text = render.start_message(next_run(rt.ctx), scorer, paused, until)
+    text = render.start_message(rt.mornings.next_run(_chat_id(update)), scorer, paused, until)
     await reply(context, update, text, start_keyboard())
 
 

@@ -16,6 +16,7 @@ from bot.services.marks import Tracked
 from bot.telegram import render
 from bot.telegram.keyboards import reminder_keyboard
 from bot.telegram.runtime import BotContext, Runtime
+from bot.telegram.schedule import LATE_IS_FINE
 from scrapers.still_open import Verdict
 
 log = logging.getLogger(__name__)
@@ -65,5 +66,9 @@ def schedule_reminders(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for job in app.job_queue.get_jobs_by_name(REMINDERS_JOB):
         job.schedule_removal()
     app.job_queue.run_repeating(
-        _reminders_job, interval=ROUND_SECONDS, first=FIRST_ROUND_SECONDS, name=REMINDERS_JOB
+        _reminders_job,
+        interval=ROUND_SECONDS,
+        first=FIRST_ROUND_SECONDS,
+        name=REMINDERS_JOB,
+        job_kwargs=LATE_IS_FINE,  # after a sleep or a clock jump: one round, not a warning
     )

@@ -202,6 +202,12 @@ def picks_list_message(day: str, record: RunRecord, picks: list[Pick]) -> str:
     return fit(lines)
 
 
+def header_elsewhere_message(day: str) -> str:
+    """/picks' "working…" message when the morning's delivery got there first: the day's
+    header is not sent twice, this says where the picks are."""
+    return f"📬 Today's picks ({esc(day, 20)}) came with the morning's delivery, under its header."
+
+
 COMMANDS: list[tuple[str, str]] = [
     ("start", "What this bot does and when it runs"),
     ("help", "Every command"),

@@ -1,9 +1,17 @@
-"""The morning job on the JobQueue: scheduling it, rescheduling it after /settings, and
-catching up when the new time has already passed today.
+"""The mornings on the JobQueue: one job per served chat at its own slot, a watchdog that
+starts any morning a sleeping machine or a clock jump left behind, and rebuilding both at
+start and after /settings.
 
-When a run is due is decided in `bot.services.schedule`; the run and its delivery in
-`bot.services.daily`. Jobs live in memory, so a run missed while the bot was down is caught
-up at start (`Daily.catch_up`). The run is idempotent per day: nothing runs twice a day.
+When a chat's morning is due is decided in `bot.services.schedule` (`Mornings`); the run and
+its delivery in `bot.services.daily`. Each job, when it fires, starts every morning that is
+due — so chats that share a slot share one run and one delivery — and marks them started, so
+a job fired late and the watchdog never start a morning twice.
+
+APScheduler's timers count elapsed time, not the wall clock: after a suspend, or a forward
+clock step of two hours, a job fires two hours late, and with a grace of 600 s it would be
+dropped as "missed by 2:00:00". So jobs run however late (``misfire_grace_time=None``), once
+for all the slots they missed (``coalesce``), and the watchdog looks every minute whether a
+slot has passed on the wall clock: a morning starts within a minute of any wake or jump.
 """
 
 from __future__ import annotations
@@ -13,44 +21,72 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.services.schedule import due_now
+from bot.services.schedule import served_chats, slot_of
 from bot.telegram.runtime import BotContext, runtime_of
 
 log = logging.getLogger(__name__)
 
-MORNING_JOB = "morning"
+MORNING_JOB = "morning"  # one job per chat, all of this name (the job's chat_id says whose)
+WATCHDOG_JOB = "morning watchdog"
+WATCHDOG_SECONDS = 60.0
+# However late a job fires, it runs, and once for all the slots it missed.
+LATE_IS_FINE = {"misfire_grace_time": None, "coalesce": True}
+
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def _morning_job(context: BotContext) -> None:
-    # Spawned, not awaited: a long run must not hold the JobQueue or delay a stop.
-    rt = context.runtime
-    rt.spawn(rt.daily.morning())
+async def _fired(context: BotContext) -> None:
+    start_due(context.application)
 
 
-def schedule_daily(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """(Re)schedule the morning job from the effective [schedule] (tz-aware, 0 = Sunday)."""
-    sched = runtime_of(app).ctx.config.schedule
-    assert app.job_queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in app.job_queue.get_jobs_by_name(MORNING_JOB):
-        job.schedule_removal()
-    app.job_queue.run_daily(
-        _morning_job,
-        time=sched.at.replace(tzinfo=sched.tz),
-        days=tuple(sched.days),
-        name=MORNING_JOB,
-        job_kwargs={"misfire_grace_time": 600},
-    )
-    log.info("morning run scheduled at %s %s on days %s", sched.time, sched.timezone, sched.days)
-
-
-def reschedule(app: Application[Any, Any, Any, Any, Any, Any]) -> bool:
-    """After /settings changed the time, timezone or days: schedule again, and, as at start,
-    run at once if today's new time has already passed with no run today (else today would
-    be skipped). True when that catch-up run started."""
-    schedule_daily(app)
+def start_due(app: App) -> list[int]:
+    """Start, in the background, the morning of every chat that is due now (one run and
+    one delivery for them all); the chats started."""
     rt = runtime_of(app)
-    if not due_now(rt.ctx):
+    chats = rt.mornings.due()
+    if chats:
+        rt.mornings.started(chats)
+        log.info("starting the morning of %d chat(s)", len(chats))
+        # Spawned, not awaited: a long run must not hold the JobQueue or delay a stop.
+        rt.spawn(rt.daily.morning(chats))
+    return chats
+
+
+def schedule_mornings(app: App) -> None:
+    """(Re)build the morning job of every served chat from its slot (tz-aware, 0 = Sunday),
+    and the watchdog."""
+    rt = runtime_of(app)
+    jobs = app.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    for name in (MORNING_JOB, WATCHDOG_JOB):
+        for job in jobs.get_jobs_by_name(name):
+            job.schedule_removal()
+    for chat in served_chats(rt.ctx):
+        slot = slot_of(rt.ctx, chat)
+        jobs.run_daily(
+            _fired,
+            time=slot.at.replace(tzinfo=slot.tz),
+            days=slot.days,
+            name=MORNING_JOB,
+            chat_id=chat,
+            job_kwargs=LATE_IS_FINE,
+        )
+    jobs.run_repeating(
+        _fired,
+        interval=WATCHDOG_SECONDS,
+        first=WATCHDOG_SECONDS,
+        name=WATCHDOG_JOB,
+        job_kwargs=LATE_IS_FINE,
+    )
+    log.info("the mornings of %d chat(s) scheduled", len(served_chats(rt.ctx)))
+
+
+def reschedule(app: App) -> bool:
+    """After /settings changed the time, timezone or days: schedule again, and, as at start,
+    start at once a morning whose new time has already passed today (else today would be
+    skipped). True when one started."""
+    schedule_mornings(app)
+    if not start_due(app):
         return False
     log.info("the new schedule time has passed today and today has not run: running now")
-    rt.spawn(rt.daily.morning())
     return True

@@ -22,11 +22,13 @@ class InPlace:
 
     def __init__(self, courier: Courier, progress: ProgressMessage) -> None:
         self.courier, self.progress = courier, progress
+        self.replaced = False
 
     async def ready(self) -> None:
         await self.courier.ready()
 
     async def _replace(self, chat_id: int, html: str) -> None:
+        self.replaced = True
         await self.progress.close()
         if not await self.progress.edit(html):
             await self.courier.send(chat_id, html)
@@ -52,6 +54,12 @@ class InPlace:
     async def run_failed(self, chat_id: int, day: str, cause: str) -> None:
         await self._replace(chat_id, render.run_failed_message(day, cause))
 
+    async def settle(self, chat_id: int, day: str) -> None:
+        """No header came: the morning's delivery sent the day's first (one a day), so the
+        "working…" message points at it."""
+        if not self.replaced:
+            await self._replace(chat_id, render.header_elsewhere_message(day))
+
 
 async def todays_picks(context: BotContext, chat: int, limit: int | None = None) -> None:
     """Today's picks as the chat's settings and blocks stand now, each with its vote; if
@@ -63,7 +71,7 @@ async def todays_picks(context: BotContext, chat: int, limit: int | None = None)
     progress = ProgressMessage(rt.courier, chat, working.message_id)
     in_place = InPlace(rt.courier, progress)
     try:
-        await rt.daily.run_then_deliver(
+        delivered = await rt.daily.run_then_deliver(
             [chat], asked=True, limit=limit, progress=progress.update, messenger=in_place
         )
     except Exception as exc:
@@ -71,6 +79,9 @@ async def todays_picks(context: BotContext, chat: int, limit: int | None = None)
         raise
     finally:
         await progress.close()
+    report = delivered.report
+    if report is not None and not report.chats[chat].error:
+        await in_place.settle(chat, delivered.outcome.record.day)
 
 
 async def todays_list(context: BotContext, chat: int, limit: int | None = None) -> None:

@@ -17,11 +17,18 @@ setMyShortDescription / editMessageText) and python-telegram-bot's `telegram.con
 - editing refuses unchanged content ("message is not modified") and a message that cannot
   be edited ("message can't be edited"; scripted with `uneditable`).
 Groups have members and admins, reported by getChatMember / getChatAdministrators.
+
+Flood limits (`flood_limits = FloodLimits()`; off unless a test sets them): the Bot API FAQ
+(core.telegram.org/bots/faq, "My bot is hitting limits, how do I avoid this?") says to avoid
+more than one message per second in a chat, 20 per minute in a group and about 30 per
+second in all; a message past them is answered 429 with `parameters.retry_after`, as
+Telegram does, and recorded in `floods`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -227,6 +234,24 @@ class SentMessage:
 
 
 @dataclass
+class FloodLimits:
+    """The limits the fake enforces on calls that put something in a chat (send*, edit*).
+    Arrival times jitter by a few milliseconds over the loopback, so a call is forgiven
+    `slack` seconds of each window."""
+
+    chat_interval: float = 1.0  # seconds between two calls to one chat
+    group_per_minute: int = 20
+    per_second: int = 30  # the bot, across all chats
+    slack: float = 0.05
+    retry_after: int = 1
+
+
+# Calls the flood limits count: what puts something in a chat (not sendChatAction).
+FLOOD_COUNTED = ("sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+                 "editMessageReplyMarkup")  # fmt: skip
+
+
+@dataclass
 class _Fail:
     method: str
     code: int
@@ -258,6 +283,9 @@ class FakeTelegram:
     files: dict[str, bytes] = field(default_factory=dict)
     file_sizes: dict[str, int] = field(default_factory=dict)  # the size Telegram reports
     downloads: list[str] = field(default_factory=list)
+    # Telegram's flood limits, enforced when set; the calls refused for flooding.
+    flood_limits: FloodLimits | None = None
+    floods: list[Call] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -270,6 +298,8 @@ class FakeTelegram:
         self._refusals: list[tuple[str, str]] = []  # (text fragment, description)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # (arrival, chat) of the last minute's calls the flood limits count
+        self._counted: collections.deque[tuple[float, int | None]] = collections.deque()
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> str:
@@ -587,6 +617,7 @@ class FakeTelegram:
         try:
             await self._maybe_hold(method)
             self._maybe_fail(method, params)
+            self._check_flood(call)
             handler = getattr(self, f"api_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -622,6 +653,52 @@ class FakeTelegram:
         if done >= after:
             await event.wait()
             raise ApiError(500, "Internal Server Error: request dropped")
+
+    def _check_flood(self, call: Call) -> None:
+        """Counts what is sent while limits are set (so a test's set-up before them is free)."""
+        limits = self.flood_limits
+        if limits is None or call.method not in FLOOD_COUNTED:
+            return
+        chat = call.params.get("chat_id")
+        chat = chat if isinstance(chat, int) else None
+        while self._counted and call.at - self._counted[0][0] > 60:
+            self._counted.popleft()
+        now, slack = call.at, limits.slack
+        in_chat = [t for t, c in self._counted if c == chat]
+        flooded = (
+            (in_chat and now - in_chat[-1] < limits.chat_interval - slack)
+            or (
+                chat is not None
+                and chat < 0
+                and sum(1 for t in in_chat if now - t < 60 - slack) >= limits.group_per_minute
+            )
+            or sum(1 for t, _ in self._counted if now - t < 1 - slack) >= limits.per_second
+        )
+        if flooded:
+            self.floods.append(call)
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {limits.retry_after}",
+                {"retry_after": limits.retry_after},
+            )
+        self._counted.append((call.at, chat))
+
+    def busiest(self, window: float, chat_id: int | None = None) -> int:
+        """The most calls that put something in a chat (in one chat, or in all) that arrived
+        within any `window` seconds."""
+        times = sorted(
+            c.at
+            for c in self.calls
+            if c.method in FLOOD_COUNTED
+            and c.status == 200
+            and (chat_id is None or c.params.get("chat_id") == chat_id)
+        )
+        most, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= window:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     def _maybe_fail(self, method: str, params: dict[str, Any]) -> None:
         chat_id = params.get("chat_id")
