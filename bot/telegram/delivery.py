@@ -41,6 +41,7 @@ from bot.telegram.keyboards import pick_keyboard
 from bot.telegram.logsafe import TOKEN_REJECTED
 from bot.telegram.tasks import TaskTracker
 from scrapers.errors import JobpicksError
+from scrapers.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +127,8 @@ class Courier:
                     raise
                 log.warning("chat %s: flood control, waiting %.1f s", chat_id, wait)
                 await asyncio.sleep(wait)
-            except Forbidden as exc:
-                raise ChatUnreachable(exc.message) from exc
+            except Forbidden as exc:  # issue 22: kept and shown, so never with the token
+                raise ChatUnreachable(redact(exc.message, (self.bot.token,))) from exc
             except BadRequest:
                 raise  # the call itself is refused: making it again cannot help
             except NetworkError as exc:  # a dropped connection, a 5xx, a timeout
@@ -283,7 +284,7 @@ class Courier:
         except BadRequest as exc:
             if is_chat_level(exc):
                 raise
-            raise MessageRefused(exc.message) from None
+            raise MessageRefused(redact(exc.message, (self.bot.token,))) from None  # issue 22
         return Sent(message.message_id, repaired=True)
 
     async def weekly_digest(self, chat_id: int, day: str, picks: list[Pick]) -> None:

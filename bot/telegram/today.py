@@ -7,12 +7,17 @@ steps in a "working…" message that then becomes the day's header (or the failu
 
 from __future__ import annotations
 
+import logging
+
+from bot.services import failures
 from bot.services.delivery import PickState, Sent
 from bot.services.records import Pick, RunRecord
 from bot.telegram import render
 from bot.telegram.delivery import Courier
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.runtime import BotContext
+
+log = logging.getLogger(__name__)
 
 
 class InPlace:
@@ -57,7 +62,10 @@ async def todays_picks(context: BotContext, chat: int, limit: int | None = None)
             [chat], asked=True, limit=limit, progress=progress.update, messenger=in_place
         )
     except Exception as exc:
-        await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
-        raise
+        cause = failures.one_line(rt.ctx, exc)  # issue 22: one line, no secret
+        await in_place.run_failed(chat, rt.ctx.today(), cause)
+        if failures.unforeseen(exc):
+            raise
+        log.warning("/picks in chat %s: %s", chat, cause)
     finally:
         await progress.close()
