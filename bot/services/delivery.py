@@ -23,6 +23,7 @@ recording one. Every function here takes the chat id explicitly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -280,8 +281,10 @@ class Delivery:
             if why := chat_state.unreachable(ctx, chat_id):
                 report.skipped = f"unreachable: {why}"
                 return report
-        async with self.lock(chat_id):
+        async with self.lock(chat_id), contextlib.AsyncExitStack() as held:
             try:
+                # issue 22: the chat's lock across processes too (`jobpicks run` beside the bot)
+                await held.enter_async_context(ctx.store.delivering(chat_id))
                 await m.ready()
                 # issue 22: a message whose record the disk would refuse is not sent at all.
                 await failures.ensure_writable(ctx, before="sending", room=failures.SEND_ROOM)
