@@ -1569,27 +1569,30 @@ async def one_run(args: argparse.Namespace, seed: int) -> tuple[list[Result], in
 
 
 def print_runs(runs: list[list[Result]], leaks: list[int]) -> None:
-    """Each scenario's figures over all runs: totals, and per run where they differ."""
-    print(f"\n=== {len(runs)} runs (seeds from --seed on) ===")
-    head = _row("scenario", list(COLUMNS[:-1]) + ["runs"])
+    """Each scenario's figures over all runs: kills summed, the rest run by run."""
+    print(
+        f"\n=== {len(runs)} runs (seeds from --seed on); per run: lost, dup, named, tracebacks ==="
+    )
+    width = 4 * len(runs)
+    head = (
+        f"{'scenario':<41}{'kills':>6}{'survived':>9}  {'lost':<{width}}{'dup':<{width}}"
+        f"{'named':<{2 * width}}tracebacks"
+    )
     print(head)
     print("-" * len(head))
     names = list(dict.fromkeys(r.name for run in runs for r in run))
     for name in names:
         rows = [r for run in runs for r in run if r.name == name]
-        total = sum(r.kills for r in rows)
-        cells = [
-            str(total) if total else "-",
-            str(sum(r.survived for r in rows)) if total else "-",
-            "/".join(str(r.lost) for r in rows),
-            "/".join(str(r.duplicated) for r in rows),
-            "/".join(f"{r.named}/{r.faults}" if r.faults else "-" for r in rows),
-            "/".join(str(r.tracebacks) for r in rows),
-            str(len(rows)),
-        ]
-        print(_row(name, cells))
-    print("(lost, dup, named and tracebacks are per run, separated by /)")
-    print(f"secrets in the children's output: {'/'.join(map(str, leaks))}")
+        kills = sum(r.kills for r in rows)
+        print(
+            f"{name:<41}{kills or '-':>6}{sum(r.survived for r in rows) if kills else '-':>9}  "
+            f"{' '.join(str(r.lost) for r in rows):<{width}}"
+            f"{' '.join(str(r.duplicated) for r in rows):<{width}}"
+            f"{' '.join(f'{r.named}/{r.faults}' if r.faults else '-' for r in rows):<{2 * width}}"
+            f"{' '.join(str(r.tracebacks) for r in rows)}"
+        )
+    print(f"\nthe bot token or the LLM key in the children's output, per run: "
+          f"{' '.join(map(str, leaks))}")  # fmt: skip
     for name in names:
         failed = [
             (i + 1, f)
