@@ -37,9 +37,10 @@ KEY = "key-jobpicks-test-0123456789"
 
 
 class Disk:
-    """The database's folder, which can be unplugged: it turns into a plain file (as a
-    mount point does when its disk goes away), so every new file, write and rename in it fails
-    with a real OS error, whoever the process runs as. `plug` puts it back as it was."""
+    """The database's folder, which can be unplugged: its path turns into a plain file, so
+    every new file, write and rename in it fails with a real OS error (ENOTDIR), whoever the
+    process runs as — a disk gone from under a running bot, without needing root to make one.
+    `plug` puts it back as it was."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
