@@ -18,7 +18,7 @@ from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ProfileConfig(_Strict):
@@ -71,7 +71,7 @@ class ScheduleConfig(_Strict):
 class SelectionConfig(_Strict):
     min_score: int = Field(default=60, ge=0, le=100)
     max_picks: int = Field(default=10, ge=1, le=100)
-    per_company: int = Field(default=2, ge=1)
+    per_company: int = Field(default=2, ge=1, le=100)
 
 
 class Config(_Strict):

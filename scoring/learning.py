@@ -91,7 +91,7 @@ _RETIRED = frozenset(  # settings of the word learner before features; accepted,
 class LearningConfig(BaseModel):
     """The `[learning]` section of the config file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # no inf or nan (issue 22)
 
     half_life_days: float = Field(default=30.0, gt=0)  # a vote counts half after this many days
     propose_every: int = Field(default=10, ge=1)  # LLM proposal after every N new votes …

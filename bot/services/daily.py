@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.context import AppContext
+from bot.services import failures
 from bot.services.delivery import ChatReport, Delivery, DeliveryReport, Messenger
 from bot.services.run import Collector, Progress, RunOutcome, collect_configured, run_daily
 
@@ -81,8 +82,11 @@ class Daily:
         try:
             delivered = await self.run_then_deliver(chats)
         except Exception as exc:
-            log.exception("the morning run of %s failed", day)
-            await self._tell_owner(day, f"{type(exc).__name__}: {exc}")
+            cause = failures.one_line(self.ctx, exc)  # issue 22: one line, no secret
+            log.error(
+                "the morning run of %s failed: %s", day, cause, exc_info=failures.unforeseen(exc)
+            )
+            await self._tell_owner(day, cause)
             return None
         report = delivered.report
         if report is not None:

@@ -28,6 +28,7 @@ recording one. Every function here takes the chat id explicitly.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,10 +43,10 @@ from tenacity import (
 )
 
 from bot.context import AppContext
-from bot.services import chat_state, feedback, marks, preferences
+from bot.services import chat_state, failures, feedback, marks, preferences
 from bot.services.records import Pick, RunRecord
 from bot.services.settings import compact
-from bot.store.errors import StoreBusy
+from bot.store.errors import StoreBusy, StoreError
 from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
@@ -347,9 +348,13 @@ class Delivery:
             if why := chat_state.unreachable(ctx, chat_id):
                 report.skipped = f"unreachable: {why}"
                 return report
-        async with self.lock(chat_id):
+        async with self.lock(chat_id), contextlib.AsyncExitStack() as held:
             try:
+                # issue 22: the chat's lock across processes too (`jobpicks run` beside the bot)
+                await held.enter_async_context(ctx.store.delivering(chat_id))
                 await m.ready()
+                # issue 22: a message whose record the disk would refuse is not sent at all.
+                await failures.ensure_writable(ctx, before="sending", room=failures.SEND_ROOM)
                 if not asked and preferences.weekly(ctx, chat_id):
                     await self._weekly(m, chat_id, record.day, report)
                     return report
@@ -374,6 +379,9 @@ class Delivery:
             except ChatUnreachable as exc:
                 log.warning("chat %s refuses messages (%s): delivery paused", chat_id, exc)
                 await chat_state.set_unreachable(ctx, chat_id, str(exc))
+                report.error = str(exc)
+            except StoreError as exc:  # issue 22: a full disk, a busy database: one line
+                log.error("delivery to chat %s stopped: %s", chat_id, exc)
                 report.error = str(exc)
             except Exception as exc:  # one chat's failure must not stop the others
                 log.exception("delivery to chat %s failed", chat_id)
@@ -484,6 +492,8 @@ class Delivery:
         self, m: Messenger, chat_id: int, pick: Pick, report: ChatReport, *, quiet: bool
     ) -> None:
         """One pick, recorded as sent; one refused for good is recorded as failed, skipped."""
+        # issue 22: never send a pick whose record the disk would refuse (it would go twice).
+        await failures.ensure_writable(self.ctx, before="sending", room=failures.SEND_ROOM)
         try:
             sent = await m.pick(chat_id, pick, pick_state(self.ctx, chat_id, pick), quiet=quiet)
         except MessageRefused as exc:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from bot.context import AppContext
+from bot.services import failures
 from bot.services.feedback import learned_weights, scoring_examples
 from bot.services.spend import new_ledger
 from bot.store.records import Pick, PoolEntry, RunRecord, SeenPosting, SourceReport
@@ -92,6 +93,8 @@ async def run_daily(
     record = RunRecord(day=day, started_at=datetime.now(UTC), dry_run=dry_run)
     counts = record.counts
 
+    if not dry_run:  # issue 22: never collect or score what could not be kept
+        await failures.ensure_writable(ctx, before="collecting")
     progress("collecting postings…")
     results = await collector(
         ctx, lambda done, total: progress(f"collecting {done}/{total} sources")
@@ -100,7 +103,7 @@ async def run_daily(
         SourceReport(
             source=r.source,
             state=r.state.value,
-            reason=r.reason,
+            reason=ctx.redact(r.reason),  # issue 22: shown in the summary and the header
             postings=len(r.postings),
             requests=r.requests,
             seconds=round(r.seconds, 2),
@@ -112,6 +115,8 @@ async def run_daily(
     progress(
         f"collected {sum(len(r.postings) for r in results)} postings from {len(results)} sources"
     )
+    if not dry_run:  # issue 22: the disk may have filled while collecting; check before paying
+        await failures.ensure_writable(ctx, before="scoring")
 
     if results and all(r.state in (SourceState.BLOCKED, SourceState.FAILED) for r in results):
         # Logged, but not a finished run: a later run today (or /picks) tries again.
@@ -184,7 +189,7 @@ async def run_daily(
     counts.unscored = len(batch.unscored)
     record.unscored_reasons = batch.unscored_causes()
     record.spend = batch.ledger.as_record()
-    record.notes.extend(batch.notes)
+    record.notes.extend(ctx.redact(note) for note in batch.notes)  # issue 22
     if batch.cache_writes and not dry_run:
         async with store.transaction():  # paid-for scores survive a crash later in the run
             store.put_scores(batch.cache_writes, day)

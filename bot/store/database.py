@@ -35,7 +35,7 @@ from tinydb.table import Document
 from bot.store.appendlog import AppendLog
 from bot.store.errors import StoreError, StoreReadOnly
 from bot.store.journal import JournalStorage
-from bot.store.locks import LOCK_WAIT_SECONDS, InstanceLock
+from bot.store.locks import LOCK_WAIT_SECONDS, ChatLock, InstanceLock
 from bot.store.migrate import LOG_TABLES, STORE, MigrationError, info_doc, migrate
 from bot.store.records import (
     SCHEMA_VERSION,
@@ -259,6 +259,20 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextlib.asynccontextmanager
+    async def delivering(self, chat: int, wait: float | None = None) -> AsyncIterator[None]:
+        """Hold this chat's delivery for the block, against every process on the database:
+        another one delivering to it is waited for (`StoreBusy` after `wait` seconds), so a
+        pick is never sent by two at once. Read what is sent only once inside."""
+        if self.read_only:
+            raise StoreReadOnly(f"database {self.path} is open read-only: it delivers nothing")
+        lock = ChatLock(self.path, chat) if wait is None else ChatLock(self.path, chat, wait)
+        await lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     @contextlib.contextmanager
     def claim(self, role: str = "bot") -> Iterator[None]:

@@ -50,6 +50,10 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PICK_ID = re.compile(r"^[0-9a-f]{12}$")
 _PROPOSAL = re.compile(r"^lp:([ar]):(\d{1,12})$")
 _SETTING_ARG = re.compile(r"^[A-Za-z0-9_+\-]{1,24}$")
+_SETTING_NUMBER = re.compile(r"^[+-]?\d+$")
+# The largest number a settings button carries (a step in minutes, a list index): anything
+# past it is forged, and `timedelta(minutes=+99999999999999999999)` would raise (issue 22).
+MAX_SETTING_NUMBER = 24 * 60
 
 
 def _checked(data: str) -> str:
@@ -168,6 +172,8 @@ def parse_setting(data: str) -> tuple[str, str] | None:
         return None
     action, arg = parts[1], parts[2] if len(parts) == 3 else ""
     if not _SETTING_ARG.match(action) or (arg and not _SETTING_ARG.match(arg)):
+        return None
+    if _SETTING_NUMBER.match(arg) and abs(int(arg)) > MAX_SETTING_NUMBER:
         return None
     return action, arg
 

@@ -45,6 +45,7 @@ from bot.telegram.logsafe import TOKEN_REJECTED
 from bot.telegram.outbox import Outbox, Priority
 from bot.telegram.tasks import TaskTracker
 from scrapers.errors import JobpicksError
+from scrapers.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -124,8 +125,8 @@ class Courier:
                         raise
                     log.warning("chat %s: flood control, waiting %.1f s", chat_id, wait)
                     self.outbox.flood(chat_id, wait)
-                except Forbidden as exc:
-                    raise ChatUnreachable(exc.message) from exc
+                except Forbidden as exc:  # kept and shown, so never with the token
+                    raise ChatUnreachable(redact(exc.message, (self.bot.token,))) from exc
                 except BadRequest:
                     raise  # the call itself is refused: making it again cannot help
                 except NetworkError as exc:  # a dropped connection, a 5xx, a timeout
@@ -291,7 +292,7 @@ class Courier:
         except BadRequest as exc:
             if is_chat_level(exc):
                 raise
-            raise MessageRefused(exc.message) from None
+            raise MessageRefused(redact(exc.message, (self.bot.token,))) from None  # issue 22
         return Sent(message.message_id, repaired=True)
 
     async def weekly_digest(self, chat_id: int, day: str, picks: list[Pick]) -> None:

@@ -7,6 +7,9 @@ steps in a "working…" message that then becomes the day's header (or the failu
 
 from __future__ import annotations
 
+import logging
+
+from bot.services import failures
 from bot.services.delivery import PickState, Sent, todays_run
 from bot.services.records import Pick, RunRecord
 from bot.telegram import render
@@ -14,6 +17,8 @@ from bot.telegram.delivery import Courier
 from bot.telegram.keyboards import list_keyboard
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.runtime import BotContext
+
+log = logging.getLogger(__name__)
 
 
 class InPlace:
@@ -75,8 +80,12 @@ async def todays_picks(context: BotContext, chat: int, limit: int | None = None)
             [chat], asked=True, limit=limit, progress=progress.update, messenger=in_place
         )
     except Exception as exc:
-        await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
-        raise
+        cause = failures.one_line(rt.ctx, exc)  # issue 22: one line, no secret
+        await in_place.run_failed(chat, rt.ctx.today(), cause)
+        if failures.unforeseen(exc):
+            raise
+        log.warning("/picks in chat %s: %s", chat, cause)
+        return
     finally:
         await progress.close()
     report = delivered.report
@@ -102,7 +111,10 @@ async def todays_list(context: BotContext, chat: int, limit: int | None = None) 
         delivered = await rt.daily.run_then_deliver([], progress=progress.update)
         await delivery.listed(chat, delivered.outcome.record, limit, messenger=in_place)
     except Exception as exc:
-        await in_place.run_failed(chat, rt.ctx.today(), f"{type(exc).__name__}: {exc}")
-        raise
+        cause = failures.one_line(rt.ctx, exc)  # one line, no secret
+        await in_place.run_failed(chat, rt.ctx.today(), cause)
+        if failures.unforeseen(exc):
+            raise
+        log.warning("/picks list in chat %s: %s", chat, cause)
     finally:
         await progress.close()

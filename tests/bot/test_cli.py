@@ -231,7 +231,8 @@ def test_reading_commands_do_not_need_a_writable_folder(isolated_env):
     )
     assert "Traceback" not in doctor.stdout + doctor.stderr
     assert "settings/config" not in doctor.stdout  # it got past the start-up checks …
-    assert "cannot write /sys/jobpicks.json" in doctor.stdout  # … to its own database check
+    assert "✗ database: cannot write /sys/jobpicks.json" in doctor.stdout  # … to its own check
+    assert doctor.returncode == 1  # the bot could not work: systemd must not start it
 
 
 def test_config_file_that_is_not_utf8_is_one_line(isolated_env):

@@ -287,6 +287,10 @@ class FakeTelegram:
     flood_limits: FloodLimits | None = None
     floods: list[Call] = field(default_factory=list)
 
+    # A proxy (or a Local Bot API Server behind one) that echoes the request path — which
+    # holds the bot token — in every error it returns: "Not Found: /bot<token>/getMe".
+    echo_path: bool = False
+
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
@@ -607,7 +611,12 @@ class FakeTelegram:
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+                {
+                    "ok": False,
+                    "error_code": 401,
+                    "description": self._echo("Unauthorized", request),
+                },
+                status=401,
             )
         method = request.match_info["method"]
         params = await self._params(request)
@@ -625,14 +634,15 @@ class FakeTelegram:
             call.status = 200
         except ApiError as exc:
             call.status = exc.code
+            description = self._echo(exc.description, request)
             if exc.html_page:
                 await self._notify()
-                page = f"<html><body><h1>{exc.code} {exc.description}</h1></body></html>"
+                page = f"<html><body><h1>{exc.code} {description}</h1></body></html>"
                 return web.Response(status=exc.code, text=page, content_type="text/html")
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": exc.code,
-                "description": exc.description,
+                "description": description,
             }
             if exc.parameters:
                 body["parameters"] = exc.parameters
@@ -640,6 +650,9 @@ class FakeTelegram:
             return web.json_response(body, status=exc.code)
         await self._notify()
         return web.json_response({"ok": True, "result": call.result})
+
+    def _echo(self, description: str, request: web.Request) -> str:
+        return f"{description}: {request.path}" if self.echo_path else description
 
     async def _notify(self) -> None:
         async with self._changed:

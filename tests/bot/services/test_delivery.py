@@ -224,3 +224,29 @@ async def test_a_messenger_that_cannot_send_is_each_chats_error_and_nothing_is_m
     assert {c: r.error for c, r in report.chats.items()} == {CHAT: why, CHAT2: why}
     assert ctx.store.picks_for(DAY)[0].sent == {}
     assert not chat_state.header_sent(ctx, DAY, CHAT)
+
+
+async def test_two_processes_delivering_one_day_send_each_pick_once(tmp_path):
+    """`jobpicks run` from cron while the bot delivers the same morning (issue 22): each
+    process read the day's unsent picks, and both sent them. The chat's delivery is now one
+    process at a time; the second finds them sent."""
+    from bot.context import AppContext
+    from bot.store import Store
+
+    bot_ctx = make_ctx(tmp_path, [CHAT], max_picks=3)
+    record = await store_day(bot_ctx, [pick(1, 90), pick(2, 80), pick(3, 70)])
+    # The other process: its own Store on the same files (its own locks, as in a process).
+    cron_ctx = AppContext(
+        settings=bot_ctx.settings, config=bot_ctx.config, store=Store(bot_ctx.store.path)
+    )
+    bot_m, cron_m = RecordingMessenger(), RecordingMessenger()
+    bot_m.hold()  # the bot is in the middle of its first pick when cron starts
+    bot = asyncio.create_task(Delivery(bot_ctx, bot_m).to_chats(record))
+    await bot_m.waiting.wait()
+    cron = asyncio.create_task(Delivery(cron_ctx, cron_m).to_chats(record))
+    bot_m.release()
+    bot_report, cron_report = await asyncio.gather(bot, cron)
+    sent = [key for key, _quiet in bot_m.of("pick") + cron_m.of("pick")]  # type: ignore[misc]
+    assert sorted(sent) == [f"board:{DAY}:{r}" for r in (1, 2, 3)]
+    assert bot_report.ok and cron_report.ok and cron_report.chats[CHAT].already_sent == 3
+    assert len(bot_m.of("header") + cron_m.of("header")) == 1
