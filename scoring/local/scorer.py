@@ -104,6 +104,11 @@ FLOOR = 5.0
 SURE_FIT = 70.0
 TOP = 85.0
 FULL_FIT = 90.0
+# The best the local scorer gives: 100 means a perfect match, which words cannot vouch for.
+TOP_SCORE = 99
+# A score from here up is one a person may be shown (the default min_score is 60): its reason
+# must say why, never "little overlap".
+SAYS_WHY_FROM = 40
 _ELIGIBILITY_WORDS = frozenset({"sponsorship", "citizen", "citizenship", "clearance", "secret"})
 _PHD = frozenset({"phd", "doctoral", "doctorate"})
 _MASTERS = frozenset({"ms", "master", "msc", "meng", "mba", "graduate"})
@@ -268,12 +273,19 @@ class LocalScorer:
         cap = min(cap, self._caps(posting, w, company, text, against))
         points = self._learned(_soft_top(points), posting, notes, against)
 
-        score = max(1, min(100, round(points)))
+        # 100 is kept for a perfect match, which words alone cannot vouch for (an LLM can).
+        score = max(1, min(TOP_SCORE, round(points)))
         if cap < 100:
             # Within a cap the order stays: the nearer the job is to what the person wants,
             # the nearer it comes to the cap (a ruled-out nursing job above a ruled-out
             # bookkeeping one).
             score = max(1, min(score, round(cap * min(1.0, max(points, 0.0) / FULL_FIT))))
+        if not matched and score >= SAYS_WHY_FROM:
+            # A score worth showing says why, even when none of the person's words matched:
+            # what the job is ("a site reliability role"), which is what the fit came from.
+            kinds_here = fields_of_tokens(named.toks) or fields_of_tokens(body.toks[:300])
+            if kinds_here:
+                matched.append(f"a {label(min(kinds_here, key=kinds_here.__getitem__))} role")
         return self._verdict(posting, score, _reason(matched, notes, against))
 
     # -- parts ------------------------------------------------------------------------------
@@ -639,7 +651,9 @@ def _country_words(codes: frozenset[str]) -> str:
 
 def _reason(matched: list[str], notes: list[str], against: list[str]) -> str:
     parts: list[str] = []
-    if matched:
+    if matched and matched[0].startswith("a ") and matched[0].endswith(" role"):
+        parts.append(matched[0][0].upper() + matched[0][1:])  # what the job is (no word matched)
+    elif matched:
         parts.append("Matches " + ", ".join(dict.fromkeys(matched[:5])))
     else:
         parts.append("Little overlap with your profile")

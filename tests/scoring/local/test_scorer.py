@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from scoring.learning import MAX_NUDGE
-from scoring.local.scorer import LocalScorer, summarise, tokens
+from scoring.local.scorer import SAYS_WHY_FROM, TOP_SCORE, LocalScorer, summarise, tokens
 from scoring.models import LearnedLine, LearnedWeights
 from scoring.profile import Filters, Profile
 from tests.scoring.corpus import (
@@ -489,3 +489,17 @@ def test_typography_and_accents_read_as_their_plain_letters():
     )
     a, b = s.score(fancy), s.score(plain)
     assert a.score == b.score and a.reason == b.reason
+
+
+def test_a_score_worth_showing_says_why_and_100_is_kept_for_a_perfect_match():
+    # Issue 22: "68/100 … Why: Little overlap with your profile", and two picks at 100/100.
+    scorer = LocalScorer(example_profile())
+    verdicts = [scorer.score(p) for p in generated(400, seed=11)]
+    assert max(v.score for v in verdicts) <= TOP_SCORE < 100
+    shown = [v for v in verdicts if v.score >= SAYS_WHY_FROM]
+    assert shown and not [v.reason for v in shown if v.reason.startswith("Little overlap")]
+    # No word of the profile in it, yet a field near what they want: the reason names it.
+    near = posting("de1", "Data Engineering Intern", "Build pipelines.", location="Remote - US")
+    verdict = scorer.score(near)
+    assert verdict.score >= SAYS_WHY_FROM
+    assert verdict.reason.startswith("A data engineering role"), verdict.reason
