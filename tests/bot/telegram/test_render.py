@@ -171,6 +171,34 @@ def test_every_callback_family_fits_and_round_trips():
         cb.setting("x" * 70)
 
 
+def test_profile_and_rescore_buttons_fit_whatever_the_names_and_round_trip():
+    from bot.telegram import callbacks as cb
+    from bot.telegram.keyboards import profile_keyboard, unblock_keyboard
+
+    long_id = "employer:" + "a very long employer name, incorporated & co " * 4
+    lines = [(long_id, HOSTILE * 3), ("field:analytics", "data analysis roles")]
+    blocked = [HOSTILE * 4, "Hewlett Packard (HP)"]
+    markup = profile_keyboard(lines, blocked, "2026-03-02")
+    assert markup is not None
+    data = [b.callback_data for row in markup.inline_keyboard for b in row]
+    assert all(1 <= len(d.encode()) <= 64 for d in data)
+    assert [cb.parse_profile(d) for d in data[:4]] == [
+        ("forget", cb.ref(long_id)),
+        ("forget", cb.ref("field:analytics")),
+        ("unblock", cb.ref(blocked[0])),
+        ("unblock", cb.ref(blocked[1])),
+    ]
+    assert cb.parse_rescore(data[-1]) == "2026-03-02"
+    assert profile_keyboard([], [], None) is None
+    assert profile_keyboard([], [], "2026-03-02") is not None  # the rescore alone
+    which = unblock_keyboard(blocked)
+    assert [cb.parse_profile(b.callback_data) for row in which.inline_keyboard for b in row] == [
+        ("unblock", cb.ref(name)) for name in blocked
+    ]
+    for bad in ("lf:xyz", "ub:", "lf:0123456789abX", "rs:today", "rs:", "lp:a:1"):
+        assert cb.parse_profile(bad) is None and cb.parse_rescore(bad) is None
+
+
 def test_pick_shows_the_facts_and_names_only_an_llm_scorer():
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
     pick = make_pick(
