@@ -19,6 +19,7 @@ from bot.services import profile as profile_service
 from bot.services.delivery import ChatUnreachable
 from bot.services.profile import ProfileError, WhichCompany
 from bot.services.records import NotSaved
+from bot.services.rescore import can_rescore
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.access import NOT_ADMIN, may_change
@@ -42,7 +43,7 @@ async def screen(ctx: AppContext, *, changed: bool = False) -> Reply:
     lines = profile_service.learned_lines(ctx, shown)
     forgotten = list(feedback.forgotten_lines(ctx).values())
     text = render.profile_message(shown, lines, forgotten)
-    rescore_day = ctx.today() if changed and offer_markup(ctx) is not None else None
+    rescore_day = ctx.today() if changed and can_rescore(ctx) else None
     markup = profile_keyboard(
         [(ln.id, feedback.phrase(ln)) for ln in lines],
         shown.filters.blocked_companies,
