@@ -266,8 +266,8 @@ async def go_tap(update: Update, context: BotContext) -> None:
 
 # -- 🔄 rescore today's postings ---------------------------------------------------------------
 VOTES_OFFER = (
-    f"You voted {RESCORE_AFTER_VOTES} times since today's picks were scored. Rescore today's "
-    "postings with what your votes taught, instead of waiting for tomorrow?"
+    f"{RESCORE_AFTER_VOTES} new votes. Rescore today's postings with what your votes taught, "
+    "instead of waiting for tomorrow?"
 )
 
 

@@ -15,7 +15,7 @@ from tests.bot.telegram_support import (
     running_bot,
     settled,
 )
-from tests.fakes.llm import FakeLLM, Reply, status
+from tests.fakes.llm import FakeLLM, Reply, invalid
 from tests.fakes.telegram import visible_text
 
 PROPOSAL = ["prefers backend internships with Python", "avoids <b>Initech</b>"]
@@ -137,7 +137,7 @@ async def test_a_model_litellm_cannot_price_is_named_once_at_bot_start(fake, tmp
 
 async def test_a_failed_proposal_is_said_once_and_later_taps_cost_no_llm_call(fake, tmp_path):
     ctx = make_ctx(tmp_path, fake, **not_today())
-    async with FakeLLM(responder=lambda body: status(500)) as llm, running_bot(ctx) as app:
+    async with FakeLLM(responder=lambda body: invalid()) as llm, running_bot(ctx) as app:
         picks = await _use_llm(fake, ctx, llm)
         for pick, button in ((picks[0], 0), (picks[1], 1)):  # 👍 then 👎: a proposal is due
             message_id = pick.sent[str(CHAT)]
