@@ -336,9 +336,11 @@ async def _rescored(telegram: FakeTelegram, ctx: AppContext, since: int) -> list
     """Tap the rescore the bot offered after the day's votes; the job ids of the day's picks
     as they stand once the rescore is done and its new picks are sent."""
 
+    today = f"rs:{ctx.today()}"  # an offer of an earlier day is not the one
+
     def offer() -> int | None:
         for m in reversed(telegram.sent_to(CHAT)[since:]):
-            if any(d.startswith("rs:") for _, d in telegram.buttons(CHAT, m.message_id)):
+            if any(d == today for _, d in telegram.buttons(CHAT, m.message_id)):
                 return m.message_id
         return None
 
