@@ -10,7 +10,9 @@ the rest — only on what they were shown — optionally with one tap in ten the
 
 Printed per scenario: precision@5 (the share of the day's top 5 picks the person likes) per
 day for three people with the same taste: one who never votes, one who votes, one who votes
-with 10% mistaken taps; and the lift on days 4–7 (votes minus no votes).
+with 10% mistaken taps; and the lift on days 4–7 (votes minus no votes). A fourth line (not
+in the lift): a person who votes, then taps the offered "🔄 Rescore today's postings" — the
+precision@5 of that day's picks as they stand after the rescore, the same day.
 
 Scenarios: the issue's ("software or data" profile, the person wants data only, 8 data roles
 of 60 a day), and others where the profile allows more than the person wants: an employer
@@ -38,8 +40,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import Config  # noqa: E402
 from bot.context import AppContext  # noqa: E402
+from bot.services.delivery import picks_for_chat  # noqa: E402
 from bot.services.run import collect_configured  # noqa: E402
 from bot.store import Store  # noqa: E402
+from bot.telegram.keyboards import RESCORE_LABEL as RESCORE  # noqa: E402
 from tests.bot.telegram_support import bot_settings, eventually, running_bot  # noqa: E402
 from tests.fakes.boards import BoardsFake, Job  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402
@@ -254,9 +258,16 @@ def make_config(scenario: Scenario, boards: list[str]) -> Config:
 
 
 async def person(
-    scenario: Scenario, days: list[list[SimJob]], *, votes: bool, mistakes: float, seed: int
+    scenario: Scenario,
+    days: list[list[SimJob]],
+    *,
+    votes: bool,
+    mistakes: float,
+    seed: int,
+    rescore: bool = False,
 ) -> list[float]:
-    """precision@5 of each day for one person with the scenario's taste."""
+    """precision@5 of each day for one person with the scenario's taste (with `rescore`: of
+    the day's picks after voting and tapping the offered rescore)."""
     rng = random.Random(seed)
     boards = BoardsFake()
     telegram = FakeTelegram()
@@ -312,10 +323,38 @@ async def person(
                             CHAT, pick.sent[str(CHAT)], buttons["👍" if like else "👎"]
                         )
                     await eventually(lambda n=expected: len(ctx.store.votes()) >= n, within=30)
+                    if rescore:
+                        now = await _rescored(telegram, ctx, sent_before)
+                        precision[-1] = sum(scenario.likes(by_id[k]) for k in now[:TOP]) / TOP
     finally:
         await telegram.stop()
         await boards.stop()
     return precision
+
+
+async def _rescored(telegram: FakeTelegram, ctx: AppContext, since: int) -> list[str]:
+    """Tap the rescore the bot offered after the day's votes; the job ids of the day's picks
+    as they stand once the rescore is done and its new picks are sent."""
+
+    today = f"rs:{ctx.today()}"  # an offer of an earlier day is not the one
+
+    def offer() -> int | None:
+        for m in reversed(telegram.sent_to(CHAT)[since:]):
+            if any(d == today for _, d in telegram.buttons(CHAT, m.message_id)):
+                return m.message_id
+        return None
+
+    await eventually(lambda: offer() is not None, within=30)
+    message_id = offer()
+    assert message_id is not None
+    before = len(telegram.sent_to(CHAT))
+    await telegram.tap(CHAT, message_id, dict(telegram.buttons(CHAT, message_id))[RESCORE])
+    await eventually(
+        lambda: any("rescored" in m.text for m in telegram.sent_to(CHAT)[before:]), within=60
+    )
+    day = ctx.today()
+    await eventually(lambda: all(str(CHAT) in p.sent for p in picks_for_chat(ctx, CHAT, day)))
+    return [p.key.rsplit(":", 1)[1] for p in picks_for_chat(ctx, CHAT, day)]
 
 
 def fmt(xs: list[float]) -> str:
@@ -337,6 +376,7 @@ async def run(scenarios: list[Scenario], n_days: int, seed: int, people: int) ->
             "no votes": [],
             "votes": [],
             "votes, 10% mistaken": [],
+            "votes, then 🔄 today": [],
         }
         shares = []
         for person_seed in range(seed, seed + people):
@@ -346,13 +386,21 @@ async def run(scenarios: list[Scenario], n_days: int, seed: int, people: int) ->
                 for d in range(n_days)
             ]
             shares.append(statistics.mean(scenario.likes(j) for d in days for j in d))
-            for name, votes, mistakes in (
-                ("no votes", False, 0.0),
-                ("votes", True, 0.0),
-                ("votes, 10% mistaken", True, 0.1),
+            for name, votes, mistakes, rescore in (
+                ("no votes", False, 0.0, False),
+                ("votes", True, 0.0, False),
+                ("votes, 10% mistaken", True, 0.1, False),
+                ("votes, then 🔄 today", True, 0.0, True),
             ):
                 runs[name].append(
-                    await person(scenario, days, votes=votes, mistakes=mistakes, seed=person_seed)
+                    await person(
+                        scenario,
+                        days,
+                        votes=votes,
+                        mistakes=mistakes,
+                        seed=person_seed,
+                        rescore=rescore,
+                    )
                 )
         mean = {
             name: [statistics.mean(d) for d in zip(*xs, strict=True)] for name, xs in runs.items()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.context import AppContext
 from bot.services import failures
 from bot.services.delivery import ChatReport, Delivery, DeliveryReport, Messenger
+from bot.services.rescore import Rescored, rescore_today
 from bot.services.run import Collector, Progress, RunOutcome, collect_configured, run_daily
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,19 @@ class Daily:
         if run is None or self.delivery is None:
             return None
         return await self.delivery.again(chat_id, run, limit)
+
+    async def rescore(self) -> Rescored:
+        """Today's candidates scored again with the profile and learned lines as they are now
+        (`bot.services.rescore`), never while a run is under way; `send_more` then sends
+        the new picks."""
+        async with self._run_lock:
+            return await rescore_today(self.ctx)
+
+    async def send_more(self, chat_id: int, day: str) -> ChatReport | None:
+        """The picks of `day` this chat has not got (after a rescore), under its lock."""
+        if self.delivery is None:
+            return None
+        return await self.delivery.more(chat_id, day)
 
     def stop(self) -> None:
         """Deliveries stop between two messages (the next start resumes them)."""

@@ -2,7 +2,7 @@
 
 - **Eligibility** (`eligible`): a chat sees the day's picks as its settings and blocks stand
   *now*, not when the run picked: a company blocked since, or a minimum score raised since,
-  leaves a pick out; at most `max_picks` of them.
+  leaves a pick out, and so does a rescore that dropped it; at most `max_picks` of them.
 - **The header** above a day's picks goes to a chat once a day, whoever delivers first (the
   morning, a catch-up, /picks, `jobpicks run`) and in whatever order they meet. A day where
   every source failed gets a notice instead (also once), and a later successful run that day
@@ -200,7 +200,9 @@ def eligible(ctx: AppContext, chat_id: int, picks: Iterable[Pick]) -> list[Pick]
     kept = [
         p
         for p in picks
-        if p.score >= selection.min_score and not feedback.is_blocked(profile, p.company)
+        if p.score >= selection.min_score
+        and not p.dropped  # a rescore took it out of the day's picks
+        and not feedback.is_blocked(profile, p.company)
     ]
     return kept[: selection.max_picks]
 
@@ -401,6 +403,21 @@ class Delivery:
                 await m.header(chat_id, record.day, record, 0)
             for pick in chosen[:limit]:
                 await self._send(m, chat_id, pick, report, quiet=False)
+        return report
+
+    async def more(self, chat_id: int, day: str) -> ChatReport:
+        """Picks added to a day after its delivery (a rescore): each eligible pick of the day
+        this chat has not got, under the chat's lock, with no header. The chat asked, so
+        paused and weekly mode do not apply; a pick refused for good is left out."""
+        ctx, m = self.ctx, self.messenger
+        report = ChatReport()
+        failed = chat_state.failed_picks(ctx, day, chat_id)
+        async with self.lock(chat_id):
+            for pick in picks_for_chat(ctx, chat_id, day):
+                if str(chat_id) in pick.sent:
+                    report.already_sent += 1
+                elif pick.key not in failed:
+                    await self._send(m, chat_id, pick, report, quiet=False)
         return report
 
     async def listed(

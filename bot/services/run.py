@@ -235,6 +235,7 @@ async def run_daily(
             )
             store.set_pool(keep)
             store.save_picks(picks)
+            store.set_picked_postings(day, (p for p, _s in chosen))  # a rescore today reads them
             store.save_run(record)
     return RunOutcome(record=record, picks=picks)
 

@@ -39,7 +39,8 @@ def new_ledger(ctx: AppContext) -> Ledger:
 
 
 def record_proposal_spend(ctx: AppContext, ledger: Ledger) -> None:
-    """Add a proposal's spend to today's figures (call inside a store transaction)."""
+    """Add a proposal's (or a rescore's: any spend between runs) spend to today's figures,
+    by purpose (call inside a store transaction)."""
     if not ledger.by_purpose:
         return
     today = ctx.today()

@@ -7,13 +7,14 @@ inside ``async with store.transaction():`` (all or nothing, one journal line, th
 lock held for the step). The tables and their methods:
 
 - seen postings `SeenPosting` (the ``<db>.seen`` log): `is_seen`, `seen_count`, `add_seen`
-- candidate pool `PoolEntry`: `pool`, `set_pool`
+- candidate pool `PoolEntry`: `pool`, `set_pool`; the day's picked postings `PickedPosting`
+  (for a rescore): `picked_postings`, `set_picked_postings`
 - score cache `CachedScore` (the ``<db>.scores`` log): `cached_score`, `put_scores`
 - picks `Pick`: `picks_for`, `pick`, `picked_keys`, `picks_sent_to`, `save_picks`, `mark_sent`
 - runs `RunRecord`: `runs_for`, `finished_run`, `all_runs`, `save_run`
 - profile versions `ProfileVersion`: `current_profile`, `ensure_profile`, `save_profile`,
   `profile_history`, `undo_profile`
-- votes `Vote`: `record_vote`, `votes`, `vote_for`
+- votes `Vote`: `record_vote`, `remove_vote`, `votes`, `vote_for`
 - learning `Proposal`, `LearningState`: `proposals`, `save_proposal`, `learning_state`,
   `set_learning_state`
 - chats `ChatState`, `HeaderSent`: `chat_state`, `chat_states`, `save_chat_state`,

@@ -49,6 +49,7 @@ from bot.store.records import (
     Note,
     Overrides,
     Pick,
+    PickedPosting,
     PoolEntry,
     ProfileHead,
     ProfileVersion,
@@ -61,12 +62,14 @@ from bot.store.tables import StoreDB, StoreTable
 from scoring.llm.proposals import Proposal
 from scoring.models import Score
 from scoring.profile import Profile
+from scrapers.postings.posting import Posting
 
 log = logging.getLogger(__name__)
 
 SEEN = "seen"
 SCORES = "scores"
 POOL = "pool"
+PICKED = "picked"
 PICKS = "picks"
 VOTES = "votes"
 PROFILES = "profiles"
@@ -343,6 +346,23 @@ class Store:
         table.truncate()
         table.insert_multiple(e.model_dump(mode="json") for e in entries)
 
+    @_reads
+    def picked_postings(self, day: str) -> list[Posting]:
+        """The full postings of `day`'s picks, as the last run (or rescore) kept them; none
+        once a later run has replaced them."""
+        entries = self._models(PickedPosting, self._table(PICKED).all())
+        return [e.posting for e in entries if e.day == day]
+
+    def set_picked_postings(self, day: str, postings: Iterable[Posting]) -> None:
+        """Keep the full postings of `day`'s picks (for a rescore that day); what an earlier
+        day kept goes, its descriptions with it."""
+        self._must_hold_lock()
+        table = self._table(PICKED)
+        table.truncate()
+        table.insert_multiple(
+            PickedPosting(day=day, posting=p).model_dump(mode="json") for p in postings
+        )
+
     # -- score cache (an append-only log) ------------------------------------------------
     @_reads
     def cached_score(self, cache_key: str) -> Score | None:
@@ -508,6 +528,15 @@ class Store:
             self._table(VOTES).insert(doc)
         else:
             self._table(VOTES).put(int(found), doc)
+
+    def remove_vote(self, key: str, chat: int) -> bool:
+        """Withdraw the vote of (chat, posting key); False if there was none."""
+        self._must_hold_lock()
+        found = self._vote_of.first((key, chat))
+        if found is None:
+            return False
+        self._table(VOTES).delete(int(found))
+        return True
 
     @_reads
     def votes(self, chat: int | None = None) -> list[Vote]:

@@ -50,6 +50,9 @@ class Pick(BaseModel):
     apply_url: str | None = None
     # An exploration pick: what kind of posting it tries ("data analysis roles"); else "".
     explore: str = ""
+    # Why a rescore took it out of the day's picks ("ruled out by your filters", "no longer
+    # among the best"); else "". It stays stored, so the buttons of a sent one still work.
+    dropped: str = ""
     # chat id (as str: JSON keys) -> Telegram message id of the delivered message.
     sent: dict[str, int] = Field(default_factory=dict)
 
@@ -178,6 +181,14 @@ class PoolEntry(BaseModel):
     posting: Posting
 
 
+class PickedPosting(BaseModel):
+    """A posting picked on `day`, with its description, kept until the next run replaces it,
+    so that a rescore the same day can score the day's picks again."""
+
+    day: str
+    posting: Posting
+
+
 class CachedScore(BaseModel):
     """A paid-for score, by (posting content, profile version, prompt version, model); one
     record of the ``<db>.scores`` log."""
@@ -212,9 +223,15 @@ class ProfileHead(BaseModel):
 
 
 class LearningState(BaseModel):
-    """Where learning stands: proposals are asked for every N votes."""
+    """Where learning stands: proposals are asked for every N votes; a proposal the model
+    could not give is said once and asked again after more votes or on a later day; learned
+    lines the person removed; when today's candidates were last rescored (or one offered)."""
 
     votes_at_last_proposal: int = 0
+    proposal_failed_at_votes: int | None = None  # the vote count when a proposal failed …
+    proposal_failed_on: str | None = None  # … and the day (ISO); None: no failure pending
+    forgotten: dict[str, str] = Field(default_factory=dict)  # learned line id -> its words
+    rescore_mark: datetime | None = None  # votes after this count towards offering a rescore
 
 
 # -- chats --------------------------------------------------------------------------------------

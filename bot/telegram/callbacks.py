@@ -20,7 +20,13 @@ prefix     fields                                      button
 ``lp``     ``a|r:<proposal id>``                       Apply / Reject a learning proposal
 ``st``     ``<action>[:<arg>]``                        a /settings keyboard button
 ``go``     ``picks``                                   /start's "today's picks now"
+``lf``     ``<line id>``                               ✖️ remove a learned line (/profile)
+``ub``     ``<company id>``                            🔓 unblock a company (/profile)
+``rs``     ``<day>``                                   🔄 rescore the day's postings
 =========  ==========================================  =====================================
+
+A learned line and a blocked company are named by a short hash (`ref`) of their id or name,
+found again by hashing what /profile shows now: a line or company gone since is refused.
 """
 
 from __future__ import annotations
@@ -40,11 +46,18 @@ SETTINGS = "st"
 GO = "go"
 TRACK = "t"
 
+
+FORGET, UNBLOCK, RESCORE = "lf", "ub", "rs"
+
 PATTERN_PICK = rf"^({'|'.join(PICK_KINDS)}):"
 PATTERN_PROPOSAL = rf"^{PROPOSAL}:"
 PATTERN_SETTINGS = rf"^{SETTINGS}:"
 PATTERN_GO = rf"^{GO}:"
 PATTERN_TRACK = rf"^{TRACK}:"
+
+
+PATTERN_PROFILE = rf"^({FORGET}|{UNBLOCK}):"
+PATTERN_RESCORE = rf"^{RESCORE}:"
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PICK_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -65,7 +78,12 @@ def _checked(data: str) -> str:
 
 def pick_id(key: str) -> str:
     """A posting key as 12 hex characters (48 bits: no collision among one day's picks)."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return ref(key)
+
+
+def ref(text: str) -> str:
+    """Any id or name as 12 hex characters (a few dozen shown at once never collide)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 # -- pick buttons ------------------------------------------------------------------------------
@@ -185,3 +203,33 @@ TODAY_PICKS = f"{GO}:picks"
 def parse_go(data: str) -> str | None:
     """``"go:picks"`` → ``"picks"``."""
     return "picks" if data == TODAY_PICKS else None
+
+
+# -- /profile: a learned line, a blocked company; the rescore ---------------------------------
+def forget(line_id: str) -> str:
+    """``lf:<ref>``: remove the learned line with this id."""
+    return _checked(f"{FORGET}:{ref(line_id)}")
+
+
+def unblock(company: str) -> str:
+    """``ub:<ref>``: unblock exactly this entry of the blocked list."""
+    return _checked(f"{UNBLOCK}:{ref(company)}")
+
+
+def parse_profile(data: str) -> tuple[str, str] | None:
+    """``"lf:<ref>"`` → ``("forget", ref)``, ``"ub:<ref>"`` → ``("unblock", ref)``."""
+    kind, _, value = (data or "").partition(":")
+    if kind not in (FORGET, UNBLOCK) or not _PICK_ID.match(value):
+        return None
+    return ("forget" if kind == FORGET else "unblock"), value
+
+
+def rescore(day: str) -> str:
+    """``rs:<day>``: rescore that day's postings (a button from another day is stale)."""
+    return _checked(f"{RESCORE}:{day}")
+
+
+def parse_rescore(data: str) -> str | None:
+    """``"rs:2026-03-02"`` → ``"2026-03-02"``."""
+    kind, _, day = (data or "").partition(":")
+    return day if kind == RESCORE and _DAY.match(day) else None

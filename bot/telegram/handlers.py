@@ -1,7 +1,7 @@
 """Command handlers: parse the update, call a service, render, send. Nothing else lives here.
 
-Buttons are in `bot.telegram.taps`, access checks in `bot.telegram.access`, and `register`
-wires all of them to the Application.
+Buttons are in `bot.telegram.taps`, /profile and its buttons in `bot.telegram.profile`,
+access checks in `bot.telegram.access`, and `register` wires all of them to the Application.
 """
 
 from __future__ import annotations
@@ -21,20 +21,18 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import chat_state, feedback, marks, preferences
+from bot.services import chat_state, marks, preferences
 from bot.services import export as export_service
-from bot.services import profile as profile_service
 from bot.services import searches as searches_service
 from bot.services import settings as settings_service
 from bot.services import stats as stats_service
 from bot.services.chart import render_png_async
 from bot.services.delivery import ChatUnreachable, sent_pick
-from bot.services.profile import ProfileError
 from bot.services.records import NotSaved
 from bot.services.searches import SearchesError
 from bot.services.settings import AmbiguousZone, SettingsError, UnknownSetting
 from bot.telegram import callbacks as cb
-from bot.telegram import render, taps
+from bot.telegram import profile, render, taps
 from bot.telegram.access import NOT_ADMIN, guard, may_change
 from bot.telegram.keyboards import settings_keyboard, start_keyboard, zone_choice_keyboard
 from bot.telegram.reminders import schedule_reminders
@@ -115,53 +113,6 @@ async def picks(update: Update, context: BotContext) -> None:
         context.runtime.spawn(todays_list(context, chat, limit))
     else:
         context.runtime.spawn(todays_picks(context, chat, limit))
-
-
-PROFILE_CHANGES = {"set", "add", "remove", "block", "unblock", "undo"}
-
-
-async def profile(update: Update, context: BotContext) -> None:
-    """/profile [set <text> | add <rule> | remove N | block <company> | unblock <company> |
-    history | undo]."""
-    ctx = context.runtime.ctx
-    parts = _text(update).split(maxsplit=2)
-    sub = parts[1].lower() if len(parts) > 1 else ""
-    rest = parts[2] if len(parts) > 2 else ""
-    if sub in PROFILE_CHANGES and not await may_change(update, context):
-        await reply(context, update, render.error_message(NOT_ADMIN))
-        return
-    try:
-        if sub == "":
-            shown = await profile_service.current(ctx)
-            learned = feedback.learned_weights(ctx, shown)
-            text = render.profile_message(shown, learned)
-        elif sub == "set":
-            shown = await profile_service.set_about(ctx, rest)
-            text = f"✓ About replaced (version {shown.version})."
-        elif sub == "add":
-            shown = await profile_service.add_directive(ctx, rest)
-            text = f"✓ Rule added (version {shown.version})."
-        elif sub == "remove":
-            shown, gone = await profile_service.remove_directive(ctx, rest)
-            text = f"✓ Removed “{render.esc(gone, 200)}” (version {shown.version})."
-        elif sub == "block":
-            shown = await profile_service.block(ctx, rest)
-            text = f"✓ {render.esc(rest, 120)} is blocked (version {shown.version})."
-        elif sub == "unblock":
-            shown = await profile_service.unblock(ctx, rest)
-            text = f"✓ {render.esc(rest, 120)} is no longer blocked (version {shown.version})."
-        elif sub == "history":
-            text = render.history_message(await profile_service.history(ctx))
-        elif sub == "undo":
-            shown = await profile_service.undo(ctx)
-            text = f"↩️ Back to version {shown.version}."
-        else:
-            raise ProfileError(
-                "Use /profile, or /profile set | add | remove | block | unblock | history | undo."
-            )
-    except ProfileError as exc:
-        text = render.error_message(str(exc))
-    await reply(context, update, text)
 
 
 async def settings(update: Update, context: BotContext) -> None:
@@ -402,7 +353,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         ("start", start),
         ("help", help_command),
         ("picks", picks),
-        ("profile", profile),
+        ("profile", profile.command),
         ("settings", settings),
         ("searches", searches),
         ("stats", stats),
@@ -418,6 +369,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(taps.settings_tap, pattern=cb.PATTERN_SETTINGS))
     app.add_handler(CallbackQueryHandler(taps.go_tap, pattern=cb.PATTERN_GO))
     app.add_handler(CallbackQueryHandler(taps.track_tap, pattern=cb.PATTERN_TRACK))
+    app.add_handler(CallbackQueryHandler(profile.tap, pattern=cb.PATTERN_PROFILE))
+    app.add_handler(CallbackQueryHandler(taps.rescore_tap, pattern=cb.PATTERN_RESCORE))
     app.add_handler(CallbackQueryHandler(taps.stale_button))  # anything else: stop the spinner
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & NOTE_REPLY, note_reply))
     app.add_handler(MessageHandler(filters.COMMAND, unknown))

@@ -1,5 +1,6 @@
 """Inline keyboards: under a pick, on /settings, under /start and a learning proposal, under
-the pipeline's lists, cards and reminders.
+the pipeline's lists, cards and reminders; /profile (remove a learned line, unblock a
+company) and the offer to rescore today.
 
 The data each button carries is made in `bot.telegram.callbacks` (the one home of the
 formats); this module only lays buttons out from the state they show.
@@ -201,3 +202,42 @@ def reminder_keyboard(pick: Pick) -> InlineKeyboardMarkup:
 def note_reply_markup() -> ForceReply:
     """The note prompt opens the reply box."""
     return ForceReply(input_field_placeholder="Your note")
+
+
+def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+
+
+RESCORE_LABEL = "🔄 Rescore today's postings"
+MAX_UNBLOCK_BUTTONS = 10
+
+
+def profile_keyboard(
+    lines: list[tuple[str, str]], blocked: list[str], rescore_day: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """Under /profile: ✖️ for each learned line shown ((id, words), numbered as shown), 🔓
+    for each blocked company (the first few), and the rescore when today has run."""
+    forget = [
+        _button(f"✖️ {n}. {cut(words, 22, one_line=True)}", cb.forget(line_id))
+        for n, (line_id, words) in enumerate(lines, 1)
+    ]
+    unblock = [
+        _button(f"🔓 {cut(name, 24, one_line=True)}", cb.unblock(name))
+        for name in blocked[:MAX_UNBLOCK_BUTTONS]
+    ]
+    rows = _pairs(forget) + _pairs(unblock)
+    if rescore_day:
+        rows.append([_button(RESCORE_LABEL, cb.rescore(rescore_day))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def rescore_keyboard(day: str) -> InlineKeyboardMarkup:
+    """The offer to rescore the day's postings now."""
+    return InlineKeyboardMarkup([[_button(RESCORE_LABEL, cb.rescore(day))]])
+
+
+def unblock_keyboard(choices: list[str]) -> InlineKeyboardMarkup:
+    """Which of these blocked companies to unblock (a partial name fitted several)."""
+    return InlineKeyboardMarkup(
+        [[_button(f"🔓 {cut(name, 40, one_line=True)}", cb.unblock(name))] for name in choices]
+    )

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 
 from bot.services.marks import Tracked
 from bot.services.preferences import Preferences
 from bot.services.records import Pick, ProfileVersion, RunRecord
+from bot.services.rescore import Rescored
 from bot.services.settings import SETTINGS, SettingChange, SettingsView
 from bot.services.stats import Stats
 from bot.services.summary import funnel, looked_at, picks_left_out, spend_line, why_no_picks
 from bot.telegram.callbacks import pick_id
-from scoring.models import LearnedWeights
+from scoring.features import roles_phrase
+from scoring.models import LearnedLine
 from scoring.profile import Profile
 from scrapers.options import SearchConfig
 from scrapers.postings.text import cut
@@ -214,7 +216,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("picks", "Today's picks (/picks N for the top N, /picks list as one message)"),
     ("saved", "Picks you saved: apply, unsave, a note"),
     ("applied", "Your applications: interviewing, offer, rejected"),
-    ("profile", "Your profile; set, add, remove, block, unblock, history, undo"),
+    ("profile", "Your profile and what your votes taught; change, forget, undo, restore"),
     ("searches", "What is searched; add or remove a search"),
     ("settings", "Time, timezone, days, picks per day, min score, weekly digest, view"),
     ("stats", "A chart of your week, picks, votes, LLM spend"),
@@ -278,7 +280,8 @@ def help_message() -> str:
     lines += [
         "",
         "<b>/profile</b> set &lt;text&gt; · add &lt;rule&gt; · remove &lt;N&gt; · "
-        "block &lt;company&gt; · unblock &lt;company&gt; · history · undo",
+        "block &lt;company&gt; · unblock &lt;company&gt; · forget &lt;N&gt; · relearn · "
+        "versions · undo · restore &lt;N&gt;",
         "<b>/searches</b> add &lt;keywords&gt; @ &lt;place&gt; · remove &lt;N&gt;",
         "<b>/settings</b> (tap the buttons) or time 7:30am · timezone Berlin (or PST, "
         "Europe/Berlin) · days mon wed fri (or weekdays, every day but sunday) · picks 5 · "
@@ -310,25 +313,40 @@ def _items(values: Iterable[str], limit: int, each: int, numbered: bool = False)
     return shown
 
 
-def _phrases(counts: dict[str, int], n: int = 6) -> str:
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    return ", ".join(f"{phrase} ({count})" for phrase, count in top)
+def learned_line(n: int, line: LearnedLine) -> str:
+    """One learned line in words with its evidence, numbered as /profile forget takes it:
+    "1. ➕ data analysis roles — 👍 6 (+14)", "2. ➖ software engineering roles — 👎 9 · 👍 1
+    (−22)"."""
+    words = roles_phrase(line.group, line.words)
+    up, down = f"👍 {line.ups}", f"👎 {line.downs}"
+    if line.weight > 0:
+        mark, votes = "➕", up + (f" · {down}" if line.downs else "")
+    else:
+        mark, votes = "➖", down + (f" · {up}" if line.ups else "")
+    points = f"{line.weight:+.0f}".replace("-", "−")
+    return f"{n}. {mark} {esc(words, 120)} — {votes} ({points})"
 
 
-def profile_message(profile: Profile, learned: LearnedWeights | None = None) -> str:
-    """The profile as the scorer sees it, with what votes taught the local scorer. Nothing
-    is cut silently: a long About says how much is not shown."""
+def profile_message(
+    profile: Profile, learned: Sequence[LearnedLine] = (), forgotten: Sequence[str] = ()
+) -> str:
+    """The profile as the scorer sees it, with what votes taught the local scorer (`learned`,
+    strongest first, each with its votes) and the lines the person removed. Nothing is cut
+    silently: a long About says how much is not shown."""
     f = profile.filters
     rest = ["", "<b>Rules</b> (/profile remove N drops one)"]
     rest += _items(profile.directives, 20, 300, numbered=True) or ["<i>(none)</i>"]
-    rest += ["", "<b>Learned</b>"]
-    rest += _items(profile.learned, 12, 200) or ["<i>(nothing yet)</i>"]
-    if learned is not None and (learned.liked or learned.disliked):
-        rest += ["", "<b>From your votes</b>"]
-        if learned.liked:
-            rest.append(f"you liked: {esc(_phrases(learned.liked), 300)}")
-        if learned.disliked:
-            rest.append(f"not for you: {esc(_phrases(learned.disliked), 300)}")
+    if profile.learned:
+        rest += ["", "<b>Learned section</b> (from applied proposals)"]
+        rest += _items(profile.learned, 12, 200)
+    rest += ["", "<b>Learned from your votes</b> (strongest first; ✖️ or /profile forget N)"]
+    rest += [learned_line(n, line) for n, line in enumerate(learned, 1)] or [
+        "<i>(nothing yet: your 👍 and 👎 on picks teach it)</i>"
+    ]
+    if forgotten:
+        rest.append(
+            f"Removed: {esc(', '.join(forgotten), 300)} — /profile relearn brings them back"
+        )
     rest += ["", "<b>Filters</b>"]
     for label, values, empty in (
         ("Blocked companies", f.blocked_companies, "none"),
@@ -339,6 +357,8 @@ def profile_message(profile: Profile, learned: LearnedWeights | None = None) -> 
     ):
         lines_value = esc(", ".join(values), 300) if values else empty
         rest.append(f"{label}: {lines_value}")
+    if f.blocked_companies:
+        rest.append("(🔓 below, or /profile unblock &lt;name&gt;, even part of it)")
     rest.append(f"Max age: {f.max_age_days} days" if f.max_age_days else "Max age: any")
     head = [f"<b>Profile</b> (version {profile.version})", "", "<b>About</b>"]
     about = " ".join(profile.about.split())
@@ -376,7 +396,34 @@ def history_message(versions: list[ProfileVersion]) -> str:
         lines.append(f"v{v.version} · {esc(when, 20)} · {esc(v.note, 120)}{mark}")
     if len(versions) > 20:
         lines.append(f"… {len(versions) - 20} older")
-    lines.append("\n/profile undo goes back one step.")
+    lines.append(
+        "\n/profile undo goes back one step; /profile restore N makes version N the one in "
+        "use again (as a new version)."
+    )
+    return fit(lines)
+
+
+def rescored_message(r: Rescored) -> str:
+    """What a rescore of today's postings changed: the new picks (sent below it) and the
+    picks that no longer make the cut."""
+    lines = [
+        f"🔄 <b>Today's postings rescored</b>: {r.looked_at} looked at again with profile "
+        f"version {r.profile_version} and what your votes taught."
+    ]
+    n = len(r.added)
+    if n:
+        lines.append(
+            f"{n} new pick{'s' if n != 1 else ''} now make{'s' if n == 1 else ''} the cut: below."
+        )
+    else:
+        lines.append("No new picks: today's best were already sent.")
+    if r.dropped:
+        gone = "; ".join(clip(f"{p.title} ({p.company})", 80) for p in r.dropped[:5])
+        more = f" and {len(r.dropped) - 5} more" if len(r.dropped) > 5 else ""
+        lines.append(
+            f"⬇️ {len(r.dropped)} of today's picks no longer make the cut: {esc(gone, 600)}{more}."
+        )
+    lines += [f"<i>{esc(note, 300)}</i>" for note in r.notes[:3]]
     return fit(lines)
 
 

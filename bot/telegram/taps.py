@@ -1,6 +1,13 @@
 """Button handlers: a pick's buttons (and the numbers under a compact list), a learning
-proposal's Apply / Reject, the /settings keyboard and /start's button. Each answers the tap first (the spinner stops at once), then
-calls a service, then redraws the message through the chat's pacer."""
+proposal's Apply / Reject, the /settings keyboard, /start's button and "🔄 Rescore today's
+postings". Each answers the tap first (the spinner stops at once), then calls a service, then
+redraws the message through the chat's pacer. A change the database did not keep answers
+`NOT_SAVED`, never "noted".
+
+The rescore is offered with the reply to a profile change (/profile, a removed learned line,
+an applied proposal) and, with the local scorer, after a run of votes; its tap is answered at
+once and the rescore (`Daily.rescore`, which waits for a run under way) goes on in the
+background: one message says what changed, and the new picks follow it, each once."""
 
 from __future__ import annotations
 
@@ -12,9 +19,11 @@ from telegram.error import BadRequest
 
 from bot.context import AppContext
 from bot.services import feedback, marks, preferences
+from bot.services import rescore as rescore_service
 from bot.services import settings as settings_service
 from bot.services.delivery import ChatUnreachable, MessageRefused, pick_state, sent_pick
 from bot.services.records import NotSaved, Pick
+from bot.services.rescore import RESCORE_AFTER_VOTES, RescoreError
 from bot.services.settings import SettingChange, SettingsError
 from bot.telegram import callbacks as cb
 from bot.telegram import render
@@ -24,6 +33,7 @@ from bot.telegram.keyboards import (
     card_keyboard,
     note_reply_markup,
     pick_keyboard,
+    rescore_keyboard,
     rows_markup,
     saved_list_keyboard,
     settings_keyboard,
@@ -66,9 +76,18 @@ def resolve(ctx: AppContext, chat: int, tap: cb.Tap) -> Pick | None:
 def _vote_answer(before: str | None, after: str) -> str:
     if before is None:
         return "👍 noted" if after == "up" else "👎 noted — why? (optional)"
-    if before == after:
-        return "👍 still noted" if after == "up" else "👎 still noted"
     return "changed to 👍" if after == "up" else "changed to 👎 — why? (optional)"
+
+
+async def _vote(ctx: AppContext, chat: int, pick: Pick, vote: str) -> tuple[str, bool]:
+    """Record a 👍/👎, or withdraw it when it is the vote already given (the same button
+    again); what to answer, and whether a vote now stands."""
+    before = feedback.vote_of(ctx, chat, pick.key)
+    if before == vote:
+        await feedback.withdraw_vote(ctx, chat, pick)
+        return ("👍" if vote == "up" else "👎") + " withdrawn", False
+    await feedback.record_vote(ctx, chat, pick, vote)
+    return _vote_answer(before, vote), True
 
 
 async def pick_tap(update: Update, context: BotContext) -> None:
@@ -92,11 +111,10 @@ async def pick_tap(update: Update, context: BotContext) -> None:
         return
     # Write, then answer: "noted" means kept (a write takes milliseconds; a busy or full
     # database says so instead).
+    voted = tap.kind in (cb.REASON, cb.SAVE, cb.APPLIED)
     try:
         if tap.kind == cb.VOTE:
-            before = feedback.vote_of(ctx, chat, pick.key)
-            await feedback.record_vote(ctx, chat, pick, tap.value)
-            said = _vote_answer(before, tap.value)
+            said, voted = await _vote(ctx, chat, pick, tap.value)
         elif tap.kind == cb.REASON:
             await feedback.record_vote(ctx, chat, pick, "down", tap.value)
             said = f"👎 noted: {VOTE_REASONS[tap.value]}"
@@ -118,9 +136,14 @@ async def pick_tap(update: Update, context: BotContext) -> None:
         rt.courier.edit_markup_soon(
             chat, message_id, pick_keyboard(pick, pick_state(ctx, chat, pick))
         )
-    if tap.kind in (cb.VOTE, cb.REASON, cb.SAVE, cb.APPLIED):
+    if voted:
         # A proposal may cost an LLM call: off the update path, so taps stay instant.
-        rt.spawn(_propose(context, chat))
+        rt.spawn(_after_vote(context, chat))
+
+
+async def _after_vote(context: BotContext, chat: int) -> None:
+    await _propose(context, chat)
+    await _offer_rescore(context, chat)
 
 
 async def _open(context: BotContext, chat: int, pick: Pick) -> None:
@@ -139,7 +162,7 @@ async def _propose(context: BotContext, chat: int) -> None:
         return  # proposals need an LLM
     try:
         proposal = await feedback.after_vote(rt.ctx)
-    except feedback.ProposalFailed as failed:  # one short line; the next vote tries again
+    except feedback.ProposalFailed as failed:  # said once; tried again after more votes
         with contextlib.suppress(ChatUnreachable):
             await rt.courier.send(chat, render.error_message(str(failed)))
         return
@@ -171,23 +194,29 @@ async def proposal_tap(update: Update, context: BotContext) -> None:
     action, proposal_id = parsed
     rt = context.runtime
     ctx = rt.ctx
+    markup = None
     try:
         if action == "apply":
             profile = await feedback.apply_proposal(ctx, proposal_id)
             proposal = _proposal(ctx, proposal_id)
             assert proposal is not None
             done = render_outcome(action, proposal, profile.version)
+            markup = offer_markup(ctx)  # the new version can apply today
         else:
             proposal = await feedback.reject_proposal(ctx, proposal_id)
             done = render_outcome(action, proposal)
     except feedback.FeedbackError as exc:
         await answer(query, str(exc)[:190], alert=True)
         return
+    except NotSaved as exc:
+        log.warning("a proposal tap was not saved: %s", exc)
+        await answer(query, NOT_SAVED, alert=True)
+        return
     await answer(query, "✅ applied" if action == "apply" else "✖️ rejected")
     chat, message_id = _where(update)
     if message_id is not None:
         text = render.with_note(render_proposal(proposal)[0], done)
-        await rt.courier.edit_text(chat, message_id, text, None)
+        await rt.courier.edit_text(chat, message_id, text, markup)
 
 
 # -- the pipeline: /saved and /applied lists, a posting's card, a reminder ---------------------
@@ -314,6 +343,10 @@ async def settings_tap(update: Update, context: BotContext) -> None:
     except SettingsError as exc:
         await answer(query, str(exc)[:190], alert=True)
         return
+    except NotSaved as exc:
+        log.warning("chat %s: a settings tap was not saved: %s", chat, exc)
+        await answer(query, NOT_SAVED, alert=True)
+        return
     if isinstance(result, SettingChange):
         caught_up = result.schedule_changed and reschedule(context.application)
         note = f"{result.setting.label}: {result.value}"
@@ -339,6 +372,72 @@ async def go_tap(update: Update, context: BotContext) -> None:
         context.runtime.spawn(todays_list(context, chat))
     else:
         context.runtime.spawn(todays_picks(context, chat))
+
+
+# -- 🔄 rescore today's postings ---------------------------------------------------------------
+VOTES_OFFER = (
+    f"{RESCORE_AFTER_VOTES} new votes. Rescore today's postings with what your votes taught, "
+    "instead of waiting for tomorrow?"
+)
+
+
+def offer_markup(ctx: AppContext) -> InlineKeyboardMarkup | None:
+    """The rescore button, when today's picks were chosen (before that, a change simply
+    applies to today's run)."""
+    return rescore_keyboard(ctx.today()) if rescore_service.can_rescore(ctx) else None
+
+
+async def _offer_rescore(context: BotContext, chat: int) -> None:
+    """After a vote: offer the rescore once per run of votes."""
+    rt = context.runtime
+    try:
+        if not await rescore_service.offer_after_votes(rt.ctx):
+            return
+    except NotSaved as exc:  # an offer that could not be recorded is not made
+        log.info("chat %s: rescore offer not recorded: %s", chat, exc)
+        return
+    with contextlib.suppress(ChatUnreachable):
+        await rt.courier.send(chat, VOTES_OFFER, rescore_keyboard(rt.ctx.today()))
+
+
+async def rescore_tap(update: Update, context: BotContext) -> None:
+    """🔄: rescore today's postings in the background (a button of another day says so)."""
+    query = update.callback_query
+    assert query is not None
+    rt = context.runtime
+    day = cb.parse_rescore(query.data or "")
+    if day is None:
+        await answer(query, NOT_VALID)
+        return
+    if not await may_change(update, context):
+        await answer(query, NOT_ADMIN, alert=True)
+        return
+    if day != rt.ctx.today():
+        await answer(query, f"That was for {day}'s postings; /picks shows today's.", alert=True)
+        return
+    await answer(query, "🔄 rescoring today's postings…")
+    chat, _ = _where(update)
+    rt.spawn(rescore_and_send(context, chat))
+
+
+async def rescore_and_send(context: BotContext, chat: int) -> None:
+    """Rescore, say what changed, then send the new picks (each once)."""
+    rt = context.runtime
+    rescored = None
+    try:
+        rescored = await rt.daily.rescore()
+        text = render.rescored_message(rescored)
+    except RescoreError as exc:
+        text = render.error_message(str(exc))
+    except NotSaved as exc:
+        log.warning("chat %s: a rescore was not saved: %s", chat, exc)
+        text = NOT_SAVED
+    try:
+        await rt.courier.send(chat, text)
+        if rescored is not None:
+            await rt.daily.send_more(chat, rescored.day)
+    except ChatUnreachable:
+        log.warning("chat %s refuses messages; its new picks wait for /picks", chat)
 
 
 async def stale_button(update: Update, _context: BotContext) -> None:

@@ -151,3 +151,23 @@ async def test_a_tap_too_old_to_answer_still_counts(fake, tmp_path):
         await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
         assert ctx.store.vote_for(pick.key, CHAT).vote == "up"
         assert fake.calls_of("answerCallbackQuery")[-1].status == 400
+
+
+async def test_the_same_vote_tapped_again_is_withdrawn_from_the_keyboard_and_learning(
+    fake, tmp_path
+):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        pick = (await _delivered(fake, ctx))[0]
+        message_id = pick.sent[str(CHAT)]
+        await _tap(fake, message_id, "👍", 1)
+        assert learned_weights(ctx).votes == 1
+        assert await _tap(fake, message_id, "👍 ✓", 2) == "👍 withdrawn"
+        assert _labels(fake, message_id) == ["👍", "👎", "🔖 Save", "✅ Applied"]
+        assert ctx.store.vote_for(pick.key, CHAT) is None and learned_weights(ctx).votes == 0
+
+        await _tap(fake, message_id, "👎", 3)
+        await _tap(fake, message_id, "location", 4)
+        assert await _tap(fake, message_id, "👎 ✓ location", 5) == "👎 withdrawn"
+        assert _labels(fake, message_id) == ["👍", "👎", "🔖 Save", "✅ Applied"]
+        assert ctx.store.votes() == []
