@@ -114,9 +114,12 @@ class ConversationFile(PicklePersistence):  # type: ignore[type-arg]
         self.filepath = final.with_name(final.name + ".tmp")
         try:
             super()._dump_singlefile()
+            os.replace(self.filepath, final)
+        except OSError as exc:  # issue 22: a full or lost disk is one line, not a traceback;
+            # the conversations stay in memory and the next dump writes them all
+            log.warning("could not save the conversations to %s: %s", final, exc.strerror or exc)
         finally:
-            written, self.filepath = self.filepath, final
-        os.replace(written, final)
+            self.filepath = final
 
 
 def conversation_file(ctx: AppContext) -> ConversationFile:

@@ -121,7 +121,8 @@ async def test_forget_deletes_everything_about_a_person_and_nothing_else(tmp_pat
     empty = _everything(ctx, ANA)
     assert not any(v for k, v in empty.items() if k not in ("overrides", "chat", "learning"))
     assert empty["chat"] == {"chat": ANA, "paused": False, "unreachable": None, "failed": {},
-                             "notices": [], "weekly_digest_week": None}  # fmt: skip
+                             "notices": [], "weekly_digest_week": None,
+                             "paused_until": None}  # fmt: skip
     assert _everything(ctx, BEN) == ben_before
     assert (ctx.db.pool(), ctx.db.seen_count(), ctx.db.fetch_log()) == (pool, seen, fetches)
     # Still a chat of TELEGRAM_CHAT_IDS: served again as a new person, from the file.
