@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.doctor import board_target, run_doctor
 from tests.bot.telegram_support import CHAT, CHAT2, make_ctx
+from tests.fakes.serving import serve_locally
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,11 +43,7 @@ async def boards():
     app.router.add_get("/v0/postings/{co}", missing)
     app.router.add_get("/jobs-guest/jobs/api/seeMoreJobPostings/search", linkedin)
     app.router.add_post("/graphql", indeed)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, port = await serve_locally(app)
     yield f"http://127.0.0.1:{port}", seen
     await runner.cleanup()
 

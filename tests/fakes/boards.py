@@ -31,6 +31,7 @@ from scrapers.options import SourceUrls
 from tests.fakes.ats import AtsRoutes
 from tests.fakes.hr_boards import HrBoardRoutes
 from tests.fakes.job_feeds import HNThread, JobFeedRoutes
+from tests.fakes.serving import serve_locally
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 END_PAGE = "<!DOCTYPE html>\n\n<!---->"
@@ -216,11 +217,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         }
         bases: dict[str, str] = {}
         for name, app in apps.items():
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            runner, port = await serve_locally(app)
             self._runners.append(runner)
             bases[name] = f"http://127.0.0.1:{port}"
         self.urls = SourceUrls(
@@ -248,8 +245,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         return self.urls
 
     async def stop(self) -> None:
-        for runner in self._runners:
-            await runner.cleanup()
+        await asyncio.gather(*(runner.cleanup() for runner in self._runners))
         self._runners.clear()
 
     async def __aenter__(self) -> BoardsFake:

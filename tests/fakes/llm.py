@@ -45,6 +45,7 @@ from typing import Any
 from aiohttp import web
 
 from scoring.llm.loader import LiteLLM, import_litellm
+from tests.fakes.serving import serve_locally
 
 OPENAI_CACHE_MIN = 1024
 OPENAI_CACHE_STEP = 128
@@ -290,11 +291,7 @@ class FakeLLM:
         app.router.add_post("/v1/messages", self._anthropic)
         app.router.add_post("/api/chat", self._ollama)
         app.router.add_get("/v1/fake/stats", self._stats)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve_locally(app, port)
         self.root = f"http://127.0.0.1:{port}"
         self.base = f"{self.root}/v1"
         return self
