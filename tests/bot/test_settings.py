@@ -5,7 +5,7 @@ import pytest
 from bot.config import load_config
 from bot.errors import ConfigError
 from bot.settings import load_settings
-from tests.conftest import cli_env, jobpicks_cmd
+from tests.cli_support import cli_env, jobpicks_cmd
 
 
 def test_chat_ids_are_split_and_token_is_secret(monkeypatch):
@@ -112,7 +112,7 @@ def test_bot_without_token_is_a_config_error():
 
 
 def test_env_example_copied_verbatim_gives_defaults(isolated_env, monkeypatch):
-    from tests.conftest import REPO
+    from tests.cli_support import REPO
 
     monkeypatch.delenv("JOBPICKS_DB")
     monkeypatch.delenv("JOBPICKS_CONFIG", raising=False)

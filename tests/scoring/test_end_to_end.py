@@ -13,7 +13,7 @@ from bot.services.run import run_daily
 from bot.settings import load_settings
 from bot.store import Store
 from scrapers.sources.sample import collect_samples
-from tests.conftest import cli_env, jobpicks_cmd
+from tests.cli_support import cli_env, jobpicks_cmd
 from tests.fakes.llm import FakeLLM
 
 

@@ -6,7 +6,7 @@ import asyncio
 import re
 from pathlib import Path
 
-from tests.conftest import cli_env, jobpicks_cmd
+from tests.cli_support import cli_env, jobpicks_cmd
 from tests.fakes.ats import listing
 from tests.fakes.boards import BoardsFake, Job, make_jobs, status
 

@@ -29,7 +29,7 @@ from tests.bot.telegram_support import (
     running_bot,
 )
 from tests.bot.telegram_support import make_ctx as make_bot_ctx
-from tests.conftest import cli_env, jobpicks_cmd
+from tests.cli_support import cli_env, jobpicks_cmd
 from tests.fakes.boards import BoardsFake, make_jobs
 
 TOKEN = "7:jobpicks-test-token"

@@ -20,7 +20,7 @@ from bot.settings import load_settings
 from bot.store import Store
 from scrapers.postings.posting import Pay
 from scrapers.sources.sample import collect_samples
-from tests.conftest import run_jobpicks
+from tests.cli_support import run_jobpicks
 from tests.fakes.telegram import png_size
 
 CHAT = 4242

@@ -29,7 +29,7 @@ from scoring.models import Score
 from scoring.profile import Filters, Profile
 from scrapers.options import SearchConfig
 from scrapers.postings.posting import Posting
-from tests.conftest import REPO
+from tests.cli_support import REPO
 
 
 def _seen(key: str, fingerprint: str | None = None) -> SeenPosting:

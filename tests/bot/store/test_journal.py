@@ -22,7 +22,7 @@ from bot.store.errors import StoreWriteFailed
 from bot.store.journal import JournalStorage
 from bot.store.lines import encode
 from bot.store.tables import StoreDB
-from tests.conftest import REPO
+from tests.cli_support import REPO
 
 
 def _db(path: Path, **kw: int) -> tuple[JournalStorage, StoreDB]:

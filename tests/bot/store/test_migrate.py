@@ -17,7 +17,7 @@ from bot.context import AppContext
 from bot.settings import Settings
 from bot.store import Store, StoreError
 from bot.store.records import SCHEMA_VERSION, ChatState, Pick, ProfileVersion, Vote
-from tests.conftest import run_jobpicks
+from tests.cli_support import run_jobpicks
 
 V1 = Path(__file__).parent / "data" / "v1.json"
 V2 = Path(__file__).parent / "data" / "v2.json"

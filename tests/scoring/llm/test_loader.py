@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from scoring.llm.loader import OFFLINE_SWITCHES, LiteLLM
-from tests.conftest import REPO
+from tests.cli_support import REPO
 from tests.fakes.llm import GatedImport
 
 
