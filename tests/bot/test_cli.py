@@ -9,6 +9,8 @@ import pytest
 from tests.cli_support import cli_env, jobpicks_cmd, run_jobpicks
 from tests.fakes.boards import BoardsFake, make_jobs
 
+pytestmark = pytest.mark.slow  # every test here starts `jobpicks` as a process
+
 
 def test_demo_prints_a_digest_with_no_keys_and_no_network(isolated_env):
     proc = subprocess.run(

@@ -98,6 +98,7 @@ async def test_doctor_reports_each_check_with_a_fix(fake, boards, tmp_path):
     )
 
 
+@pytest.mark.slow
 async def test_doctor_cli_with_a_wrong_token(fake, tmp_path):
     config = tmp_path / "jobpicks.toml"
     config.write_text('[[boards]]\nboard = "greenhouse:acme"\n')
@@ -179,7 +180,7 @@ async def test_doctor_never_shows_a_key_the_llm_server_echoes(tmp_path):
     assert "LLM_API_KEY" in bad.fix and key not in line and "<redacted>" in line
 
 
-async def test_doctor_checks_the_new_boards_and_lists(fake, tmp_path):
+async def test_doctor_probes_every_board_kind_and_each_list_once(fake, tmp_path):
     """Every board kind in the registry has its one probe request; a list is fetched once."""
     from tests.fakes.boards import BoardsFake, Job
 

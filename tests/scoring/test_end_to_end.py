@@ -54,6 +54,7 @@ async def test_run_scores_through_the_llm_caches_and_a_forced_rerun_pays_nothing
     ctx.store.close()
 
 
+@pytest.mark.slow
 async def test_cli_demo_with_llm_model_scores_via_the_fake_and_reports_spend(
     fake_llm: FakeLLM, llm_env
 ):

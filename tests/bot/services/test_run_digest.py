@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.store import Store
 from tests.cli_support import RUN_CONFIG, boards_env, run_jobpicks
 from tests.fakes.boards import BoardsFake, Job, make_jobs
+
+pytestmark = pytest.mark.slow  # every test here starts `jobpicks` as a process
 
 
 async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:

@@ -154,6 +154,7 @@ def test_a_file_from_a_newer_jobpicks_is_refused_untouched(isolated_env: Path) -
     assert sorted(p.name for p in isolated_env.iterdir()) == ["jobpicks.json"]
 
 
+@pytest.mark.slow
 async def test_the_cli_names_a_newer_file_in_one_line(isolated_env: Path) -> None:
     path = isolated_env / "db" / "jobpicks.json"  # JOBPICKS_DB of the isolated env
     path.parent.mkdir()

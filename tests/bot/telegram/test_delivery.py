@@ -240,6 +240,7 @@ def _sent_so_far(db: Path) -> list[bool]:
     return [str(CHAT) in p.sent for p in store.picks_for(runs[0].day)] if runs else []
 
 
+@pytest.mark.slow
 async def test_crash_between_two_picks_then_restart(fake, tmp_path):
     # header and pick 1 go through, pick 2 hangs in flight, and the process is killed (-9)
     fake.hold("sendMessage", after=2)

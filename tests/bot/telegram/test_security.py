@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 
+import pytest
 from pydantic import SecretStr
 
 from bot.context import AppContext
@@ -100,6 +101,7 @@ async def test_token_never_in_logs(fake, tmp_path, caplog):
     assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
 
 
+@pytest.mark.slow
 async def test_rejected_token_is_named_not_shown(fake, tmp_path):
     """PTB's initialize() puts the token in its InvalidToken message; it must not get out."""
     wrong = "999:wrong-SECRET-token"
