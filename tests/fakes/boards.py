@@ -31,7 +31,7 @@ from scrapers.options import SourceUrls
 from tests.fakes.ats import AtsRoutes
 from tests.fakes.hr_boards import HrBoardRoutes
 from tests.fakes.job_feeds import HNThread, JobFeedRoutes
-from tests.fakes.serving import serve_locally
+from tests.fakes.serving import pause, serve_locally
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 END_PAGE = "<!DOCTYPE html>\n\n<!---->"
@@ -153,6 +153,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     indeed_queries: list[str] = field(default_factory=list)  # each GraphQL query, as sent
     urls: SourceUrls | None = None
     _runners: list[web.AppRunner] = field(default_factory=list)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     # -- control -----------------------------------------------------------------------
     def fail(self, route: str, *faults: Fault | None) -> None:
@@ -184,11 +185,10 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
                 board, route, request.path, request.query_string, dict(request.headers), loop.time()
             )
         )
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        await pause(self.latency, self._stopping)
         fault = self._fault(route)
         if fault is not None and fault.kind == "slow":
-            await asyncio.sleep(fault.seconds)
+            await pause(fault.seconds, self._stopping)
             return None
         return fault
 
@@ -245,6 +245,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         return self.urls
 
     async def stop(self) -> None:
+        self._stopping.set()
         await asyncio.gather(*(runner.cleanup() for runner in self._runners))
         self._runners.clear()
 

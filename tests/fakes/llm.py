@@ -45,7 +45,7 @@ from typing import Any
 from aiohttp import web
 
 from scoring.llm.loader import LiteLLM, import_litellm
-from tests.fakes.serving import serve_locally
+from tests.fakes.serving import pause, serve_locally
 
 OPENAI_CACHE_MIN = 1024
 OPENAI_CACHE_STEP = 128
@@ -264,6 +264,7 @@ class FakeLLM:
         self._prompts: deque[str] = deque(maxlen=64)  # recent prompts (OpenAI prefix cache)
         self._anthropic_cache: set[str] = set()
         self._ollama_lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.base = ""  # OpenAI-style base URL, ending in /v1
         self.root = ""  # the server root, for Anthropic and Ollama model strings
@@ -297,6 +298,7 @@ class FakeLLM:
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner:
             await self._runner.cleanup()
 
@@ -333,8 +335,7 @@ class FakeLLM:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if seconds:
-                await asyncio.sleep(seconds)
+            await pause(seconds, self._stopping)
         finally:
             self.in_flight -= 1
 

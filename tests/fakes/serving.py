@@ -1,12 +1,16 @@
 """How every fake serves its aiohttp app on 127.0.0.1, and how it stops.
 
 A fake stops after its client is done with it, so a request still in its handler then — a
-Telegram long poll, a slow board or model answer — has nobody waiting for it: stopping
-abandons it after a short grace instead of waiting out its sleep (aiohttp's default grace is
-60 s, and a long poll alone held each Telegram test for half a second).
+Telegram long poll, a slow board or model answer — has nobody waiting for it. Its waits end
+when the fake stops (`pause`, or the long poll's own check), and whatever is left is
+abandoned after a short grace: aiohttp's default grace is 60 s, and a long poll alone held
+each Telegram test for half a second.
 """
 
 from __future__ import annotations
+
+import asyncio
+import contextlib
 
 from aiohttp import web
 
@@ -23,3 +27,10 @@ async def serve_locally(app: web.Application, port: int = 0) -> tuple[web.AppRun
     await site.start()
     _host, bound, *_ = runner.addresses[0]
     return runner, bound
+
+
+async def pause(seconds: float, stopping: asyncio.Event) -> None:
+    """A handler's scripted wait (latency, a slow answer): `seconds`, or until `stopping`."""
+    if seconds > 0:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopping.wait(), seconds)

@@ -303,6 +303,7 @@ class FakeTelegram:
         self._holds: dict[str, tuple[int, asyncio.Event]] = {}
         self._refusals: list[tuple[str, str]] = []  # (text fragment, description)
         self._runner: web.AppRunner | None = None
+        self._stopping = False  # a long poll in flight answers at once
         self.port = 0
         # (arrival, chat) of the last minute's calls the flood limits count
         self._counted: collections.deque[tuple[float, int | None]] = collections.deque()
@@ -321,6 +322,7 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}/bot"
 
     async def stop(self) -> None:
+        self._stopping = True
         for _n, event in self._holds.values():
             event.set()
         async with self._changed:
@@ -791,7 +793,7 @@ class FakeTelegram:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
 
             def pending() -> bool:
-                return any(u["update_id"] >= offset for u in self._updates)
+                return self._stopping or any(u["update_id"] >= offset for u in self._updates)
 
             if not pending() and timeout > 0:
                 # Long poll: hold the request until an update arrives or the timeout passes.
