@@ -194,6 +194,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self) -> SourceUrls:
+        self._stopping.clear()
         apps = {
             "linkedin": self._linkedin_app(),
             "indeed": self._indeed_app(),

@@ -287,6 +287,7 @@ class FakeLLM:
 
     # -- server ------------------------------------------------------------------------------
     async def start(self, port: int = 0) -> FakeLLM:
+        self._stopping.clear()
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._openai)
         app.router.add_post("/v1/messages", self._anthropic)

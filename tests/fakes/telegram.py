@@ -310,6 +310,7 @@ class FakeTelegram:
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> str:
+        self._stopping = False
         app = web.Application()
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
