@@ -62,7 +62,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.conftest import _OUR_ENV, jobpicks_cmd  # noqa: E402
+from tests.cli_support import OUR_ENV, jobpicks_cmd  # noqa: E402
 from tests.fakes import boards as fb  # noqa: E402
 from tests.fakes import llm as fl  # noqa: E402
 from tests.fakes.telegram import FakeTelegram, bad  # noqa: E402
@@ -317,7 +317,7 @@ class Bench:
     def env(
         self, work: Path, *, chat: int | None, llm: bool = False, **extra: str
     ) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in _OUR_ENV}
+        env = {k: v for k, v in os.environ.items() if k not in OUR_ENV}
         env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
         env["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
         env["JOBPICKS_DB"] = str(work / "db" / "jobpicks.json")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.cli_support import REPO
 
 PACKAGES = ("bot", "scrapers", "scoring")
 # What each package may import from the others (docs/architecture.md).

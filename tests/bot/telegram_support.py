@@ -24,6 +24,7 @@ from bot.telegram.runtime import Runtime, runtime_of
 from scrapers.postings.posting import Posting
 from scrapers.source import SourceResult
 from tests.fakes.telegram import FakeTelegram
+from tests.waiting import eventually as eventually  # the telegram tests' usual import
 
 CHAT = 4242
 CHAT2 = 4343
@@ -198,16 +199,6 @@ async def command(fake: FakeTelegram, text: str, chat: int = CHAT, count: int = 
     await fake.user_says(chat, text)
     calls = await fake.wait_for("sendMessage", count=before + count, chat_id=chat)
     return calls[before:]
-
-
-async def eventually(condition, within: float = 5.0) -> None:
-    """Wait until `condition()` is true (the bot records state just after it sends)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.01)
 
 
 def ctx_for_child(db: Path, token: str, base: str) -> AppContext:

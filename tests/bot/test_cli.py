@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli_env, jobpicks_cmd, run_jobpicks
+from tests.cli_support import cli_env, jobpicks_cmd, run_jobpicks
 from tests.fakes.boards import BoardsFake, make_jobs
+
+pytestmark = pytest.mark.slow  # every test here starts `jobpicks` as a process
 
 
 def test_demo_prints_a_digest_with_no_keys_and_no_network(isolated_env):
@@ -111,24 +113,22 @@ async def test_a_second_writer_beside_a_run_keeps_both_changes(isolated_env):
 
     from bot.store import Store
     from bot.store.records import ChatState
-    from tests.bot.services.test_run_digest import CONFIG, _env
+    from tests.cli_support import RUN_CONFIG, boards_env
     from tests.fakes.boards import BoardsFake, Job, slow
+    from tests.waiting import eventually
 
-    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    (isolated_env / "jobpicks.toml").write_text(RUN_CONFIG, encoding="utf-8")
     db = isolated_env / "db" / "jobpicks.json"
     async with BoardsFake() as fake:
         fake.lever["globex"] = [Job(id="g1", title="ML Intern", company="Globex")]
         fake.fail("lever:globex", slow(1))  # the run has opened the database and waits
         proc = await asyncio.create_subprocess_exec(
             *jobpicks_cmd("run"),
-            env=cli_env(**_env(fake, isolated_env)),
+            env=cli_env(**boards_env(fake, isolated_env)),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
-        for _ in range(600):
-            if any(r.board == "lever" for r in fake.requests):
-                break
-            await asyncio.sleep(0.05)
+        await eventually(lambda: any(r.board == "lever" for r in fake.requests), within=30)
         other = Store(db)
         async with other.transaction():
             other.save_chat_state(ChatState(chat=7, paused=True))

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.doctor import board_target, run_doctor
 from tests.bot.telegram_support import CHAT, CHAT2, make_ctx
+from tests.fakes.serving import serve_locally
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -42,11 +43,7 @@ async def boards():
     app.router.add_get("/v0/postings/{co}", missing)
     app.router.add_get("/jobs-guest/jobs/api/seeMoreJobPostings/search", linkedin)
     app.router.add_post("/graphql", indeed)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]
+    runner, port = await serve_locally(app)
     yield f"http://127.0.0.1:{port}", seen
     await runner.cleanup()
 
@@ -101,6 +98,7 @@ async def test_doctor_reports_each_check_with_a_fix(fake, boards, tmp_path):
     )
 
 
+@pytest.mark.slow
 async def test_doctor_cli_with_a_wrong_token(fake, tmp_path):
     config = tmp_path / "jobpicks.toml"
     config.write_text('[[boards]]\nboard = "greenhouse:acme"\n')
@@ -182,7 +180,7 @@ async def test_doctor_never_shows_a_key_the_llm_server_echoes(tmp_path):
     assert "LLM_API_KEY" in bad.fix and key not in line and "<redacted>" in line
 
 
-async def test_doctor_checks_the_new_boards_and_lists(fake, tmp_path):
+async def test_doctor_probes_every_board_kind_and_each_list_once(fake, tmp_path):
     """Every board kind in the registry has its one probe request; a list is fetched once."""
     from tests.fakes.boards import BoardsFake, Job
 

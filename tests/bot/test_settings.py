@@ -5,7 +5,7 @@ import pytest
 from bot.config import load_config
 from bot.errors import ConfigError
 from bot.settings import load_settings
-from tests.conftest import cli_env, jobpicks_cmd
+from tests.cli_support import cli_env, jobpicks_cmd
 
 
 def test_chat_ids_are_split_and_token_is_secret(monkeypatch):
@@ -73,6 +73,7 @@ def test_bad_config_file_names_the_key(isolated_env, text, expected):
     assert str(err.value).startswith("JOBPICKS_CONFIG:")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("env", "expected"),
     [
@@ -94,6 +95,7 @@ def test_cli_stops_with_one_line_and_exit_2(env, expected):
     assert "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_cli_bad_config_file_exit_2(isolated_env):
     (isolated_env / "jobpicks.toml").write_text("[selection]\nmax_picks = 'ten'\n")
     proc = subprocess.run(
@@ -103,6 +105,7 @@ def test_cli_bad_config_file_exit_2(isolated_env):
     assert "selection.max_picks" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_bot_without_token_is_a_config_error():
     proc = subprocess.run(
         jobpicks_cmd("bot"), env=cli_env(), capture_output=True, text=True, timeout=60
@@ -111,8 +114,9 @@ def test_bot_without_token_is_a_config_error():
     assert proc.stderr.startswith("jobpicks: TELEGRAM_BOT_TOKEN: not set")
 
 
+@pytest.mark.slow
 def test_env_example_copied_verbatim_gives_defaults(isolated_env, monkeypatch):
-    from tests.conftest import REPO
+    from tests.cli_support import REPO
 
     monkeypatch.delenv("JOBPICKS_DB")
     monkeypatch.delenv("JOBPICKS_CONFIG", raising=False)
@@ -130,6 +134,7 @@ def test_env_example_copied_verbatim_gives_defaults(isolated_env, monkeypatch):
     assert "does not exist" not in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_named_config_file_that_is_missing_stops_with_exit_2(isolated_env):
     proc = subprocess.run(
         jobpicks_cmd("digest"), env=cli_env(JOBPICKS_CONFIG=str(isolated_env / "typo.toml")),
@@ -141,6 +146,7 @@ def test_a_named_config_file_that_is_missing_stops_with_exit_2(isolated_env):
     )
 
 
+@pytest.mark.slow
 def test_a_database_path_that_cannot_be_created_stops_with_exit_2(isolated_env):
     (isolated_env / "afile").write_text("x")
     proc = subprocess.run(
@@ -169,6 +175,7 @@ def test_config_file_that_is_not_utf8_names_the_file(isolated_env):
     assert str(err.value).startswith(f"JOBPICKS_CONFIG: {path} is not UTF-8 text (byte 0xfc")
 
 
+@pytest.mark.slow
 def test_cli_env_file_that_is_not_utf8_exit_2(isolated_env):
     (isolated_env / ".env").write_bytes(b"\xff\xfeT\x00")  # saved as UTF-16 by an editor
     proc = subprocess.run(

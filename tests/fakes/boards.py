@@ -31,6 +31,7 @@ from scrapers.options import SourceUrls
 from tests.fakes.ats import AtsRoutes
 from tests.fakes.hr_boards import HrBoardRoutes
 from tests.fakes.job_feeds import HNThread, JobFeedRoutes
+from tests.fakes.serving import pause, serve_locally
 
 SEARCH_PATH = "/jobs-guest/jobs/api/seeMoreJobPostings/search"
 END_PAGE = "<!DOCTYPE html>\n\n<!---->"
@@ -152,6 +153,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     indeed_queries: list[str] = field(default_factory=list)  # each GraphQL query, as sent
     urls: SourceUrls | None = None
     _runners: list[web.AppRunner] = field(default_factory=list)
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     # -- control -----------------------------------------------------------------------
     def fail(self, route: str, *faults: Fault | None) -> None:
@@ -183,16 +185,16 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
                 board, route, request.path, request.query_string, dict(request.headers), loop.time()
             )
         )
-        if self.latency:
-            await asyncio.sleep(self.latency)
+        await pause(self.latency, self._stopping)
         fault = self._fault(route)
         if fault is not None and fault.kind == "slow":
-            await asyncio.sleep(fault.seconds)
+            await pause(fault.seconds, self._stopping)
             return None
         return fault
 
     # -- lifecycle -----------------------------------------------------------------------
     async def start(self) -> SourceUrls:
+        self._stopping.clear()
         apps = {
             "linkedin": self._linkedin_app(),
             "indeed": self._indeed_app(),
@@ -216,11 +218,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         }
         bases: dict[str, str] = {}
         for name, app in apps.items():
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            runner, port = await serve_locally(app)
             self._runners.append(runner)
             bases[name] = f"http://127.0.0.1:{port}"
         self.urls = SourceUrls(
@@ -248,8 +246,8 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         return self.urls
 
     async def stop(self) -> None:
-        for runner in self._runners:
-            await runner.cleanup()
+        self._stopping.set()
+        await asyncio.gather(*(runner.cleanup() for runner in self._runners))
         self._runners.clear()
 
     async def __aenter__(self) -> BoardsFake:

@@ -45,6 +45,7 @@ from typing import Any
 from aiohttp import web
 
 from scoring.llm.loader import LiteLLM, import_litellm
+from tests.fakes.serving import pause, serve_locally
 
 OPENAI_CACHE_MIN = 1024
 OPENAI_CACHE_STEP = 128
@@ -263,6 +264,7 @@ class FakeLLM:
         self._prompts: deque[str] = deque(maxlen=64)  # recent prompts (OpenAI prefix cache)
         self._anthropic_cache: set[str] = set()
         self._ollama_lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.base = ""  # OpenAI-style base URL, ending in /v1
         self.root = ""  # the server root, for Anthropic and Ollama model strings
@@ -285,21 +287,19 @@ class FakeLLM:
 
     # -- server ------------------------------------------------------------------------------
     async def start(self, port: int = 0) -> FakeLLM:
+        self._stopping.clear()
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_post("/v1/chat/completions", self._openai)
         app.router.add_post("/v1/messages", self._anthropic)
         app.router.add_post("/api/chat", self._ollama)
         app.router.add_get("/v1/fake/stats", self._stats)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, port = await serve_locally(app, port)
         self.root = f"http://127.0.0.1:{port}"
         self.base = f"{self.root}/v1"
         return self
 
     async def stop(self) -> None:
+        self._stopping.set()
         if self._runner:
             await self._runner.cleanup()
 
@@ -336,8 +336,7 @@ class FakeLLM:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            if seconds:
-                await asyncio.sleep(seconds)
+            await pause(seconds, self._stopping)
         finally:
             self.in_flight -= 1
 

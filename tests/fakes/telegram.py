@@ -39,6 +39,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.serving import serve_locally
+
 BOT_ID = 777000111
 ALLOWED_TAGS = {
     "b": set(),
@@ -301,21 +303,19 @@ class FakeTelegram:
         self._holds: dict[str, tuple[int, asyncio.Event]] = {}
         self._refusals: list[tuple[str, str]] = []  # (text fragment, description)
         self._runner: web.AppRunner | None = None
+        self._stopping = False  # a long poll in flight answers at once
         self.port = 0
         # (arrival, chat) of the last minute's calls the flood limits count
         self._counted: collections.deque[tuple[float, int | None]] = collections.deque()
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> str:
+        self._stopping = False
         app = web.Application()
         app.router.add_route("POST", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/bot{token}/{method}", self._handle)
         app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._download)
-        self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_locally(app)
         return self.base_url
 
     @property
@@ -323,6 +323,7 @@ class FakeTelegram:
         return f"http://127.0.0.1:{self.port}/bot"
 
     async def stop(self) -> None:
+        self._stopping = True
         for _n, event in self._holds.values():
             event.set()
         async with self._changed:
@@ -793,7 +794,7 @@ class FakeTelegram:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
 
             def pending() -> bool:
-                return any(u["update_id"] >= offset for u in self._updates)
+                return self._stopping or any(u["update_id"] >= offset for u in self._updates)
 
             if not pending() and timeout > 0:
                 # Long poll: hold the request until an update arrives or the timeout passes.

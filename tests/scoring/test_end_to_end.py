@@ -13,7 +13,7 @@ from bot.services.run import run_daily
 from bot.settings import load_settings
 from bot.store import Store
 from scrapers.sources.sample import collect_samples
-from tests.conftest import cli_env, jobpicks_cmd
+from tests.cli_support import cli_env, jobpicks_cmd
 from tests.fakes.llm import FakeLLM
 
 
@@ -54,6 +54,7 @@ async def test_run_scores_through_the_llm_caches_and_a_forced_rerun_pays_nothing
     ctx.store.close()
 
 
+@pytest.mark.slow
 async def test_cli_demo_with_llm_model_scores_via_the_fake_and_reports_spend(
     fake_llm: FakeLLM, llm_env
 ):

@@ -6,9 +6,13 @@ import asyncio
 import re
 from pathlib import Path
 
-from tests.conftest import cli_env, jobpicks_cmd
+import pytest
+
+from tests.cli_support import cli_env, jobpicks_cmd
 from tests.fakes.ats import listing
 from tests.fakes.boards import BoardsFake, Job, make_jobs, status
+
+pytestmark = pytest.mark.slow  # every test here starts `jobpicks` as a process
 
 CONFIG = """
 [profile]
@@ -120,7 +124,7 @@ async def test_every_source_failing_says_so(isolated_env: Path) -> None:
     assert "EVERY SOURCE FAILED" in err and "# Daily Job Picks" not in out
 
 
-NEW_SOURCES = """
+ATS_BOARDS_AND_A_LIST = """
 [profile.filters]
 excluded_title_words = ["senior"]
 min_salary = 30000
@@ -160,7 +164,7 @@ backoff_base_seconds = 0.01
 """
 
 
-async def test_jobpicks_run_reads_the_new_sources_end_to_end(isolated_env: Path) -> None:
+async def test_jobpicks_run_reads_ats_boards_and_a_community_list(isolated_env: Path) -> None:
     """Workday, SmartRecruiters, Workable, Recruitee and a community list in `jobpicks run`,
     reached only through JOBPICKS_*_URL and the config; the digest line shows the new fields
     and the hard filters use them."""
@@ -185,7 +189,7 @@ async def test_jobpicks_run_reads_the_new_sources_end_to_end(isolated_env: Path)
             listing(Job(id="41", title="Quant Engineer Intern", company="Jane Street", location="New York, NY")),
             listing(Job(id="42", title="Closed Intern", company="X"), active=False),
         ]  # fmt: skip
-        config = NEW_SOURCES.replace(
+        config = ATS_BOARDS_AND_A_LIST.replace(
             "{list_url}", fake.list_url("SimplifyJobs/Summer2026-Internships")
         )
         (isolated_env / "jobpicks.toml").write_text(config, encoding="utf-8")
@@ -205,7 +209,7 @@ async def test_jobpicks_run_reads_the_new_sources_end_to_end(isolated_env: Path)
     assert "**Posted:**" in out
 
 
-NEWEST = """
+HR_BOARDS_AND_FEEDS = """
 [profile.filters]
 excluded_title_words = ["senior"]
 min_salary = 30000
@@ -246,7 +250,7 @@ backoff_base_seconds = 0.01
 """
 
 
-async def test_jobpicks_run_reads_the_newest_sources_end_to_end(isolated_env: Path) -> None:
+async def test_jobpicks_run_reads_hr_boards_and_job_feeds(isolated_env: Path) -> None:
     """Rippling, BambooHR, Teamtailor, Personio, Oracle Recruiting, Arbeitnow and Hacker
     News' "Who is hiring?" in one `jobpicks run`: each gives postings with their fields, the
     pay filter reads their pay, and a pick links to the job's page with the apply link beside."""
@@ -255,7 +259,7 @@ async def test_jobpicks_run_reads_the_newest_sources_end_to_end(isolated_env: Pa
     from tests.fakes.job_feeds import HNThread, hn_post
 
     now = datetime.now(UTC)
-    (isolated_env / "jobpicks.toml").write_text(NEWEST, encoding="utf-8")
+    (isolated_env / "jobpicks.toml").write_text(HR_BOARDS_AND_FEEDS, encoding="utf-8")
     async with BoardsFake() as fake:
         fake.rippling["Acme-Co"] = [
             Job(id="r-1", title="Robotics Engineer Intern", company="Acme Co", location="Austin, TX",

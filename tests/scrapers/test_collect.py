@@ -168,12 +168,12 @@ async def test_each_source_reports_its_own_time(fake: BoardsFake, http_cfg: Http
     assert by["greenhouse:acme"].seconds < 0.4  # not the time of the slowest source
 
 
-async def test_every_new_source_at_once_with_the_old(
+async def test_ats_boards_and_a_list_beside_the_big_boards(
     fake: BoardsFake, http_cfg: HttpConfig
 ) -> None:
-    """Workday, SmartRecruiters, Workable, Recruitee and a community list next to the first
-    five: one result each, filtered like every board, and the same job on a list and on its
-    company's board is one job."""
+    """Workday, SmartRecruiters, Workable, Recruitee and a community list next to LinkedIn,
+    Indeed, Greenhouse, Lever and Ashby: one result each, filtered like every board, and the
+    same job on a list and on its company's board is one job."""
     populate(fake)
     fake.workday["nvidia/External"] = make_jobs(
         "7", 3, company="NVIDIA", location="Santa Clara, CA"

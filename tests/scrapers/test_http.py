@@ -26,6 +26,7 @@ from scrapers.http import (
 )
 from scrapers.options import HttpConfig
 from tests.fakes.boards import BoardsFake, make_jobs, slow, status
+from tests.fakes.serving import serve_locally
 
 
 def gh_url(fake: BoardsFake, token: str = "acme") -> str:
@@ -183,12 +184,9 @@ async def test_proxies_are_rotated_per_request(fake: BoardsFake, http_cfg: HttpC
 
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", forward)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
+        runner, port = await serve_locally(app)
         runners.append(runner)
-        proxies.append(f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}")  # type: ignore[union-attr]
+        proxies.append(f"http://127.0.0.1:{port}")
     cfg = http_cfg.model_copy(update={"proxies": proxies})
     try:
         async with new_session(cfg) as session:

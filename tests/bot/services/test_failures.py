@@ -29,7 +29,7 @@ from tests.bot.telegram_support import (
     running_bot,
 )
 from tests.bot.telegram_support import make_ctx as make_bot_ctx
-from tests.conftest import cli_env, jobpicks_cmd
+from tests.cli_support import cli_env, jobpicks_cmd
 from tests.fakes.boards import BoardsFake, make_jobs
 
 TOKEN = "7:jobpicks-test-token"
@@ -235,6 +235,7 @@ def test_one_line_keeps_our_errors_words_and_names_a_surprise(tmp_path):
 
 
 # -- through the CLI and the bot --------------------------------------------------------------
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE"), reason="needs a file-size limit")
 async def test_a_full_disk_stops_jobpicks_run_before_any_request_in_one_line(isolated_env):
     """The OS refuses every write past 256 KiB (a file-size limit: a full disk, as far as the

@@ -20,7 +20,7 @@ from bot.settings import load_settings
 from bot.store import Store
 from scrapers.postings.posting import Pay
 from scrapers.sources.sample import collect_samples
-from tests.conftest import run_jobpicks
+from tests.cli_support import run_jobpicks
 from tests.fakes.telegram import png_size
 
 CHAT = 4242
@@ -108,6 +108,7 @@ async def test_export_has_every_pick_with_votes_and_marks_and_defuses_formulas(c
         export.export(ctx, "xml")
 
 
+@pytest.mark.slow
 async def test_jobpicks_export_on_the_command_line(ctx, isolated_env):
     ctx.store.close()
     code, out, err = await run_jobpicks("export", "--format", "json", "--chat", str(CHAT))

@@ -5,63 +5,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.store import Store
 from bot.store.records import LOCAL_PERSON
-from tests.conftest import run_jobpicks
+from tests.cli_support import RUN_CONFIG, boards_env, run_jobpicks
 from tests.fakes.boards import BoardsFake, Job, make_jobs
 
-CONFIG = """
-[profile]
-about = "Student looking for a machine learning or backend internship. Python, PyTorch, Postgres."
-
-[profile.filters]
-locations = ["United States"]
-employment_types = ["internship", "full-time"]
-
-[selection]
-min_score = 0
-max_picks = 5
-per_company = 5
-
-[[searches]]
-keywords = "machine learning intern"
-location = "United States"
-sources = ["linkedin"]
-max_results = 20
-
-[[boards]]
-board = "lever:globex"
-
-[http]
-linkedin_gap_seconds = 0
-default_gap_seconds = 0
-timeout_seconds = 2
-max_retries = 0
-"""
-
-
-def _env(fake: BoardsFake, tmp: Path) -> dict[str, str]:
-    u = fake.urls
-    assert u is not None
-    return {
-        "JOBPICKS_CONFIG": str(tmp / "jobpicks.toml"),
-        "JOBPICKS_LINKEDIN_URL": u.linkedin,
-        "JOBPICKS_INDEED_URL": u.indeed,
-        "JOBPICKS_GREENHOUSE_URL": u.greenhouse,
-        "JOBPICKS_LEVER_URL": u.lever,
-        "JOBPICKS_ASHBY_URL": u.ashby,
-    }
+pytestmark = pytest.mark.slow  # every test here starts `jobpicks` as a process
 
 
 async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:
-    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    (isolated_env / "jobpicks.toml").write_text(RUN_CONFIG, encoding="utf-8")
     db = isolated_env / "db" / "jobpicks.json"
     async with BoardsFake() as fake:
         fake.linkedin = make_jobs("", 8, start_id=4100000000, company="Hooli")
         fake.lever["globex"] = [
             Job(id="g1", title="Machine Learning Intern", company="Globex", location="Austin, TX")
         ]
-        env = _env(fake, isolated_env)
+        env = boards_env(fake, isolated_env)
 
         code, run_out, err = await run_jobpicks("run", **env)
         assert code == 0, err
@@ -87,13 +49,13 @@ async def test_run_then_digest_then_same_day_rerun(isolated_env: Path) -> None:
 async def test_run_with_an_llm_scores_caches_and_reports_spend(isolated_env: Path) -> None:
     from tests.fakes.llm import FakeLLM, posting_ids
 
-    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    (isolated_env / "jobpicks.toml").write_text(RUN_CONFIG, encoding="utf-8")
     async with BoardsFake() as fake, FakeLLM() as llm:
         fake.linkedin = make_jobs("", 6, start_id=4300000000, company="Hooli")
         fake.lever["globex"] = [
             Job(id="g1", title="Machine Learning Intern", company="Globex", location="Austin, TX")
         ]
-        env = _env(fake, isolated_env) | {
+        env = boards_env(fake, isolated_env) | {
             "LLM_MODEL": "openai/fake",
             "LLM_API_BASE": llm.base,
             "LLM_API_KEY": "dummy",
@@ -116,14 +78,14 @@ async def test_run_with_an_llm_scores_caches_and_reports_spend(isolated_env: Pat
 async def test_run_with_a_bot_token_delivers_to_telegram_once(isolated_env: Path) -> None:
     from tests.fakes.telegram import FakeTelegram
 
-    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    (isolated_env / "jobpicks.toml").write_text(RUN_CONFIG, encoding="utf-8")
     telegram = FakeTelegram()
     await telegram.start()
     telegram.add_chat(77)
     try:
         async with BoardsFake() as fake:
             fake.linkedin = make_jobs("", 8, start_id=4400000000, company="Hooli")
-            env = _env(fake, isolated_env) | {
+            env = boards_env(fake, isolated_env) | {
                 "TELEGRAM_BOT_TOKEN": telegram.token,
                 "TELEGRAM_CHAT_IDS": "77",
                 "TELEGRAM_API_BASE": telegram.base_url,
@@ -146,7 +108,7 @@ async def test_run_with_a_bot_token_delivers_to_telegram_once(isolated_env: Path
 
 
 async def test_telegram_unreachable_is_one_clear_line(isolated_env: Path) -> None:
-    (isolated_env / "jobpicks.toml").write_text(CONFIG, encoding="utf-8")
+    (isolated_env / "jobpicks.toml").write_text(RUN_CONFIG, encoding="utf-8")
     closed = {
         "TELEGRAM_BOT_TOKEN": "1:SECRETtoken",
         "TELEGRAM_CHAT_IDS": "5",
@@ -154,7 +116,7 @@ async def test_telegram_unreachable_is_one_clear_line(isolated_env: Path) -> Non
     }
     async with BoardsFake() as fake:
         fake.linkedin = make_jobs("", 3, start_id=4500000000, company="Hooli")
-        code, out, err = await run_jobpicks("run", **(_env(fake, isolated_env) | closed))
+        code, out, err = await run_jobpicks("run", **(boards_env(fake, isolated_env) | closed))
     assert code == 1 and "Traceback" not in err and "SECRETtoken" not in err
     assert "chat 5: 0 sent; stopped: cannot reach Telegram at TELEGRAM_API_BASE" in err
     code, out, _ = await run_jobpicks(

@@ -15,14 +15,7 @@ from bot.services.delivery import Delivery
 from bot.store import Store
 from bot.store.locks import WriteLock
 from tests.bot.services.support import CHAT, DAY, RecordingMessenger, make_ctx, pick, store_day
-
-
-async def eventually(condition, within: float) -> None:  # type: ignore[no-untyped-def]
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.01)
+from tests.waiting import eventually
 
 
 async def _busy_database_for_a_while(ctx, caplog, what: str, start) -> object:  # type: ignore[no-untyped-def]

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
-from tests.bot.services.test_run_digest import CONFIG, _env
 from tests.bot.telegram_support import CHAT, eventually
-from tests.conftest import cli_env, jobpicks_cmd, run_jobpicks
+from tests.cli_support import RUN_CONFIG, boards_env, cli_env, jobpicks_cmd, run_jobpicks
 from tests.fakes.boards import BoardsFake, Job, make_jobs
 from tests.fakes.telegram import FakeTelegram
 
@@ -27,7 +26,7 @@ def _config() -> str:
     # A schedule that is never due today: the bot starts without a catch-up run.
     today = (datetime.now(UTC).weekday() + 1) % 7  # python-telegram-bot counts 0 = Sunday
     days = [d for d in range(7) if d != today]
-    config = CONFIG.replace("max_picks = 5", "max_picks = 2")  # sends are paced 1 a second
+    config = RUN_CONFIG.replace("max_picks = 5", "max_picks = 2")  # sends are paced 1 a second
     return config + f'\n[schedule]\ntime = "00:00"\ntimezone = "UTC"\ndays = {days}\n'
 
 
@@ -52,7 +51,7 @@ async def test_commands_and_a_run_beside_a_live_bot_cost_it_nothing(
     async with BoardsFake() as boards:
         boards.linkedin = make_jobs("", 8, start_id=4600000000, company="Hooli")
         boards.lever["globex"] = [Job(id="g1", title="Machine Learning Intern", company="Globex")]
-        env = _env(boards, isolated_env)
+        env = boards_env(boards, isolated_env)
         bot_env = env | {
             "TELEGRAM_BOT_TOKEN": fake.token,
             "TELEGRAM_CHAT_IDS": str(CHAT),

@@ -29,7 +29,7 @@ from scoring.models import Score
 from scoring.profile import Filters, Profile
 from scrapers.options import SearchConfig
 from scrapers.postings.posting import Posting
-from tests.conftest import REPO
+from tests.cli_support import REPO
 
 PERSON = 7
 
@@ -126,12 +126,15 @@ def test_process_killed_mid_rewrite_leaves_previous_file_loadable(isolated_env):
     path.with_name("db.json.journal").unlink()
     before = path.read_bytes()
     script = _KILLED_WRITER.format(repo=str(REPO), path=str(path))
-    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    try:
-        assert proc.stdout.readline().strip() == "in-flush"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait(timeout=10)
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, text=True
+    ) as proc:
+        try:
+            assert proc.stdout is not None
+            assert proc.stdout.readline().strip() == "in-flush"
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.wait(timeout=10)
     assert path.read_bytes() == before
     leftovers = list(isolated_env.glob(".db.json.*.tmp"))
     assert leftovers, "the killed writer should have left its temp file behind"

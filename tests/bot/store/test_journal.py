@@ -22,7 +22,7 @@ from bot.store.errors import StoreWriteFailed
 from bot.store.journal import JournalStorage
 from bot.store.lines import encode
 from bot.store.tables import StoreDB
-from tests.conftest import REPO
+from tests.cli_support import REPO
 
 
 def _db(path: Path, **kw: int) -> tuple[JournalStorage, StoreDB]:
@@ -391,13 +391,13 @@ def test_random_kills_lose_nothing_committed_and_leave_readable_files(isolated_e
     script = _WRITER.format(repo=str(REPO), path=str(path), compact=2000)
     committed = 0
     for _ in range(15):
-        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
-        assert proc.stdout is not None
-        proc.stdout.readline()  # started and committed at least one change
-        time.sleep(rng.uniform(0, 0.05))
-        os.kill(proc.pid, signal.SIGKILL)
-        out = proc.stdout.read()
-        proc.wait(timeout=10)
+        with subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE) as proc:
+            assert proc.stdout is not None
+            proc.stdout.readline()  # started and committed at least one change
+            time.sleep(rng.uniform(0, 0.05))  # a random point in its writing to kill it at
+            os.kill(proc.pid, signal.SIGKILL)
+            out = proc.stdout.read()
+            proc.wait(timeout=10)
         reported = [int(x) for x in out.split()]
         committed = max([committed, *reported])
         storage, seen = _with_log(path, writable=False)

@@ -20,7 +20,7 @@ from bot.context import AppContext
 from bot.settings import Settings
 from bot.store import Store, StoreError
 from bot.store.records import SCHEMA_VERSION, ChatState, Pick, ProfileVersion, Vote
-from tests.conftest import run_jobpicks
+from tests.cli_support import run_jobpicks
 
 V1 = Path(__file__).parent / "data" / "v1.json"
 V2 = Path(__file__).parent / "data" / "v2.json"
@@ -172,6 +172,7 @@ def test_a_file_from_a_newer_jobpicks_is_refused_untouched(isolated_env: Path) -
     assert sorted(p.name for p in isolated_env.iterdir()) == ["jobpicks.json"]
 
 
+@pytest.mark.slow
 async def test_the_cli_names_a_newer_file_in_one_line(isolated_env: Path) -> None:
     path = isolated_env / "db" / "jobpicks.json"  # JOBPICKS_DB of the isolated env
     path.parent.mkdir()

@@ -25,7 +25,7 @@ from bot.store.records import (
     Overrides,
     ProfileVersion,
 )
-from tests.conftest import run_jobpicks
+from tests.cli_support import run_jobpicks
 
 DATA = Path(__file__).parent / "data"
 V3 = DATA / "v3.json"

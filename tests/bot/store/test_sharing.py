@@ -21,7 +21,7 @@ from bot.store.locks import WriteLock
 from bot.store.records import ChatState, Pick, SeenPosting, Vote
 from scoring.models import Score
 from scrapers.postings.posting import Posting
-from tests.conftest import REPO
+from tests.cli_support import REPO
 
 DAY = "2026-03-02"
 

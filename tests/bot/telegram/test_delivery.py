@@ -38,7 +38,7 @@ from tests.bot.telegram_support import (
     reopen,
     running_bot,
 )
-from tests.conftest import REPO  # noqa: E402
+from tests.cli_support import REPO  # noqa: E402
 
 
 async def test_morning_delivery_header_then_picks_paced(fake, tmp_path):
@@ -233,6 +233,14 @@ async def _child(tmp_path: Path, fake) -> asyncio.subprocess.Process:
     )
 
 
+def _sent_so_far(db: Path) -> list[bool]:
+    """Which of the day's picks the database says went to CHAT, read beside the writer."""
+    store = Store(db, read_only=True)
+    runs = store.all_runs()
+    return [str(CHAT) in p.sent for p in store.picks_for(runs[0].day)] if runs else []
+
+
+@pytest.mark.slow
 async def test_crash_between_two_picks_then_restart(fake, tmp_path):
     # header and pick 1 go through, pick 2 hangs in flight, and the process is killed (-9)
     fake.hold("sendMessage", after=2)
@@ -240,7 +248,7 @@ async def test_crash_between_two_picks_then_restart(fake, tmp_path):
     try:
         await fake.wait_for("sendMessage", count=2, chat_id=CHAT, within=20)
         await eventually(lambda: len(fake.calls_of("sendMessage")) == 3, within=10)
-        await asyncio.sleep(0.2)  # pick 1's record is written right after its send
+        await eventually(lambda: _sent_so_far(tmp_path / "db.json") == [True, False, False])
     finally:
         proc.kill()
         await proc.wait()

@@ -384,6 +384,7 @@ async def test_server_rejecting_the_schema_is_asked_again_without_it(fake_llm, l
     assert fake_llm.calls == 4  # one rejected, then three without the schema
 
 
+@pytest.mark.slow
 def test_no_llm_means_local_only_and_litellm_never_imported(tmp_path: Path):
     code = (
         "import asyncio, sys\n"

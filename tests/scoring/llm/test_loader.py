@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from scoring.llm.loader import OFFLINE_SWITCHES, LiteLLM
-from tests.conftest import REPO
+from tests.cli_support import REPO
 from tests.fakes.llm import GatedImport
 
 
@@ -67,6 +67,7 @@ def test_loading_litellm_sets_only_its_offline_switches(monkeypatch: pytest.Monk
     assert lit.token_counter(model="gpt-4o-mini", text="two words") == 2
 
 
+@pytest.mark.slow
 def test_importing_and_building_the_app_writes_nothing_to_the_environment():
     """Every module of ours imported, a context and its LLM client built: the environment is
     as it was (the offline switches are set only when litellm itself loads)."""

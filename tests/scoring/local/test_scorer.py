@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from scoring.learning import MAX_NUDGE
 from scoring.local.scorer import SAYS_WHY_FROM, TOP_SCORE, LocalScorer, summarise, tokens
 from scoring.models import LearnedLine, LearnedWeights
@@ -164,6 +166,7 @@ def test_tokens_split_slashes_and_stem_plurals():
     ]
 
 
+@pytest.mark.slow
 def test_same_scores_and_reasons_in_every_process():
     """No set or dict order leaks into a score or a reason: string hashing differs per
     process (PYTHONHASHSEED), so the same postings are scored under several seeds."""

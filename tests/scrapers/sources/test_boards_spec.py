@@ -24,7 +24,7 @@ from scrapers.sources.boards_spec import BoardRef, parse_board
         ("https://bunq.recruitee.com/o/data-intern", BoardRef("recruitee", "bunq")),
     ],
 )  # fmt: skip
-def test_new_board_specs(spec: str, ref: BoardRef) -> None:
+def test_workday_smartrecruiters_workable_and_recruitee_specs(spec: str, ref: BoardRef) -> None:
     assert parse_board(spec) == ref
 
 
@@ -57,7 +57,7 @@ def test_bad_workday_specs_say_why(spec: str) -> None:
         ("oracle:hcjy.fa.us2.oraclecloud.com/CX_1", BoardRef("oracle", "hcjy.fa.us2.oraclecloud.com", "CX_1")),
     ],
 )  # fmt: skip
-def test_shared_hosts_eu_hosts_and_the_new_boards(spec: str, ref: BoardRef) -> None:
+def test_shared_hosts_eu_hosts_and_hr_board_specs(spec: str, ref: BoardRef) -> None:
     assert parse_board(spec) == ref
 
 

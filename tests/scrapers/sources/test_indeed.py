@@ -175,6 +175,7 @@ async def test_second_page_failing_is_partial(fake: BoardsFake, client: HttpClie
     assert "HTTP 500" in result.reason
 
 
+@pytest.mark.slow
 def test_an_internship_tagged_full_time_too_is_an_internship() -> None:
     """Indeed often tags internships both Full-time and Internship; the specific type wins,
     whatever the order and in every process (a set's hash order once decided it, so a full-time
