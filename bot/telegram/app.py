@@ -29,7 +29,7 @@ from bot.telegram.client import make_bot
 from bot.telegram.delivery import Courier
 from bot.telegram.logsafe import token_errors_named_not_shown
 from bot.telegram.runtime import CONTEXT_TYPES, Runtime, runtime_of
-from bot.telegram.schedule import schedule_mornings, start_due
+from bot.telegram.schedule import schedule_mornings, start_due, watch_the_clock
 from bot.telegram.tasks import TaskTracker
 
 __all__ = ["build_application", "run_bot", "serve"]
@@ -74,6 +74,8 @@ async def post_init(app: App) -> None:
         log.warning("could not set the bot's description: %s", exc)
     schedule_mornings(app)
     start_due(app)
+    # Not a tracked task: it never ends, and the tracked ones are waited for at a stop.
+    rt.clock_watch = asyncio.get_running_loop().create_task(watch_the_clock(app))
 
 
 async def post_stop(app: App) -> None:
@@ -82,6 +84,8 @@ async def post_stop(app: App) -> None:
     next start."""
     rt = runtime_of(app)
     log.info("stopping")
+    if rt.clock_watch is not None:
+        rt.clock_watch.cancel()
     rt.daily.stop()
     await rt.tracker.drain(STOP_GRACE_SECONDS)
     await rt.courier.outbox.aclose()

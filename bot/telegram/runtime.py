@@ -29,6 +29,7 @@ class Runtime:
     mornings: Mornings  # which chats' mornings are due, and which this process started
     refused: set[int] = field(default_factory=set)  # in memory only: nothing stored for them
     tracker: TaskTracker = field(default_factory=TaskTracker)
+    clock_watch: asyncio.Task[None] | None = None  # see bot.telegram.schedule.watch_the_clock
 
     KEY = "runtime"
 

@@ -13,11 +13,18 @@ clock step of two hours, a job fires two hours late, and with a grace of 600 s i
 dropped as "missed by 2:00:00". So jobs run however late (``misfire_grace_time=None``), once
 for all the slots they missed (``coalesce``), and the watchdog looks every minute whether a
 slot has passed on the wall clock: a morning starts within a minute of any wake or jump.
+Sooner still: `watch_the_clock` compares the wall clock with the monotonic one every few
+seconds, and when they part (a clock step either way, or a suspend, which the monotonic clock
+does not count) rebuilds the jobs and starts what is due at once — the watchdog's own next
+run, after a step back, would otherwise be hours away.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 from telegram.ext import Application
@@ -30,6 +37,8 @@ log = logging.getLogger(__name__)
 MORNING_JOB = "morning"  # one job per person, all of this name (the job's chat_id says whose)
 WATCHDOG_JOB = "morning watchdog"
 WATCHDOG_SECONDS = 60.0
+CLOCK_CHECK_SECONDS = 5.0
+CLOCK_STEP_SECONDS = 30.0  # wall and monotonic clocks parting by this much: a jump or a wake
 # However late a job fires, it runs, and once for all the slots it missed.
 LATE_IS_FINE = {"misfire_grace_time": None, "coalesce": True}
 
@@ -91,3 +100,28 @@ def reschedule(app: App) -> bool:
         return False
     log.info("the new schedule time has passed today and today has not run: running now")
     return True
+
+
+async def watch_the_clock(
+    app: App,
+    *,
+    every: float = CLOCK_CHECK_SECONDS,
+    step: float = CLOCK_STEP_SECONDS,
+    wall: Callable[[], float] = time.time,
+) -> None:
+    """Until cancelled: every `every` seconds (elapsed time), whether the wall clock moved
+    `step` seconds or more against the elapsed time — then the mornings are scheduled again
+    and every morning now due starts."""
+    offset = wall() - time.monotonic()
+    while True:
+        await asyncio.sleep(every)
+        moved = wall() - time.monotonic() - offset
+        offset += moved
+        if abs(moved) >= step:
+            log.info(
+                "the wall clock moved %+.0f s against elapsed time (a suspend or a clock "
+                "step): scheduling the mornings again",
+                moved,
+            )
+            schedule_mornings(app)
+            start_due(app)
