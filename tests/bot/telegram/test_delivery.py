@@ -235,7 +235,7 @@ async def _child(tmp_path: Path, fake) -> asyncio.subprocess.Process:
 
 def _sent_so_far(db: Path) -> list[bool]:
     """Which of the day's picks the database says went to CHAT, read beside the writer."""
-    store = Store(db, read_only=True)
+    store = Store(db, read_only=True).person(CHAT)
     runs = store.all_runs()
     return [str(CHAT) in p.sent for p in store.picks_for(runs[0].day)] if runs else []
 
