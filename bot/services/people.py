@@ -11,6 +11,7 @@ types here.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
@@ -46,11 +47,19 @@ def get(ctx: AppContext, person: int) -> Person | None:
 
 
 async def add(
-    ctx: AppContext, person: int, *, via: str, name: str = "", kind: str | None = None
+    ctx: AppContext,
+    person: int,
+    *,
+    via: str,
+    name: str = "",
+    kind: str | None = None,
+    on_create: Callable[[], None] | None = None,
 ) -> Person:
     """Make `person` someone jobpicks knows (and serves): the one way a person is created.
-    `via` says how they came ("config", "onboarding", "invite", "open", …). Adding someone
-    already known changes nothing but an empty name; their record is returned."""
+    `via` says how they came ("config", "onboarding", "invite:<code>", "open", …). Adding
+    someone already known changes nothing but an empty name; their record is returned.
+    `on_create` runs in the same step only when the person is new (an invite's use is
+    booked with the person it admits, or neither is; raising keeps neither)."""
     db = ctx.db
     async with db.transaction():
         known = db.person_record(person)
@@ -59,6 +68,8 @@ async def add(
                 known = known.model_copy(update={"name": name[:120]})
                 db.save_person(known)
             return known
+        if on_create is not None:
+            on_create()
         record = Person(
             id=person,
             kind=kind or kind_of(person),  # type: ignore[arg-type]

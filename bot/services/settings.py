@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.config import parse_hhmm, parse_timezone
 from bot.context import CADENCE_DAYS, AppContext
 from bot.errors import InputError
+from bot.services import access
 
 
 class SettingsError(InputError):
@@ -127,6 +128,9 @@ async def change(ctx: AppContext, name: str, raw_value: str) -> SettingChange:
     if not raw_value.strip():
         raise SettingsError(f"Give a value: /settings {setting.name} <{setting.help}>")
     value = _parse(setting, raw_value)
+    cap = ctx.settings.jobpicks_max_picks_per_day
+    if setting.name == "picks" and cap and access.limited(ctx) and int(value) > cap:
+        raise SettingsError(f"At most {cap} picks a day here (the bot's limit per person).")
     async with ctx.store.transaction():
         overrides = ctx.store.overrides()
         section = getattr(overrides, setting.section).model_copy(update={setting.field: value})
