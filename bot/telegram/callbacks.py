@@ -17,6 +17,8 @@ prefix     fields                                      button
 ``lp``     ``a|r:<proposal id>``                       Apply / Reject a learning proposal
 ``st``     ``<action>[:<arg>]``                        a /settings keyboard button
 ``go``     ``picks``                                   /start's "today's picks now"
+``fg``     ``yes|no``                                  /forget's "Yes, delete everything" / Cancel
+``ad``     ``<page>``                                  a page of the owner's /admin view
 =========  ==========================================  =====================================
 """
 
@@ -35,11 +37,15 @@ PICK_KINDS = (VOTE, REASON, BLOCK, SAVE, APPLIED)
 PROPOSAL = "lp"
 SETTINGS = "st"
 GO = "go"
+FORGET = "fg"
+ADMIN = "ad"
 
 PATTERN_PICK = rf"^({'|'.join(PICK_KINDS)}):"
 PATTERN_PROPOSAL = rf"^{PROPOSAL}:"
 PATTERN_SETTINGS = rf"^{SETTINGS}:"
 PATTERN_GO = rf"^{GO}:"
+PATTERN_FORGET = rf"^{FORGET}:"
+PATTERN_ADMIN = rf"^{ADMIN}:"
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PICK_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -134,3 +140,22 @@ TODAY_PICKS = f"{GO}:picks"
 def parse_go(data: str) -> str | None:
     """``"go:picks"`` → ``"picks"``."""
     return "picks" if data == TODAY_PICKS else None
+
+
+def forget(answer: str) -> str:
+    """/forget's confirmation buttons: ``yes`` deletes, ``no`` cancels."""
+    return _checked(f"{FORGET}:{answer}")
+
+
+def parse_forget(data: str) -> str | None:
+    answer = data.removeprefix(f"{FORGET}:")
+    return answer if data.startswith(f"{FORGET}:") and answer in ("yes", "no") else None
+
+
+def admin_page(page: int) -> str:
+    return _checked(f"{ADMIN}:{page}")
+
+
+def parse_admin_page(data: str) -> int | None:
+    m = re.fullmatch(rf"{ADMIN}:(\d{{1,4}})", data)
+    return int(m.group(1)) if m else None
