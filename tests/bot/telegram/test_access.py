@@ -186,3 +186,20 @@ def test_a_long_admin_view_is_paged_under_telegrams_limit():
         "◀",
         f"{count}/{count}",
     ]
+
+
+async def test_jobpicks_invite_prints_the_code_and_its_link_then_lists_and_revokes(fake, tmp_path):
+    env = {
+        "JOBPICKS_DB": str(tmp_path / "db.json"),
+        "TELEGRAM_BOT_TOKEN": fake.token,
+        "TELEGRAM_API_BASE": fake.base_url,
+        "JOBPICKS_ACCESS": "invite",
+    }
+    code, out, err = await run_jobpicks("invite", "--uses", "2", "--note", "Job club", **env)
+    assert code == 0, err
+    made, link = out.splitlines()
+    assert link == f"https://t.me/{fake.username}?start={made}" and err == ""
+    code, out, _ = await run_jobpicks("invite", "--revoke", made, **env)
+    assert code == 0 and "revoked" in out
+    code, out, _ = await run_jobpicks("invite", "--list", **env)
+    assert out.split()[:4] == [made, "revoked", "0/2", "used"] and "Job club" in out
