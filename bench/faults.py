@@ -1,27 +1,40 @@
 """Reliability bench: real `jobpicks` child processes under faults, against the local fakes.
 
-Every scenario starts the real CLI (`python -m bot run|bot|digest`) from this tree, pointed at
-the fakes in `tests/fakes/` (job boards, an OpenAI-compatible LLM, the Telegram Bot API), all on
-127.0.0.1 and served by this process. It measures, it does not assume:
+Every scenario starts the real CLI (`python -m bot run|bot|digest|doctor`) from this tree,
+pointed at the fakes in `tests/fakes/` (job boards, an OpenAI-compatible LLM, the Telegram Bot
+API), all on 127.0.0.1 and served by this process; where a fault must land at an exact moment,
+through bench/child.py (the same CLI with that fault put in place first). It measures, it
+does not assume:
 
-- run-kill    SIGKILL of `jobpicks run` at a random moment, then a rerun to completion;
-- bot-kill    SIGKILL of `jobpicks bot` (catch-up morning due) at a random moment, then a
-              restart until every pick is out, then SIGTERM;
-- after-send  a database seeded with N seen postings (150k; built by `bench/store.py`), and
-              `jobpicks run` killed right after Telegram answered a pick (0–100 ms later), then
-              rerun: does the pick go out twice?
-- boards      429, 500, slow, changed markup, refused connection: is each one named?
-- llm         429, bad JSON, nonsense scores (-3, 150, "high"), slow: nonsense must not score;
-- telegram    429 retry_after, a 5xx, a persistent 400 on one message: the rest still go; a
-              working run after a morning where every source failed sends its header;
-- hostile     HTML/markdown injection, `javascript:` links, huge fields, odd unicode;
-- database    damaged database files (truncated, a list, a table or record not an object).
+- run-kill        SIGKILL of `jobpicks run` at a random moment, then a rerun to completion;
+- bot-kill        SIGKILL of `jobpicks bot` (catch-up morning due) at a random moment, then a
+                  restart until every pick is out, then SIGTERM;
+- after-send      a database seeded with N seen postings (150k; built by `bench/store.py`), and
+                  `jobpicks run` killed right after Telegram answered a pick (0–100 ms later),
+                  then rerun: does the pick go out twice?
+- compaction-kill `jobpicks run` compacting its database at every commit, SIGKILLed inside its
+                  n-th compaction at one of its steps (half the snapshot written; written, not
+                  renamed; renamed, its journal not started; the journal written, not renamed);
+- second-process  `jobpicks run`, `doctor`, `digest`, `run --dry-run` and a second `jobpicks
+                  bot` started on the database while the bot delivers its morning;
+- clock-jump      `jobpicks bot` started before its morning slot, then its wall clock jumps
+                  2 h forward past the slot (the monotonic clock does not): does the day run?
+- boards          429, 500, slow, changed markup, refused connection: is each one named?
+- llm             the model answers posting by posting: a 429 once, bad JSON, nonsense scores
+                  (-3, 150, "high"), too slow — each must be served (else it is not tested),
+                  and none may score;
+- telegram        429 retry_after, a 5xx, a persistent 400 on one message: the rest still go; a
+                  working run after a morning where every source failed sends its header;
+- hostile         HTML/markdown injection, `javascript:` links, huge fields, odd unicode;
+- database        damaged database files (truncated, a list, a table or record not an object).
 
 Picks expected = what `jobpicks digest` lists for the day; delivered = the pick messages the fake
 Bot API accepted (each posting's title carries a unique marker `Q<nnnn>`). A traceback is any
-"Traceback (most recent call last)" on a child's stdout or stderr.
+"Traceback (most recent call last)" on a child's stdout or stderr. The fake Bot API echoes the
+request path (the bot token) in every error, as a careless proxy does: the token and the LLM
+key are counted in every child's output.
 
-Not part of CI. Usage: python bench/faults.py [--quick] [--only NAME ...] [--seen 150000]
+Not part of CI. Usage: python bench/faults.py [--quick] [--runs N] [--only NAME ...]
 """
 
 from __future__ import annotations
@@ -30,7 +43,6 @@ import argparse
 import asyncio
 import contextlib
 import html
-import json
 import os
 import random
 import re
@@ -43,7 +55,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +71,7 @@ TRACEBACK = "Traceback (most recent call last)"
 MARK = re.compile(r"\bQ(\d{4})\b")
 CHILD_TIMEOUT = 120.0
 KEEP = False  # --keep: write each child's output to files in its work folder
+BENCH_KEY = "bench-llm-key-0123456789abcdef"  # counted in every child's output, like the token
 
 PROFILE = """
 [profile]
@@ -163,6 +176,14 @@ def closed_port() -> int:
 
 
 # -- child processes ------------------------------------------------------------------------
+def command(args: tuple[str, ...], env: dict[str, str]) -> list[str]:
+    """`python -m bot ARGS`, or bench/child.py (the same CLI with a fault put in place first)
+    when the environment names one."""
+    if any(name.startswith("JOBPICKS_BENCH_") for name in env):
+        return [sys.executable, str(REPO / "bench" / "child.py"), *args]
+    return jobpicks_cmd(*args)
+
+
 @dataclass
 class Child:
     """One `jobpicks` process; its output is drained as it comes (a full pipe would stall it)."""
@@ -180,7 +201,7 @@ class Child:
     async def start(self) -> Child:
         self.started = time.monotonic()
         self.proc = await asyncio.create_subprocess_exec(
-            *jobpicks_cmd(*self.args),
+            *command(self.args, self.env),
             env=self.env,
             cwd=self.cwd,
             stdin=asyncio.subprocess.DEVNULL,
@@ -279,6 +300,9 @@ class Bench:
     boards: fb.BoardsFake
     llm: fl.FakeLLM
     children: list[Child] = field(default_factory=list)
+    # For each pick sent twice after a kill: seconds from the Bot API receiving its first send
+    # to the kill (the send→record window a kill must land in to repeat a pick).
+    gaps: list[float] = field(default_factory=list)
     _chats: Any = field(default_factory=lambda: iter(range(70_001, 80_000)))
 
     def new_chat(self) -> int:
@@ -314,7 +338,11 @@ class Bench:
                 "TELEGRAM_API_BASE": self.tg.base_url,
             }
         if llm:
-            env |= {"LLM_MODEL": "openai/bench", "LLM_API_BASE": self.llm.base, "LLM_API_KEY": "x"}
+            env |= {
+                "LLM_MODEL": "openai/bench",
+                "LLM_API_BASE": self.llm.base,
+                "LLM_API_KEY": BENCH_KEY,
+            }
         env |= extra
         return env
 
@@ -452,6 +480,9 @@ def unsurvived(
         after = [i for i, k in enumerate(kills) if k > first]
         if after:  # the kill that cut the record of this send short
             failed.add(after[0])
+            b.gaps.append(kills[after[0]] - first)
+        else:
+            b.gaps.append(float("nan"))  # a duplicate no kill explains
     for i, c in enumerate(procs[1:]):
         ok_exit = c.rc in (0, -signal.SIGKILL, -signal.SIGTERM)
         if i < len(kills) and (c.text.count(TRACEBACK) or not ok_exit):
@@ -728,6 +759,192 @@ async def scenario_after_send(b: Bench, seen: int, kills: int) -> Result:
     return res
 
 
+# -- a kill inside a compaction -----------------------------------------------------------------
+COMPACTION_STEPS = ("mid-write", "before-rename", "after-rename", "journal")
+
+
+async def compaction_chain(b: Bench, res: Result, nth: int, step: str) -> bool:
+    """`jobpicks run` compacting at every commit, killed in its `nth` compaction at `step`
+    (bench/child.py), then a run to completion. False when the run ended before its `nth`
+    compaction (no kill). A kill is survived when no pick is lost or repeated, the database is
+    not set aside and the rerun is clean."""
+    work = b.workdir("compact")
+    (work / "jobpicks.toml").write_text(config_toml(KILL_BOARDS, max_picks=4), "utf-8")
+    chat = b.new_chat()
+    env = b.env(work, chat=chat)
+    killed = await b.run(work, env | {"JOBPICKS_BENCH_COMPACT_KILL": f"{nth}:{step}"}, "run")
+    if killed.rc != -signal.SIGKILL:
+        if killed.rc != 0:
+            res.fail(f"compacting at every commit, `jobpicks run` exited {killed.rc}: "
+                     f"{last_line(killed.stderr)}")  # fmt: skip
+        return False
+    final = await b.run(work, env, "run")
+    expected, digest = await b.digest_markers(work, env, res)
+    lost, dup = b.check_delivery(res, chat, expected)
+    bad_db = corrupt_files(work)
+    tb = tracebacks([final, digest])
+    res.kills += 1
+    res.lost += lost
+    res.duplicated += dup
+    res.tracebacks += tracebacks([killed]) + tb
+    where = f"compaction {nth}, {step}"
+    if not (lost or dup or bad_db or tb or final.rc):
+        res.survived += 1
+        return True
+    if bad_db:
+        res.fail(f"kill in {where}: the database was set aside as corrupt ({bad_db[0].name})")
+    if lost or dup:
+        res.fail(f"kill in {where}: {lost} pick(s) lost, {dup} sent twice")
+    if final.rc or tb:
+        res.fail(f"kill in {where}: the rerun exited {final.rc}: "
+                 f"{traceback_tail([final]) or last_line(final.stderr)}")  # fmt: skip
+    return True
+
+
+async def scenario_compaction_kill(b: Bench, n: int) -> Result:
+    res = Result("compaction-kill (SIGKILL inside one)")
+    setup_kill_boards(b)
+    rng = random.Random(b.args.seed + 3)
+    # A run of 4 picks commits about 8 times; past its last compaction nothing is killed.
+    plans = [(rng.randint(1, 8), COMPACTION_STEPS[i % len(COMPACTION_STEPS)]) for i in range(n)]
+    made = await gather_limited(b.args.jobs, [compaction_chain(b, res, k, s) for k, s in plans])
+    res.notes.append(
+        f"{sum(made)} of {n} runs killed inside a compaction (the database compacts at every "
+        "commit; steps: " + ", ".join(COMPACTION_STEPS) + "); the others ended first"
+    )
+    return res
+
+
+# -- a second process on the database ------------------------------------------------------------
+async def scenario_second_process(b: Bench) -> Result:
+    """`jobpicks bot` delivering its morning while `jobpicks run`, `doctor`, `digest`,
+    `run --dry-run` and a second `jobpicks bot` start on the same database."""
+    res = Result("second process beside the bot")
+    setup_kill_boards(b)
+    work = b.workdir("beside")
+    (work / "jobpicks.toml").write_text(config_toml(KILL_BOARDS, max_picks=4), "utf-8")
+    chat = b.new_chat()
+    env = b.env(work, chat=chat)
+    bot = await b.child(work, env, "bot").start()
+    try:
+        # The morning is due: the bot runs it and starts sending (one message a second).
+        started = await wait_messages(b, chat, 2, 45)
+        others = {
+            "run": b.run(work, env, "run"),
+            "doctor": b.run(work, env, "doctor"),
+            "digest": b.run(work, env, "digest"),
+            "run --dry-run": b.run(work, env, "run", "--dry-run"),
+            "bot": b.run(work, env, "bot"),
+        }
+        done = dict(zip(others, await asyncio.gather(*others.values()), strict=True))
+        complete = await wait_delivered(b, chat, 4, 45)
+        await asyncio.sleep(1.5)  # anything still in flight (a duplicate) arrives now
+    finally:
+        stopped = await bot.terminate()
+    if not started:
+        res.fail("the bot sent nothing of its morning within 45 s")
+    if not stopped or bot.rc not in (0, -signal.SIGTERM):
+        res.fail(f"`jobpicks bot` beside the others ended {bot.rc}: {last_line(bot.stderr)}")
+    expected, digest = await b.digest_markers(work, env, res)
+    lost, dup = b.check_delivery(res, chat, expected)
+    res.lost, res.duplicated = lost, dup
+    if lost or dup or not complete:
+        res.fail(f"with `jobpicks run` beside the bot: {lost} pick(s) lost, {dup} sent twice")
+    res.faults = len(done)
+    want = {
+        "run": lambda c: c.rc == 0,
+        "doctor": lambda c: c.rc == 0 and "✗" not in c.stdout,
+        "digest": lambda c: c.rc == 0 and markers(c.stdout),
+        "run --dry-run": lambda c: c.rc == 0,
+        "bot": lambda c: c.rc == 1 and "already serving" in c.stderr,
+    }
+    for name, c in done.items():
+        if want[name](c) and not tracebacks([c]):
+            res.named += 1
+        else:
+            res.fail(f"`jobpicks {name}` beside the bot exited {c.rc}: "
+                     f"{traceback_tail([c]) or last_line(c.text)}")  # fmt: skip
+    if bad := corrupt_files(work):
+        res.fail(f"the database was set aside as corrupt: {bad[0].name}")
+    res.tracebacks = tracebacks([bot, digest, *done.values()])
+    return res
+
+
+async def wait_messages(b: Bench, chat: int, want: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if len(b.tg.sent_to(chat)) >= want:
+            return True
+        await asyncio.sleep(0.02)
+    return False
+
+
+# -- the clock jumps ---------------------------------------------------------------------------------
+def zone_near(hour: int) -> tuple[str, datetime]:
+    """A fixed-offset zone where it is now about `hour` o'clock, and the time there: the
+    scenario's morning and its jump then stay within one local day."""
+    now = datetime.now(UTC)
+    offset = (hour - now.hour + 12) % 24 - 12  # −12 … +11
+    name = "Etc/GMT" + (f"{-offset:+d}" if offset else "")  # Etc/GMT-5 is UTC+5
+    return name, now + timedelta(hours=offset)
+
+
+async def scenario_clock_jump(b: Bench) -> Result:
+    """`jobpicks bot` started before its morning slot; its wall clock then jumps 2 h forward
+    (a laptop waking, a restored VM, an NTP step), past the slot. The day must still run."""
+    res = Result("clock jump +2 h past the morning slot")
+    res.faults = 1
+    setup_kill_boards(b)
+    zone, local = zone_near(10)
+    slot = local + timedelta(minutes=30)
+    work = b.workdir("clock")
+    config = config_toml(KILL_BOARDS, max_picks=4).replace(
+        'time = "00:00"\ntimezone = "UTC"', f'time = "{slot:%H:%M}"\ntimezone = "{zone}"'
+    )
+    (work / "jobpicks.toml").write_text(config, "utf-8")
+    # A Bot API of its own: "the bot is up" is then this bot's calls, not another scenario's.
+    tg = BenchTelegram()
+    await tg.start()
+    own = Bench(b.args, b.root, tg, b.boards, b.llm, children=b.children)
+    chat = own.new_chat()
+    env = own.env(work, chat=chat, JOBPICKS_BENCH_CLOCK=str(JUMP.total_seconds()))
+    bot = await own.child(work, env, "bot").start()
+    got: int | None = None
+    early = 0
+    try:
+        await tg.wait_for("setMyCommands", within=30)
+        await tg.wait_for("deleteWebhook", within=30)  # polling starts next: the bot is up
+        early = len(tg.sent_to(chat))
+        assert bot.proc is not None
+        bot.proc.send_signal(signal.SIGUSR1)  # the clock jumps
+        jumped = time.monotonic()
+        if await wait_delivered(own, chat, 1, b.args.jump_wait):
+            got = len(own.delivered(chat)[0])
+            res.notes.append(f"first pick {time.monotonic() - jumped:.1f} s after the jump")
+        # What the person is told: the next run, as the jumped clock reads it.
+        before = len(tg.sent_to(chat))
+        await tg.user_says(chat, "/start")
+        if await wait_messages(own, chat, before + 1, 15):
+            text = tg.sent_to(chat)[before].text
+            line = next((ln for ln in text.splitlines() if "next run" in ln.lower()), "")
+            res.notes.append(f"/start after the jump says: {line.strip()[:100] or text[:100]}")
+    finally:
+        await bot.terminate()
+        await tg.stop()
+    res.tracebacks = tracebacks([bot])
+    res.notes.append(f"slot {slot:%H:%M} in {zone}, bot started at {local:%H:%M} there; "
+                     f"{early} message(s) before the jump")  # fmt: skip
+    if got:
+        res.named = 1
+    else:
+        res.fail(f"no pick within {b.args.jump_wait:.0f} s of a +2 h jump past the morning slot: "
+                 "the day is lost until a restart")  # fmt: skip
+    return res
+
+
+JUMP = timedelta(hours=2)
+
+
 # -- board faults ---------------------------------------------------------------------------
 async def scenario_boards(b: Bench) -> Result:
     res = Result("boards: 429, 500, slow, changed, refused")
@@ -814,46 +1031,101 @@ async def scenario_boards(b: Bench) -> Result:
 
 
 # -- LLM faults -----------------------------------------------------------------------------
+# Each faulty posting's answer, as the model gives it when that posting is asked about. A fault
+# of the whole reply (429, bad JSON, slow) is the reply to a request holding that posting; a
+# nonsense score is that posting's own entry, whatever else the request holds.
+LLM_FAULTS = {
+    "rate429": "a 429 the first time",
+    "badjson": "bad JSON",
+    "neg": "-3",
+    "over": "150",
+    "word": '"high"',
+    "slow": "an answer after 9 s (timeout 6 s)",
+}
+UNSCORABLE = {
+    "badjson": "unreadable answer",
+    "neg": "unreadable answer",
+    "over": "unreadable answer",
+    "word": "unreadable answer",
+    "slow": "timed out",
+}
+NONSENSE = {"neg": -3, "over": 150, "word": "high"}
+
+
+class LLMResponder:
+    """The fake model's answers, posting by posting (`plan`: marker -> fault kind). The quick
+    look (triage) gives every faulty posting a high score, so each reaches the full scoring,
+    where its fault is served; `served` counts the faulty answers actually given, per kind."""
+
+    def __init__(self, plan: dict[str, str]) -> None:
+        self.plan = plan
+        self.served: Counter[str] = Counter()
+        self.asked: Counter[str] = Counter()  # requests that held a faulty posting, per kind
+
+    def __call__(self, body: dict[str, Any]) -> fl.Reply | str:
+        items = fl.postings_in(body)
+        if not items:
+            return fl.score_by_keywords(body)
+        triage = fl.is_triage(body)
+        faulty = {
+            pid: self.plan[m]
+            for pid, fields in items
+            for m in markers(fields.get("title", ""))
+            if m in self.plan
+        }
+        for kind in set(faulty.values()):
+            self.asked[kind] += 1
+        if "rate429" in faulty.values() and not self.served["rate429"]:
+            self.served["rate429"] += 1
+            return fl.status(429, retry_after=0.5)
+        if not triage and "badjson" in faulty.values():
+            self.served["badjson"] += 1
+            return fl.invalid('{"scores": [{"id": "x", "score": eighty, "reason": "good fit"')
+        if not triage and "slow" in faulty.values():
+            self.served["slow"] += 1
+            return fl.slow(9.0, 90)
+        scores = dict(fl.score_by_keywords(body).scores)
+        for pid, kind in faulty.items():
+            if triage:
+                scores[pid] = 95  # into the top K: the full scoring is where the fault is
+            elif kind in NONSENSE:
+                self.served[kind] += 1
+                scores[pid] = NONSENSE[kind]
+        return fl.valid(scores=scores, reason="Keyword overlap.", summary="A posting.")
+
+
+def unscored_causes(summary: str) -> tuple[int, dict[str, int]]:
+    """`unscored N (cause: n, cause: n)` from a run summary."""
+    m = re.search(r"unscored (\d+) \(([^)]*)\)", summary)
+    if not m:
+        return 0, {}
+    causes = {}
+    for part in m.group(2).split(","):
+        name, _, n = part.rpartition(":")
+        if n.strip().isdigit():
+            causes[name.strip()] = int(n)
+    return int(m.group(1)), causes
+
+
 async def scenario_llm(b: Bench) -> Result:
     res = Result("llm: 429, bad JSON, nonsense, slow")
     good = jobs(4, "Good AI", title="Machine Learning Engineer Intern")
-    faulty = jobs(6, "Odd AI", title="Python Machine Learning Intern")
+    faulty = jobs(len(LLM_FAULTS), "Odd AI", title="Python Machine Learning Intern")
     weak = jobs(4, "Plain Co", title="Office Assistant")
     for j in weak:
         j.description = f"{j.title.split()[0]}: filing, phones and scheduling."
     b.boards.greenhouse["llmgood"] = good + faulty + weak
-    kinds = ["rate429", "badjson", "neg", "over", "word", "slow"]
-    plan = {j.title.split()[0]: k for j, k in zip(faulty, kinds, strict=True)}
-    asked: Counter[str] = Counter()
-
-    def responder(body: dict[str, Any]) -> fl.Reply | str:
-        # A retry may append a follow-up turn: look for the posting in every non-system turn.
-        turns = [m for m in body["messages"] if m.get("role") != "system"]
-        found = [m for t in turns for m in markers(json.dumps(t.get("content"))) if m in plan]
-        if not found:
-            return fl.score_by_keywords(body)
-        m = found[0]
-        asked[m] += 1
-        kind = plan[m]
-        if kind == "rate429":
-            return fl.status(429, retry_after=0.5) if asked[m] == 1 else fl.valid(77)
-        if kind == "badjson":
-            return fl.invalid('{"score": eighty, "reason": "good fit"')
-        if kind == "neg":
-            return fl.valid(-3)
-        if kind == "over":
-            return fl.valid(150)
-        if kind == "word":
-            return json.dumps({"reason": "Fine.", "score": "high", "summary": "A job."})
-        return fl.slow(9.0, 90)  # past the 6 s timeout
-
-    b.llm.responder = responder
+    plan = {j.title.split()[0]: k for j, k in zip(faulty, LLM_FAULTS, strict=True)}
+    model = LLMResponder(plan)
+    b.llm.responder = model
     work = b.workdir("llm")
+    # One posting per full-scoring call: a fault of a whole reply (bad JSON, slow) then fails
+    # only the posting it belongs to, and each fault is counted on its own.
     (work / "jobpicks.toml").write_text(
         config_toml(
             ["greenhouse:llmgood"],
             max_picks=20,
-            scoring="top_k = 10\ntimeout_seconds = 6\nrequests_per_minute = 6000\n",
+            scoring="top_k = 10\nbatch_size = 1\ntimeout_seconds = 6\nrequests_per_minute = 6000\n",
         ),
         "utf-8",
     )
@@ -870,34 +1142,40 @@ async def scenario_llm(b: Bench) -> Result:
         if found and score:
             picked[found[0]] = int(score.group(1))
     by_kind = {k: m for m, k in plan.items()}
-    asked_faulty = [k for m, k in plan.items() if asked[m]]
     res.notes.append(
-        f"faulty postings sent to the LLM: {len(asked_faulty)} of {len(plan)}; requests each: "
-        + ", ".join(f"{k} {asked[m]}" for m, k in plan.items())
+        "faulty answers served (requests holding the posting): "
+        + ", ".join(f"{k} {model.served[k]} ({model.asked[k]})" for k in LLM_FAULTS)
         + f"; run {res_seconds(c.stderr)}"
     )
-    # 429 is recovered by a retry: the posting is scored.
-    if by_kind["rate429"] not in picked:
-        res.fail("LLM 429 once: the posting was not scored after the retry")
-    unscorable = ["badjson", "neg", "over", "word", "slow"]
-    res.faults = len(unscorable)
-    m_unscored = re.search(r"unscored (\d+) \(([^)]*)\)", c.stderr)
-    reported = int(m_unscored.group(1)) if m_unscored else 0
-    accepted = [k for k in unscorable if by_kind[k] in picked]
-    said = {"neg": "-3", "over": "150", "word": '"high"', "badjson": "bad JSON", "slow": "slowly"}
-    for k in accepted:
-        res.fail(
-            f"LLM answered {said[k]} and the posting was picked with score {picked[by_kind[k]]}"
-        )
-    res.named = min(reported, len(unscorable) - len(accepted))
-    if reported < len(unscorable) - len(accepted):
-        res.fail(
-            f"summary names {reported} unscored postings, expected {len(unscorable) - len(accepted)}"
-        )
+    res.faults = len(LLM_FAULTS)
+    never = [k for k in LLM_FAULTS if not model.served[k]]
+    for k in never:
+        res.fail(f"{LLM_FAULTS[k]} was never served: that fault was not tested")
+    # A 429 is waited out: the posting is scored after the retry.
+    if "rate429" not in never:
+        if by_kind["rate429"] in picked:
+            res.named += 1
+        else:
+            res.fail("LLM 429 once: the posting was not scored after the retry")
+    total, causes = unscored_causes(c.stderr)
+    expected = Counter(UNSCORABLE[k] for k in UNSCORABLE if k not in never)
+    for k in UNSCORABLE:
+        if k in never:
+            continue
+        if by_kind[k] in picked:
+            res.fail(
+                f"LLM answered {LLM_FAULTS[k]} and the posting was picked with score "
+                f"{picked[by_kind[k]]}"
+            )
+    named = sum(min(causes.get(cause, 0), n) for cause, n in expected.items())
+    res.named += named
+    if causes != dict(expected):
+        res.fail(f"summary counts unscored postings as {causes or 'nothing'}, expected "
+                 f"{dict(expected)}")  # fmt: skip
     zeros = [m for m, s in picked.items() if s == 0 and m not in plan]
     if zeros:
         res.fail(f"{len(zeros)} postings outside the LLM's top K got a local estimate of 0")
-    res.notes.append(f"summary: {m_unscored.group(0) if m_unscored else 'no unscored line'}")
+    res.notes.append(f"summary: unscored {total} {causes}")
     return res
 
 
@@ -1141,6 +1419,9 @@ SCENARIOS = (
     "run-kill",
     "bot-kill",
     "after-send",
+    "compaction-kill",
+    "second-process",
+    "clock-jump",
     "boards",
     "llm",
     "telegram",
@@ -1158,7 +1439,10 @@ def _row(name: str, cells: list[str]) -> str:
     )
 
 
-def print_table(results: list[Result], wall: float, children: list[Child], token: str) -> None:
+def print_table(
+    results: list[Result], wall: float, children: list[Child], secrets: tuple[str, ...]
+) -> int:
+    """The run's table and notes; returns how often a secret appeared in a child's output."""
     head = _row("scenario", list(COLUMNS))
     print()
     print(head)
@@ -1179,9 +1463,10 @@ def print_table(results: list[Result], wall: float, children: list[Child], token
         print(_row(r.name, cells))
         for name in ("kills", "survived", "lost", "duplicated", "faults", "named", "tracebacks"):
             setattr(tot, name, getattr(tot, name) + getattr(r, name))
-    leaks = sum(c.text.count(token) for c in children)
+    leaks = sum(c.text.count(s) for c in children for s in secrets)
     print(
-        f"\n{len(children)} child processes, wall time {wall:.0f} s; token in output: {leaks} times"
+        f"\n{len(children)} child processes, wall time {wall:.0f} s; the bot token or the LLM "
+        f"key in their output: {leaks} times (the Bot API echoes the token in every error)"
     )
     print("survived: no pick lost or repeated and a clean restart after the kill; lost / dup:")
     print("picks of the day's digest never delivered / delivered more than once; named: faults")
@@ -1194,12 +1479,13 @@ def print_table(results: list[Result], wall: float, children: list[Child], token
         for f in r.failures:
             print(f"  ✗ {f}")
     if leaks:
-        print("\n✗ the bot token appeared in a child's output")
+        print("\n✗ the bot token or the LLM key appeared in a child's output")
     tails = Counter(t for c in children for t in traceback_tails(c.text))
     if tails:
         print("\ntracebacks by last line:")
         for line, n in tails.most_common():
             print(f"  {n:>3} × {line}")
+    return leaks
 
 
 Step = tuple[str, Callable[[], Any]]
@@ -1219,17 +1505,19 @@ async def lane(steps: list[Step], only: set[str]) -> list[Result]:
     return results
 
 
-async def amain(args: argparse.Namespace) -> None:
+async def one_run(args: argparse.Namespace, seed: int) -> tuple[list[Result], int]:
+    """Every scenario once, on fresh fakes; prints its table. Returns the results and how often
+    a secret reached a child's output."""
     quick = args.quick
     n_run = args.run_kills or (4 if quick else 20)
     n_bot = args.bot_kills or (2 if quick else 10)
     n_big = args.big_kills or (3 if quick else 10)
+    n_compact = args.compaction_kills or (4 if quick else 12)
     seen = args.seen or (30_000 if quick else 150_000)
     only = set(args.only or SCENARIOS)
-    global KEEP
-    KEEP = args.keep
+    args = argparse.Namespace(**{**vars(args), "seed": seed})
     root = Path(tempfile.mkdtemp(prefix="jobpicks-faults-"))
-    tg = BenchTelegram()
+    tg = BenchTelegram(echo_path=True)  # a proxy's habit: every error echoes the token's path
     await tg.start()
     boards = fb.BoardsFake()
     await boards.start()
@@ -1246,10 +1534,13 @@ async def amain(args: argparse.Namespace) -> None:
             ("telegram", lambda: scenario_telegram(b)),
             ("hostile", lambda: scenario_hostile(b)),
             ("database", lambda: scenario_database(b)),
+            ("clock-jump", lambda: scenario_clock_jump(b)),
         ]
         kills: list[Step] = [
             ("run-kill", lambda: scenario_run_kill(b, n_run)),
             ("bot-kill", lambda: scenario_bot_kill(b, n_bot)),
+            ("compaction-kill", lambda: scenario_compaction_kill(b, n_compact)),
+            ("second-process", lambda: scenario_second_process(b)),
         ]
         alone: list[Step] = [("after-send", lambda: scenario_after_send(b, seen, n_big))]
         lanes = await asyncio.gather(lane(faults, only), lane(kills, only))
@@ -1265,18 +1556,90 @@ async def amain(args: argparse.Namespace) -> None:
             print(f"kept {root}", file=sys.stderr)
         else:
             shutil.rmtree(root, ignore_errors=True)
-    print_table(results, time.monotonic() - t0, b.children, tg.token)
+    gaps = [f"{g * 1000:.0f} ms" if g == g else "no kill before it" for g in b.gaps]
+    for r in results:
+        if r.name.startswith(("run-kill", "bot-kill")) and r.duplicated:
+            r.notes.append(
+                "each pick sent twice, from the Bot API receiving its first send to the kill: "
+                + ", ".join(gaps)
+            )
+            break
+    leaks = print_table(results, time.monotonic() - t0, b.children, (tg.token, BENCH_KEY))
+    return results, leaks
+
+
+def print_runs(runs: list[list[Result]], leaks: list[int]) -> None:
+    """Each scenario's figures over all runs: kills summed, the rest run by run."""
+    print(
+        f"\n=== {len(runs)} runs (seeds from --seed on); per run: lost, dup, named, tracebacks ==="
+    )
+    width = 4 * len(runs)
+    head = (
+        f"{'scenario':<41}{'kills':>6}{'survived':>9}  {'lost':<{width}}{'dup':<{width}}"
+        f"{'named':<{2 * width}}tracebacks"
+    )
+    print(head)
+    print("-" * len(head))
+    names = list(dict.fromkeys(r.name for run in runs for r in run))
+    for name in names:
+        rows = [r for run in runs for r in run if r.name == name]
+        kills = sum(r.kills for r in rows)
+        print(
+            f"{name:<41}{kills or '-':>6}{sum(r.survived for r in rows) if kills else '-':>9}  "
+            f"{' '.join(str(r.lost) for r in rows):<{width}}"
+            f"{' '.join(str(r.duplicated) for r in rows):<{width}}"
+            f"{' '.join(f'{r.named}/{r.faults}' if r.faults else '-' for r in rows):<{2 * width}}"
+            f"{' '.join(str(r.tracebacks) for r in rows)}"
+        )
+    print(f"\nthe bot token or the LLM key in the children's output, per run: "
+          f"{' '.join(map(str, leaks))}")  # fmt: skip
+    for name in names:
+        failed = [
+            (i + 1, f)
+            for i, run in enumerate(runs)
+            for r in run
+            if r.name == name
+            for f in r.failures
+        ]
+        if failed:
+            print(f"\n{name}:")
+            for i, f in failed:
+                print(f"  ✗ run {i}: {f}")
+
+
+async def amain(args: argparse.Namespace) -> None:
+    global KEEP
+    KEEP = args.keep
+    runs, leaks = [], []
+    for i in range(args.runs):
+        if args.runs > 1:
+            print(f"\n=== run {i + 1} of {args.runs} (seed {args.seed + i}) ===", flush=True)
+        results, leaked = await one_run(args, args.seed + i)
+        runs.append(results)
+        leaks.append(leaked)
+    if args.runs > 1:
+        print_runs(runs, leaks)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer kills, a 30k database")
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, help="run only these scenarios")
+    parser.add_argument("--runs", type=int, default=1, help="run everything N times (seed+i)")
     parser.add_argument("--seen", type=int, help="seen postings in the after-send database")
     parser.add_argument("--run-kills", type=int, help="kills of `jobpicks run` (20; quick 4)")
     parser.add_argument("--bot-kills", type=int, help="kills of `jobpicks bot` (10; quick 2)")
     parser.add_argument("--big-kills", type=int, help="kills right after a send (10; quick 3)")
+    parser.add_argument(
+        "--compaction-kills", type=int, help="runs killed inside a compaction (12; quick 4)"
+    )
     parser.add_argument("--after-send-ms", type=int, default=100, help="kill delay bound (ms)")
+    parser.add_argument(
+        "--jump-wait",
+        type=float,
+        default=60.0,
+        help="how long a day may take to run after a clock jump (s)",
+    )
     parser.add_argument("--jobs", type=int, default=3, help="trials run side by side")
     parser.add_argument("--seed", type=int, default=14, help="random seed of the kill points")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")

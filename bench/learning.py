@@ -4,7 +4,7 @@ they want.
 The user's `about` says "software engineering: backend and infrastructure, Python,
 Kubernetes"; what they really want is ML-infrastructure roles, not senior ones, and never
 at a defense company. Each simulated day brings a fresh batch from a generated pool of a few
-thousand postings; the top 5 are voted on by the simulated user (👎 with the reason a
+thousand postings; the 10 picks shown (the last may explore) are voted on by the simulated user (👎 with the reason a
 person would tap). Printed: precision@5 per day for
 
   (a) no learning — the stated profile only,
@@ -42,7 +42,7 @@ from bot.settings import Settings  # noqa: E402
 from bot.store import Store  # noqa: E402
 from bot.store.records import Pick  # noqa: E402
 from bot.telegram.proposals import render_proposal  # noqa: E402
-from scoring.learning import learn  # noqa: E402
+from scoring.learning import LearningConfig, learn  # noqa: E402
 from scoring.local.scorer import LocalScorer  # noqa: E402
 from scoring.models import LearnedWeights  # noqa: E402
 from scoring.profile import Filters, Profile  # noqa: E402
@@ -52,7 +52,8 @@ from tests.fakes.llm import FakeLLM  # noqa: E402
 
 DAYS = 14
 PER_DAY = 220
-PICKS = 5
+PICKS = 10  # shown a day (the last ones may explore); precision is over the top TOP
+TOP = 5
 SEED = 7
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
@@ -307,11 +308,23 @@ class SimVote:
     at: datetime
 
 
-def day_picks(jobs: list[Job], profile: Profile, learned: LearnedWeights | None) -> list[Job]:
+def day_picks(
+    jobs: list[Job], profile: Profile, learned: LearnedWeights | None, day: int = 0
+) -> list[Job]:
     scorer = LocalScorer(profile, learned)
     by_key = {j.posting.key: j for j in jobs}
     scored = [(j.posting, scorer.score(j.posting)) for j in jobs]
-    chosen = select_picks(scored, min_score=0, max_picks=PICKS, per_company=2)
+    cfg = LearningConfig()
+    chosen = select_picks(
+        scored,
+        min_score=0,
+        max_picks=PICKS,
+        per_company=2,
+        learned=learned,
+        explore_share=cfg.explore_share if learned is not None else 0.0,
+        explore_half_votes=cfg.explore_half_votes,
+        seed=str(day),
+    )
     return [by_key[p.key] for p, _ in chosen]
 
 
@@ -325,8 +338,8 @@ def simulate(
     for day, batch in enumerate(batches):
         now = START + timedelta(days=day)
         learned = learn(votes, profile, now=now) if learning else None
-        picks = day_picks(batch, profile, learned)
-        precision.append(sum(likes(j) for j in picks) / PICKS)
+        picks = day_picks(batch, profile, learned, day)
+        precision.append(sum(likes(j) for j in picks[:TOP]) / TOP)
         if fields is not None and day >= 9:
             fields.update(j.field + (" (defense)" if j.defense else "") for j in picks)
         for j in picks:
@@ -391,8 +404,8 @@ async def simulate_llm(batches: list[list[Job]], seed: int) -> tuple[list[float]
             precision = []
             for day, batch in enumerate(batches):
                 profile = ctx.store.current_profile()
-                picks = day_picks(batch, profile, feedback.learned_weights(ctx, profile))
-                precision.append(sum(likes(j) for j in picks) / PICKS)
+                picks = day_picks(batch, profile, feedback.learned_weights(ctx, profile), day)
+                precision.append(sum(likes(j) for j in picks[:TOP]) / TOP)
                 for rank, j in enumerate(picks, 1):
                     s = LocalScorer(profile).score(j.posting)
                     pick = Pick.from_scored(f"day{day + 1}", rank, j.posting, s)

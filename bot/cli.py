@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
 from scrapers.errors import JobpicksError
+from scrapers.redact import redact, redact_logs
 
 if TYPE_CHECKING:
     from bot.context import AppContext
@@ -204,7 +205,10 @@ def make_context(
         raise ConfigError(f"JOBPICKS_DB: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"JOBPICKS_DB: cannot use {path}: {exc.strerror or exc}") from None
-    return AppContext(settings=settings, config=config, store=store, person=person)
+    ctx = AppContext(settings=settings, config=config, store=store, person=person)
+    for secret in ctx.secrets:  # issue 22: from the first log line on, whoever logs it
+        redact_logs(secret)
+    return ctx
 
 
 def _scorer_name(ctx: AppContext) -> str:
@@ -229,7 +233,7 @@ def _print_outcome(
     )
     if who is not None:
         summary = f"[{who}] " + summary
-    print("\n" + summary, file=sys.stderr)
+    print("\n" + ctx.redact(summary), file=sys.stderr)
     return EXIT_NO_SOURCES if outcome.all_sources_failed else EXIT_OK
 
 
@@ -273,7 +277,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("jobpicks run: nobody is due today (see [schedule] days, /pause)", file=sys.stderr)
     report = delivered.report
     if report is not None:
-        print(str(report), file=sys.stderr)
+        print(ctx.redact(str(report)), file=sys.stderr)  # issue 22: errors echo what they like
         if not report.ok:
             return EXIT_FAILED
     return code
@@ -340,7 +344,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
     day = args.date or ctx.today()
     picks = ctx.store.picks_for(day)
     if not picks and not ctx.store.runs_for(day):
-        print(f"jobpicks: no run recorded for {day}", file=sys.stderr)
+        # An empty digest would read as "a quiet day": there was no day at all.
+        print(f"jobpicks: no run on {day} (`jobpicks run` makes one)", file=sys.stderr)
+        return EXIT_FAILED
     return _emit(render_digest(day, picks), args.out)
 
 
@@ -424,7 +430,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     try:
         ctx = make_context(writable=False)  # the doctor checks the database itself, with a fix
     except ConfigError as exc:
-        print(f"✗ settings/config: {exc}", file=sys.stdout)
+        print(f"✗ settings/config: {redact(str(exc))}", file=sys.stdout)
         return EXIT_CONFIG
     return asyncio.run(run_doctor(ctx))
 
@@ -492,13 +498,14 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.verbose)
     try:
         return args.func(args)
+    # A bad value may be a secret pasted in the wrong place: shapes of secrets are masked.
     except ConfigError as exc:
-        print(f"jobpicks: {exc}", file=sys.stderr)
+        print(f"jobpicks: {redact(str(exc))}", file=sys.stderr)
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
-    except JobpicksError as exc:  # e.g. another process holds the same database
-        print(f"jobpicks: {exc}", file=sys.stderr)
+    except JobpicksError as exc:  # e.g. another process holds the database, or a full disk
+        print(f"jobpicks: {redact(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
 
 

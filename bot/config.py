@@ -18,7 +18,7 @@ from scrapers.options import BoardConfig, HttpConfig, ListConfig, SearchConfig
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ProfileConfig(_Strict):
@@ -40,8 +40,9 @@ class ScheduleConfig(_Strict):
     # 0 = Sunday … 6 = Saturday, as python-telegram-bot's run_daily counts.
     days: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4, 5, 6])
     # A search (board, list) that brought postings back this recently is not fetched again
-    # for the next person due: everyone who has it shares that fetch (0 = fetch every time).
-    refetch_hours: float = Field(default=20.0, ge=0)
+    # for the next person due: everyone who has it shares that fetch (0 = fetch every time;
+    # at most 30 days).
+    refetch_hours: float = Field(default=20.0, ge=0, le=24 * 30)
 
     @field_validator("time")
     @classmethod
@@ -74,7 +75,7 @@ class ScheduleConfig(_Strict):
 class SelectionConfig(_Strict):
     min_score: int = Field(default=60, ge=0, le=100)
     max_picks: int = Field(default=10, ge=1, le=100)
-    per_company: int = Field(default=2, ge=1)
+    per_company: int = Field(default=2, ge=1, le=100)
 
 
 class Config(_Strict):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -25,6 +26,7 @@ from bot.store.records import LOCAL_PERSON, Overrides
 from scoring.llm.loader import LiteLLM
 from scoring.options import LLMSettings
 from scrapers.options import SourceUrls
+from scrapers.redact import redact
 
 if TYPE_CHECKING:
     from scoring.llm.client import LLMClient
@@ -229,6 +231,19 @@ class AppContext:
         if client is None or client.settings != llm or client.options != options:
             client = shared.llm_client = LLMClient(llm, options, litellm=shared.litellm)
         return client
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What no message shown or logged may carry: the bot token, the LLM key, a proxy's
+        password (a server or proxy may echo any of them in an error)."""
+        s = self.settings
+        key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
+        passwords = [urlsplit(p).password for p in self.config.http.proxies]
+        return tuple(x for x in (s.token, key, *passwords) if x)
+
+    def redact(self, text: str) -> str:
+        """`text` as it may be shown or logged: `scrapers.redact.redact` with `secrets`."""
+        return redact(text, self.secrets)
 
     def source_urls(self) -> SourceUrls:
         return source_urls(self.settings)

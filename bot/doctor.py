@@ -1,8 +1,16 @@
-"""`jobpicks doctor`: check a real setup in one screen, ✓ or ✗ with the fix for each.
+"""`jobpicks doctor`: check a real setup in one screen, ✓, ⚠ or ✗ with the fix for each.
 
 Settings and config, the database, the bot token (getMe), each chat id (the bot can
 message it), the LLM (one tiny call, or "local scorer") and each configured source (one
 request each, to the configured base URLs).
+
+The exit code says whether the bot can work, because `ExecStartPre=jobpicks doctor` decides
+with it whether systemd starts the bot: only what stops the bot fails it (✗, exit 1: the
+token and chat ids unset, the database, a token Telegram refuses); what the bot lives with
+(⚠, exit 0: a source down today, an LLM that does not answer, a chat that has not pressed
+Start) is shown with its fix. Settings or config that cannot be read are exit 2 (`bot.cli`).
+Every line goes through the one redaction (`AppContext.redact`): a server or proxy that
+echoes the request path or the key never puts the token or the key on the screen.
 """
 
 from __future__ import annotations
@@ -22,17 +30,25 @@ if TYPE_CHECKING:
 
 TIMEOUT = 10.0
 
+EXIT_OK, EXIT_STOPS_BOT = 0, 1
+
 
 @dataclass
 class Check:
+    """One line of the doctor. A failed check `stops_bot` (✗, exit 1) or is a warning (⚠)."""
+
     ok: bool
     name: str
     detail: str
     fix: str = ""
+    stops_bot: bool = False
+
+    @property
+    def mark(self) -> str:
+        return "✓" if self.ok else "✗" if self.stops_bot else "⚠"
 
     def line(self) -> str:
-        mark = "✓" if self.ok else "✗"
-        text = f"{mark} {self.name}: {self.detail}"
+        text = f"{self.mark} {self.name}: {self.detail}"
         return text if self.ok or not self.fix else f"{text}\n    fix: {self.fix}"
 
 
@@ -74,6 +90,7 @@ def check_settings(ctx: AppContext) -> list[Check]:
             "TELEGRAM_BOT_TOKEN",
             "set" if s.token else "not set",
             "create a bot with @BotFather and put its token in .env",
+            stops_bot=True,
         )
     )
     checks.append(
@@ -82,6 +99,7 @@ def check_settings(ctx: AppContext) -> list[Check]:
             "TELEGRAM_CHAT_IDS",
             ", ".join(map(str, s.telegram_chat_ids)) or "not set",
             "send your bot a message, then put your chat id (e.g. from @userinfobot) in .env",
+            stops_bot=True,
         )
     )
     return checks
@@ -99,6 +117,7 @@ async def check_db(ctx: AppContext) -> Check:
             "database",
             f"cannot write {ctx.store.path}: {exc.strerror or exc}",
             "point JOBPICKS_DB at a file in a folder you can write",
+            stops_bot=True,
         )
 
 
@@ -127,6 +146,7 @@ async def _telegram_checks(ctx: AppContext, bot: Bot) -> list[Check]:
                 "Telegram token",
                 f"getMe failed: {why}",
                 "check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_BASE",
+                stops_bot=True,
             )
         ]
     checks = [Check(True, "Telegram token", f"bot @{me.username}")]
@@ -284,13 +304,14 @@ def _gql_string(value: str) -> str:
 
 
 async def run_doctor(ctx: AppContext, out: TextIO | None = None) -> int:
-    """Print every check; exit code 0 when all pass, 1 otherwise."""
+    """Print every check (redacted); exit code 1 when one stops the bot (✗), else 0 (any
+    warnings ⚠ shown)."""
     out = out or sys.stdout
     checks: list[Check] = []
 
     def show(new: list[Check]) -> None:
         for check in new:
-            print(check.line(), file=out, flush=True)
+            print(ctx.redact(check.line()), file=out, flush=True)
         checks.extend(new)
 
     show(check_settings(ctx))
@@ -299,11 +320,20 @@ async def run_doctor(ctx: AppContext, out: TextIO | None = None) -> int:
     show([await check_llm(ctx)])
     show(await check_llm_price(ctx))
     show(await check_sources(ctx))
-    failed = [c for c in checks if not c.ok]
-    print(
-        f"\n{len(checks) - len(failed)} ok, {len(failed)} to fix"
-        if failed
-        else f"\nall {len(checks)} checks ok",
-        file=out,
-    )
-    return 1 if failed else 0
+    print("\n" + summary(checks), file=out)
+    return EXIT_STOPS_BOT if any(c.stops_bot and not c.ok for c in checks) else EXIT_OK
+
+
+def summary(checks: list[Check]) -> str:
+    """The doctor's last line: how many checks passed, and whether the bot can start."""
+    fatal = sum(1 for c in checks if not c.ok and c.stops_bot)
+    warnings = sum(1 for c in checks if not c.ok and not c.stops_bot)
+    if not fatal and not warnings:
+        return f"all {len(checks)} checks ok"
+    parts = [f"{len(checks) - fatal - warnings} ok"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    if fatal:
+        parts.append(f"{fatal} to fix")
+    verdict = "the bot cannot work until ✗ is fixed" if fatal else "the bot can start"
+    return f"{', '.join(parts)}: {verdict}"

@@ -27,6 +27,9 @@ def default_db_path() -> Path:
     return user_data_path("jobpicks") / "jobpicks.json"
 
 
+MAX_ID = 2**52
+
+
 class Settings(BaseSettings):
     """Everything that differs between a user's machine and a test: paths, tokens, base URLs."""
 
@@ -43,6 +46,8 @@ class Settings(BaseSettings):
     # only its admins may change the profile or settings).
     telegram_user_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     telegram_api_base: str = "https://api.telegram.org/bot"
+    # Messages a second for the whole bot, across chats (Telegram's limit: about 30).
+    telegram_max_rate: float = Field(default=30.0, gt=0, le=1000)
 
     # Who else may start, beyond TELEGRAM_CHAT_IDS (`bot.services.access`): nobody ("chats"),
     # the private chats of TELEGRAM_USER_IDS ("allowlist"), `/start <code>` with an invite
@@ -93,6 +98,10 @@ class Settings(BaseSettings):
             for part in parts:
                 try:
                     ids.append(int(part))
+                    # Telegram's ids have at most 52 significant bits; a longer number is a
+                    # typo that would only fail when the database stores it (issue 22).
+                    if abs(ids[-1]) >= MAX_ID:
+                        raise ValueError
                 except ValueError:
                     raise ValueError(
                         f"{part!r} is not a {'chat' if info.field_name == 'telegram_chat_ids' else 'user'} id "

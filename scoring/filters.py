@@ -39,7 +39,8 @@ def veto(posting: Posting, filters: Filters, now: datetime | None = None) -> str
             posting.posted_at if posting.posted_at.tzinfo else posting.posted_at.replace(tzinfo=UTC)
         )
         if now - posted > timedelta(days=filters.max_age_days):
-            return "too old"
+            # The limit in the reason: a day with no picks can say what to change.
+            return f"older than {filters.max_age_days} days"
     yearly = yearly_pay(posting) if filters.min_salary else None
     if yearly is not None and yearly < filters.min_salary:
         return "pay below minimum"

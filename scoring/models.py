@@ -27,20 +27,55 @@ class Score(BaseModel):
     summary: str
     scorer: str  # "local" or the litellm model string
     profile_version: int
+    # Set by selection, not by a scorer: on an exploration pick, what kind of posting it
+    # tries that the person has not voted on ("data analysis roles"); empty otherwise. Never
+    # stored with the score (a cached score is the scorer's alone).
+    explore: str = Field(default="", exclude=True)
+
+
+class LearnedLine(BaseModel):
+    """One thing votes taught: a feature of postings (`scoring.features`), its evidence and
+    what it is worth now."""
+
+    id: str  # the feature's stable id, e.g. "field:analytics" (what a person removes)
+    words: str  # plain words: "data analysis", "Harbor Bank", "New York", "remote"
+    group: str  # field / family / employer / industry / place / workplace / level / type / pay
+    ups: int = 0  # 👍 (and saved / applied marks) on postings with this feature
+    downs: int = 0  # 👎 on postings with this feature
+    weight: float = 0.0  # score points it adds (or takes) on a posting that has it
 
 
 class LearnedWeights(BaseModel):
-    """What feedback taught the local scorer (built by `scoring.learning` from votes).
+    """What feedback taught the local scorer (built by `scoring.learning.learn` from votes).
 
-    Weights are additive nudges in score points per matched item, already decayed and capped.
-    """
+    One line per feature the votes touched, keyed by its id, with its evidence and its weight
+    in score points (already shrunk towards the profile and decayed with age)."""
 
-    terms: dict[str, float] = Field(default_factory=dict)  # normalised term -> weight
-    companies: dict[str, float] = Field(default_factory=dict)  # normalised company -> weight
-    locations: dict[str, float] = Field(default_factory=dict)  # normalised location token -> weight
-    # Short human phrases the reason may cite, e.g. {"recommender systems": 3} liked roles.
+    features: dict[str, LearnedLine] = Field(default_factory=dict)
+    votes: int = 0  # how many votes (and marks) the learning read
+    ups: int = 0  # how many of them were 👍 (or saved / applied marks)
+    # Feature ids the person's own words rule out (avoided fields, employers, places): a
+    # posting with one of them gets no learned lift.
+    ruled_out: list[str] = Field(default_factory=list)
+    # Plain words the /profile view shows with their counts, e.g. {"data analysis": 6}.
     liked: dict[str, int] = Field(default_factory=dict)
     disliked: dict[str, int] = Field(default_factory=dict)
+
+    def weight(self, feature_id: str) -> float:
+        line = self.features.get(feature_id)
+        return line.weight if line else 0.0
+
+    def lines(self, min_weight: float = 0.0) -> list[tuple[str, str, int, int, float]]:
+        """(id, words, ups, downs, weight) of every learned line whose weight is at least
+        `min_weight` either way, strongest first (ties by id)."""
+        chosen = [ln for ln in self.features.values() if abs(ln.weight) >= min_weight]
+        chosen.sort(key=lambda ln: (-abs(ln.weight), ln.id))
+        return [(ln.id, ln.words, ln.ups, ln.downs, ln.weight) for ln in chosen]
+
+    def voted(self, feature_id: str, at_least: int = 1) -> bool:
+        """Whether at least `at_least` votes were on postings with this feature."""
+        line = self.features.get(feature_id)
+        return line is not None and line.ups + line.downs >= at_least
 
 
 class Spend(BaseModel):

@@ -14,23 +14,25 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "0.0.0.0", "host.docker.internal
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No inf or nan, and a sensible maximum for each number (issue 22): a budget of inf or a
+    # timeout of 1e300 passes `ge=0` and then breaks the call that reads it.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ScoringConfig(_Strict):
     # How many postings get a full LLM scoring; triage (or, without it, the local score) chooses.
-    top_k: int = Field(default=20, ge=0)
+    top_k: int = Field(default=20, ge=0, le=10_000)
     # LLM calls in flight; unset = 8 for a hosted model, 1 for a local one (Ollama, localhost).
-    concurrency: int | None = Field(default=None, ge=1)
-    requests_per_minute: int = Field(default=120, ge=1)
+    concurrency: int | None = Field(default=None, ge=1, le=256)
+    requests_per_minute: int = Field(default=120, ge=1, le=1_000_000)
     # Per attempt, from when the request is sent (time waiting for our own limits not counted).
-    timeout_seconds: float = Field(default=60.0, gt=0)
-    daily_budget_usd: float = Field(default=0.0, ge=0)  # 0 = no budget in dollars
+    timeout_seconds: float = Field(default=60.0, gt=0, le=3600)
+    daily_budget_usd: float = Field(default=0.0, ge=0, le=1_000_000)  # 0 = no budget in dollars
     # Tokens (in + out) a day across runs and proposals, whatever the price; 0 = no limit.
-    daily_token_budget: int = Field(default=1_000_000, ge=0)
+    daily_token_budget: int = Field(default=1_000_000, ge=0, le=10**12)
     # A price for a model litellm does not know (dollars per million tokens); both or neither.
-    input_cost_per_million: float | None = Field(default=None, ge=0)
-    output_cost_per_million: float | None = Field(default=None, ge=0)
+    input_cost_per_million: float | None = Field(default=None, ge=0, le=1_000_000)
+    output_cost_per_million: float | None = Field(default=None, ge=0, le=1_000_000)
     # Postings per full-scoring call: the rubric is paid once per batch.
     batch_size: int = Field(default=5, ge=1, le=20)
     # The LLM's quick first look at every new posting before the top K are chosen.

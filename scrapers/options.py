@@ -16,9 +16,16 @@ Workplace = Literal["remote", "hybrid", "on-site"]
 # News' "Who is hiring?" thread are read once a run and filtered by every search here.
 SourceName = Literal["linkedin", "indeed", "arbeitnow", "hackernews"]
 
+# Upper bounds of the numbers a config may set: a value past them is a typo, and would crash
+# where it is used (`timedelta(days=…)`, `asyncio.timeout(inf)`) instead of at load.
+MAX_HOURS = 24 * 365  # a search's posted-within window
+MAX_DAYS = 3650  # any age in days
+MAX_WAIT_SECONDS = 3600.0  # any timeout, gap, back-off or wait
+
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # No inf or nan: every number here ends up in a timeout, a sleep or a date (issue 22).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class SearchConfig(_Strict):
@@ -27,7 +34,7 @@ class SearchConfig(_Strict):
     keywords: str
     location: str = ""
     sources: list[SourceName] = Field(default_factory=lambda: ["linkedin", "indeed"])
-    posted_within_hours: int = Field(default=24, ge=1)
+    posted_within_hours: int = Field(default=24, ge=1, le=MAX_HOURS)
     employment_types: list[EmploymentType] = Field(default_factory=list)
     levels: list[Level] = Field(default_factory=list)
     workplace: list[Workplace] = Field(default_factory=list)
@@ -77,7 +84,7 @@ class ListConfig(_Strict):
 
     url: str
     # Entries posted longer ago than this are skipped (the lists keep old entries for months).
-    max_age_days: int = Field(default=14, ge=1)
+    max_age_days: int = Field(default=14, ge=1, le=MAX_DAYS)
 
     @field_validator("url")
     @classmethod
@@ -91,17 +98,17 @@ class HttpConfig(_Strict):
     # What the public board APIs (Greenhouse, Lever, …) are told we are. LinkedIn and Indeed
     # get what their own clients send instead (`headers`).
     user_agent: str = "jobpicks/0.1 (+personal job-search bot)"
-    timeout_seconds: float = Field(default=20.0, gt=0)
+    timeout_seconds: float = Field(default=20.0, gt=0, le=MAX_WAIT_SECONDS)
     # Minimum gap between two requests to the same host; LinkedIn rate-limits quick pages.
-    linkedin_gap_seconds: float = Field(default=2.0, ge=0)
-    default_gap_seconds: float = Field(default=0.5, ge=0)
-    per_host_concurrency: int = Field(default=2, ge=1)
-    max_retries: int = Field(default=3, ge=0)
-    max_retry_wait_seconds: float = Field(default=90.0, ge=0)
+    linkedin_gap_seconds: float = Field(default=2.0, ge=0, le=MAX_WAIT_SECONDS)
+    default_gap_seconds: float = Field(default=0.5, ge=0, le=MAX_WAIT_SECONDS)
+    per_host_concurrency: int = Field(default=2, ge=1, le=64)
+    max_retries: int = Field(default=3, ge=0, le=20)
+    max_retry_wait_seconds: float = Field(default=90.0, ge=0, le=MAX_WAIT_SECONDS)
     # First backoff step when the board gives no Retry-After; doubles each try, plus jitter.
-    backoff_base_seconds: float = Field(default=1.0, ge=0)
+    backoff_base_seconds: float = Field(default=1.0, ge=0, le=MAX_WAIT_SECONDS)
     proxies: list[str] = Field(default_factory=list)
-    description_max_chars: int = Field(default=6000, ge=200)
+    description_max_chars: int = Field(default=6000, ge=200, le=1_000_000)
     # Request headers per source kind ("linkedin", "indeed", "greenhouse", …) over that
     # source's documented defaults (`HEADERS` in its module; Indeed's `DEFAULT_HEADERS`): only
     # the keys given change, and a key set to "" is left out.
@@ -112,9 +119,9 @@ class HttpConfig(_Strict):
     indeed_headers: dict[str, str] = Field(default_factory=dict)
     # After LinkedIn answers 429 to a description, ask for no more until this long has passed,
     # then once more (LinkedIn's limit clears after about a minute).
-    linkedin_cooldown_seconds: float = Field(default=60.0, ge=0)
+    linkedin_cooldown_seconds: float = Field(default=60.0, ge=0, le=MAX_WAIT_SECONDS)
     # Stop paging a search after this many pages whatever max_results says (LinkedIn ends near 1000).
-    max_pages: int = Field(default=100, ge=1)
+    max_pages: int = Field(default=100, ge=1, le=1000)
 
     @field_validator("proxies")
     @classmethod

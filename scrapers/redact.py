@@ -43,6 +43,9 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     for secret in known:
         for form in {secret, quote(secret, safe="")}:
             text = text.replace(form, REDACTED)
+    # Whole secrets first: a fragment one shares with another would otherwise cut that one
+    # in two before it is found, leaving its ends in the text.
+    for secret in known:
         text = _mask_fragments(text, secret)
     return _SHAPES.sub(lambda m: (m.group("bearer") or "") + REDACTED, text)
 

@@ -51,7 +51,9 @@ def render_png(s: Stats) -> bytes:
     bins = list(range(0, 101, 10))
     bottom.hist(s.pick_scores, bins=bins, color=PICKS, alpha=0.55, label="all picks")
     bottom.hist(s.liked_scores, bins=bins, color=LIKED, alpha=0.9, label="voted up")
-    bottom.set_title("Score distribution: picks vs. voted up", loc="left")
+    # One scorer's scores only: a local 70 and an LLM 70 are not the same grade.
+    scorer = "local scorer" if s.scorer == "local" else s.scorer[:40]
+    bottom.set_title(f"Scores ({scorer}): picks vs. voted up", loc="left")
     bottom.set_xlabel("score")
     bottom.set_xlim(0, 100)
     bottom.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -6,17 +6,34 @@ No Telegram types here; the morning delivery and /pause, /resume use it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.context import AppContext
 
 
 def is_paused(ctx: AppContext, chat_id: int) -> bool:
-    return ctx.store.chat_state(chat_id).paused
+    """Paused now: by /pause, and, for a pause until a date, not yet that date (in the
+    configured timezone): picks come again on that day's run, with no /resume."""
+    state = ctx.store.chat_state(chat_id)
+    return state.paused and (state.paused_until is None or ctx.today() < state.paused_until)
 
 
-async def set_paused(ctx: AppContext, chat_id: int, paused: bool) -> None:
+def paused_until(ctx: AppContext, chat_id: int) -> date | None:
+    """The day a pause ends, while the chat is paused until a date; None otherwise."""
+    state = ctx.store.chat_state(chat_id)
+    if not is_paused(ctx, chat_id) or state.paused_until is None:
+        return None
+    return date.fromisoformat(state.paused_until)
+
+
+async def set_paused(
+    ctx: AppContext, chat_id: int, paused: bool, until: date | None = None
+) -> None:
+    """Pause (until /resume, or until the day `until`) or resume this chat's mornings."""
+    ends = until.isoformat() if paused and until is not None else None
     async with ctx.store.transaction():
         state = ctx.store.chat_state(chat_id)
-        ctx.store.save_chat_state(state.model_copy(update={"paused": paused}))
+        ctx.store.save_chat_state(state.model_copy(update={"paused": paused, "paused_until": ends}))
 
 
 def unreachable(ctx: AppContext, chat_id: int) -> str | None:

@@ -36,6 +36,7 @@ from typing import Literal
 
 from bot.config import Config
 from bot.context import AppContext, source_urls
+from bot.services import failures
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.records import FetchRecord, PoolEntry, SeenPosting, SourceReport
@@ -233,11 +234,11 @@ def _state(reports: list[SourceReport]) -> tuple[str, str]:
     return best, "; ".join(reasons)[:300]
 
 
-def _report(r: SourceResult) -> SourceReport:
+def _report(ctx: AppContext, r: SourceResult) -> SourceReport:
     return SourceReport(
         source=r.source,
         state=r.state.value,
-        reason=r.reason,
+        reason=ctx.redact(r.reason),  # issue 22: shown in headers, summaries, the fetch log
         postings=len(r.postings),
         requests=r.requests,
         seconds=round(r.seconds, 2),
@@ -295,6 +296,8 @@ class Collection:
         oldest = (date.fromisoformat(day) - timedelta(days=POOL_DAYS)).isoformat()
         entries: dict[str, PoolEntry] = {}
         if due:
+            if not dry_run:  # issue 22: never collect what could not be kept
+                await failures.ensure_writable(self.ctx, before="collecting")
             entries = await self._fetch(due, searches, now, oldest, result, dry_run, progress)
         pool = {e.key: e for e in db.pool()}
         expired = [k for k, e in pool.items() if e.day <= oldest]
@@ -348,6 +351,8 @@ class Collection:
             lambda done, total: progress(f"collecting {done}/{total} sources"),
         )
         self.rounds += 1
+        if not dry_run:  # issue 22: the disk may have filled while collecting; check before paying
+            await failures.ensure_writable(self.ctx, before="scoring")
         log.info("sources of the round of %s:\n%s", day, summarise_sources(results))
         progress(
             f"collected {sum(len(r.postings) for r in results)} postings from "
@@ -360,7 +365,7 @@ class Collection:
         reports: dict[str, list[SourceReport]] = {f.key: [] for f in due}
         for r, keys in zip(results, owners, strict=True):
             for key in keys:
-                reports[key].append(_report(r))
+                reports[key].append(_report(self.ctx, r))
             result.brought.append((frozenset(keys), [p.key for p in r.postings]))
         for f in due:
             old = db.fetch_record(f.key)
@@ -452,3 +457,11 @@ def candidates(ctx: AppContext, found: Round) -> list[PoolEntry]:
                 continue
             out[entry.key] = entry
     return sorted(out.values(), key=lambda e: (e.day, e.key))
+
+
+def stored_candidates(ctx: AppContext) -> list[PoolEntry]:
+    """The person's candidates in the pool as stored (`candidates` of the last rounds,
+    within `POOL_DAYS`), for work between runs: a rescore."""
+    oldest = (date.fromisoformat(ctx.today()) - timedelta(days=POOL_DAYS)).isoformat()
+    pool = [e for e in ctx.db.pool() if e.day > oldest]
+    return candidates(ctx, Round(day=ctx.today(), pool=pool))

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.context import AppContext
+from bot.services import failures
 from bot.services import people as people_service
 from bot.services.collect import Collection, Collector, Progress, Round, collect_configured
 from bot.services.delivery import ChatReport, Delivery, DeliveryReport, Messenger
+from bot.services.rescore import Rescored, rescore_today
 from bot.services.run import RunOutcome, run_person
-from bot.services.schedule import due_now, ran_today
 
 log = logging.getLogger(__name__)
 
@@ -75,16 +76,17 @@ class Daily:
         messenger: Messenger | None = None,
         dry_run: bool = False,
         force: bool = False,
+        deliver: bool = True,
     ) -> Delivered:
         """For `people` (every served person by default): one collection round for those
         whose today has not run (or all, with `force`; `dry_run` stores nothing), then each
         person's run, each delivered as soon as it is done — resuming where an earlier
         delivery of the day stopped, sending nothing twice. `asked`, `limit` and `messenger`
-        are as for `Delivery.to_chat`. A failed round raises; a person's failed run is
+        are as for `Delivery.to_chat`; `deliver` False: run only. A failed round raises; a person's failed run is
         logged, the others go on, and it raises when it was the only person asked for."""
         ids = list(dict.fromkeys(people_service.served(self.ctx) if people is None else people))
         ctxs = [self.ctx.for_person(p) for p in ids]
-        need = [c for c in ctxs if force or dry_run or not ran_today(c)]
+        need = [c for c in ctxs if force or dry_run or not c.store.finished_run(c.today())]
         # Everyone's today has run: their stored runs, no round.
         found = Round(day=self.ctx.today())
         if need:
@@ -107,7 +109,7 @@ class Daily:
                 if outcome is None:
                     continue
                 delivered.outcomes[pctx.person] = outcome
-                if self.delivery is not None and not outcome.record.dry_run:
+                if deliver and self.delivery is not None and not outcome.record.dry_run:
                     # Each person's delivery starts as their run ends; the next run goes on.
                     sends[pctx.person] = asyncio.create_task(
                         self.delivery.to_chat(
@@ -153,24 +155,21 @@ class Daily:
         except Exception as exc:
             if alone:
                 raise
-            log.exception("the run of person %s failed", pctx.person)
-            delivered.failed[pctx.person] = f"{type(exc).__name__}: {exc}"
+            why = failures.one_line(pctx, exc)  # issue 22: one line, no secret
+            log.error(
+                "the run of person %s failed: %s",
+                pctx.person,
+                why,
+                exc_info=failures.unforeseen(exc),
+            )
+            delivered.failed[pctx.person] = why
             return None
 
-    def due_people(self) -> list[int]:
-        """The served people whose morning is due now (time passed in their zone, a run day,
-        not paused, no run today)."""
-        out = []
-        for person in people_service.served(self.ctx):
-            pctx = self.ctx.for_person(person)
-            if due_now(pctx) and not people_service.schedule_of(pctx, person).paused:
-                out.append(person)
-        return out
-
     async def morning(self, people: Sequence[int] | None = None) -> DeliveryReport | None:
-        """A scheduled morning for `people` (every served person by default): run (if their
-        today has not run) and deliver what is undelivered. A failed run is logged and the
-        owner chat told why; None then."""
+        """The scheduled morning of `people` (every served person by default): run (if their
+        today has not run) and deliver what is undelivered. A failed round is logged and the
+        owner chat told why (None then), and so is a person's failed run. When a morning is
+        due is `bot.services.schedule`'s business."""
         who = people_service.served(self.ctx) if people is None else list(people)
         if not who:
             return None
@@ -178,8 +177,11 @@ class Daily:
         try:
             delivered = await self.run_then_deliver(who)
         except Exception as exc:
-            log.exception("the morning run of %s failed", day)
-            await self._tell_owner(day, f"{type(exc).__name__}: {exc}")
+            cause = failures.one_line(self.ctx, exc)  # issue 22: one line, no secret
+            log.error(
+                "the morning run of %s failed: %s", day, cause, exc_info=failures.unforeseen(exc)
+            )
+            await self._tell_owner(day, cause)
             return None
         for person, why in delivered.failed.items():
             await self._tell_owner(day, f"the run of {person} failed: {why}")
@@ -187,17 +189,6 @@ class Daily:
         if report is not None:
             log.info("morning delivery %s: %d sent, failed: %s", day, report.sent, report.failed)
         return report
-
-    async def catch_up(self) -> DeliveryReport | None:
-        """At start: run today for each person whose time has passed with no run (the
-        JobQueue replays nothing missed while the bot was down), and finish a delivery of
-        today's run that a crash or restart cut short. Nothing for those not due yet."""
-        due = self.due_people()
-        if due:
-            log.info("started after the run time of %d person(s) with no run today", len(due))
-        resumed = [p for p in people_service.served(self.ctx) if ran_today(self.ctx.for_person(p))]
-        who = list(dict.fromkeys([*due, *resumed]))
-        return await self.morning(who) if who else None
 
     async def picks_again(self, chat_id: int, limit: int | None = None) -> ChatReport | None:
         """/picks on a day that has run: its top `limit` picks again, each showing its vote
@@ -208,6 +199,19 @@ class Daily:
         if run is None or self.delivery is None:
             return None
         return await self.delivery.again(chat_id, run, limit)
+
+    async def rescore(self, person: int) -> Rescored:
+        """The person's candidates of today scored again with their profile and learned lines
+        as they are now (`bot.services.rescore`), never while a run of theirs is under way;
+        `send_more` then sends the new picks."""
+        async with self._run_lock(person):
+            return await rescore_today(self.ctx.for_person(person))
+
+    async def send_more(self, chat_id: int, day: str) -> ChatReport | None:
+        """The picks of `day` this chat has not got (after a rescore), under its lock."""
+        if self.delivery is None:
+            return None
+        return await self.delivery.more(chat_id, day)
 
     def stop(self) -> None:
         """Deliveries stop between two messages (the next start resumes them)."""

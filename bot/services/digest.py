@@ -75,8 +75,9 @@ def render_entry(pick: Pick, day: str | None = None) -> str:
 
 
 def render_digest(day: str, picks: Iterable[Pick]) -> str:
-    """The day's digest, best score first (ties keep their pick rank)."""
-    ordered = sorted(picks, key=lambda p: (-p.score, p.rank))
+    """The day's digest, best score first (ties keep their pick rank); a pick a rescore
+    dropped is no longer one of the day's."""
+    ordered = sorted((p for p in picks if not p.dropped), key=lambda p: (-p.score, p.rank))
     parts = [f"# Daily Job Picks - {day}\n"]
     if not ordered:
         parts.append("\nNo picks today.\n")

@@ -1,11 +1,17 @@
-"""/export and `jobpicks export`: picks with their scores, votes and saved / applied marks,
-as CSV or JSON. No Telegram types here."""
+"""/export and `jobpicks export`: picks with their scores, votes, the pipeline's marks (saved,
+applied, interviewing, offer, rejected, closed: the date of each) and the chat's note, as CSV
+or JSON, made to open as a spreadsheet: the CSV starts with a UTF-8 byte-order mark
+(Excel reads a CSV without one in the machine's legacy code page: "Zürich" becomes
+"ZÃ¼rich"), dates are dates (the day a pick was posted, saved or applied, in the configured
+timezone: a column a spreadsheet sorts and filters, not a microsecond timestamp), and every
+text is whole as stored (no "…"). No Telegram types here."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.context import AppContext
@@ -22,7 +28,7 @@ FIELDS = (
     "workplace",
     "employment_type",
     "pay",
-    "posted_at",
+    "posted",
     "url",
     "source",
     "scorer",
@@ -32,9 +38,25 @@ FIELDS = (
     "vote_reason",
     "saved",
     "applied",
+    "interviewing",
+    "offer",
+    "rejected",
+    "closed",
+    "note",
 )
 # A cell a spreadsheet would run as a formula (scraped titles are untrusted).
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# What tells Excel a CSV is UTF-8 (other spreadsheets skip it).
+BOM = "\ufeff"
+
+
+def _day(ctx: AppContext, at: datetime | None) -> str:
+    """A moment as the date it was in the configured timezone ("" when unknown)."""
+    if at is None:
+        return ""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return at.astimezone(ctx.config.schedule.tz).date().isoformat()
 
 
 def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
@@ -45,7 +67,8 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
     votes: dict[str, Vote] = {v.key: v for v in store.votes(chat_id)}
     marked: dict[str, dict[str, str]] = {}
     for m in marks.all_marks(ctx, chat_id):
-        marked.setdefault(m.key, {})[m.kind] = m.at.isoformat()
+        marked.setdefault(m.key, {})[m.kind] = _day(ctx, m.at)
+    notes = {n.key: n.text for n in store.notes(chat_id)} if chat_id is not None else {}
     out = []
     for day in days:
         for pick in store.picks_for(day):
@@ -64,7 +87,7 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
                     "workplace": pick.workplace or "",
                     "employment_type": pick.employment_type or "",
                     "pay": pick.pay.label() if pick.pay else "",
-                    "posted_at": pick.posted_at.isoformat() if pick.posted_at else "",
+                    "posted": _day(ctx, pick.posted_at),
                     "url": pick.url,
                     "source": pick.source,
                     "scorer": pick.scorer,
@@ -72,8 +95,8 @@ def rows(ctx: AppContext, chat_id: int | None = None) -> list[dict[str, Any]]:
                     "summary": pick.summary,
                     "vote": vote.vote if vote else "",
                     "vote_reason": (vote.reason or "") if vote else "",
-                    "saved": mark.get(marks.SAVED, ""),
-                    "applied": mark.get(marks.APPLIED, ""),
+                    **{kind: mark.get(kind, "") for kind in marks.KINDS},
+                    "note": notes.get(pick.key, ""),
                 }
             )
     return out
@@ -86,8 +109,10 @@ def _cell(value: Any) -> Any:
 
 
 def to_csv(items: list[dict[str, Any]]) -> str:
-    """CSV with a header row (RFC 4180 quoting; formula-like cells defused with a ')."""
+    """CSV with a header row (RFC 4180 quoting; formula-like cells defused with a '),
+    after a byte-order mark so Excel reads it as UTF-8."""
     out = io.StringIO()
+    out.write(BOM)
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
     writer.writeheader()
     for item in items:

@@ -9,15 +9,17 @@ from bot.context import AppContext
 from bot.errors import InputError
 from bot.services.marks import votes_from_marks
 from bot.services.spend import new_ledger, record_proposal_spend
-from bot.store.records import VOTE_REASONS, LearningState, Pick, Vote
+from bot.store.records import VOTE_REASONS, Pick, Vote
+from scoring.features import roles_phrase
 from scoring.filters import blocks_company
 from scoring.learning import learn
 from scoring.llm.client import Caller
 from scoring.llm.failures import LLMFailure
 from scoring.llm.prompt import Example
-from scoring.llm.proposals import Proposal, request_proposal, select_examples
-from scoring.models import LearnedWeights
+from scoring.llm.proposals import Proposal, request_proposal, retry_due, select_examples
+from scoring.models import LearnedLine, LearnedWeights
 from scoring.profile import Profile
+from scrapers.dedup import normalise_company
 from scrapers.errors import JobpicksError
 
 log = logging.getLogger(__name__)
@@ -28,8 +30,14 @@ class FeedbackError(InputError):
 
 
 class ProposalFailed(JobpicksError):
-    """The LLM gave no usable learning proposal; the message is one short line for the user.
-    The next vote tries again."""
+    """The LLM gave no usable learning proposal; the message is one short line for the user,
+    said once: the next try is after `propose_every` more votes or on a later day."""
+
+
+# A learned line /profile shows (and numbers, for /profile forget N) weighs at least this
+# many score points either way; at most this many are shown, strongest first.
+SHOWN_MIN_POINTS = 1.0
+SHOWN_LINES = 10
 
 
 async def record_vote(
@@ -46,6 +54,13 @@ async def record_vote(
     async with ctx.store.transaction():
         ctx.store.record_vote(record)
     return record
+
+
+async def withdraw_vote(ctx: AppContext, chat_id: int, pick: Pick) -> bool:
+    """Take back this chat's vote on a pick (the same vote tapped again): learning no longer
+    counts it. False when there was none."""
+    async with ctx.store.transaction():
+        return ctx.store.remove_vote(pick.key, chat_id)
 
 
 def vote_of(ctx: AppContext, chat_id: int, key: str) -> str | None:
@@ -72,6 +87,21 @@ async def block_company(ctx: AppContext, company: str) -> Profile:
         return ctx.store.save_profile(
             profile.model_copy(update={"filters": filters}), f"blocked {company}"
         )
+
+
+def blocked_like(profile: Profile, name: str) -> list[str]:
+    """The blocked-list entries a partial name refers to: every word of `name` begins a word
+    of the entry, case and punctuation aside ("hewlett packard" and "HP" both find
+    "Hewlett Packard (HP)"). Blocked-list order."""
+    words = normalise_company(name).split()
+    if not words:
+        return []
+    found = []
+    for entry in profile.filters.blocked_companies:
+        have = normalise_company(entry).split()
+        if all(any(h.startswith(w) for h in have) for w in words):
+            found.append(entry)
+    return found
 
 
 async def unblock_company(ctx: AppContext, company: str) -> Profile | None:
@@ -102,18 +132,61 @@ def _votes(ctx: AppContext) -> list[Vote]:
 
 
 def learned_weights(ctx: AppContext, profile: Profile | None = None) -> LearnedWeights:
-    """What the local scorer should add for the current votes (decayed, capped)."""
+    """What the local scorer should add for the current votes (decayed, capped), without
+    the lines the person removed."""
     profile = profile or ctx.store.current_profile(ctx.config.profile.to_profile())
     # 🔖 saved and ✅ applied count as strong 👍 (saved once, applied twice).
     votes = [*_votes(ctx), *votes_from_marks(ctx)]
-    return learn(votes, profile, ctx.config.learning, now=ctx.now())
+    forgotten = ctx.store.learning_state().forgotten
+    return learn(votes, profile, ctx.config.learning, now=ctx.now(), forgotten=forgotten)
+
+
+def shown_lines(learned: LearnedWeights) -> list[LearnedLine]:
+    """The learned lines /profile shows, strongest first, numbered from 1 in that order
+    (`/profile forget N`): at most `SHOWN_LINES`, each worth `SHOWN_MIN_POINTS` or more."""
+    ids = [line[0] for line in learned.lines(SHOWN_MIN_POINTS)]
+    return [learned.features[i] for i in ids[:SHOWN_LINES]]
+
+
+def phrase(line: LearnedLine) -> str:
+    """A learned line in words: "data analysis roles", "roles at a bank"."""
+    return roles_phrase(line.group, line.words)
+
+
+def forgotten_lines(ctx: AppContext) -> dict[str, str]:
+    """The learned lines the person removed: id -> its words."""
+    return dict(ctx.store.learning_state().forgotten)
+
+
+async def forget_line(ctx: AppContext, line: LearnedLine) -> str:
+    """Remove a learned line: learning leaves that feature out from now on, whatever the
+    votes say (`scoring.learning.learn(forgotten=...)`). Returns its words."""
+    words = phrase(line)
+    async with ctx.store.transaction():
+        state = ctx.store.learning_state()
+        gone = {**state.forgotten, line.id: words}
+        ctx.store.set_learning_state(state.model_copy(update={"forgotten": gone}))
+    return words
+
+
+async def relearn(ctx: AppContext) -> list[str]:
+    """Bring back every removed learned line (the votes behind them never left); returns
+    their words."""
+    async with ctx.store.transaction():
+        state = ctx.store.learning_state()
+        back = list(state.forgotten.values())
+        if back:
+            ctx.store.set_learning_state(state.model_copy(update={"forgotten": {}}))
+    return back
 
 
 def scoring_examples(ctx: AppContext) -> list[Example]:
     """3–5 liked, then 3–5 disliked postings (title, company, one-line reason) for the LLM
     scoring prompt's static prefix, as `score_postings(examples=...)` takes them; a kind is
     left out until there are enough votes of it."""
-    return select_examples(_votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples)
+    return select_examples(
+        _votes(ctx), VOTE_REASONS, n=ctx.config.learning.examples, learned=learned_weights(ctx)
+    )
 
 
 def proposals(ctx: AppContext) -> list[Proposal]:
@@ -126,11 +199,28 @@ def pending_proposal(ctx: AppContext) -> Proposal | None:
     return pending[-1] if pending else None
 
 
-def _proposal_due(ctx: AppContext) -> bool:
+def _proposal_due(ctx: AppContext, count: int) -> bool:
+    """Whether `count` votes call for a proposal: every `propose_every` new votes once there
+    are `propose_min_votes`; after a failed one, only `retry_due` (more votes, a new day)."""
     cfg = ctx.config.learning
-    count = len(ctx.store.votes())
-    mark = ctx.store.learning_state().votes_at_last_proposal
-    return count >= cfg.propose_min_votes and count - mark >= cfg.propose_every
+    state = ctx.store.learning_state()
+    if count < cfg.propose_min_votes:
+        return False
+    if state.proposal_failed_on is not None:
+        return retry_due(
+            votes=count,
+            failed_at_votes=state.proposal_failed_at_votes or 0,
+            failed_on=state.proposal_failed_on,
+            today=ctx.today(),
+            every=cfg.propose_every,
+        )
+    return count - state.votes_at_last_proposal >= cfg.propose_every
+
+
+def _set_state(ctx: AppContext, **changes: object) -> None:
+    """Change some of the learning state (inside a transaction), keeping the rest."""
+    state = ctx.store.learning_state()
+    ctx.store.set_learning_state(state.model_copy(update=changes))
 
 
 async def after_vote(ctx: AppContext) -> Proposal | None:
@@ -141,38 +231,44 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
 
     The call goes through the shared LLM client (its limits, retries and the daily budget)
     and its spend is recorded under "proposal". A failed or unusable answer raises
-    `ProposalFailed` with one short line for the user, and the slot is given back, so the
-    next vote tries again."""
+    `ProposalFailed` with one short line for the user, once: the failure is recorded, and
+    the next try comes only after `propose_every` more votes or on a later day, so the taps
+    in between (a 👎's reason, a save) neither call the model nor repeat the warning."""
     client = ctx.llm_client()
     cfg = ctx.config.learning
     if client is None:
         return None
-    if not _proposal_due(ctx):
+    if not _proposal_due(ctx, len(ctx.store.votes())):
         return None  # the common case: no write, so a tap costs no flush of the database
     async with ctx.store.transaction():  # claim the slot, so two quick taps ask only once
         count = len(ctx.store.votes())
-        mark = ctx.store.learning_state().votes_at_last_proposal
-        if count < cfg.propose_min_votes or count - mark < cfg.propose_every:
+        if not _proposal_due(ctx, count):
             return None
-        ctx.store.set_learning_state(LearningState(votes_at_last_proposal=count))
+        cleared = {"proposal_failed_at_votes": None, "proposal_failed_on": None}
+        _set_state(ctx, votes_at_last_proposal=count, **cleared)
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     profile = ctx.store.current_profile()
     # The proposal's own ledger and state on the shared client: a run in flight is untouched.
     caller = Caller(ledger=new_ledger(ctx))
     ledger = caller.ledger
     try:
-        lines = await request_proposal(client, caller, profile, _votes(ctx), VOTE_REASONS)
-    except Exception as exc:  # the vote is stored already; the next vote asks again
+        lines = await request_proposal(
+            client,
+            caller,
+            profile,
+            _votes(ctx),
+            VOTE_REASONS,
+            learned=learned_weights(ctx, profile),
+        )
+    except Exception as exc:  # the vote is stored already; said once, tried again later
         log.warning("learning proposal failed: %s", type(exc).__name__ + ": " + str(exc)[:200])
         async with ctx.store.transaction():
             record_proposal_spend(ctx, ledger)
-            if ctx.store.learning_state().votes_at_last_proposal == count:
-                # give the slot back
-                ctx.store.set_learning_state(LearningState(votes_at_last_proposal=mark))
+            _set_state(ctx, proposal_failed_at_votes=count, proposal_failed_on=ctx.today())
         cause = exc.cause if isinstance(exc, LLMFailure) else "no usable answer"
         raise ProposalFailed(
             f"Couldn't draft a profile update from your votes ({cause}); I'll try again "
-            "after your next vote."
+            f"after {cfg.propose_every} more votes or tomorrow."
         ) from None
     async with ctx.store.transaction():
         record_proposal_spend(ctx, ledger)
@@ -197,23 +293,52 @@ async def after_vote(ctx: AppContext) -> Proposal | None:
     return proposal
 
 
-def _take_pending(ctx: AppContext, proposal_id: int) -> Proposal:
+def _find(ctx: AppContext, proposal_id: int) -> Proposal:
     found = next((p for p in proposals(ctx) if p.id == proposal_id), None)
     if found is None:
         raise FeedbackError(f"there is no proposal #{proposal_id}")
+    return found
+
+
+def _take_pending(ctx: AppContext, proposal_id: int) -> Proposal:
+    found = _find(ctx, proposal_id)
     if found.status != "pending":
         raise FeedbackError(f"proposal #{proposal_id} was already {found.status}")
     return found
 
 
+def _same_lines(a: list[str], b: list[str]) -> bool:
+    return [" ".join(x.lower().split()) for x in a] == [" ".join(x.lower().split()) for x in b]
+
+
+OUT_OF_DATE = (
+    "proposal #{id} is out of date: the learned section changed since. "
+    "/profile versions lists every version; /profile restore N brings one back"
+)
+
+
 async def apply_proposal(ctx: AppContext, proposal_id: int) -> Profile:
     """Make a new profile version whose `learned` section is the proposal's lines. `about`,
     `directives` and `filters` stay as they are now. Refused when the learned section
-    changed since the proposal was made (its diff would be a lie)."""
+    changed since the proposal was made (its diff would be a lie). A proposal applied and
+    then undone (the learned section is back to what it was proposed against) is applied
+    again: Apply after `/profile undo` is never a dead end."""
     await ctx.store.ensure_profile(ctx.config.profile.to_profile())
     async with ctx.store.transaction():
-        proposal = _take_pending(ctx, proposal_id)
+        proposal = _find(ctx, proposal_id)
         profile = ctx.store.current_profile()
+        if proposal.status == "applied":
+            if _same_lines(profile.learned, proposal.lines):
+                raise FeedbackError(
+                    f"proposal #{proposal_id} is already applied: it is your learned section now"
+                )
+            if profile.learned != proposal.base_learned:
+                raise FeedbackError(OUT_OF_DATE.format(id=proposal_id))
+            return ctx.store.save_profile(
+                profile.model_copy(update={"learned": list(proposal.lines)}),
+                f"learned: applied proposal #{proposal_id} again",
+            )
+        proposal = _take_pending(ctx, proposal_id)
         stale = profile.learned != proposal.base_learned
         proposal.status = "superseded" if stale else "applied"
         ctx.store.save_proposal(proposal)
@@ -223,9 +348,7 @@ async def apply_proposal(ctx: AppContext, proposal_id: int) -> Profile:
                 f"learned: applied proposal #{proposal_id}",
             )
     # Raised outside the step: a failed step keeps none of its changes, and this one must.
-    raise FeedbackError(
-        f"proposal #{proposal_id} is out of date: the learned section changed since"
-    )
+    raise FeedbackError(OUT_OF_DATE.format(id=proposal_id))
 
 
 async def reject_proposal(ctx: AppContext, proposal_id: int) -> Proposal:

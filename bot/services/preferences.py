@@ -1,8 +1,8 @@
 """What the /settings keyboard changes, one tap at a time, and the per-chat delivery choices.
 
 A tap is a step (time ± minutes, picks ± 1, min score ± 5, a timezone from a short list,
-daily / weekdays, weekly digest on / off, pause / resume); each goes through the same
-validation and storage as a typed ``/settings <name> <value>`` (`bot.services.settings`).
+daily / weekdays, weekly digest on / off, compact / full view, pause / resume); each goes
+through the same validation and storage as a typed ``/settings <name> <value>`` (`bot.services.settings`).
 Pause is per chat; the rest (schedule, selection, cadence, weekly digest) are the bot's.
 No Telegram types here.
 """
@@ -10,11 +10,12 @@ No Telegram types here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.context import CADENCE_DAYS, AppContext
 from bot.services import chat_state
 from bot.services import settings as settings_service
+from bot.services.natural import ABBREVIATIONS, DAY_NAMES, NotUnderstood, parse_until
 from bot.services.settings import SettingChange, SettingsError, days_label
 
 # A short list to tap; any other zone can still be typed (/settings timezone Area/City).
@@ -41,9 +42,12 @@ class Preferences:
     timezone: str
     picks: int
     min_score: int
-    days: str  # "daily", "weekdays" or day names
+    days: str  # "every day", "weekdays" or day names
     weekly: bool
     paused: bool
+    weekly_day: str = "Monday"
+    paused_until: date | None = None  # paused: the day picks come again (None: until /resume)
+    compact: bool = False
 
 
 def current(ctx: AppContext, chat_id: int) -> Preferences:
@@ -56,6 +60,9 @@ def current(ctx: AppContext, chat_id: int) -> Preferences:
         days=days_label(cfg.schedule.days),
         weekly=weekly(ctx, chat_id),
         paused=chat_state.is_paused(ctx, chat_id),
+        weekly_day=DAY_NAMES[settings_service.weekly_day(ctx)],
+        paused_until=chat_state.paused_until(ctx, chat_id),
+        compact=settings_service.compact(ctx),
     )
 
 
@@ -111,10 +118,32 @@ async def step(ctx: AppContext, chat_id: int, action: str, arg: str) -> SettingC
     if action == "weekly" and arg in ("on", "off"):
         await set_weekly(ctx, chat_id, arg == "on")
         return "weekly digest on" if arg == "on" else "daily picks again"
+    if action == "view" and arg in ("compact", "full"):
+        return await settings_service.change(ctx, "view", arg)
+    if action == "tzpick":  # the answer to "IST means …: which one?"
+        said, _, index = arg.rpartition("_")
+        choices = ABBREVIATIONS.get(said, ())
+        if not index.isdigit() or int(index) >= len(choices):
+            raise SettingsError("unknown timezone button")
+        return await settings_service.change(ctx, "timezone", choices[int(index)])
     if action == "pause" and arg in ("on", "off"):
         await chat_state.set_paused(ctx, chat_id, arg == "on")
         return "paused" if arg == "on" else "resumed"
     raise SettingsError(f"unknown settings button {action!r}")
+
+
+async def pause(ctx: AppContext, chat_id: int, words: str = "") -> date | None:
+    """/pause: until /resume with no words, else until the day the words name ("until
+    2027-01-05", "2 weeks", "next monday"), returned. Raises SettingsError for words that
+    name no day after today."""
+    until = None
+    if words.strip():
+        try:
+            until = parse_until(words, date.fromisoformat(ctx.today()))
+        except NotUnderstood as exc:
+            raise SettingsError(str(exc)) from None
+    await chat_state.set_paused(ctx, chat_id, True, until)
+    return until
 
 
 def _week(day: str) -> str:
@@ -122,13 +151,25 @@ def _week(day: str) -> str:
     return f"{year}-W{week:02d}"
 
 
+def _last_digest_day(ctx: AppContext, day: str) -> str:
+    """The latest date on or before `day` that is the weekly digest's chosen day."""
+    on = datetime.fromisoformat(day).date()
+    chosen = settings_service.weekly_day(ctx)
+    back = ((on.weekday() + 1) % 7 - chosen) % 7  # `chosen` counts 0 = Sunday
+    return (on - timedelta(days=back)).isoformat()
+
+
 def weekly_digest_due(ctx: AppContext, chat_id: int, day: str) -> bool:
-    """The first delivery of each week (whichever run day that is) carries the digest."""
-    return chat_state.weekly_digest_week(ctx, chat_id) != _week(day)
+    """The first delivery on or after the digest's day (Monday unless chosen: /settings
+    weekly friday) carries it, once for each such day: a morning missed on that day is made
+    up by the next delivery, never twice."""
+    slot = _last_digest_day(ctx, day)
+    # Stored: the digest day served (older files: its ISO week, read the same way).
+    return chat_state.weekly_digest_week(ctx, chat_id) not in (slot, _week(slot))
 
 
 async def mark_weekly_digest_sent(ctx: AppContext, chat_id: int, day: str) -> None:
-    await chat_state.mark_weekly_digest(ctx, chat_id, _week(day))
+    await chat_state.mark_weekly_digest(ctx, chat_id, _last_digest_day(ctx, day))
 
 
 def week_days(day: str) -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.context import AppContext
+from bot.services import failures
 from bot.services.collect import (
     OK_STATES,
     POOL_DAYS,
@@ -173,16 +174,20 @@ async def run_person(
     counts.filtered = sum(filtered.values())
     record.filtered_reasons = dict(filtered)
 
+    if not dry_run:  # issue 22: never score (and pay for) what could not be kept
+        await failures.ensure_writable(ctx, before="scoring")
     progress(f"scoring {len(kept)} postings…")
     # The score cache is everyone's: its keys carry what the scorer read of this profile.
     prefix = profile_cache_key(profile) + "|"
+    # Everything scoring needs is gathered here, once, and passed down as plain values.
+    learned = learned_weights(ctx, profile)
     batch = await score_postings(
         kept,
         profile,
         options=ctx.config.scoring,
         client=ctx.llm_client(),
         cache_get=lambda key: store.cached_score(prefix + key),
-        learned=learned_weights(ctx, profile),
+        learned=learned,
         examples=scoring_examples(ctx),
         ledger=new_ledger(ctx),
         progress=lambda i, n: progress(f"scored {i}/{n}") if i == n or i % 25 == 0 else None,
@@ -192,7 +197,8 @@ async def run_person(
     counts.unscored = len(batch.unscored)
     record.unscored_reasons = batch.unscored_causes()
     record.spend = batch.ledger.as_record()
-    record.notes.extend(own_budget_named(ctx, batch.ledger, batch.notes))
+    notes = own_budget_named(ctx, batch.ledger, batch.notes)
+    record.notes.extend(ctx.redact(note) for note in notes)  # issue 22
     if batch.cache_writes and not dry_run:
         writes: list[tuple[str, Score]] = [(prefix + k, s) for k, s in batch.cache_writes]
         async with store.transaction():  # paid-for scores survive a crash later in the run
@@ -205,6 +211,10 @@ async def run_person(
         max_picks=ctx.config.selection.max_picks,
         per_company=ctx.config.selection.per_company,
         exclude_keys=picked_before,
+        learned=learned,
+        explore_share=ctx.config.learning.explore_share,
+        explore_half_votes=ctx.config.learning.explore_half_votes,
+        seed=day,
     )
     picks = [Pick.from_scored(day, rank, p, s) for rank, (p, s) in enumerate(chosen, 1)]
     counts.picked = len(picks)
@@ -225,6 +235,7 @@ async def run_person(
         # of a run that a rerun would not know had finished (and would pick again).
         async with store.transaction():
             store.save_picks(picks)
+            store.set_picked_postings(day, (p for p, _s in chosen))  # a rescore today reads them
             store.save_run(_compact(record))
             _ran(ctx, day)
     return RunOutcome(record=record, picks=picks)

@@ -83,6 +83,8 @@ async def add(ctx: AppContext, text: str) -> SearchConfig:
 async def remove(ctx: AppContext, number: str) -> SearchConfig:
     """Remove search number `number` (1-based, as /searches lists them)."""
     searches = current(ctx)
+    if not number.strip():
+        raise SearchesError("Which one? /searches remove N, with N from the list /searches shows.")
     try:
         index = int(number.strip()) - 1
     except ValueError:

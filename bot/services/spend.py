@@ -71,8 +71,8 @@ def _tighter(*limits: tuple[float, float]) -> tuple[float, float]:
 
 
 def record_proposal_spend(ctx: AppContext, ledger: Ledger) -> None:
-    """Add an operation's spend outside runs to the person's figures of today (call inside a
-    store transaction)."""
+    """Add an operation's spend between runs (a proposal's, a rescore's, an onboarding
+    draft's) to the person's figures of today, by purpose (call inside a store transaction)."""
     if not ledger.by_purpose:
         return
     today = ctx.today()

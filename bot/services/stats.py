@@ -1,5 +1,10 @@
-"""/stats: postings seen, picks sent, votes, saved and applied, LLM spend, and the week in
-series (picks and votes per day, scores of picks and of liked picks) for the chart."""
+"""/stats: postings looked at, picks sent, votes, saved and applied, LLM spend, and the week in
+series (picks and votes per day, scores of picks and of liked picks) for the chart.
+
+"Looked at" counts what each day's header counts (`summary.looked_at`: new postings and those
+carried over, not duplicates or those seen before). Scores are drawn for the scorer in use
+only: a local score and an LLM score of the same number do not mean the same, so picks of
+another scorer are counted (`other_scorer`), not drawn."""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from bot.context import AppContext
 from bot.services import marks
 from bot.services.spend import spend_by_purpose
+from bot.services.summary import looked_at
 from scoring.models import Spend, spend_from_record
 
 CHART_DAYS = 7
@@ -16,7 +22,7 @@ CHART_DAYS = 7
 
 @dataclass(frozen=True)
 class Stats:
-    postings_seen: int  # new to this person's runs, all days together
+    looked_at: int  # over every run day, as each day's header counts them
     runs: int
     picks_sent: int  # to this chat
     up: int
@@ -35,6 +41,14 @@ class Stats:
     liked_scores: list[int] = field(default_factory=list)  # picks voted 👍 here
     # This month's LLM figures per purpose (triage, scoring, proposal), proposals included.
     llm_month: dict[str, Spend] = field(default_factory=dict)
+    scorer: str = "local"  # the scorer in use: "local" or the LLM's model string
+    other_scorer: int = 0  # picks sent here that another scorer scored (not drawn)
+    llm: bool = False  # an LLM is configured
+
+    @property
+    def shows_spend(self) -> bool:
+        """Spend is worth a line with an LLM configured, or when one cost money this month."""
+        return self.llm or self.spend_month_usd > 0 or self.llm_calls_month > 0
 
 
 def _local_day(ctx: AppContext, at: datetime) -> str:
@@ -83,10 +97,13 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         if day in index:
             (up_per_day if v.vote == "up" else down_per_day)[index[day]] += 1
     own = marks.all_marks(ctx, chat_id)
+    llm = ctx.llm()
+    scorer = llm.model if llm else "local"
+    drawn = [p for p in sent_picks if p.scorer == scorer]
+    finished = [r for r in runs if r.status == "done"]
     return Stats(
-        # The person's own: what their runs looked at first (the seen set is everyone's).
-        postings_seen=sum(r.counts.new for r in runs),
-        runs=len({r.day for r in runs}),
+        looked_at=sum(looked_at(r) for r in finished),
+        runs=len({r.day for r in finished}),
         picks_sent=store.picks_sent_to(chat_id),
         up=sum(1 for v in votes if v.vote == "up"),
         down=sum(1 for v in votes if v.vote == "down"),
@@ -99,7 +116,10 @@ def stats(ctx: AppContext, chat_id: int) -> Stats:
         picks_per_day=picks_per_day,
         up_per_day=up_per_day,
         down_per_day=down_per_day,
-        pick_scores=[p.score for p in sent_picks],
-        liked_scores=[p.score for p in sent_picks if p.key in liked_keys],
+        pick_scores=[p.score for p in drawn],
+        liked_scores=[p.score for p in drawn if p.key in liked_keys],
         llm_month=spend_by_purpose(ctx, month_start),
+        scorer=scorer,
+        other_scorer=len(sent_picks) - len(drawn),
+        llm=llm is not None,
     )

@@ -24,13 +24,16 @@ Per person:
   `runs_on(day)`)
 - profile versions `ProfileVersion`: `current_profile`, `ensure_profile`, `save_profile`,
   `profile_history`, `undo_profile`
-- votes `Vote` (its chat is its person): `record_vote`, `votes`, `vote_for`
+- votes `Vote` (its chat is its person): `record_vote`, `remove_vote`, `votes`, `vote_for`
+- the day's picked postings `PickedPosting` (full, for a rescore): `picked_postings`,
+  `set_picked_postings`
 - learning `Proposal`, `LearningState`: `proposals`, `save_proposal`, `learning_state`,
   `set_learning_state`
 - chats `ChatState`, `HeaderSent` (the chat is the person): `chat_state`, `chat_states`,
   `save_chat_state`, `header_sent`, `mark_header_sent`
-- marks on picks `Mark` (saved / applied; the chat is the person): `mark`, `unmark`, `marks`,
-  `all_marks`, `marks_on`
+- marks on picks `Mark` (the application pipeline; the chat is the person): `mark`, `unmark`,
+  `marks`, `all_marks`, `marks_on`, `remind_marked`
+- notes on postings `Note` (the chat is the person): `note`, `notes`, `set_note`
 - LLM spend outside runs `DaySpend`: `proposal_spend`, `save_proposal_spend` (and
   everyone's `spend_on(day)`)
 - settings from the chat `Overrides` (schedule, selection, searches, delivery): `overrides`,
@@ -38,7 +41,8 @@ Per person:
 
 The files `StoreInfo`: `info`, `check_writable`, `files`, `moved_aside`; `claim` (one bot
 per database); `Store(path, read_only=True)` for commands that only read;
-`Store(path, owner=…)`: whose a single-profile database (layout 3 or older) becomes.
+`Store(path, owner=…)`: whose a single-profile database (layout 3 or older) becomes;
+`delivering(chat)`: one delivery to a chat at a time, across processes.
 
 Errors (`bot.store.errors`), all `StoreError`: `StoreBusy` (another process held the writer
 lock too long), `StoreWriteFailed` (the disk refused), `StoreReadOnly`, `AlreadyServing`.

@@ -39,7 +39,7 @@ from tinydb.table import Document
 from bot.store.appendlog import AppendLog
 from bot.store.errors import StoreError, StoreReadOnly
 from bot.store.journal import JournalStorage
-from bot.store.locks import LOCK_WAIT_SECONDS, InstanceLock
+from bot.store.locks import LOCK_WAIT_SECONDS, ChatLock, InstanceLock
 from bot.store.migrate import LOG_TABLES, STORE, MigrationError, info_doc, migrate
 from bot.store.records import (
     LOCAL_PERSON,
@@ -53,9 +53,11 @@ from bot.store.records import (
     LearningState,
     Mark,
     MarkKind,
+    Note,
     Overrides,
     Person,
     Pick,
+    PickedPosting,
     PoolEntry,
     ProfileHead,
     ProfileVersion,
@@ -68,12 +70,14 @@ from bot.store.tables import StoreDB, StoreTable
 from scoring.llm.proposals import Proposal
 from scoring.models import Score
 from scoring.profile import Profile
+from scrapers.postings.posting import Posting
 
 log = logging.getLogger(__name__)
 
 SEEN = "seen"
 SCORES = "scores"
 POOL = "pool"
+PICKED = "picked"
 PICKS = "picks"
 VOTES = "votes"
 PROFILES = "profiles"
@@ -85,6 +89,7 @@ CHATS = "chats"
 HEADERS = "headers"
 OVERRIDES = "overrides"
 MARKS = "marks"
+NOTES = "notes"
 SPEND = "spend"
 PEOPLE = "people"
 FETCHES = "fetches"
@@ -101,10 +106,12 @@ _PERSON_FIELD = {
     LEARNING: "person",
     OVERRIDES: "person",
     SPEND: "person",
+    PICKED: "person",
     VOTES: "chat",
     MARKS: "chat",
     CHATS: "chat",
     HEADERS: "chat",
+    NOTES: "chat",
 }
 
 P = ParamSpec("P")
@@ -169,6 +176,8 @@ class Store:
         self._vote_of = index(VOTES, lambda d: (d["key"], d["chat"]))
         self._mark_of = index(MARKS, lambda d: (d["chat"], d["key"], d["kind"]))
         self._marks_on = index(MARKS, lambda d: (d["chat"], d["key"]))
+        self._note_of = index(NOTES, lambda d: (d["chat"], d["key"]))
+        self._picked_of_day = index(PICKED, lambda d: (d["person"], d["day"]))
         self._header_of = index(HEADERS, lambda d: (d["day"], d["chat"]))
         self._spend_of_day = index(SPEND, lambda d: (d["person"], d["day"]))
         self._person_at = index(PEOPLE, lambda d: d["id"])
@@ -301,6 +310,20 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextlib.asynccontextmanager
+    async def delivering(self, chat: int, wait: float | None = None) -> AsyncIterator[None]:
+        """Hold this chat's delivery for the block, against every process on the database:
+        another one delivering to it is waited for (`StoreBusy` after `wait` seconds), so a
+        pick is never sent by two at once. Read what is sent only once inside."""
+        if self.read_only:
+            raise StoreReadOnly(f"database {self.path} is open read-only: it delivers nothing")
+        lock = ChatLock(self.path, chat) if wait is None else ChatLock(self.path, chat, wait)
+        await lock.acquire()
+        try:
+            yield
+        finally:
+            lock.release()
 
     @contextlib.contextmanager
     def claim(self, role: str = "bot") -> Iterator[None]:
@@ -535,6 +558,25 @@ class Store:
         found.sent[str(chat_id)] = message_id
         self._table(PICKS).put(int(doc_id), self._with(person, found))
 
+    # -- the day's picked postings (full, for a rescore) -------------------------------------
+    @_reads
+    def picked_postings(self, person: int, day: str) -> list[Posting]:
+        """The full postings of the person's picks of `day`, as their last run (or rescore)
+        kept them; none once a later run of theirs has replaced them."""
+        docs = self._docs(PICKED, self._picked_of_day.ids((person, day)))
+        return [e.posting for e in self._models(PickedPosting, docs)]
+
+    def set_picked_postings(self, person: int, day: str, postings: Iterable[Posting]) -> None:
+        """Keep the full postings of the person's picks of `day` (for a rescore that day);
+        what an earlier day of theirs kept goes, its descriptions with it."""
+        self._must_hold_lock()
+        table = self._table(PICKED)
+        for doc_id in self._of[PICKED].ids(person):
+            table.delete(int(doc_id))
+        table.insert_multiple(
+            self._with(person, PickedPosting(day=day, posting=p)) for p in postings
+        )
+
     # -- runs ------------------------------------------------------------------------------
     @_reads
     def runs_for(self, person: int, day: str) -> list[RunRecord]:
@@ -646,6 +688,15 @@ class Store:
         self._upsert(
             VOTES, self._vote_of.first((vote.key, vote.chat)), vote.model_dump(mode="json")
         )
+
+    def remove_vote(self, key: str, chat: int) -> bool:
+        """Withdraw the vote of (chat, posting key); False if there was none."""
+        self._must_hold_lock()
+        found = self._vote_of.first((key, chat))
+        if found is None:
+            return False
+        self._table(VOTES).delete(int(found))
+        return True
 
     @_reads
     def votes(self, chat: int | None = None) -> list[Vote]:
@@ -765,6 +816,41 @@ class Store:
         docs = self._docs(MARKS, self._marks_on.ids((chat, key)))
         return {m.kind for m in self._models(Mark, docs)}
 
+    def remind_marked(self, chat: int, key: str, kind: MarkKind, at: datetime) -> None:
+        """Record when a chat was reminded about its mark (`Mark.reminded_at`)."""
+        self._must_hold_lock()
+        doc_id = self._mark_of.first((chat, key, kind))
+        found = self._valid(Mark, self._doc(MARKS, doc_id))
+        if found is None or doc_id is None:
+            raise StoreError(f"no {kind} mark on {key} for chat {chat}")
+        found.reminded_at = at
+        self._table(MARKS).put(int(doc_id), found.model_dump(mode="json"))
+
+    # -- notes on postings -------------------------------------------------------------
+    @_reads
+    def note(self, chat: int, key: str) -> Note | None:
+        """This chat's note on this posting, if it wrote one."""
+        return self._valid(Note, self._doc(NOTES, self._note_of.first((chat, key))))
+
+    @_reads
+    def notes(self, chat: int) -> list[Note]:
+        """Every note of a chat."""
+        return self._models(Note, self._own(NOTES, chat))
+
+    def set_note(self, note: Note) -> None:
+        """Write (or replace) a chat's note on a posting; an empty text removes it."""
+        self._must_hold_lock()
+        found = self._note_of.first((note.chat, note.key))
+        if not note.text:
+            if found is not None:
+                self._table(NOTES).delete(int(found))
+            return
+        doc = note.model_dump(mode="json")
+        if found is None:
+            self._table(NOTES).insert(doc)
+        else:
+            self._table(NOTES).put(int(found), doc)
+
     # -- settings changed from the chat --------------------------------------------------
     @_reads
     def overrides(self, person: int) -> Overrides:
@@ -828,6 +914,11 @@ class PersonStore:
     def claim(self, role: str = "bot") -> contextlib.AbstractContextManager[None]:
         return self.shared.claim(role)
 
+    def delivering(
+        self, chat: int, wait: float | None = None
+    ) -> contextlib.AbstractAsyncContextManager[None]:
+        return self.shared.delivering(chat, wait)
+
     def info(self) -> StoreInfo:
         return self.shared.info()
 
@@ -877,6 +968,12 @@ class PersonStore:
     def mark_sent(self, day: str, key: str, chat_id: int, message_id: int) -> None:
         self.shared.mark_sent(self.person, day, key, chat_id, message_id)
 
+    def picked_postings(self, day: str) -> list[Posting]:
+        return self.shared.picked_postings(self.person, day)
+
+    def set_picked_postings(self, day: str, postings: Iterable[Posting]) -> None:
+        self.shared.set_picked_postings(self.person, day, postings)
+
     # -- runs ----------------------------------------------------------------------------------
     def runs_for(self, day: str) -> list[RunRecord]:
         return self.shared.runs_for(self.person, day)
@@ -909,6 +1006,9 @@ class PersonStore:
     # -- votes ---------------------------------------------------------------------------------
     def record_vote(self, vote: Vote) -> None:
         self.shared.record_vote(vote)
+
+    def remove_vote(self, key: str, chat: int) -> bool:
+        return self.shared.remove_vote(key, chat)
 
     def votes(self, chat: int | None = None) -> list[Vote]:
         """The person's votes (a chat's: the person's own chat)."""
@@ -969,6 +1069,19 @@ class PersonStore:
 
     def marks_on(self, chat: int, key: str) -> set[MarkKind]:
         return self.shared.marks_on(chat, key)
+
+    def remind_marked(self, chat: int, key: str, kind: MarkKind, at: datetime) -> None:
+        self.shared.remind_marked(chat, key, kind, at)
+
+    # -- notes ---------------------------------------------------------------------------------
+    def note(self, chat: int, key: str) -> Note | None:
+        return self.shared.note(chat, key)
+
+    def notes(self, chat: int) -> list[Note]:
+        return self.shared.notes(chat)
+
+    def set_note(self, note: Note) -> None:
+        self.shared.set_note(note)
 
     # -- settings ------------------------------------------------------------------------------
     def overrides(self) -> Overrides:

@@ -7,6 +7,8 @@ dies, so a crash never leaves a database locked.
   after `LOCK_WAIT_SECONDS`.
 - `InstanceLock` (``<db>.<role>.lock``): held by `jobpicks bot` for its whole life, so a
   second bot on the same database stops at start with one line.
+- `ChatLock` (``<db>.chat<id>.lock``): held by whichever process delivers to a chat, for that
+  delivery, so `jobpicks run` beside the bot never sends a pick the bot is sending too.
 
 Readers take no lock. Two locks in one process exclude each other like two processes do (each
 has its own open file), which is what the tests rely on.
@@ -27,6 +29,8 @@ from bot.store.errors import AlreadyServing, StoreBusy, StoreWriteFailed
 # Longer than any transaction holds the lock (a compaction of a year-old database included),
 # shorter than Telegram lets a button tap wait for its answer.
 LOCK_WAIT_SECONDS = 5.0
+# Longer than a delivery of a day's picks takes at Telegram's pace of one message a second.
+DELIVERY_WAIT_SECONDS = 300.0
 _FIRST_POLL, _MAX_POLL = 0.002, 0.05
 
 
@@ -91,6 +95,22 @@ class WriteLock:
             yield
         finally:
             self.release()
+
+
+class ChatLock(WriteLock):
+    """One delivery to a chat at a time, whichever process makes it."""
+
+    def __init__(self, db: Path, chat: int, wait: float = DELIVERY_WAIT_SECONDS) -> None:
+        super().__init__(db, wait)
+        self.chat = chat
+        self.path = db.with_name(f"{db.name}.chat{chat}.lock")
+        self._lock = FileLock(self.path, thread_local=False)
+
+    def _busy(self) -> StoreBusy:
+        return StoreBusy(
+            f"another jobpicks process has been delivering to chat {self.chat} for over "
+            f"{self.wait:g} s; it sends what is left"
+        )
 
 
 class InstanceLock:

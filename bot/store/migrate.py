@@ -7,9 +7,10 @@ into the append-only logs of the same names (the last part of the step to 3).
 
 The step to 4 gives a single-profile database to one person, the `owner` the Store is opened
 for (the first of TELEGRAM_CHAT_IDS, else the local person): every profile version, pick,
-run, proposal, setting and spend record becomes theirs. Votes, marks and chat states already
-name their chat, which is now their person; a pick another chat was sent is also kept as that
-chat's own (with the day's run), so its buttons, /saved and /export still work there.
+run, proposal, setting, spend record and picked posting becomes theirs. Votes, marks, notes
+and chat states already name their chat, which is now their person; a pick another chat was
+sent is also kept as that chat's own (with the day's run and picked postings), so its buttons,
+/saved, notes and /export still work there.
 """
 
 from __future__ import annotations
@@ -226,8 +227,19 @@ def _v2_to_v3(old: Tables) -> Tables:
 
 
 # -- 3 -> 4: the one profile's records become the owner's -----------------------------------------
-# Tables whose records get a "person"; votes, marks, chats and headers name theirs as "chat".
-OWNED = ("picks", "runs", "profiles", "profile_head", "proposals", "learning", "overrides", "spend")
+# Tables whose records get a "person"; votes, marks, notes, chats and headers name theirs as
+# "chat".
+OWNED = (
+    "picks",
+    "runs",
+    "profiles",
+    "profile_head",
+    "proposals",
+    "learning",
+    "overrides",
+    "spend",
+    "picked",
+)
 
 
 def _v3_to_v4(old: Tables, owner: int) -> Tables:
@@ -260,6 +272,15 @@ def _v3_to_v4(old: Tables, owner: int) -> Tables:
                 runs[str(next_run)] = {**run, "person": other}
                 next_run += 1
     new["picks"], new["runs"] = picks, runs
+    # The picked postings of the day (a rescore's input) go with the copies of that day.
+    picked = dict(new["picked"])
+    next_picked = max(map(int, picked), default=0) + 1
+    for other, days in sorted(days_of.items()):
+        for doc in old.get("picked", {}).values():
+            if doc.get("day") in days:
+                picked[str(next_picked)] = {**doc, "person": other}
+                next_picked += 1
+    new["picked"] = picked
     new["pool"] = {
         i: {**doc, "found_by": [f"person:{owner}"]} for i, doc in old.get("pool", {}).items()
     }

@@ -54,6 +54,11 @@ class Pick(BaseModel):
     pay: Pay | None = None
     workplace: Workplace | None = None
     apply_url: str | None = None
+    # An exploration pick: what kind of posting it tries ("data analysis roles"); else "".
+    explore: str = ""
+    # Why a rescore took it out of the day's picks ("ruled out by your filters", "no longer
+    # among the best"); else "". It stays stored, so the buttons of a sent one still work.
+    dropped: str = ""
     # chat id (as str: JSON keys) -> Telegram message id of the delivered message.
     sent: dict[str, int] = Field(default_factory=dict)
 
@@ -78,6 +83,7 @@ class Pick(BaseModel):
             pay=posting.pay,
             workplace=posting.workplace,
             apply_url=posting.apply_url,
+            explore=score.explore,
         )
 
 
@@ -137,6 +143,10 @@ class Vote(BaseModel):
     location: str = ""
     summary: str = ""
     source: str = ""
+    # What learning reads beyond the words (copied from the pick; absent on older votes).
+    employment_type: str | None = None
+    pay: Pay | None = None
+    workplace: Workplace | None = None
     at: datetime
 
 
@@ -181,6 +191,14 @@ class PoolEntry(BaseModel):
     found_by: list[str] = Field(default_factory=list)
 
 
+class PickedPosting(BaseModel):
+    """A posting picked on `day`, with its description, kept until the next run replaces it,
+    so that a rescore the same day can score the day's picks again."""
+
+    day: str
+    posting: Posting
+
+
 class CachedScore(BaseModel):
     """A paid-for score, by (profile content, posting content, profile version, prompt
     version, model); one record of the ``<db>.scores`` log."""
@@ -215,9 +233,15 @@ class ProfileHead(BaseModel):
 
 
 class LearningState(BaseModel):
-    """Where learning stands: proposals are asked for every N votes."""
+    """Where learning stands: proposals are asked for every N votes; a proposal the model
+    could not give is said once and asked again after more votes or on a later day; learned
+    lines the person removed; when today's candidates were last rescored (or one offered)."""
 
     votes_at_last_proposal: int = 0
+    proposal_failed_at_votes: int | None = None  # the vote count when a proposal failed …
+    proposal_failed_on: str | None = None  # … and the day (ISO); None: no failure pending
+    forgotten: dict[str, str] = Field(default_factory=dict)  # learned line id -> its words
+    rescore_mark: datetime | None = None  # votes after this count towards offering a rescore
 
 
 # -- chats --------------------------------------------------------------------------------------
@@ -232,7 +256,11 @@ class ChatState(BaseModel):
     # Days this chat was told that every source failed (not the day's header: a later
     # successful run that day still sends one).
     notices: list[str] = Field(default_factory=list)
-    weekly_digest_week: str | None = None  # ISO week ("2026-W48") of the last weekly digest
+    # The digest day the last weekly digest served (ISO date; files before the digest's day
+    # could be chosen hold its ISO week, "2026-W48").
+    weekly_digest_week: str | None = None
+    # With `paused`: the first day picks come again (ISO date); None = until /resume.
+    paused_until: str | None = None
 
 
 class DaySpend(BaseModel):
@@ -251,17 +279,39 @@ class HeaderSent(BaseModel):
     at: datetime | None = None
 
 
-MarkKind = Literal["saved", "applied"]
-MARK_KINDS: tuple[MarkKind, ...] = ("saved", "applied")
+# The application pipeline: saved → applied → interviewing → offer / rejected, each a mark
+# with its date; "closed": the board no longer has the posting (found by a reminder's check).
+MarkKind = Literal["saved", "applied", "interviewing", "offer", "rejected", "closed"]
+MARK_KINDS: tuple[MarkKind, ...] = (
+    "saved",
+    "applied",
+    "interviewing",
+    "offer",
+    "rejected",
+    "closed",
+)
 
 
 class Mark(BaseModel):
-    """A chat's mark on a pick: saved for later, or applied to (with when)."""
+    """A chat's mark on a pick: saved for later, applied to, a later stage, or found closed
+    (with when)."""
 
     chat: int
     key: str  # the posting key
     day: str  # the pick's day: (day, key) finds the pick (`Store.pick`)
     kind: MarkKind
+    at: datetime
+    # A saved mark: when the chat was asked "applied?" about it (once).
+    reminded_at: datetime | None = None
+
+
+class Note(BaseModel):
+    """A chat's own note on a posting (one per posting; the latest text wins)."""
+
+    chat: int
+    key: str
+    day: str  # the pick's day
+    text: str
     at: datetime
 
 
@@ -273,6 +323,7 @@ class ScheduleOverrides(BaseModel):
 
     time: str | None = None  # HH:MM
     timezone: str | None = None  # IANA name
+    days: list[int] | None = None  # 0 = Sunday … 6 = Saturday; wins over a stored cadence
 
 
 class SelectionOverrides(BaseModel):
@@ -289,8 +340,10 @@ class DeliveryPrefs(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    cadence: Literal["daily", "weekdays"] | None = None
+    cadence: Literal["daily", "weekdays"] | None = None  # older choice; now `schedule.days`
     weekly_digest: bool | None = None
+    weekly_day: int | None = None  # the weekly digest's day (0 = Sunday); None = Monday
+    compact: bool | None = None  # the morning's picks as one list message
 
 
 class Overrides(BaseModel):

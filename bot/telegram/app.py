@@ -23,12 +23,13 @@ from bot.context import AppContext
 from bot.services import people
 from bot.services.daily import Daily
 from bot.services.run import Collector, collect_configured
+from bot.services.schedule import Mornings
 from bot.telegram import admin, filter_menu, forget, handlers, onboarding, render
 from bot.telegram.client import make_bot
 from bot.telegram.delivery import Courier
 from bot.telegram.logsafe import token_errors_named_not_shown
 from bot.telegram.runtime import CONTEXT_TYPES, Runtime, runtime_of
-from bot.telegram.schedule import schedule_daily
+from bot.telegram.schedule import schedule_mornings, start_due
 from bot.telegram.tasks import TaskTracker
 
 __all__ = ["build_application", "run_bot", "serve"]
@@ -58,8 +59,9 @@ async def warm_up_llm(ctx: AppContext) -> None:
 
 async def post_init(app: App) -> None:
     """After getMe, before polling: the served chats in the people table, commands and
-    descriptions, the morning jobs, and for each person either a catch-up run (their time
-    passed today with no run) or the rest of a cut-short delivery."""
+    descriptions, the mornings' jobs (one per person), and the morning of every person whose
+    time has passed today unstarted (the JobQueue replays nothing missed while the bot was
+    down; a cut-short delivery resumes with what is unsent)."""
     rt = runtime_of(app)
     ctx = rt.ctx
     rt.spawn(warm_up_llm(ctx))
@@ -70,8 +72,8 @@ async def post_init(app: App) -> None:
         await app.bot.set_my_short_description(render.SHORT_DESCRIPTION)
     except TelegramError as exc:
         log.warning("could not set the bot's description: %s", exc)
-    schedule_daily(app)
-    rt.spawn(rt.daily.catch_up())
+    schedule_mornings(app)
+    start_due(app)
 
 
 async def post_stop(app: App) -> None:
@@ -82,6 +84,7 @@ async def post_stop(app: App) -> None:
     log.info("stopping")
     rt.daily.stop()
     await rt.tracker.drain(STOP_GRACE_SECONDS)
+    await rt.courier.outbox.aclose()
 
 
 async def post_shutdown(app: App) -> None:
@@ -107,9 +110,13 @@ def build_application(
         .persistence(onboarding.conversation_file(ctx))  # onboarding survives a restart
         .build()
     )
-    courier = Courier(app.bot, per_chat_interval, tracker=tracker)
+    courier = Courier(
+        app.bot, per_chat_interval, tracker=tracker, per_second=ctx.settings.telegram_max_rate
+    )
     daily = Daily(ctx, courier, collector=collector)
-    app.bot_data[Runtime.KEY] = Runtime(ctx=ctx, courier=courier, daily=daily, tracker=tracker)
+    app.bot_data[Runtime.KEY] = Runtime(
+        ctx=ctx, courier=courier, daily=daily, mornings=Mornings(ctx), tracker=tracker
+    )
     # Onboarding and /filters first in group 0, so a new chat's /start and the answers to its
     # questions reach them before the usual /start and free-text handlers.
     onboarding.register(app)

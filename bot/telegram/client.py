@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
 from bot.settings import Settings
 from bot.telegram.logsafe import quiet_loggers, redact_token
 
 
 def make_bot(settings: Settings) -> ExtBot[Any]:
-    """A Bot for the configured API base, with Telegram's overall rate limit applied
-    (AIORateLimiter retries nothing: the Courier waits out a 429 itself, per chat)."""
+    """A Bot for the configured API base. No rate limiter of PTB's: every message goes
+    through the Courier's `Outbox`, which paces per chat and bot-wide with answers first (a
+    FIFO limiter under it would queue answers behind the morning again)."""
     token = settings.token
     if not token:
         raise RuntimeError("TELEGRAM_BOT_TOKEN is not set")
@@ -23,7 +24,6 @@ def make_bot(settings: Settings) -> ExtBot[Any]:
         token,
         base_url=settings.telegram_api_base,
         base_file_url=file_base_url(settings.telegram_api_base),  # issue 19: CV downloads
-        rate_limiter=AIORateLimiter(max_retries=0),
     )
 
 

@@ -23,7 +23,7 @@ from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.access import NOT_ADMIN, may_change
 from bot.telegram.runtime import BotContext
-from bot.telegram.schedule import schedule_daily
+from bot.telegram.schedule import schedule_mornings
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ def confirm_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(YES, callback_data=cb.forget("yes")),
-                InlineKeyboardButton(NO, callback_data=cb.forget("no")),
+                InlineKeyboardButton(YES, callback_data=cb.erase("yes")),
+                InlineKeyboardButton(NO, callback_data=cb.erase("no")),
             ]
         ]
     )
@@ -81,7 +81,7 @@ async def tap(update: Update, context: BotContext) -> None:
     assert query is not None and update.effective_chat is not None
     rt = context.runtime
     chat = update.effective_chat.id
-    answer = cb.parse_forget(query.data or "")
+    answer = cb.parse_erase(query.data or "")
     message = query.message
     if answer is None or message is None:
         await _answer(query, "This button is not valid here.")
@@ -95,7 +95,7 @@ async def tap(update: Update, context: BotContext) -> None:
         return
     gone = await people.forget(rt.ctx, chat)
     await _drop_chat(context.application, chat)
-    schedule_daily(context.application)  # their morning job goes with them
+    schedule_mornings(context.application)  # their morning job goes with them
     log.info("forgot chat %s (%d records)", chat, gone)
     await _answer(query)
     text = done_message(rt.ctx.settings.jobpicks_access, rt.allowed(chat))
@@ -120,4 +120,4 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     """/forget and its buttons (before `handlers.register`, whose catch-all button handler
     would otherwise answer them)."""
     app.add_handler(CommandHandler("forget", command))
-    app.add_handler(CallbackQueryHandler(tap, pattern=cb.PATTERN_FORGET))
+    app.add_handler(CallbackQueryHandler(tap, pattern=cb.PATTERN_ERASE))

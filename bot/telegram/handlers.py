@@ -1,15 +1,16 @@
 """Command handlers: parse the update, call a service, render, send. Nothing else lives here.
 
-Buttons are in `bot.telegram.taps`, access checks in `bot.telegram.access`, and `register`
-wires all of them to the Application.
+Buttons are in `bot.telegram.taps`, /profile and its buttons in `bot.telegram.profile`,
+access checks in `bot.telegram.access`, and `register` wires all of them to the Application.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import logging
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
@@ -20,25 +21,24 @@ from telegram.ext import (
     filters,
 )
 
-from bot.services import chat_state, feedback, marks, preferences
+from bot.services import chat_state, marks, preferences
 from bot.services import export as export_service
-from bot.services import profile as profile_service
 from bot.services import searches as searches_service
 from bot.services import settings as settings_service
 from bot.services import stats as stats_service
 from bot.services.chart import render_png_async
-from bot.services.delivery import ChatUnreachable
-from bot.services.profile import ProfileError
-from bot.services.schedule import next_run
+from bot.services.delivery import ChatUnreachable, sent_pick
+from bot.services.records import NotSaved
 from bot.services.searches import SearchesError
-from bot.services.settings import SettingsError
+from bot.services.settings import AmbiguousZone, SettingsError, UnknownSetting
 from bot.telegram import callbacks as cb
-from bot.telegram import render, taps
+from bot.telegram import profile, render, taps
 from bot.telegram.access import NOT_ADMIN, guard, may_change
-from bot.telegram.keyboards import settings_keyboard, start_keyboard
+from bot.telegram.keyboards import settings_keyboard, start_keyboard, zone_choice_keyboard
+from bot.telegram.reminders import schedule_reminders
 from bot.telegram.runtime import BotContext
 from bot.telegram.schedule import reschedule
-from bot.telegram.today import todays_picks
+from bot.telegram.today import todays_list, todays_picks
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +64,13 @@ def _text(update: Update) -> str:
 
 # -- commands ----------------------------------------------------------------------------------
 async def start(update: Update, context: BotContext) -> None:
-    ctx = context.runtime.ctx_of(update)
+    rt = context.runtime
+    ctx = rt.ctx_of(update)
     llm = ctx.llm()
     scorer = f"LLM {llm.model}" if llm else "the local scorer (no LLM configured)"
     paused = chat_state.is_paused(ctx, _chat_id(update))
-    text = render.start_message(next_run(ctx), scorer, paused)
+    until = chat_state.paused_until(ctx, _chat_id(update))
+    text = render.start_message(rt.mornings.next_run(_chat_id(update)), scorer, paused, until)
     await reply(context, update, text, start_keyboard())
 
 
@@ -76,73 +78,42 @@ async def help_command(update: Update, context: BotContext) -> None:
     await reply(context, update, render.help_message())
 
 
-def _limit(args: list[str]) -> int | None:
-    """/picks N: N in 1–100; None for anything else."""
-    try:
-        limit = int(args[0])
-    except ValueError:
-        return None
-    return limit if 1 <= limit <= MAX_PICKS_ARG else None
+LIST_WORDS = {"list", "compact", "lines"}
+
+
+def _picks_args(args: list[str]) -> tuple[int | None, bool] | None:
+    """/picks [N] [list]: N in 1–100 and whether as a list; None when the words are neither."""
+    limit, as_list = None, False
+    for arg in args:
+        if arg.lower() in LIST_WORDS and not as_list:
+            as_list = True
+        elif arg.isdigit() and limit is None and 1 <= int(arg) <= MAX_PICKS_ARG:
+            limit = int(arg)
+        else:
+            return None
+    return limit, as_list
 
 
 async def picks(update: Update, context: BotContext) -> None:
-    """/picks [N]: today's picks; if today has not run yet, run now, showing the steps."""
-    limit = None
-    if context.args:
-        limit = _limit(context.args)
-        if limit is None:
-            await reply(context, update, render.error_message("Use /picks or /picks N (1–100)."))
-            return
+    """/picks [N] [list]: today's picks (as one list message with `list`, or when the
+    compact view is set); if today has not run yet, run now, showing the steps."""
+    parsed = _picks_args(context.args or [])
+    if parsed is None:
+        await reply(
+            context,
+            update,
+            render.error_message("Use /picks, /picks N (1–100), /picks list or /picks list N."),
+        )
+        return
+    limit, as_list = parsed
+    as_list = as_list or settings_service.compact(context.runtime.ctx_of(update))  # the chat's view
+    chat = _chat_id(update)
     # Tracked, so a stop cancels a long run instead of waiting for it; the handler returns
     # at once, so taps are answered while the run goes on.
-    context.runtime.spawn(todays_picks(context, _chat_id(update), limit))
-
-
-PROFILE_CHANGES = {"set", "add", "remove", "block", "unblock", "undo"}
-
-
-async def profile(update: Update, context: BotContext) -> None:
-    """/profile [set <text> | add <rule> | remove N | block <company> | unblock <company> |
-    history | undo]."""
-    ctx = context.runtime.ctx_of(update)
-    parts = _text(update).split(maxsplit=2)
-    sub = parts[1].lower() if len(parts) > 1 else ""
-    rest = parts[2] if len(parts) > 2 else ""
-    if sub in PROFILE_CHANGES and not await may_change(update, context):
-        await reply(context, update, render.error_message(NOT_ADMIN))
-        return
-    try:
-        if sub == "":
-            shown = await profile_service.current(ctx)
-            learned = feedback.learned_weights(ctx, shown)
-            text = render.profile_message(shown, learned)
-        elif sub == "set":
-            shown = await profile_service.set_about(ctx, rest)
-            text = f"✓ About replaced (version {shown.version})."
-        elif sub == "add":
-            shown = await profile_service.add_directive(ctx, rest)
-            text = f"✓ Rule added (version {shown.version})."
-        elif sub == "remove":
-            shown, gone = await profile_service.remove_directive(ctx, rest)
-            text = f"✓ Removed “{render.esc(gone, 200)}” (version {shown.version})."
-        elif sub == "block":
-            shown = await profile_service.block(ctx, rest)
-            text = f"✓ {render.esc(rest, 120)} is blocked (version {shown.version})."
-        elif sub == "unblock":
-            shown = await profile_service.unblock(ctx, rest)
-            text = f"✓ {render.esc(rest, 120)} is no longer blocked (version {shown.version})."
-        elif sub == "history":
-            text = render.history_message(await profile_service.history(ctx))
-        elif sub == "undo":
-            shown = await profile_service.undo(ctx)
-            text = f"↩️ Back to version {shown.version}."
-        else:
-            raise ProfileError(
-                "Use /profile, or /profile set | add | remove | block | unblock | history | undo."
-            )
-    except ProfileError as exc:
-        text = render.error_message(str(exc))
-    await reply(context, update, text)
+    if as_list:
+        context.runtime.spawn(todays_list(context, chat, limit))
+    else:
+        context.runtime.spawn(todays_picks(context, chat, limit))
 
 
 async def settings(update: Update, context: BotContext) -> None:
@@ -158,21 +129,19 @@ async def settings(update: Update, context: BotContext) -> None:
     if not await may_change(update, context):
         await reply(context, update, render.error_message(NOT_ADMIN))
         return
-    if args[0].lower() == "weekly":
-        on = " ".join(args[1:]).strip().lower()
-        if on not in ("on", "off"):
-            await reply(context, update, render.error_message("Use /settings weekly on|off."))
-            return
-        await preferences.set_weekly(ctx, chat, on == "on")
-        note = "one digest a week" if on == "on" else "daily picks"
-        await reply(context, update, f"✓ Weekly digest is now <b>{on}</b>: {note}.")
-        return
     try:
         change = await settings_service.change(ctx, args[0], " ".join(args[1:]))
+    except AmbiguousZone as exc:
+        text = render.zone_question(exc.said, exc.choices)
+        await reply(context, update, text, zone_choice_keyboard(exc.said, exc.choices))
+        return
+    except UnknownSetting as exc:
+        await reply(context, update, render.unknown_setting_message(str(exc)))
+        return
     except SettingsError as exc:
         await reply(context, update, render.error_message(str(exc)))
         return
-    caught_up = change.schedule_changed and reschedule(context.application, chat)
+    caught_up = change.schedule_changed and reschedule(context.application)
     await reply(context, update, render.setting_changed(change, caught_up))
 
 
@@ -240,25 +209,83 @@ async def export(update: Update, context: BotContext) -> None:
         log.warning("chat %s refuses messages", chat)
 
 
-async def marked(update: Update, context: BotContext, kind: str) -> None:
-    items = marks.listed(context.runtime.ctx_of(update), _chat_id(update), kind)
-    await reply(context, update, render.marked_message(kind, items))
-
-
 async def saved(update: Update, context: BotContext) -> None:
-    await marked(update, context, marks.SAVED)
+    """/saved: saved postings not applied to yet, with their dates, places and notes."""
+    text, markup = taps.pipeline_screen(
+        context.runtime.ctx_of(update), _chat_id(update), marks.SAVED
+    )
+    await reply(context, update, text, markup)
 
 
 async def applied(update: Update, context: BotContext) -> None:
-    await marked(update, context, marks.APPLIED)
+    """/applied: postings applied to, at every stage since (interviewing, offer, rejected)."""
+    text, markup = taps.pipeline_screen(
+        context.runtime.ctx_of(update), _chat_id(update), marks.APPLIED
+    )
+    await reply(context, update, text, markup)
+
+
+class _NoteReply(filters.MessageFilter):
+    """A reply to one of the bot's cards or note prompts (they end with a ``ref`` line)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(
+            replied
+            and replied.from_user is not None
+            and replied.from_user.is_bot
+            and replied.text
+            and render.NOTE_REF.search(replied.text)
+        )
+
+
+NOTE_REPLY = _NoteReply()
+
+
+async def note_reply(update: Update, context: BotContext) -> None:
+    """A reply to a card or a note prompt: the posting's note (a "-" removes it)."""
+    message = update.effective_message
+    assert message is not None and message.reply_to_message is not None
+    ctx, chat = context.runtime.ctx_of(update), _chat_id(update)
+    found = render.NOTE_REF.search(message.reply_to_message.text or "")
+    assert found is not None
+    day, pid = found.groups()
+    pick = sent_pick(ctx, chat, day, lambda key: cb.pick_id(key) == pid)
+    if pick is None:
+        await reply(context, update, render.error_message("That posting is not one of yours."))
+        return
+    try:
+        kept = await marks.set_note(ctx, chat, pick, message.text or "")
+    except NotSaved:
+        await reply(context, update, taps.NOT_SAVED)
+        return
+    title = render.esc(pick.title, 120)
+    if kept:
+        await reply(context, update, f"📝 Noted on <b>{title}</b>: /saved and /applied show it.")
+    else:
+        await reply(context, update, f"📝 The note on <b>{title}</b> is removed.")
 
 
 async def pause(update: Update, context: BotContext) -> None:
+    """/pause (until /resume), or /pause until 2027-01-05 · 2 weeks · next monday."""
     if not await may_change(update, context):
         await reply(context, update, render.error_message(NOT_ADMIN))
         return
-    await chat_state.set_paused(context.runtime.ctx_of(update), _chat_id(update), True)
-    await reply(context, update, "⏸ Morning picks paused. /resume turns them back on.")
+    try:
+        until = await preferences.pause(
+            context.runtime.ctx_of(update), _chat_id(update), " ".join(context.args or [])
+        )
+    except SettingsError as exc:
+        await reply(context, update, render.error_message(str(exc)))
+        return
+    if until is None:
+        text = "⏸ Morning picks paused. /resume turns them back on."
+    else:
+        text = (
+            f"⏸ Morning picks paused until <b>{until.strftime('%A %d %B %Y')}</b>: they come "
+            "again that morning by themselves (/resume sooner)."
+        )
+    await reply(context, update, text)
 
 
 async def resume(update: Update, context: BotContext) -> None:
@@ -269,8 +296,24 @@ async def resume(update: Update, context: BotContext) -> None:
     await reply(context, update, "▶️ Morning picks are on again.")
 
 
+def nearest_command(typed: str) -> str | None:
+    """The command a mistyped one most likely meant ("/pick" → "picks"), or None.
+
+    `difflib` (the standard library's similarity ratio) is enough for a dozen names."""
+    name = typed.lstrip("/").split("@", 1)[0].lower()
+    names = [n for n, _ in render.COMMANDS] + ["cancel"]
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 async def unknown(update: Update, context: BotContext) -> None:
-    await reply(context, update, "I don't know that command. /help lists them all.")
+    typed = _text(update).split(maxsplit=1)[0] if _text(update).strip() else ""
+    near = nearest_command(typed)
+    if near:
+        text = f"I don't know that command — did you mean /{near}? /help lists them all."
+    else:
+        text = "I don't know that command. /help lists them all."
+    await reply(context, update, text)
 
 
 async def free_text(update: Update, context: BotContext) -> None:
@@ -316,7 +359,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
         ("start", start),
         ("help", help_command),
         ("picks", picks),
-        ("profile", profile),
+        ("profile", profile.command),
         ("settings", settings),
         ("searches", searches),
         ("stats", stats),
@@ -331,10 +374,15 @@ def register(app: Application) -> None:  # type: ignore[type-arg]
     app.add_handler(CallbackQueryHandler(taps.proposal_tap, pattern=cb.PATTERN_PROPOSAL))
     app.add_handler(CallbackQueryHandler(taps.settings_tap, pattern=cb.PATTERN_SETTINGS))
     app.add_handler(CallbackQueryHandler(taps.go_tap, pattern=cb.PATTERN_GO))
+    app.add_handler(CallbackQueryHandler(taps.track_tap, pattern=cb.PATTERN_TRACK))
+    app.add_handler(CallbackQueryHandler(profile.tap, pattern=cb.PATTERN_PROFILE))
+    app.add_handler(CallbackQueryHandler(taps.rescore_tap, pattern=cb.PATTERN_RESCORE))
     app.add_handler(CallbackQueryHandler(taps.stale_button))  # anything else: stop the spinner
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & NOTE_REPLY, note_reply))
     app.add_handler(MessageHandler(filters.COMMAND, unknown))
     # Private chats only: in a group, people talk to each other, not to the bot.
     app.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, free_text)
     )
     app.add_error_handler(on_error)
+    schedule_reminders(app)

@@ -20,10 +20,9 @@ TOKEN_REJECTED = (
 )
 
 # python-telegram-bot's own loggers that report, with ERROR and a traceback, faults our code
-# already handles: AIORateLimiter a 429 it passes on (we wait it out), BaseRequest a 5xx
-# page that is not JSON (we retry), the network loop a failed getUpdates (it retries).
+# already handles: BaseRequest a 5xx page that is not JSON (we retry), the network loop a
+# failed getUpdates (it retries).
 HANDLED_FAULT_LOGGERS = (
-    "telegram.ext.AIORateLimiter",
     "telegram.request.BaseRequest",
     "telegram.ext.Updater",
     "telegram.ext",  # the network loop of getUpdates logs under this name

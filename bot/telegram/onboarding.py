@@ -44,6 +44,7 @@ from bot.telegram import render
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import rows_markup
 from bot.telegram.runtime import CONTEXT_TYPES, BotContext, runtime_of
+from bot.telegram.schedule import schedule_mornings
 from bot.telegram.today import todays_picks
 from scoring.profile import Filters
 
@@ -123,9 +124,12 @@ class ConversationFile(PicklePersistence):  # type: ignore[type-arg]
         self.filepath = final.with_name(final.name + ".tmp")
         try:
             super()._dump_singlefile()
+            os.replace(self.filepath, final)
+        except OSError as exc:  # issue 22: a full or lost disk is one line, not a traceback;
+            # the conversations stay in memory and the next dump writes them all
+            log.warning("could not save the conversations to %s: %s", final, exc.strerror or exc)
         finally:
-            written, self.filepath = self.filepath, final
-        os.replace(written, final)
+            self.filepath = final
 
 
 def conversation_file(ctx: AppContext) -> ConversationFile:
@@ -366,6 +370,7 @@ async def save(update: Update, context: BotContext) -> str | int:
         return await review(context, chat)
     draft = Draft.model_validate(raw)
     profile = await ob.apply_draft(context.runtime.ctx, chat, draft)
+    schedule_mornings(context.application)  # a new person: a morning job of their own
     _forget(context)
     searches = len(draft.searches)
     await _say(

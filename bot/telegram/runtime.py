@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 from bot.context import AppContext
 from bot.services import people
 from bot.services.daily import Daily
+from bot.services.schedule import Mornings
 from bot.telegram.delivery import Courier
 from bot.telegram.tasks import TaskTracker
 
@@ -25,6 +26,7 @@ class Runtime:
     ctx: AppContext
     courier: Courier
     daily: Daily  # the run, then the delivery to the chats, through `courier`
+    mornings: Mornings  # which chats' mornings are due, and which this process started
     refused: set[int] = field(default_factory=set)  # in memory only: nothing stored for them
     tracker: TaskTracker = field(default_factory=TaskTracker)
 

@@ -1,12 +1,18 @@
-"""The mornings on the JobQueue: one job per distinct schedule (time, timezone, days) of the
-served people — everyone on the file's schedule shares one, and so one collection round —
-rebuilt at start and after a /settings change, with a catch-up when a new time has already
-passed today.
+"""The mornings on the JobQueue: one job per served person (a chat) at their own slot (their
+time, timezone and days), a watchdog that
+starts any morning a sleeping machine or a clock jump left behind, and rebuilding both at
+start and after /settings.
 
-When a person's run is due is decided in `bot.services.schedule` (their own timezone and
-days); the runs and their delivery in `bot.services.daily`. Jobs live in memory, so a run
-missed while the bot was down is caught up at start (`Daily.catch_up`). The run is idempotent
-per person and day: nothing runs twice a day.
+When a chat's morning is due is decided in `bot.services.schedule` (`Mornings`); the run and
+its delivery in `bot.services.daily`. Each job, when it fires, starts every morning that is
+due — so people who share a slot share one collection round — and marks them started, so a
+job fired late and the watchdog never start a morning twice.
+
+APScheduler's timers count elapsed time, not the wall clock: after a suspend, or a forward
+clock step of two hours, a job fires two hours late, and with a grace of 600 s it would be
+dropped as "missed by 2:00:00". So jobs run however late (``misfire_grace_time=None``), once
+for all the slots they missed (``coalesce``), and the watchdog looks every minute whether a
+slot has passed on the wall clock: a morning starts within a minute of any wake or jump.
 """
 
 from __future__ import annotations
@@ -16,63 +22,72 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.services import people
-from bot.services.schedule import due_now
+from bot.services.schedule import served_chats, slot_of
 from bot.telegram.runtime import BotContext, runtime_of
 
 log = logging.getLogger(__name__)
 
-MORNING_JOB = "morning"
+MORNING_JOB = "morning"  # one job per person, all of this name (the job's chat_id says whose)
+WATCHDOG_JOB = "morning watchdog"
+WATCHDOG_SECONDS = 60.0
+# However late a job fires, it runs, and once for all the slots it missed.
+LATE_IS_FINE = {"misfire_grace_time": None, "coalesce": True}
+
+App = Application[Any, Any, Any, Any, Any, Any]
 
 
-async def _morning_job(context: BotContext) -> None:
-    # Spawned, not awaited: a long run must not hold the JobQueue or delay a stop.
-    rt = context.runtime
-    who = tuple(context.job.data or ()) if context.job is not None else ()
-    # A paused person gets nothing, so their run is not made either (/picks still runs it).
-    active = [p for p in who if not people.schedule_of(rt.ctx, p).paused]
-    if active:
-        rt.spawn(rt.daily.morning(active))
+async def _fired(context: BotContext) -> None:
+    start_due(context.application)
 
 
-def schedule_daily(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """(Re)schedule the mornings: a job per distinct (time, timezone, days) of the served
-    people (tz-aware, 0 = Sunday), each for the people who have it."""
+def start_due(app: App) -> list[int]:
+    """Start, in the background, the morning of every person who is due now (one round for
+    them all, then each one's run and delivery); the people started."""
     rt = runtime_of(app)
-    assert app.job_queue is not None, "python-telegram-bot[job-queue] is required"
-    for job in app.job_queue.get_jobs_by_name(MORNING_JOB):
-        job.schedule_removal()
-    groups: dict[tuple[str, str, tuple[int, ...]], list[int]] = {}
-    for person in people.served(rt.ctx):
-        sched = rt.person(person).config.schedule
-        groups.setdefault((sched.time, sched.timezone, tuple(sched.days)), []).append(person)
-    for (_time, _zone, days), who in groups.items():
-        sched = rt.person(who[0]).config.schedule
-        app.job_queue.run_daily(
-            _morning_job,
-            time=sched.at.replace(tzinfo=sched.tz),
-            days=days,
+    chats = rt.mornings.due()
+    if chats:
+        rt.mornings.started(chats)
+        log.info("starting the morning of %d chat(s)", len(chats))
+        # Spawned, not awaited: a long run must not hold the JobQueue or delay a stop.
+        rt.spawn(rt.daily.morning(chats))
+    return chats
+
+
+def schedule_mornings(app: App) -> None:
+    """(Re)build the morning job of every served person from their slot (tz-aware,
+    0 = Sunday), and the watchdog."""
+    rt = runtime_of(app)
+    jobs = app.job_queue
+    assert jobs is not None, "python-telegram-bot[job-queue] is required"
+    for name in (MORNING_JOB, WATCHDOG_JOB):
+        for job in jobs.get_jobs_by_name(name):
+            job.schedule_removal()
+    for chat in served_chats(rt.ctx):
+        slot = slot_of(rt.ctx, chat)
+        jobs.run_daily(
+            _fired,
+            time=slot.at.replace(tzinfo=slot.tz),
+            days=slot.days,
             name=MORNING_JOB,
-            data=tuple(who),
-            job_kwargs={"misfire_grace_time": 600},
+            chat_id=chat,
+            job_kwargs=LATE_IS_FINE,
         )
-        log.info(
-            "morning run of %d person(s) scheduled at %s %s on days %s",
-            len(who),
-            sched.time,
-            sched.timezone,
-            list(days),
-        )
+    jobs.run_repeating(
+        _fired,
+        interval=WATCHDOG_SECONDS,
+        first=WATCHDOG_SECONDS,
+        name=WATCHDOG_JOB,
+        job_kwargs=LATE_IS_FINE,
+    )
+    log.info("the mornings of %d chat(s) scheduled", len(served_chats(rt.ctx)))
 
 
-def reschedule(app: Application[Any, Any, Any, Any, Any, Any], person: int) -> bool:
-    """After a person's /settings changed their time, timezone or days: schedule again,
-    and, as at start, run at once if today's new time has already passed with no run today
-    (else today would be skipped). True when that catch-up run started."""
-    schedule_daily(app)
-    rt = runtime_of(app)
-    if not due_now(rt.person(person)):
+def reschedule(app: App) -> bool:
+    """After someone's /settings changed their time, timezone or days: schedule again, and,
+    as at start, start at once a morning whose new time has already passed today (else today
+    would be skipped). True when one started."""
+    schedule_mornings(app)
+    if not start_due(app):
         return False
     log.info("the new schedule time has passed today and today has not run: running now")
-    rt.spawn(rt.daily.morning([person]))
     return True

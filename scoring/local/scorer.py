@@ -25,7 +25,9 @@ before scoring; this scorer scores what passed them) in three steps:
    being eligible (`scoring.local.eligibility`: work rights, sponsorship, clearance,
    licences, students only) at 15; within a cap the nearer job stays above the farther.
 
-Feedback (`LearnedWeights`, applied in `LocalScorer._learned` only) adds its capped points last.
+Feedback (`scoring.learning`: the fields, employers, places… that votes taught, applied in
+`LocalScorer._learned` only) adds its points last, before the caps; a lift fills the room
+below 100.
 The reason names what matched and what counts against, in the person's terms ("in Coventry,
 28 km from Birmingham", "needs US work rights — you don't have them").
 """
@@ -37,7 +39,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from scoring.learning import learned_nudge
+from scoring.learning import apply_learned
 from scoring.local import dealbreakers
 from scoring.local.eligibility import needs_of, verdict
 from scoring.local.employers import KIND_FIELDS, as_noun, kinds_of
@@ -102,6 +104,11 @@ FLOOR = 5.0
 SURE_FIT = 70.0
 TOP = 85.0
 FULL_FIT = 90.0
+# The best the local scorer gives: 100 means a perfect match, which words cannot vouch for.
+TOP_SCORE = 99
+# A score from here up is one a person may be shown (the default min_score is 60): its reason
+# must say why, never "little overlap".
+SAYS_WHY_FROM = 40
 _ELIGIBILITY_WORDS = frozenset({"sponsorship", "citizen", "citizenship", "clearance", "secret"})
 _PHD = frozenset({"phd", "doctoral", "doctorate"})
 _MASTERS = frozenset({"ms", "master", "msc", "meng", "mba", "graduate"})
@@ -264,14 +271,21 @@ class LocalScorer:
         # The rubric's caps: a stated deal-breaker at 25, not being eligible at 15.
         text = _folded(posting.title) + "\n" + description
         cap = min(cap, self._caps(posting, w, company, text, against))
-        points = _soft_top(points) + self._learned(posting, notes, against)
+        points = self._learned(_soft_top(points), posting, notes, against)
 
-        score = max(1, min(100, round(points)))
+        # 100 is kept for a perfect match, which words alone cannot vouch for (an LLM can).
+        score = max(1, min(TOP_SCORE, round(points)))
         if cap < 100:
             # Within a cap the order stays: the nearer the job is to what the person wants,
             # the nearer it comes to the cap (a ruled-out nursing job above a ruled-out
             # bookkeeping one).
             score = max(1, min(score, round(cap * min(1.0, max(points, 0.0) / FULL_FIT))))
+        if not matched and score >= SAYS_WHY_FROM:
+            # A score worth showing says why, even when none of the person's words matched:
+            # what the job is ("a site reliability role"), which is what the fit came from.
+            kinds_here = fields_of_tokens(named.toks) or fields_of_tokens(body.toks[:300])
+            if kinds_here:
+                matched.append(f"a {label(min(kinds_here, key=kinds_here.__getitem__))} role")
         return self._verdict(posting, score, _reason(matched, notes, against))
 
     # -- parts ------------------------------------------------------------------------------
@@ -546,13 +560,16 @@ class LocalScorer:
             against.append(f"{sorted(seniors)[0]} level")
         return points
 
-    def _learned(self, posting: Posting, notes: list[str], against: list[str]) -> float:
-        # One implementation of the learned weights, next to the code that learns them, so
-        # both tokenise alike; lifts and penalties are capped separately there.
-        nudge, cites = learned_nudge(self.learned, posting)
+    def _learned(
+        self, points: float, posting: Posting, notes: list[str], against: list[str]
+    ) -> float:
+        # The one place learned lines apply (`scoring.learning.apply_learned`): they read
+        # the posting's features as learning counted them, and a lift fills the room left
+        # below 100 rather than piling every liked posting up at the ceiling.
+        points, cites = apply_learned(self.learned, posting, points)
         for note in cites:
             (notes if note.startswith("you liked") else against).append(note)
-        return nudge
+        return points
 
     def _verdict(self, posting: Posting, score: int, reason: str) -> Score:
         return Score(
@@ -634,7 +651,9 @@ def _country_words(codes: frozenset[str]) -> str:
 
 def _reason(matched: list[str], notes: list[str], against: list[str]) -> str:
     parts: list[str] = []
-    if matched:
+    if matched and matched[0].startswith("a ") and matched[0].endswith(" role"):
+        parts.append(matched[0][0].upper() + matched[0][1:])  # what the job is (no word matched)
+    elif matched:
         parts.append("Matches " + ", ".join(dict.fromkeys(matched[:5])))
     else:
         parts.append("Little overlap with your profile")
@@ -653,8 +672,9 @@ _ROLE_CUE = re.compile(
 )
 
 
-def summarise(posting: Posting, limit: int = 160) -> str:
-    """One sentence from the description (or the title when there is none).
+def summarise(posting: Posting, limit: int = 400) -> str:
+    """One sentence from the description (or the title when there is none), whole: a
+    message cuts it for display, an export keeps it (only a run-on past `limit` is cut).
 
     Prefers an early sentence that talks about the role over company boilerplate."""
     text = plain_line(posting.description[:2000])

@@ -62,19 +62,17 @@ def test_heavy_modules_are_not_imported_for_help():
     assert proc.stdout.strip().splitlines()[-1] == "[]"
 
 
-def test_digest_for_a_day_without_a_run(isolated_env):
+def test_digest_for_a_day_without_a_run_says_so_and_fails(isolated_env):
     proc = subprocess.run(
-        jobpicks_cmd("digest", "--date", "2026-01-05", "--out", str(isolated_env / "d.md")),
+        jobpicks_cmd("digest", "--date", "2025-01-01", "--out", str(isolated_env / "d.md")),
         env=cli_env(),
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert proc.returncode == 0
-    assert "no run recorded for 2026-01-05" in proc.stderr
-    assert (
-        isolated_env / "d.md"
-    ).read_text() == "# Daily Job Picks - 2026-01-05\n\nNo picks today.\n"
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "jobpicks: no run on 2025-01-01 (`jobpicks run` makes one)"
+    assert proc.stdout == "" and not (isolated_env / "d.md").exists()  # no "quiet day" digest
 
 
 def test_digest_rejects_a_bad_date():
@@ -97,7 +95,7 @@ def test_corrupt_database_is_reported_in_one_line_and_moved_aside_by_a_writer(is
     proc = subprocess.run(
         jobpicks_cmd("digest"), env=cli_env(), capture_output=True, text=True, timeout=60
     )
-    assert proc.returncode == 0
+    assert proc.returncode == 1 and "no run on" in proc.stderr  # the empty database's day
     notices = [line for line in proc.stderr.splitlines() if "corrupt" in line]
     assert len(notices) == 1 and str(db) in notices[0]
     # `digest` only reads: the file stays where it is, for the next writer to move aside.
@@ -226,13 +224,15 @@ def test_reading_commands_do_not_need_a_writable_folder(isolated_env):
         jobpicks_cmd("digest", "--date", "2026-01-05"),
         env=env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
-    assert digest.returncode == 0 and digest.stdout.endswith("No picks today.\n"), digest.stderr
+    # It got as far as reading the (empty) database: no run that day, nothing about the folder.
+    assert digest.returncode == 1 and "no run on 2026-01-05" in digest.stderr, digest.stderr
     doctor = subprocess.run(
         jobpicks_cmd("doctor"), env=env, capture_output=True, text=True, timeout=120
     )
     assert "Traceback" not in doctor.stdout + doctor.stderr
     assert "settings/config" not in doctor.stdout  # it got past the start-up checks …
-    assert "cannot write /sys/jobpicks.json" in doctor.stdout  # … to its own database check
+    assert "✗ database: cannot write /sys/jobpicks.json" in doctor.stdout  # … to its own check
+    assert doctor.returncode == 1  # the bot could not work: systemd must not start it
 
 
 def test_config_file_that_is_not_utf8_is_one_line(isolated_env):

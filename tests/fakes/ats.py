@@ -418,7 +418,7 @@ class AtsRoutes:
             (j for j in self.smartrecruiters.get(company, []) if j.id == request.match_info["id"]),
             None,
         )
-        if job is None:
+        if job is None or job.id in self.closed:  # a closed posting is gone from the API
             return web.json_response({"code": "NOT_FOUND"}, status=404)
         return web.json_response(smartrecruiters_detail(company, job))
 

@@ -121,6 +121,14 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     arbeitnow: list[Job] = field(default_factory=list)
     # Job ids still listed whose detail is gone (withdrawn between the list and the detail).
     withdrawn: set[str] = field(default_factory=set)
+    # Job ids the employer closed: Greenhouse's and Lever's job-by-id answer 404, Ashby's list
+    # leaves them out, LinkedIn's guest page says "No longer accepting applications".
+    closed: set[str] = field(default_factory=set)
+    # A company's own careers pages (`pages_base` + /careers/jobs/<id>): job id -> how it
+    # answers: "open", "404", "410", "redirect" (to the list of jobs), "marker" (200 with
+    # "this job is no longer available"), "403" (bot protection).
+    pages: dict[str, str] = field(default_factory=dict)
+    pages_base: str | None = None
     hn_threads: list[HNThread] = field(default_factory=list)
     lists_base: str | None = None
     now: datetime = NOW
@@ -151,6 +159,11 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
 
     def count(self, route: str) -> int:
         return sum(1 for r in self.requests if r.route == route)
+
+    def distinct(self, route: str) -> int:
+        """Different requests (path and query) to `route`: what was asked, whether or not a
+        slow answer on a loaded machine made the client ask it twice."""
+        return len({(r.path, r.query) for r in self.requests if r.route == route})
 
     def detail_fetches(self) -> Counter[str]:
         return Counter(
@@ -199,6 +212,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
             "oracle": self._oracle_app(),
             "arbeitnow": self._arbeitnow_app(),
             "hackernews": self._hackernews_app(),
+            "pages": self._pages_app(),
         }
         bases: dict[str, str] = {}
         for name, app in apps.items():
@@ -230,6 +244,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
             hackernews=bases["hackernews"],
         )
         self.lists_base = bases["lists"]
+        self.pages_base = bases["pages"]
         return self.urls
 
     async def stop(self) -> None:
@@ -297,7 +312,16 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         job = next((j for j in self.linkedin if j.id == request.match_info["job_id"]), None)
         if job is None:
             return web.Response(status=404, text="not found")
-        return web.Response(text=_li_detail_page(job), content_type="text/html")
+        page = _li_detail_page(job)
+        if job.id in self.closed:  # the guest page stays up, with LinkedIn's closed banner
+            banner = (
+                '<figure class="closed-job"><figcaption class="closed-job__flavor--closed">'
+                "No longer accepting applications</figcaption></figure>"
+            )
+            page = page.replace(
+                '<section class="top-card-layout">', banner + '<section class="top-card-layout">'
+            )
+        return web.Response(text=page, content_type="text/html")
 
     async def _li_authwall(self, request: web.Request) -> web.Response:
         self.requests.append(
@@ -378,6 +402,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     def _greenhouse_app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/v1/boards/{token}/jobs", self._greenhouse)
+        app.router.add_get("/v1/boards/{token}/jobs/{job_id}", self._greenhouse_one)
         return app
 
     def _lever_app(self, eu: bool = False) -> web.Application:
@@ -385,7 +410,53 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         and answers 404 for the other's, as the real hosts do."""
         app = web.Application()
         app.router.add_get("/v0/postings/{token}", self._lever_eu if eu else self._lever)
+        app.router.add_get("/v0/postings/{token}/{job_id}", self._lever_one)
         return app
+
+    def _pages_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/careers/jobs", self._careers_list)
+        app.router.add_get("/careers/jobs/{job_id}", self._careers_job)
+        return app
+
+    def _open_job(self, jobs: list[Job], job_id: str) -> Job | None:
+        return next((j for j in jobs if j.id == job_id and j.id not in self.closed), None)
+
+    async def _greenhouse_one(self, request: web.Request) -> web.Response:
+        """`GET /v1/boards/<token>/jobs/<id>`: one job, or 404 once it is closed."""
+        await self._enter(request, "greenhouse", "greenhouse.job")
+        token = request.match_info["token"]
+        job = self._open_job(self.greenhouse.get(token, []), request.match_info["job_id"])
+        if job is None:
+            return web.json_response({"status": 404, "error": "Job not found"}, status=404)
+        return web.json_response(_greenhouse_job(token, job, True))
+
+    async def _lever_one(self, request: web.Request) -> web.Response:
+        """`GET /v0/postings/<company>/<id>`: one posting, or 404 once it is closed."""
+        await self._enter(request, "lever", "lever.job")
+        token = request.match_info["token"]
+        job = self._open_job(self.lever.get(token, []), request.match_info["job_id"])
+        if job is None:
+            return web.json_response({"ok": False, "error": "Document not found"}, status=404)
+        return web.json_response(_lever_job(token, job))
+
+    async def _careers_list(self, request: web.Request) -> web.Response:
+        await self._enter(request, "pages", "pages.list")
+        return web.Response(
+            text="<html><body><h1>Open roles</h1></body></html>", content_type="text/html"
+        )
+
+    async def _careers_job(self, request: web.Request) -> web.Response:
+        await self._enter(request, "pages", "pages.job")
+        how = self.pages.get(request.match_info["job_id"], "404")
+        if how in ("404", "410", "403"):
+            return web.Response(status=int(how), text=f"status {how}")
+        if how == "redirect":  # what many career sites do with a filled job
+            raise web.HTTPFound("/careers/jobs")
+        body = "Sorry, this job is no longer available." if how == "marker" else "Apply now!"
+        return web.Response(
+            text=f"<html><body><p>{body}</p></body></html>", content_type="text/html"
+        )
 
     def _ashby_app(self) -> web.Application:
         app = web.Application()
@@ -440,7 +511,7 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         token = request.match_info["token"]
         if token not in self.ashby:
             return web.json_response({"success": False, "error": "not found"}, status=404)
-        jobs = [_ashby_job(token, j) for j in self.ashby[token]]
+        jobs = [_ashby_job(token, j) for j in self.ashby[token] if j.id not in self.closed]
         jobs += self.raw_jobs.get(f"ashby:{token}", [])
         return web.json_response({"apiVersion": "1", "jobs": jobs})
 

@@ -17,11 +17,18 @@ setMyShortDescription / editMessageText) and python-telegram-bot's `telegram.con
 - editing refuses unchanged content ("message is not modified") and a message that cannot
   be edited ("message can't be edited"; scripted with `uneditable`).
 Groups have members and admins, reported by getChatMember / getChatAdministrators.
+
+Flood limits (`flood_limits = FloodLimits()`; off unless a test sets them): the Bot API FAQ
+(core.telegram.org/bots/faq, "My bot is hitting limits, how do I avoid this?") says to avoid
+more than one message per second in a chat, 20 per minute in a group and about 30 per
+second in all; a message past them is answered 429 with `parameters.retry_after`, as
+Telegram does, and recorded in `floods`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 import json
@@ -181,6 +188,8 @@ def png_size(data: bytes) -> tuple[int, int] | None:
 def check_markup(markup: Any) -> None:
     if markup is None:
         return
+    if isinstance(markup, dict) and markup.get("force_reply") is True:
+        return  # ForceReply: opens the reply box (Bot API: force_reply must be True)
     if not isinstance(markup, dict) or "inline_keyboard" not in markup:
         raise bad("unsupported reply_markup")
     for row in markup["inline_keyboard"]:
@@ -225,6 +234,24 @@ class SentMessage:
 
 
 @dataclass
+class FloodLimits:
+    """The limits the fake enforces on calls that put something in a chat (send*, edit*).
+    Arrival times jitter by a few milliseconds over the loopback, so a call is forgiven
+    `slack` seconds of each window."""
+
+    chat_interval: float = 1.0  # seconds between two calls to one chat
+    group_per_minute: int = 20
+    per_second: int = 30  # the bot, across all chats
+    slack: float = 0.05
+    retry_after: int = 1
+
+
+# Calls the flood limits count: what puts something in a chat (not sendChatAction).
+FLOOD_COUNTED = ("sendMessage", "sendPhoto", "sendDocument", "editMessageText",
+                 "editMessageReplyMarkup")  # fmt: skip
+
+
+@dataclass
 class _Fail:
     method: str
     code: int
@@ -256,6 +283,13 @@ class FakeTelegram:
     files: dict[str, bytes] = field(default_factory=dict)
     file_sizes: dict[str, int] = field(default_factory=dict)  # the size Telegram reports
     downloads: list[str] = field(default_factory=list)
+    # Telegram's flood limits, enforced when set; the calls refused for flooding.
+    flood_limits: FloodLimits | None = None
+    floods: list[Call] = field(default_factory=list)
+
+    # A proxy (or a Local Bot API Server behind one) that echoes the request path — which
+    # holds the bot token — in every error it returns: "Not Found: /bot<token>/getMe".
+    echo_path: bool = False
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -268,6 +302,8 @@ class FakeTelegram:
         self._refusals: list[tuple[str, str]] = []  # (text fragment, description)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        # (arrival, chat) of the last minute's calls the flood limits count
+        self._counted: collections.deque[tuple[float, int | None]] = collections.deque()
 
     # -- lifecycle ------------------------------------------------------------------------
     async def start(self) -> str:
@@ -325,9 +361,12 @@ class FakeTelegram:
             self._changed.notify_all()
         return update["update_id"]
 
-    async def user_says(self, chat_id: int, text: str, user_id: int | None = None) -> int:
+    async def user_says(
+        self, chat_id: int, text: str, user_id: int | None = None, reply_to: int | None = None
+    ) -> int:
         """Inject a message from a user (in a group, `user_id` says who); a leading
-        /command gets its bot_command entity."""
+        /command gets its bot_command entity; `reply_to`: the id of the bot's message it
+        answers (Telegram then carries that message as `reply_to_message`)."""
         msg: dict[str, Any] = {
             "message_id": self._next_message_id(chat_id),
             "date": int(time.time()),
@@ -335,6 +374,8 @@ class FakeTelegram:
             "from": self._user(chat_id, user_id),
             "text": text,
         }
+        if reply_to is not None:
+            msg["reply_to_message"] = self._message_obj(self.messages[(chat_id, reply_to)])
         if text.startswith("/"):
             command = text.split()[0]
             msg["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
@@ -570,7 +611,12 @@ class FakeTelegram:
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.json_response(
-                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+                {
+                    "ok": False,
+                    "error_code": 401,
+                    "description": self._echo("Unauthorized", request),
+                },
+                status=401,
             )
         method = request.match_info["method"]
         params = await self._params(request)
@@ -580,6 +626,7 @@ class FakeTelegram:
         try:
             await self._maybe_hold(method)
             self._maybe_fail(method, params)
+            self._check_flood(call)
             handler = getattr(self, f"api_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -587,14 +634,15 @@ class FakeTelegram:
             call.status = 200
         except ApiError as exc:
             call.status = exc.code
+            description = self._echo(exc.description, request)
             if exc.html_page:
                 await self._notify()
-                page = f"<html><body><h1>{exc.code} {exc.description}</h1></body></html>"
+                page = f"<html><body><h1>{exc.code} {description}</h1></body></html>"
                 return web.Response(status=exc.code, text=page, content_type="text/html")
             body: dict[str, Any] = {
                 "ok": False,
                 "error_code": exc.code,
-                "description": exc.description,
+                "description": description,
             }
             if exc.parameters:
                 body["parameters"] = exc.parameters
@@ -602,6 +650,9 @@ class FakeTelegram:
             return web.json_response(body, status=exc.code)
         await self._notify()
         return web.json_response({"ok": True, "result": call.result})
+
+    def _echo(self, description: str, request: web.Request) -> str:
+        return f"{description}: {request.path}" if self.echo_path else description
 
     async def _notify(self) -> None:
         async with self._changed:
@@ -615,6 +666,52 @@ class FakeTelegram:
         if done >= after:
             await event.wait()
             raise ApiError(500, "Internal Server Error: request dropped")
+
+    def _check_flood(self, call: Call) -> None:
+        """Counts what is sent while limits are set (so a test's set-up before them is free)."""
+        limits = self.flood_limits
+        if limits is None or call.method not in FLOOD_COUNTED:
+            return
+        chat = call.params.get("chat_id")
+        chat = chat if isinstance(chat, int) else None
+        while self._counted and call.at - self._counted[0][0] > 60:
+            self._counted.popleft()
+        now, slack = call.at, limits.slack
+        in_chat = [t for t, c in self._counted if c == chat]
+        flooded = (
+            (in_chat and now - in_chat[-1] < limits.chat_interval - slack)
+            or (
+                chat is not None
+                and chat < 0
+                and sum(1 for t in in_chat if now - t < 60 - slack) >= limits.group_per_minute
+            )
+            or sum(1 for t, _ in self._counted if now - t < 1 - slack) >= limits.per_second
+        )
+        if flooded:
+            self.floods.append(call)
+            raise ApiError(
+                429,
+                f"Too Many Requests: retry after {limits.retry_after}",
+                {"retry_after": limits.retry_after},
+            )
+        self._counted.append((call.at, chat))
+
+    def busiest(self, window: float, chat_id: int | None = None) -> int:
+        """The most calls that put something in a chat (in one chat, or in all) that arrived
+        within any `window` seconds."""
+        times = sorted(
+            c.at
+            for c in self.calls
+            if c.method in FLOOD_COUNTED
+            and c.status == 200
+            and (chat_id is None or c.params.get("chat_id") == chat_id)
+        )
+        most, start = 0, 0
+        for end, at in enumerate(times):
+            while at - times[start] >= window:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     def _maybe_fail(self, method: str, params: dict[str, Any]) -> None:
         chat_id = params.get("chat_id")
@@ -661,8 +758,8 @@ class FakeTelegram:
             msg["caption"] = sent.text
         if sent.edits:
             msg["edit_date"] = int(time.time())
-        if sent.reply_markup:
-            msg["reply_markup"] = sent.reply_markup
+        if sent.reply_markup and "inline_keyboard" in sent.reply_markup:
+            msg["reply_markup"] = sent.reply_markup  # Telegram returns inline keyboards only
         return msg
 
     async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -1,53 +1,58 @@
-"""Local learning: votes → LearnedWeights → the local scorer's ranking."""
+"""Local learning as pure logic: votes → learned lines (features, evidence, weights) → scores."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from scoring.features import describe, of_vote
 from scoring.learning import (
+    MAX_NUDGE,
+    STATED_MIN_DOWNS,
     LearningConfig,
-    cite,
-    field_phrase,
+    apply_learned,
     learn,
     learned_nudge,
-    vote_evidence,
 )
 from scoring.local.scorer import LocalScorer
-from scoring.models import LearnedWeights
+from scoring.models import LearnedLine, LearnedWeights
 from scoring.profile import Profile
-from scrapers.postings.posting import Posting
+from scrapers.postings.pay import parse_pay
+from scrapers.postings.posting import Pay, Posting
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-PROFILE = Profile(about="Software engineer. Python, Kubernetes, backend and infrastructure work.")
+SOFTWARE_OR_DATA = Profile(
+    about="CS student looking for a software or data internship in the United States."
+)
+SOFTWARE = Profile(about="CS student looking for a software engineering internship.")
 
 
 @dataclass
 class V:
     vote: str
     title: str
-    company: str = "Acme"
+    company: str = "Brightloop"
     location: str = "Austin, TX"
     summary: str = ""
     reason: str | None = None
     at: datetime = field(default_factory=lambda: NOW)
+    pay: Pay | None = None
+    workplace: str | None = None
+    employment_type: str | None = "internship"
 
 
-def mlinfra(company: str = "Tensorly", **kw) -> V:
-    return V(
-        "up",
-        "ML Infrastructure Engineer",
-        company=company,
-        summary="Build GPU training clusters and model serving on Kubernetes.",
-        **kw,
-    )
+def up(title: str, **kw) -> V:
+    return V("up", title, **kw)
 
 
-def posting(
-    title: str, company: str = "Acme", location: str = "Austin, TX", desc: str = ""
-) -> Posting:
+def down(title: str, **kw) -> V:
+    return V("down", title, **kw)
+
+
+def posting(title: str, company: str = "Quillstack", location: str = "Austin, TX") -> Posting:
     return Posting(
         source="t",
         source_id=f"{title}|{company}|{location}",
@@ -55,147 +60,253 @@ def posting(
         title=title,
         company=company,
         location=location,
-        description=desc,
+        description="You will work with the team on real projects.",
+        employment_type="internship",
     )
 
 
-def test_up_vote_lifts_shared_terms_more_than_new_ones() -> None:
-    terms, companies, locations = vote_evidence(
-        mlinfra(), {"kubernetes", "infrastructure"}, LearningConfig()
-    )
-    assert terms["infrastructure"] > 0 and terms["kubernetes"] > 0
-    assert terms["infrastructure"] > terms["ml"] > 0  # shared title word > unshared title word
-    assert terms["kubernetes"] > terms["gpu"] > 0  # shared summary word > unshared summary word
-    assert companies == {"tensorly": 0.5}
-    assert set(locations) == {"austin", "tx"}
+def ids(learned: LearnedWeights) -> set[str]:
+    return set(learned.features)
 
 
-def test_down_vote_lowers_unshared_terms_more() -> None:
-    v = V("down", "Defense Systems Engineer", summary="Radar software in Python.")
-    terms, companies, _ = vote_evidence(v, {"python"}, LearningConfig())
-    assert terms["defense"] < terms["python"] < 0
-    assert companies["acme"] < 0  # no reason: the company shares a little of the blame
+def the_issue(days: int = 3, mistakes: float = 0.0, seed: int = 0) -> list[V]:
+    """The issue's person: 👍 every data pick, 👎 every software pick, over a few days."""
+    rng = random.Random(seed)
+    votes = []
+    for d in range(days):
+        at = NOW - timedelta(days=days - d)
+        for i in range(3):
+            votes.append(up("Data Analyst Intern", company=f"Data{d}{i}", at=at))
+        for i in range(7):
+            votes.append(down("Software Engineer Intern", company=f"Soft{d}{i}", at=at))
+    for v in votes:
+        if rng.random() < mistakes:
+            v.vote = "down" if v.vote == "up" else "up"
+    return votes
 
 
-@pytest.mark.parametrize(
-    ("reason", "moved_terms", "moved_company", "moved_location"),
-    [
-        ("location", set(), False, True),
-        ("company", set(), True, False),
-        ("seen", set(), False, False),
-        ("senior", {"senior", "staff"}, False, False),
-        ("field", {"staff", "radar", "platform", "software"}, False, False),
-    ],
-)
-def test_reason_narrows_what_a_down_vote_lowers(
-    reason: str, moved_terms: set[str], moved_company: bool, moved_location: bool
-) -> None:
-    v = V(
-        "down",
-        "Staff Radar Platform Engineer",
-        company="Lockheed Martin",
-        location="Arlington, VA",
-        summary="Radar software.",
-        reason=reason,
-    )
-    w = learn([v], PROFILE, now=NOW)
-    assert set(w.terms) == moved_terms
-    assert all(x < 0 for x in w.terms.values())
-    assert bool(w.companies) is moved_company
-    assert bool(w.locations) is moved_location
-    if moved_location:
-        assert set(w.locations) == {"arlington", "va"}
-    if moved_company:
-        assert set(w.companies) == {"lockheed martin"}
+# -- features, not stems --------------------------------------------------------------------
+def test_places_are_places_never_fragments_of_their_names() -> None:
+    feats = {f.id for f in describe("Software Engineer Intern", "Acme", "New York, NY")}
+    assert {"city:new york city", "division:us-ny", "country:us", "region:northeast"} <= feats
+    texas = {f.id for f in describe("Data Analyst Intern", "Acme", "Dallas, Texas, United States")}
+    assert "division:us-tx" in texas
+    words = " ".join(f.words.lower() for f in describe("Intern", "Acme", "New York, NY"))
+    assert "texa" not in texas and "york" not in {w for f in feats for w in f.split(":")[1:]}
+    assert "New York" in " ".join(f.words for f in describe("Intern", "Acme", "New York, NY"))
+    assert words  # plain words for every feature
 
 
-def test_one_vote_is_small_and_consistent_votes_add_up() -> None:
-    cfg = LearningConfig()
-    one = learn([mlinfra()], PROFILE, cfg, now=NOW).terms["ml"]
-    three = learn([mlinfra(), mlinfra("B"), mlinfra("C")], PROFILE, cfg, now=NOW).terms["ml"]
-    six = learn([mlinfra(str(i)) for i in range(6)], PROFILE, cfg, now=NOW).terms["ml"]
-    assert 0 < one <= cfg.max_term_weight * 0.2  # a single vote barely moves a term
-    assert one < three < six <= cfg.max_term_weight
-    assert six > cfg.max_term_weight * 0.5
+def test_an_employer_is_one_feature_and_its_name_no_words() -> None:
+    feats = describe("Software Engineer Intern", "Ascend Learning", "Remote, United States")
+    got = {f.id for f in feats}
+    assert "employer:ascend learning" in got
+    assert not any(fid.endswith(":learning") or fid == "field:ml" for fid in got)
+    bank = {f.id for f in describe("Data Analyst Intern", "Harbor National Bank", "")}
+    assert {"employer:harbor national bank", "industry:bank", "field:analytics"} <= bank
 
 
-def test_disagreeing_votes_cancel() -> None:
-    ups = [mlinfra("A"), mlinfra("B")]
-    down = V("down", "ML Infrastructure Engineer", summary=ups[0].summary, reason="field")
-    agreeing = learn(ups, PROFILE, now=NOW).terms
-    mixed = learn([*ups, down], PROFILE, now=NOW).terms
-    for term in ("ml", "infrastructure", "gpu"):
-        assert abs(mixed.get(term, 0.0)) < agreeing[term]
+def test_workplace_type_level_and_pay_are_features() -> None:
+    feats = {
+        f.id
+        for f in describe(
+            "Senior Backend Engineer",
+            "Acme",
+            "Remote, United States",
+            pay=parse_pay("$45–$52/hr"),
+            employment_type="full-time",
+        )
+    }
+    assert {"workplace:remote", "level:senior", "type:full-time", "field:backend"} <= feats
+    assert {"pay:40+", "pay:50+"} <= feats and "pay:65+" not in feats
+    yearly = {
+        f.id
+        for f in describe(
+            "Data Scientist",
+            "Acme",
+            pay=Pay(min=90_000, max=120_000, interval="year", currency="USD"),
+        )
+    }
+    assert "pay:50+" in yearly and "pay:65+" not in yearly  # $120k a year ≈ $58/hr
+    assert "pay:none" in {f.id for f in describe("Data Scientist", "Acme")}
 
 
-def test_long_summary_does_not_outweigh_a_short_one() -> None:
-    cfg = LearningConfig(max_terms_per_vote=4)
-    long = V("up", "Data Engineer", summary=" ".join(f"word{i}" for i in range(40)))
-    terms, _, _ = vote_evidence(long, set(), cfg)
-    assert sum(abs(x) for x in terms.values()) == pytest.approx(4.0)
+def test_a_vote_carries_what_its_pick_showed() -> None:
+    v = up("Data Analyst Intern", location="Seattle, WA", workplace="hybrid",
+           pay=Pay(min=30, max=35, interval="hour", currency="USD"))  # fmt: skip
+    got = {f.id for f in of_vote(v)}
+    assert {"field:analytics", "city:seattle", "workplace:hybrid", "pay:30+"} <= got
+
+
+# -- shrinkage and consistency --------------------------------------------------------------
+def test_one_vote_is_a_nudge_and_twenty_are_a_verdict() -> None:
+    one = learn([up("Data Analyst Intern")], SOFTWARE_OR_DATA, now=NOW)
+    votes = [up("Data Analyst Intern", company=f"C{i}") for i in range(10)]
+    votes += [down("Software Engineer Intern", company=f"S{i}") for i in range(10)]
+    twenty = learn(votes, SOFTWARE_OR_DATA, now=NOW)
+    nudge = one.weight("field:analytics")
+    verdict = twenty.weight("field:analytics") + twenty.weight("family:data")
+    assert 0 < nudge < 8
+    assert verdict > 4 * nudge
+    assert twenty.weight("field:software") < 0
+    # What every voted posting shares says nothing about taste.
+    assert abs(twenty.weight("country:us")) < 1.0
+    assert abs(twenty.weight("type:internship")) < 1.0
+
+
+def test_a_few_consistent_votes_overturn_what_the_profile_merely_allows() -> None:
+    data, software = posting("Data Analyst Intern"), posting("Software Engineer Intern")
+    plain = LocalScorer(SOFTWARE_OR_DATA)
+    assert plain.score(software).score > plain.score(data).score  # the default
+    learned = learn(the_issue(days=2), SOFTWARE_OR_DATA, now=NOW)
+    taught = LocalScorer(SOFTWARE_OR_DATA, learned)
+    assert taught.score(data).score > taught.score(software).score
+    assert "you liked 6 data analysis roles" in taught.score(data).reason
+    assert "you passed on 14" in taught.score(software).reason
+
+
+def test_one_tap_in_ten_the_wrong_way_round_does_not_stop_it() -> None:
+    def swing(votes: list[V]) -> float:
+        learned = learn(votes, SOFTWARE_OR_DATA, now=NOW)
+        return learned.weight("field:analytics") - learned.weight("field:software")
+
+    clean = swing(the_issue(days=4))
+    for seed in range(5):
+        # the same person, one tap in ten reversed: the learning slows, it does not stop
+        assert swing(the_issue(days=4, mistakes=0.1, seed=seed)) > clean / 2 > 0, seed
 
 
 def test_old_votes_fade_with_the_half_life() -> None:
     cfg = LearningConfig(half_life_days=7)
-    fresh = learn([mlinfra(str(i)) for i in range(4)], PROFILE, cfg, now=NOW).terms["ml"]
-    old_votes = [mlinfra(str(i), at=NOW - timedelta(days=14)) for i in range(4)]
-    old = learn(old_votes, PROFILE, cfg, now=NOW).terms["ml"]
-    assert 0 < old < fresh / 2
-    slow = learn(old_votes, PROFILE, LearningConfig(half_life_days=365), now=NOW).terms["ml"]
-    assert slow > old
+    fresh = learn(the_issue(), SOFTWARE_OR_DATA, cfg, now=NOW)
+    old = learn(the_issue(), SOFTWARE_OR_DATA, cfg, now=NOW + timedelta(days=28))
+    assert 0 < old.weight("field:analytics") < fresh.weight("field:analytics")
 
 
-def test_liked_and_disliked_phrases_are_counted() -> None:
-    votes = [mlinfra(str(i)) for i in range(3)] + [
-        V("down", "Radar Engineer", company="Lockheed Martin", reason="company"),
-        V("down", "Radar Engineer", company="Raytheon", reason="seen"),
-    ]
-    w = learn(votes, PROFILE, now=NOW)
-    assert w.liked == {"ml infrastructure": 3}
-    assert w.disliked == {"lockheed martin": 1}
-    assert field_phrase("Senior ML Infrastructure Engineer Intern (2027)") == "ml infrastructure"
+def test_learned_points_are_capped() -> None:
+    lines = {
+        fid: LearnedLine(id=fid, words=fid, group="field", ups=9, weight=30.0)
+        for fid in ("field:analytics", "family:data", "employer:quillstack")
+    }
+    points, _ = learned_nudge(LearnedWeights(features=lines), posting("Data Analyst Intern"))
+    assert points == MAX_NUDGE
 
 
-def test_votes_change_the_local_ranking() -> None:
-    backend = posting("Backend Engineer", desc="Python services on Kubernetes for payments.")
-    ml = posting(
-        "ML Infrastructure Engineer",
-        company="NewCo",
-        desc="Python and Kubernetes for GPU training clusters and model serving.",
+# -- the person's own words win ---------------------------------------------------------------
+def test_no_negative_on_the_stated_field_from_one_vote() -> None:
+    one = learn([down("Software Engineer Intern")], SOFTWARE, now=NOW)
+    assert one.weight("field:software") == 0.0
+    assert one.features["field:software"].downs == 1  # counted, not yet held against
+    few = [down("Software Engineer Intern", company=f"S{i}") for i in range(STATED_MIN_DOWNS + 3)]
+    few += [up("Data Analyst Intern", company=f"D{i}") for i in range(4)]
+    assert learn(few, SOFTWARE, now=NOW).weight("field:software") < 0
+
+
+def test_what_the_person_ruled_out_is_never_lifted() -> None:
+    profile = Profile(about="Software engineering internship. Not interested in security roles.")
+    votes = [up("Security Engineer Intern", company=f"S{i}") for i in range(8)]
+    votes += [down("Frontend Engineer Intern", company=f"F{i}") for i in range(8)]
+    learned = learn(votes, profile, now=NOW)
+    assert learned.weight("field:security") == 0.0
+    assert "field:security" in learned.ruled_out
+    lift, _ = learned_nudge(learned, posting("Security Engineer Intern", company="S1"))
+    assert lift <= 0
+
+
+# -- reasons, marks, forgetting, withdrawal ----------------------------------------------------
+@pytest.mark.parametrize(
+    ("reason", "groups"),
+    [
+        ("location", {"place"}),
+        ("company", {"employer", "industry"}),
+        ("senior", {"level"}),
+        ("field", {"field", "family"}),
+        ("seen", set()),
+    ],
+)
+def test_a_reason_narrows_what_a_down_vote_is_about(reason: str, groups: set[str]) -> None:
+    v = down("Senior Data Analyst", company="Harbor Bank", location="Arlington, VA", reason=reason)
+    learned = learn([v], SOFTWARE, now=NOW)
+    assert {ln.group for ln in learned.features.values()} == groups
+
+
+def test_a_mark_on_a_new_york_job_teaches_the_city_not_a_word() -> None:
+    # Saved / applied marks reach learning as 👍 votes on the pick (bot.services.marks).
+    saved = [up("Software Engineer Intern", company="Quillstack", location="New York, NY")] * 2
+    learned = learn(
+        [*saved, down("Backend Engineer Intern", location="Austin, TX")], SOFTWARE, now=NOW
     )
-    defense = posting(
-        "Backend Engineer",
-        company="Lockheed Martin",
-        desc="Python services on Kubernetes for radar.",
+    got = ids(learned)
+    assert "city:new york city" in got and learned.weight("city:new york city") > 0
+    assert not any(
+        "york" in fid and fid not in ("city:new york city", "division:us-ny") for fid in got
     )
-    before = LocalScorer(PROFILE)
-    votes = [mlinfra(c) for c in ("A", "B", "C")] + [
-        V("down", "Backend Engineer", company="Lockheed Martin", reason="company"),
-        V("down", "Backend Engineer", company="Lockheed Martin", reason="company"),
-    ]
-    learned = learn(votes, PROFILE, now=NOW)
-    after = LocalScorer(PROFILE, learned)
-    assert after.score(ml).score > before.score(ml).score
-    assert after.score(defense).score < before.score(defense).score
-    assert after.score(ml).score > after.score(backend).score > after.score(defense).score
-    assert "you liked 3 ml infrastructure roles" in after.score(ml).reason
-    assert "you passed on Lockheed Martin before" in cite(learned, defense)
+    assert all(":" in fid for fid in got)
 
 
-def test_learned_nudge_is_capped_and_matches_company_and_location() -> None:
-    huge = LearnedWeights(
-        terms={f"w{i}": 6.0 for i in range(20)},
-        companies={"acme": 5.0},
-        locations={"austin": -2.0},
-    )
-    p = posting("w0 w1 w2 w3 w4 w5 w6 w7 w8 w9", company="ACME, Inc.")
-    points, _ = learned_nudge(huge, p)
-    assert points == 30.0 - 2.0  # lifts capped at 30; the location penalty still counts
-    small = LearnedWeights(companies={"acme": 5.0}, locations={"austin": -2.0})
-    assert learned_nudge(small, p)[0] == pytest.approx(3.0)
-    assert learned_nudge(LearnedWeights(), p) == (0.0, [])
+def test_forgotten_lines_are_learned_no_more() -> None:
+    votes = the_issue()
+    learned = learn(votes, SOFTWARE_OR_DATA, now=NOW, forgotten={"field:analytics"})
+    assert "field:analytics" not in learned.features
+    assert learned.weight("family:data") > 0  # the rest still learns
+
+
+def test_a_withdrawn_vote_simply_disappears_from_the_evidence() -> None:
+    votes = the_issue(days=1)
+    withdrawn = votes[:-1]
+    assert learn(withdrawn, SOFTWARE_OR_DATA, now=NOW).features["field:software"].downs == 6
+    assert learn(votes, SOFTWARE_OR_DATA, now=NOW).features["field:software"].downs == 7
+
+
+def test_lines_give_id_words_evidence_and_weight() -> None:
+    learned = learn(the_issue(), SOFTWARE_OR_DATA, now=NOW)
+    lines = learned.lines(min_weight=1.0)
+    assert abs(lines[0][4]) == max(abs(w) for *_, w in lines)
+    by_id = {fid: (words, ups, downs) for fid, words, ups, downs, _w in lines}
+    assert by_id["field:analytics"] == ("data analysis", 9, 0)
+    assert by_id["field:software"] == ("software engineering", 0, 21)
+    assert learned.liked["data analysis"] == 9 and learned.disliked["software engineering"] == 21
 
 
 def test_learning_is_deterministic() -> None:
-    votes = [mlinfra(str(i)) for i in range(5)]
-    assert learn(votes, PROFILE, now=NOW) == learn(list(reversed(votes)), PROFILE, now=NOW)
+    votes = the_issue(mistakes=0.1)
+    assert learn(votes, SOFTWARE_OR_DATA, now=NOW) == learn(
+        list(reversed(votes)), SOFTWARE_OR_DATA, now=NOW
+    )
+
+
+def test_config_written_for_the_word_learner_still_loads() -> None:
+    cfg = LearningConfig.model_validate({"max_term_weight": 6.0, "votes_to_matter": 2.0})
+    assert cfg == LearningConfig()
+
+
+def test_a_lift_fills_the_room_below_100_in_order() -> None:
+    def lifted(weight: float, points: float) -> float:
+        line = LearnedLine(id="field:analytics", words="data analysis", group="field", ups=9,
+                           weight=weight)  # fmt: skip
+        learned = LearnedWeights(features={"field:analytics": line})
+        return apply_learned(learned, posting("Data Analyst Intern"), points)[0]
+
+    assert 90 < lifted(10, 90) < lifted(20, 90) < lifted(40, 90) < 100
+    assert lifted(20, 30) == 50  # plenty of room: the whole lift
+    assert lifted(-20, 90) == 70  # a drop is taken as it is
+
+
+def test_a_person_who_only_turns_things_down_still_moves_the_picks() -> None:
+    votes = [down("Software Engineer Intern", company=f"S{i}") for i in range(10)]
+    learned = learn(votes, SOFTWARE_OR_DATA, now=NOW)
+    assert learned.weight("field:software") < -10
+    taught = LocalScorer(SOFTWARE_OR_DATA, learned)
+    plain = LocalScorer(SOFTWARE_OR_DATA)
+    software, data = posting("Software Engineer Intern"), posting("Data Analyst Intern")
+    gap = plain.score(software).score - plain.score(data).score
+    assert taught.score(software).score - taught.score(data).score < gap
+
+
+def test_a_mistaken_tap_on_a_city_is_a_nudge_at_most() -> None:
+    votes = [
+        down("Software Engineer Intern", company=f"S{i}", location="Austin, TX") for i in range(9)
+    ]
+    votes.append(up("Software Engineer Intern", company="S9", location="Denver, CO"))
+    learned = learn(votes, SOFTWARE, now=NOW)
+    assert 0 <= learned.weight("city:denver") <= 6.0

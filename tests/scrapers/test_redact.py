@@ -44,3 +44,11 @@ def test_every_log_record_is_cleaned_of_a_registered_secret(caplog):
         except ValueError:
             log.exception("call failed")
     assert secret not in caplog.text and caplog.text.count(REDACTED) >= 2
+
+
+def test_two_secrets_that_share_a_part_are_both_masked_whole():
+    # A token and a key with twelve characters in common: masking the key's fragments first
+    # cut the token in two before it was found, and left "7:" and "token" in the text.
+    token, key = "7:jobpicks-test-token", "key-jobpicks-test-0123456789"
+    text = redact(f"/bot{token}/getMe refused {key}", [token, key])
+    assert text == f"/bot{REDACTED}/getMe refused {REDACTED}"

@@ -137,6 +137,12 @@ class RecordingMessenger:
         self._check(chat_id)
         self.sent.append(("weekly", chat_id, [p.key for p in picks]))
 
+    async def pick_list(self, chat_id: int, day: str, record: RunRecord, picks: list[Pick]) -> Sent:
+        self._check(chat_id)
+        self.sent.append(("list", chat_id, [p.key for p in picks]))
+        self._next_id += 1
+        return Sent(self._next_id)
+
     async def run_failed(self, chat_id: int, day: str, cause: str) -> None:
         self._check(chat_id)
         self.sent.append(("run_failed", chat_id, cause))

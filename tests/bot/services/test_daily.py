@@ -1,5 +1,6 @@
 """The one path from a run to the chats (`Daily`), with a recording messenger: run once a
-day, deliver what is unsent, tell the owner of a failed morning, catch up at start."""
+day, deliver what is unsent, tell the owner of a failed morning, resume a cut morning. When a
+morning is due: tests/bot/services/test_schedule.py."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.services.daily import Daily
 from bot.services.delivery import ChatReport
+from bot.services.schedule import Mornings
 from scrapers.postings.posting import Posting
 from scrapers.source import SourceResult
 from tests.bot.services.support import CHAT, CHAT2, RecordingMessenger, make_ctx
@@ -75,29 +77,22 @@ async def test_a_failed_morning_tells_the_owner_and_runs_again_next_time(tmp_pat
     assert report is not None and report.sent == 6
 
 
-async def test_catch_up_runs_a_missed_morning_resumes_a_cut_delivery_else_waits(tmp_path):
+async def test_a_morning_cut_short_resumes_with_what_is_unsent(tmp_path):
     ctx = make_ctx(tmp_path, [CHAT])
-    morning = datetime.now(UTC).replace(hour=8, minute=0, second=0, microsecond=0)
     board, m = Board(), RecordingMessenger()
-    ctx.now = lambda: morning - timedelta(minutes=1)  # type: ignore[method-assign]
-    assert await Daily(ctx, m, collector=board).catch_up() is None  # not due yet
-    assert board.calls == 0
-
-    ctx.now = lambda: morning + timedelta(hours=2)  # type: ignore[method-assign]
     m.hold()
-    daily = Daily(ctx, m, collector=board)
-    cut = await _cut_after_one_pick(daily, m)
+    cut = await _cut_after_one_pick(Daily(ctx, m, collector=board), m)
     assert cut.sent == 1 and board.calls == 1
 
     m.held = None
-    report = await Daily(ctx, m, collector=board).catch_up()  # a restart: today has run
+    report = await Daily(ctx, m, collector=board).morning([CHAT])  # a restart: today has run
     assert board.calls == 1 and report.chats[CHAT].sent == 2
     assert report.chats[CHAT].already_sent == 1 and len(m.of("header")) == 1
 
 
 async def _cut_after_one_pick(daily: Daily, m: RecordingMessenger) -> ChatReport:
-    """Catch up, stopping (as a shutdown does) while the first pick is in flight."""
-    task = asyncio.create_task(daily.catch_up())
+    """The morning, stopped (as a shutdown does) while the first pick is in flight."""
+    task = asyncio.create_task(daily.morning())
     await m.waiting.wait()
     daily.stop()
     m.release()
@@ -131,8 +126,9 @@ async def test_each_person_is_due_at_their_own_time(tmp_path):
     )
     board, m = Board(), RecordingMessenger()
     daily = Daily(ctx, m, collector=board)
-    assert daily.due_people() == [CHAT]
-    report = await daily.catch_up()
+    due = Mornings(ctx).due()
+    assert due == [CHAT]
+    report = await daily.morning(due)
     assert list(report.chats) == [CHAT] and m.of("header", CHAT2) == []
     assert bea.store.finished_run(bea.today()) is None and board.calls == 1
 

@@ -151,11 +151,56 @@ async def test_asked_for_picks_answer_with_the_header_even_when_paused(tmp_path)
     ctx = make_ctx(tmp_path, [CHAT])
     record = await store_day(ctx, [pick(1, 90), pick(2, 80)])
     await chat_state.set_paused(ctx, CHAT, True)
-    await chat_state.mark_header_sent(ctx, DAY, CHAT)
     m = RecordingMessenger()
     report = await Delivery(ctx, m).to_chat(CHAT, record, asked=True, limit=1)
     assert report.header and report.sent == 1
     assert m.sent == [("header", CHAT, (DAY, "done", 2)), ("pick", CHAT, (f"board:{DAY}:1", False))]
+
+
+async def test_one_header_a_day_when_picks_are_asked_for_after_the_morning(tmp_path):
+    ctx = make_ctx(tmp_path, [CHAT])
+    record = await store_day(ctx, [pick(1, 90), pick(2, 80), pick(3, 70)])
+    m = RecordingMessenger()
+    delivery = Delivery(ctx, m)
+    morning = await delivery.to_chat(CHAT, record, limit=1)  # the morning, cut after one pick
+    asked = await delivery.to_chat(CHAT, record, asked=True)  # then /picks
+    assert morning.header and not asked.header
+    assert m.of("header") == [(DAY, "done", 3)]
+    assert asked.sent == 2 and asked.already_sent == 1
+
+
+async def test_one_header_a_day_when_the_morning_comes_after_picks_were_asked_for(tmp_path):
+    ctx = make_ctx(tmp_path, [CHAT])
+    record = await store_day(ctx, [pick(1, 90), pick(2, 80), pick(3, 70)])
+    m = RecordingMessenger()
+    delivery = Delivery(ctx, m)
+    asked = await delivery.to_chat(CHAT, record, asked=True, limit=1)
+    morning = await delivery.to_chat(CHAT, record)
+    assert asked.header and not morning.header
+    assert m.of("header") == [(DAY, "done", 3)] and morning.sent == 2
+
+
+async def test_one_header_a_day_when_picks_and_the_morning_meet(tmp_path):
+    """Both at once, in either order of arrival (the /picks and the catch-up of issue 22)."""
+    for first_asked in (True, False):
+        ctx = make_ctx(tmp_path / str(first_asked), [CHAT])
+        record = await store_day(ctx, [pick(1, 90), pick(2, 80)])
+        m = RecordingMessenger()
+        delivery = Delivery(ctx, m)
+        reports = await asyncio.gather(
+            delivery.to_chat(CHAT, record, asked=first_asked),
+            delivery.to_chat(CHAT, record, asked=not first_asked),
+        )
+        assert len(m.of("header")) == 1 and sum(r.header for r in reports) == 1
+        assert sorted(key for key, _quiet in m.of("pick")) == [f"board:{DAY}:{r}" for r in (1, 2)]
+
+    ctx = make_ctx(tmp_path / "failed", [CHAT])  # a day where every source failed: one notice
+    record = await store_day(ctx, [], day=DAY)
+    record = record.model_copy(update={"status": "all-sources-failed"})
+    m = RecordingMessenger()
+    delivery = Delivery(ctx, m)
+    await asyncio.gather(delivery.to_chat(CHAT, record), delivery.to_chat(CHAT, record, asked=True))
+    assert m.of("header") == [(DAY, "all-sources-failed", 0)]
 
 
 async def test_a_stop_ends_a_delivery_between_two_picks_and_the_next_resumes(tmp_path):
@@ -184,3 +229,29 @@ async def test_a_messenger_that_cannot_send_is_each_chats_error_and_nothing_is_m
     assert {c: r.error for c, r in report.chats.items()} == {CHAT: why, CHAT2: why}
     assert ctx.store.picks_for(DAY)[0].sent == {}
     assert not chat_state.header_sent(ctx, DAY, CHAT)
+
+
+async def test_two_processes_delivering_one_day_send_each_pick_once(tmp_path):
+    """`jobpicks run` from cron while the bot delivers the same morning (issue 22): each
+    process read the day's unsent picks, and both sent them. The chat's delivery is now one
+    process at a time; the second finds them sent."""
+    from bot.context import AppContext
+    from bot.store import Store
+
+    bot_ctx = make_ctx(tmp_path, [CHAT], max_picks=3)
+    record = await store_day(bot_ctx, [pick(1, 90), pick(2, 80), pick(3, 70)])
+    # The other process: its own Store on the same files (its own locks, as in a process).
+    cron_ctx = AppContext(
+        settings=bot_ctx.settings, config=bot_ctx.config, store=Store(bot_ctx.store.path)
+    )
+    bot_m, cron_m = RecordingMessenger(), RecordingMessenger()
+    bot_m.hold()  # the bot is in the middle of its first pick when cron starts
+    bot = asyncio.create_task(Delivery(bot_ctx, bot_m).to_chats(each(bot_ctx, record)))
+    await bot_m.waiting.wait()
+    cron = asyncio.create_task(Delivery(cron_ctx, cron_m).to_chats(each(cron_ctx, record)))
+    bot_m.release()
+    bot_report, cron_report = await asyncio.gather(bot, cron)
+    sent = [key for key, _quiet in bot_m.of("pick") + cron_m.of("pick")]  # type: ignore[misc]
+    assert sorted(sent) == [f"board:{DAY}:{r}" for r in (1, 2, 3)]
+    assert bot_report.ok and cron_report.ok and cron_report.chats[CHAT].already_sent == 3
+    assert len(bot_m.of("header") + cron_m.of("header")) == 1

@@ -66,6 +66,12 @@ def test_best_score_first_and_empty_day():
     assert render_digest("2026-03-03", []) == "# Daily Job Picks - 2026-03-03\n\nNo picks today.\n"
 
 
+def test_a_pick_a_rescore_dropped_leaves_the_digest():
+    dropped = _pick(2, 90, title="B").model_copy(update={"dropped": "no longer among the best"})
+    text = render_digest("2026-03-03", [_pick(1, 60, title="A"), dropped])
+    assert "[A]" in text and "[B]" not in text
+
+
 def test_a_bracket_cannot_break_the_link():
     assert escape_md("a]b[c") == r"a\]b\[c"
     assert escape_md("x\n  y") == "x y"

@@ -50,7 +50,7 @@ async def test_marks_toggle_list_and_teach_like_strong_votes(ctx):
     assert [v.key for v in votes] == [first.key, second.key, second.key]  # applied counts twice
     assert all(v.vote == "up" for v in votes)
     after = learned_weights(ctx)
-    assert after.liked != before.liked and after.terms != before.terms
+    assert after.liked != before.liked and after.features != before.features
     assert await marks.toggle(ctx, CHAT, first, marks.SAVED) is False  # a second tap: unsaved
     assert marks.listed(ctx, CHAT, marks.SAVED) == []
     with pytest.raises(ValueError):
@@ -85,11 +85,16 @@ async def test_export_has_every_pick_with_votes_and_marks_and_defuses_formulas(c
     first = ctx.store.picks_for(ctx.today())[0]
     await record_vote(ctx, CHAT, first, "down", "senior")
     await marks.toggle(ctx, CHAT, first, marks.APPLIED)
-    rows = list(csv.DictReader(io.StringIO(export.export(ctx, "csv"))))
+    text = export.export(ctx, "csv")
+    assert text.startswith("\ufeffday,rank,score,title")  # Excel reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(rows) == len(picks)
     top = rows[0]
     assert (top["title"], top["vote"], top["vote_reason"]) == (first.title, "down", "senior")
-    assert top["applied"] and not top["saved"]
+    assert top["applied"] == ctx.today() and not top["saved"]  # a date, not a timestamp
+    assert all(r["posted"] == "" or len(r["posted"]) == 10 for r in rows)
+    assert any(r["posted"] for r in rows)
+    assert not any("…" in r["summary"] for r in rows)  # every summary whole
     only_sent = json.loads(export.export(ctx, "json", CHAT))
     assert [r["title"] for r in only_sent] == [first.title]
     assert (
@@ -113,7 +118,7 @@ async def test_jobpicks_export_on_the_command_line(ctx, isolated_env):
     target = isolated_env / "picks.csv"
     code, out, err = await run_jobpicks("export", "--out", str(target), TELEGRAM_CHAT_IDS=str(CHAT))
     assert code == 0 and out == "", err
-    assert target.read_text(encoding="utf-8").startswith("day,rank,score,title")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfday,rank,score,title")
 
 
 async def test_the_week_in_figures_and_as_a_png(ctx):

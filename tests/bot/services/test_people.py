@@ -43,6 +43,8 @@ def _everything(ctx, person: int) -> dict[str, object]:  # type: ignore[no-untyp
         "runs": [r.model_dump() for r in own.all_runs()],
         "votes": [v.model_dump() for v in own.votes()],
         "marks": [m.model_dump() for m in own.all_marks()],
+        "notes": [n.model_dump() for n in own.notes(person)],
+        "picked": [p.model_dump() for p in own.picked_postings(day)],
         "overrides": own.overrides().model_dump(),
         "chat": own.chat_state(person).model_dump(),
         "header": own.header_sent(day, person),
@@ -70,6 +72,14 @@ async def test_what_one_person_does_touches_only_them(tmp_path: Path) -> None:
     await preferences.set_weekly(ana, ANA, True)
     await chat_state.set_paused(ana, ANA, True)
     await searches.add(ana, "data engineer @ Berlin")
+    # Main's pipeline, notes, settings in words and rescore: Ana's too.
+    await marks.toggle(ana, ANA, ana_picks[0], marks.INTERVIEWING)
+    await marks.set_note(ana, ANA, ana_picks[0], "second round Friday")
+    await settings.change(ana, "days", "mon wed fri")
+    await settings.change(ana, "view", "compact")
+    await preferences.pause(ana, ANA, "2 weeks")
+    rescored = await Daily(ctx, None).rescore(ANA)
+    assert rescored.profile_version == ana.store.current_profile().version > 1
 
     assert _everything(ctx, BEN) == ben_before
     assert feedback.learned_weights(ben) == ben_weights != feedback.learned_weights(ana)
@@ -87,7 +97,9 @@ async def test_what_one_person_does_touches_only_them(tmp_path: Path) -> None:
             ctx.db.mark_sent(BEN, p.day, p.key, BEN, 1)
     ana_rows, ben_rows = export.rows(ana, ANA), export.rows(ben, BEN)
     assert len(ana_rows) == len(ben_rows) == len(ben_picks)
-    assert [r["vote"] for r in ana_rows][:2] == ["up", "down"] and ana_rows[2]["saved"]
+    by_url = {r["url"]: r for r in ana_rows}  # (her rescore reordered her day)
+    assert [by_url[p.url]["vote"] for p in ana_picks[:2]] == ["up", "down"]
+    assert by_url[ana_picks[2].url]["saved"] and by_url[ana_picks[0].url]["note"]
     assert {r["vote"] for r in ben_rows} == {""} and not any(r["saved"] for r in ben_rows)
 
 
@@ -99,6 +111,7 @@ async def test_forget_deletes_everything_about_a_person_and_nothing_else(tmp_pat
     await settings.change(ana, "time", "06:30")
     await chat_state.mark_header_sent(ana, ctx.today(), ANA)
     await chat_state.set_paused(ana, ANA, True)
+    await marks.set_note(ana, ANA, ana_picks[0], "asked about the team")
     async with ctx.db.transaction():
         ana.store.save_proposal(
             Proposal(
@@ -121,7 +134,8 @@ async def test_forget_deletes_everything_about_a_person_and_nothing_else(tmp_pat
     empty = _everything(ctx, ANA)
     assert not any(v for k, v in empty.items() if k not in ("overrides", "chat", "learning"))
     assert empty["chat"] == {"chat": ANA, "paused": False, "unreachable": None, "failed": {},
-                             "notices": [], "weekly_digest_week": None}  # fmt: skip
+                             "notices": [], "weekly_digest_week": None,
+                             "paused_until": None}  # fmt: skip
     assert _everything(ctx, BEN) == ben_before
     assert (ctx.db.pool(), ctx.db.seen_count(), ctx.db.fetch_log()) == (pool, seen, fetches)
     # Still a chat of TELEGRAM_CHAT_IDS: served again as a new person, from the file.

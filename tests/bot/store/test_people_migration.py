@@ -1,8 +1,10 @@
 """A single-profile database as the last jobpicks before people left it (layout 3, made by
-`data/make_v3_db.py` on main at cdab865: a bot serving chats 111 and 222) becomes the owner's
+`data/make_v3_db.py` on main at 26d5c1f: a bot serving chats 111 and 222) becomes the owner's
 — the first chat of TELEGRAM_CHAT_IDS, else the local person — with every profile version,
-pick, run, vote, mark, proposal, setting and chat state kept; the other chat keeps the picks
-it was sent (and their buttons), its votes and marks."""
+pick (a dropped one too), picked posting, run, vote, mark (every stage, a reminder, a closed
+posting), note, proposal, learning state, setting and chat state kept; the other chat keeps
+the picks it was sent (and their buttons, and the day's picked postings), its votes, marks
+and notes."""
 
 from __future__ import annotations
 
@@ -111,12 +113,34 @@ def test_the_single_profile_database_becomes_the_owners(v3_db: Path) -> None:
     assert db.chat_state(333) == ChatState(chat=333, paused=True)
     assert list(db.chat_state(OTHER).failed[day]) == [picks[0]["key"]]
     assert db.header_sent(day, OWNER) and db.header_sent(day, OTHER)
+    assert db.chat_state(555).paused and db.chat_state(555).paused_until == "2026-02-02"
+    # Marks field for field (stages, when one was reminded), notes: each chat's own.
+    for person, store in ((OWNER, owner), (OTHER, other)):
+        had = sorted(
+            (m for m in old["marks"].values() if m["chat"] == person), key=lambda m: m["at"]
+        )
+        assert [m.model_dump(mode="json") for m in store.all_marks()] == had
+        notes = [n for n in old["notes"].values() if n["chat"] == person]
+        assert notes and [n.model_dump(mode="json") for n in store.notes(person)] == notes
+    assert {m.kind for m in owner.all_marks()} >= {"saved", "applied", "interviewing", "closed"}
+    assert any(m.reminded_at for m in other.all_marks())
+
+    # The day's picked postings (a rescore's input): the owner's, and a copy for the other
+    # chat, whose picks of that day they are too.
+    postings = [e["posting"] for e in old["picked"].values()]
+    assert len(postings) == len(picks)
+    assert [p.model_dump(mode="json") for p in owner.picked_postings(day)] == postings
+    assert [p.model_dump(mode="json") for p in other.picked_postings(day)] == postings
+    assert [p.key for p in owner.picks_for(day) if p.dropped] == [picks[-1]["key"]]
 
     # The settings and searches changed in the chat, learning, spend: the owner's.
     assert owner.overrides() == Overrides.model_validate(old["overrides"]["1"])
     assert owner.overrides().schedule.time == "07:15" and other.overrides() == Overrides()
     assert [p.model_dump(mode="json") for p in owner.proposals()] == list(old["proposals"].values())
-    assert owner.learning_state().votes_at_last_proposal == 4
+    assert owner.learning_state().model_dump(mode="json") == old["learning"]["1"]
+    assert owner.learning_state().forgotten == {"w:backend": "backend"}
+    assert owner.overrides().schedule.days == [1, 3, 5]
+    assert owner.overrides().delivery.weekly_day == 5 and owner.overrides().delivery.compact
     assert [s.model_dump(mode="json") for s in owner.proposal_spend()] == list(
         old["spend"].values()
     )

@@ -171,7 +171,7 @@ async def test_settings_by_tapping_edit_their_own_message(fake, tmp_path):
         assert len(fake.sent_to(CHAT)) == 1  # all of it in one message
         # typed sub-commands stay
         (r,) = await command(fake, "/settings days daily")
-        assert ctx.config.schedule.days == list(range(7)) and "daily" in r.params["text"]
+        assert ctx.config.schedule.days == list(range(7)) and "every day" in r.params["text"]
     again = reopen(ctx)
     assert (
         again.config.selection.max_picks == 4 and again.config.schedule.timezone == "Europe/Berlin"
@@ -218,7 +218,11 @@ async def test_stats_is_one_chart_with_the_figures(fake, tmp_path):
     assert png_size(photo.photo.data) == (990, 880) and photo.photo.filename == "stats.png"
     text = visible_text(call.params["caption"], "HTML")
     assert "Picks sent here: 3" in text and "Votes: 👍 0 · 👎 1" in text
-    assert "Postings seen: 6 over 1 run day" in text
+    # what the morning's header said it looked at; no LLM, so no spend line (defect 9)
+    header = next(m for m in fake.sent_to(CHAT) if m.text.startswith("Job picks for"))
+    assert "Looked at 6 postings" in header.text
+    assert "Postings looked at: 6 over 1 run day" in text and "LLM spend" not in text
+    assert "Scores drawn: the local scorer" in text
 
 
 async def test_export_sends_a_csv_file(fake, tmp_path):
@@ -234,7 +238,8 @@ async def test_export_sends_a_csv_file(fake, tmp_path):
         assert "/export csv" in r.params["text"]
     doc = next(m for m in fake.sent_to(CHAT) if m.document is not None).document
     assert doc.filename == f"jobpicks-{ctx.today()}.csv"
-    rows = list(csv.DictReader(io.StringIO(doc.data.decode("utf-8"))))
+    assert doc.data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read UTF-8
+    rows = list(csv.DictReader(io.StringIO(doc.data.decode("utf-8-sig"))))
     assert len(rows) == 3
     assert rows[0]["title"] == pick.title and rows[0]["vote"] == "down"
     assert rows[0]["url"] == pick.url and rows[1]["vote"] == ""

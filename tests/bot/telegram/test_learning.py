@@ -6,14 +6,23 @@ import json
 
 from pydantic import SecretStr
 
-from tests.bot.telegram_support import CHAT, command, eventually, make_ctx, not_today, running_bot
-from tests.fakes.llm import FakeLLM, Reply
+from tests.bot.telegram_support import (
+    CHAT,
+    command,
+    eventually,
+    make_ctx,
+    not_today,
+    running_bot,
+    settled,
+)
+from tests.fakes.llm import FakeLLM, Reply, invalid
 from tests.fakes.telegram import visible_text
 
 PROPOSAL = ["prefers backend internships with Python", "avoids <b>Initech</b>"]
 
 
-async def _vote_until_proposal(fake, ctx, llm: FakeLLM) -> tuple[int, list[tuple[str, str]]]:
+async def _use_llm(fake, ctx, llm: FakeLLM) -> list:  # type: ignore[no-untyped-def]
+    """Today's picks, sent (scored locally), then an LLM for proposals from 2 votes on."""
     ctx.config.learning.propose_every = 2
     ctx.config.learning.propose_min_votes = 2
     await command(fake, "/picks", count=4)
@@ -26,8 +35,12 @@ async def _vote_until_proposal(fake, ctx, llm: FakeLLM) -> tuple[int, list[tuple
             "llm_api_key": SecretStr("dummy"),
         }
     )
+    return ctx.store.picks_for(ctx.today())
+
+
+async def _vote_until_proposal(fake, ctx, llm: FakeLLM) -> tuple[int, list[tuple[str, str]]]:
+    picks = await _use_llm(fake, ctx, llm)
     llm.queue(Reply(kind="text", content=json.dumps({"proposal": PROPOSAL})))
-    picks = ctx.store.picks_for(ctx.today())
     for pick, button in ((picks[0], 0), (picks[1], 1)):  # 👍 then 👎
         message_id = pick.sent[str(CHAT)]
         await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[button][1])
@@ -58,7 +71,19 @@ async def test_proposal_apply_makes_a_new_profile_version(fake, tmp_path):
         assert after.learned[0] == "prefers backend internships with Python"
         assert after.about == before.about and after.directives == before.directives
         shown = visible_text(fake.messages[(CHAT, message_id)].text, "HTML")
-        assert f"profile version {after.version}" in shown and fake.buttons(CHAT, message_id) == []
+        assert f"profile version {after.version}" in shown
+        # Apply keeps no button of its own; today's picks were chosen, so a rescore is offered.
+        assert fake.buttons(CHAT, message_id) == [
+            ("🔄 Rescore today's postings", f"rs:{ctx.today()}")
+        ]
+        # The rescore scores today's candidates with the LLM, for the new version.
+        sent = len(fake.sent_to(CHAT))
+        await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[0][1])
+        await eventually(lambda: any("rescored" in m.text for m in fake.sent_to(CHAT)[sent:]))
+        assert llm.calls > 1
+        day = ctx.store.picks_for(ctx.today())
+        assert {p.scorer for p in day if not p.dropped} == {"openai/fake"}
+        assert {p.profile_version for p in day if not p.dropped} == {after.version}
 
         # A second tap on the same proposal is refused, nothing changes.
         qid = await fake.tap(CHAT, message_id, buttons[0][1])
@@ -67,9 +92,10 @@ async def test_proposal_apply_makes_a_new_profile_version(fake, tmp_path):
             again.params.get("show_alert") and ctx.store.current_profile().version == after.version
         )
 
-        # The local scorer's lessons are visible too, as phrases, not word fragments.
+        # The local scorer's lessons are visible too, in words with their votes.
         (shown,) = await command(fake, "/profile")
-        assert "From your votes" in shown.params["text"] and "you liked:" in shown.params["text"]
+        assert "Learned from your votes" in shown.params["text"]
+        assert "👍 1" in shown.params["text"] and "👎 1" in shown.params["text"]
 
         (undo,) = await command(fake, "/profile undo")
         assert ctx.store.current_profile().version == before.version
@@ -107,3 +133,28 @@ async def test_a_model_litellm_cannot_price_is_named_once_at_bot_start(fake, tmp
     said = [r.getMessage() for r in caplog.records if "has no price" in r.getMessage()]
     assert len(said) == 1 and "claude-3-5-haiku-20241022" in said[0]
     assert "input_cost_per_million" in said[0]
+
+
+async def test_a_failed_proposal_is_said_once_and_later_taps_cost_no_llm_call(fake, tmp_path):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with FakeLLM(responder=lambda body: invalid()) as llm, running_bot(ctx) as app:
+        picks = await _use_llm(fake, ctx, llm)
+        for pick, button in ((picks[0], 0), (picks[1], 1)):  # 👍 then 👎: a proposal is due
+            message_id = pick.sent[str(CHAT)]
+            await fake.tap(CHAT, message_id, fake.buttons(CHAT, message_id)[button][1])
+        # within: the first proposal imports litellm (seconds, in a worker thread)
+        await eventually(lambda: any("Couldn't draft" in m.text for m in fake.sent_to(CHAT)), 30)
+        await settled(app)
+        calls = llm.calls
+        # Choosing the 👎's reason, saving, a 👍 on the third pick: no call, no warning again.
+        message_id = picks[1].sent[str(CHAT)]
+        reason = dict(fake.buttons(CHAT, message_id))["wrong field"]
+        await fake.tap(CHAT, message_id, reason)
+        await fake.tap(CHAT, message_id, dict(fake.buttons(CHAT, message_id))["🔖 Save"])
+        third = picks[2].sent[str(CHAT)]
+        await fake.tap(CHAT, third, fake.buttons(CHAT, third)[0][1])
+        await eventually(lambda: len(ctx.store.votes()) == 3 and ctx.store.marks(CHAT))
+        await settled(app)
+        warnings = [m for m in fake.sent_to(CHAT) if "Couldn't draft" in m.text]
+        assert len(warnings) == 1 and llm.calls == calls
+        assert "after 2 more votes or tomorrow" in warnings[0].text

@@ -284,3 +284,24 @@ async def test_setup_in_a_group_points_to_the_typed_commands(fake, tmp_path):
         await fake.user_says(-100, "/setup", user_id=CHAT)
         (reply,) = (await fake.wait_for("sendMessage", count=before + 1, chat_id=-100))[before:]
         assert "private chat" in _text(reply) and "/filters" in _text(reply)
+
+
+async def test_the_conversations_file_on_a_lost_disk_is_one_warning_then_saved_again(
+    tmp_path, caplog
+):
+    """Its folder turns into a file (the disk is gone): a save is one warning, not a job's
+    traceback, and the next save writes everything (issue 22)."""
+    from bot.telegram.onboarding import ConversationFile
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "db.json.conversations"
+    saving = ConversationFile(path)
+    folder.rename(tmp_path / "aside")
+    folder.write_text("the disk is gone")
+    await saving.update_chat_data(CHAT, {"step": "where"})
+    assert "could not save the conversations" in caplog.text and "Traceback" not in caplog.text
+    folder.unlink()
+    (tmp_path / "aside").rename(folder)
+    await saving.update_chat_data(CHAT, {"step": "levels"})
+    assert (await ConversationFile(path).get_chat_data())[CHAT] == {"step": "levels"}

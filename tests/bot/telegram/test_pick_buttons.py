@@ -103,8 +103,12 @@ async def test_save_and_applied_list_count_for_learning_and_toggle_back(fake, tm
         assert second.title in visible_text(r.params["text"], "HTML")
         # both are strong positives for learning, applied more than saved
         after = learned_weights(ctx)
-        assert sum(after.liked.values()) == sum(before.liked.values()) + 1 + 2
-        assert after.terms != before.terms
+
+        def ups(w, fid="type:internship"):  # both picks are internships
+            return w.features[fid].ups if fid in w.features else 0
+
+        assert ups(after) == ups(before) + 1 + 2
+        assert after.features != before.features
         # a second tap takes the mark back
         await _tap(fake, first.sent[str(CHAT)], "🔖 Saved ✓", 2)
         assert not marks.listed(ctx, CHAT, marks.SAVED)
@@ -147,3 +151,23 @@ async def test_a_tap_too_old_to_answer_still_counts(fake, tmp_path):
         await fake.wait_for("editMessageReplyMarkup", message_id=message_id)
         assert ctx.store.vote_for(pick.key, CHAT).vote == "up"
         assert fake.calls_of("answerCallbackQuery")[-1].status == 400
+
+
+async def test_the_same_vote_tapped_again_is_withdrawn_from_the_keyboard_and_learning(
+    fake, tmp_path
+):
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    async with running_bot(ctx):
+        pick = (await _delivered(fake, ctx))[0]
+        message_id = pick.sent[str(CHAT)]
+        await _tap(fake, message_id, "👍", 1)
+        assert learned_weights(ctx).votes == 1
+        assert await _tap(fake, message_id, "👍 ✓", 2) == "👍 withdrawn"
+        assert _labels(fake, message_id) == ["👍", "👎", "🔖 Save", "✅ Applied"]
+        assert ctx.store.vote_for(pick.key, CHAT) is None and learned_weights(ctx).votes == 0
+
+        await _tap(fake, message_id, "👎", 3)
+        await _tap(fake, message_id, "location", 4)
+        assert await _tap(fake, message_id, "👎 ✓ location", 5) == "👎 withdrawn"
+        assert _labels(fake, message_id) == ["👍", "👎", "🔖 Save", "✅ Applied"]
+        assert ctx.store.votes() == []

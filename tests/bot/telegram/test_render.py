@@ -8,12 +8,14 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest
 
+from bot.services.marks import STAGES, Tracked
+from bot.services.rescore import Rescored
 from bot.services.stats import Stats
 from bot.store.records import Pick, ProfileVersion, RunRecord, SourceReport
 from bot.telegram import render
 from bot.telegram.callbacks import decode, encode, pick_id
 from bot.telegram.keyboards import PickState, pick_keyboard
-from scoring.models import LearnedWeights
+from scoring.models import LearnedLine
 from scoring.profile import Filters, Profile
 from scrapers.options import SearchConfig
 from scrapers.postings.posting import Pay
@@ -77,11 +79,34 @@ def test_every_screen_stays_valid_and_short():
         render.profile_message(profile),
         render.profile_message(
             profile,
-            LearnedWeights(
-                liked={HOSTILE * 3: 2} | {str(i): i for i in range(50)}, disliked={HOSTILE: 1}
-            ),
+            [
+                LearnedLine(
+                    id=f"employer:{i}",
+                    words=HOSTILE * 3,
+                    group="employer",
+                    ups=i,
+                    downs=1,
+                    weight=-3.0,
+                )
+                for i in range(12)
+            ],
+            [HOSTILE * 3] * 40,
         ),  # fmt: skip
-        render.marked_message("saved", [(make_pick(), datetime.now(UTC))] * 60),
+        render.rescored_message(
+            Rescored(
+                day="2026-03-02",
+                looked_at=10**6,
+                profile_version=7,
+                added=[make_pick()] * 30,
+                dropped=[make_pick(title=HOSTILE * 9)] * 30,
+                notes=[HOSTILE * 9] * 9,
+            )
+        ),  # fmt: skip
+        render.pipeline_message(
+            "applied",
+            [Tracked(make_pick(), dict.fromkeys(STAGES, datetime.now(UTC)), HOSTILE * 80)] * 60,
+        ),
+        render.card_message(Tracked(make_pick(), {"saved": datetime.now(UTC)}, HOSTILE * 80)),
         render.searches_message([SearchConfig(keywords=HOSTILE * 3, location=HOSTILE)] * 20, True),
         render.weekly_digest_message("2026-03-02", [make_pick()] * 40),
         render.progress_message([HOSTILE * 5] * 10, 12.3),
@@ -149,6 +174,34 @@ def test_every_callback_family_fits_and_round_trips():
                 assert cb.parse_setting(data) or cb.parse_go(data)
     with pytest.raises(ValueError):
         cb.setting("x" * 70)
+
+
+def test_profile_and_rescore_buttons_fit_whatever_the_names_and_round_trip():
+    from bot.telegram import callbacks as cb
+    from bot.telegram.keyboards import profile_keyboard, unblock_keyboard
+
+    long_id = "employer:" + "a very long employer name, incorporated & co " * 4
+    lines = [(long_id, HOSTILE * 3), ("field:analytics", "data analysis roles")]
+    blocked = [HOSTILE * 4, "Hewlett Packard (HP)"]
+    markup = profile_keyboard(lines, blocked, "2026-03-02")
+    assert markup is not None
+    data = [b.callback_data for row in markup.inline_keyboard for b in row]
+    assert all(1 <= len(d.encode()) <= 64 for d in data)
+    assert [cb.parse_profile(d) for d in data[:4]] == [
+        ("forget", cb.ref(long_id)),
+        ("forget", cb.ref("field:analytics")),
+        ("unblock", cb.ref(blocked[0])),
+        ("unblock", cb.ref(blocked[1])),
+    ]
+    assert cb.parse_rescore(data[-1]) == "2026-03-02"
+    assert profile_keyboard([], [], None) is None
+    assert profile_keyboard([], [], "2026-03-02") is not None  # the rescore alone
+    which = unblock_keyboard(blocked)
+    assert [cb.parse_profile(b.callback_data) for row in which.inline_keyboard for b in row] == [
+        ("unblock", cb.ref(name)) for name in blocked
+    ]
+    for bad in ("lf:xyz", "ub:", "lf:0123456789abX", "rs:today", "rs:", "lp:a:1"):
+        assert cb.parse_profile(bad) is None and cb.parse_rescore(bad) is None
 
 
 def test_pick_shows_the_facts_and_names_only_an_llm_scorer():
@@ -266,12 +319,44 @@ def test_a_note_below_a_long_message_never_cuts_its_html():
     assert render.with_note("", note) == note
 
 
-def test_profile_shows_what_votes_taught_as_phrases():
+def test_profile_shows_each_learned_line_in_words_with_its_votes_strongest_first():
     plain = visible_text(render.profile_message(Profile(about="x")), "HTML")
-    assert "From your votes" not in plain
-    learned = LearnedWeights(
-        liked={"ml infrastructure": 3, "backend": 1}, disliked={"<defense>": 2}
+    assert "nothing yet" in plain and "Removed:" not in plain
+    lines = [
+        LearnedLine(id="field:analytics", words="data analysis", group="field", ups=6,
+                    downs=0, weight=14.4),
+        LearnedLine(id="field:swe", words="software engineering", group="field", ups=1,
+                    downs=9, weight=-22.0),
+        LearnedLine(id="industry:bank", words="at a bank", group="industry", ups=2, downs=0,
+                    weight=3.0),
+        LearnedLine(id="employer:acme", words="<Acme>", group="employer", ups=0, downs=2,
+                    weight=-2.0),
+    ]  # fmt: skip
+    taught = visible_text(
+        render.profile_message(Profile(about="x"), lines, ["roles in Ohio"]), "HTML"
     )
-    taught = visible_text(render.profile_message(Profile(about="x"), learned), "HTML")
-    assert "you liked: ml infrastructure (3), backend (1)" in taught
-    assert "not for you: <defense> (2)" in taught
+    assert "1. ➕ data analysis roles — 👍 6 (+14)" in taught
+    assert "2. ➖ software engineering roles — 👎 9 · 👍 1 (−22)" in taught
+    assert "3. ➕ roles at a bank — 👍 2 (+3)" in taught
+    assert "4. ➖ roles at <Acme> — 👎 2 (−2)" in taught
+    assert "Removed: roles in Ohio — /profile relearn brings them back" in taught
+
+
+def test_a_rescore_says_what_is_new_and_what_dropped():
+    r = Rescored(day="2026-03-02", looked_at=57, profile_version=3)
+    plain = visible_text(render.rescored_message(r), "HTML")
+    assert "57 looked at again with profile version 3" in plain
+    assert "No new picks" in plain and "no longer make the cut" not in plain
+    r.added = [make_pick()]
+    r.dropped = [make_pick(title="Backend <Intern>", company="PayCo")] * 2
+    plain = visible_text(render.rescored_message(r), "HTML")
+    assert "1 new pick now makes the cut: below." in plain
+    assert "2 of today's picks no longer make the cut: Backend <Intern> (PayCo);" in plain
+
+
+def test_an_exploration_pick_says_it_is_something_different():
+    plain = visible_text(render.pick_message(make_pick(reason="r", summary="s")), "HTML")
+    assert "something different" not in plain
+    pick = make_pick(reason="r", summary="s", explore="data analysis roles <new>")
+    shown = visible_text(render.pick_message(pick), "HTML")
+    assert "🔍 something different: data analysis roles <new>" in shown

@@ -186,3 +186,26 @@ async def test_telegram_user_ids_lets_only_those_people_act(fake, tmp_path):
         assert "is now" in r.params["text"] and ctx.config.selection.max_picks == 4
         assert len(fake.calls_of("sendMessage", chat_id=GROUP)) == 1  # the outsider: nothing
         assert not fake.calls_of("getChatMember")  # the list decides, not group roles
+
+
+async def test_a_forged_settings_button_with_a_huge_number_is_answered_and_changes_nothing(
+    fake, tmp_path
+):
+    """`st:time:+99999999999999999999` from a served chat raised OverflowError in the handler
+    and the tap was never answered; now the parser refuses any number past its bound."""
+    ctx = make_ctx(tmp_path, fake, **not_today())
+    before = (ctx.config.schedule.time, ctx.config.selection.max_picks)
+    async with running_bot(ctx):
+        await fake.user_says(CHAT, "/settings")
+        (menu,) = await fake.wait_for("sendMessage", chat_id=CHAT)
+        message_id = menu.result["message_id"]
+        forged = ("st:time:+99999999999999999999", "st:picks:-9999999", "st:tz:99999999999")
+        for data in forged:
+            qid = await fake.tap(CHAT, message_id, data)
+            (answer,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+            assert answer.params["text"] == "This button is not valid here.", data
+        # The real buttons still work: the bound is above every step they carry.
+        qid = await fake.tap(CHAT, message_id, "st:time:+60")
+        (answer,) = await fake.wait_for("answerCallbackQuery", callback_query_id=qid)
+    assert (ctx.config.schedule.time, ctx.config.selection.max_picks) != before
+    assert ctx.config.selection.max_picks == before[1]

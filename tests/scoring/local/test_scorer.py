@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 
 from scoring.learning import MAX_NUDGE
-from scoring.local.scorer import LocalScorer, summarise, tokens
-from scoring.models import LearnedWeights
+from scoring.local.scorer import SAYS_WHY_FROM, TOP_SCORE, LocalScorer, summarise, tokens
+from scoring.models import LearnedLine, LearnedWeights
 from scoring.profile import Filters, Profile
 from tests.scoring.corpus import (
     FIRMWARE_COOP,
@@ -92,24 +92,34 @@ def test_employment_type_and_seniority_rules():
 def test_learned_weights_nudge_and_are_cited():
     p = posting("a", "Data Intern", "Recommender systems work at Streamly.", company="Streamly")
     plain = LocalScorer(PLAIN).score(p)
-    learned = LearnedWeights(
-        terms={"recommender systems": 6.0},
-        companies={"Streamly Inc.": 4.0},
-        liked={"recommender systems": 3},
-    )
-    nudged = LocalScorer(PLAIN, learned).score(p)
+
+    def lines(**weights: tuple[str, str, int, int, float]) -> LearnedWeights:
+        return LearnedWeights(
+            features={
+                fid: LearnedLine(id=fid, words=w, group=g, ups=u, downs=d, weight=x)
+                for fid, (w, g, u, d, x) in weights.items()
+            }
+        )
+
+    liked = lines(**{"employer:streamly": ("Streamly", "employer", 3, 0, 10.0)})
+    nudged = LocalScorer(PLAIN, liked).score(p)
     assert nudged.score == min(100, plain.score + 10)
-    assert "you liked 3 recommender systems roles" in nudged.reason
-    disliked = LocalScorer(PLAIN, LearnedWeights(terms={"data": -8.0}, disliked={"data": 2}))
-    worse = disliked.score(p)
+    assert "you liked 3 roles at Streamly" in nudged.reason
+    disliked = lines(**{"type:internship": ("internship", "type", 0, 2, -8.0)})
+    worse = LocalScorer(PLAIN, disliked).score(p)
     assert worse.score == plain.score - 8
-    assert "you passed on 2 data roles" in worse.reason
+    assert "you passed on 2 internship roles" in worse.reason
 
 
 def test_learned_nudge_is_capped():
-    p = posting("a", "Data Intern", "python sql spark airflow")
+    p = posting("a", "Data Intern", "python sql spark airflow", company="Streamly")
     plain = LocalScorer(PLAIN).score(p).score
-    huge = LearnedWeights(terms={w: 20.0 for w in ("python", "sql", "spark", "airflow")})
+    huge = LearnedWeights(
+        features={
+            fid: LearnedLine(id=fid, words=fid, group="field", ups=9, weight=40.0)
+            for fid in ("employer:streamly", "type:internship")
+        }
+    )
     assert LocalScorer(PLAIN, huge).score(p).score == min(100, plain + MAX_NUDGE)
 
 
@@ -135,8 +145,12 @@ def test_summary_prefers_a_sentence_about_the_role():
     assert (
         summarise(posting("b", "Ranking Intern", "", company="Acme")) == "Ranking Intern at Acme."
     )
+    # A whole sentence, however long a line it makes (an export shows it all) …
+    sentence = "As an intern you will " + "build and test " * 12 + "ranking models."
+    assert summarise(posting("d", "Ranking Intern", sentence)) == sentence
+    # … and only a run-on past 400 characters is cut.
     long = summarise(posting("c", "X", "word " * 100 + "."))
-    assert len(long) <= 160 and long.endswith("…")
+    assert len(long) <= 400 and long.endswith("…")
 
 
 def test_tokens_split_slashes_and_stem_plurals():
@@ -475,3 +489,17 @@ def test_typography_and_accents_read_as_their_plain_letters():
     )
     a, b = s.score(fancy), s.score(plain)
     assert a.score == b.score and a.reason == b.reason
+
+
+def test_a_score_worth_showing_says_why_and_100_is_kept_for_a_perfect_match():
+    # Issue 22: "68/100 … Why: Little overlap with your profile", and two picks at 100/100.
+    scorer = LocalScorer(example_profile())
+    verdicts = [scorer.score(p) for p in generated(400, seed=11)]
+    assert max(v.score for v in verdicts) <= TOP_SCORE < 100
+    shown = [v for v in verdicts if v.score >= SAYS_WHY_FROM]
+    assert shown and not [v.reason for v in shown if v.reason.startswith("Little overlap")]
+    # No word of the profile in it, yet a field near what they want: the reason names it.
+    near = posting("de1", "Data Engineering Intern", "Build pipelines.", location="Remote - US")
+    verdict = scorer.score(near)
+    assert verdict.score >= SAYS_WHY_FROM
+    assert verdict.reason.startswith("A data engineering role"), verdict.reason

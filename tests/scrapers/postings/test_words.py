@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import scoring.learning
+import scoring.features
 import scoring.local.scorer
 from scrapers.postings.words import tokens
 
@@ -23,5 +23,5 @@ def test_accents_fold_and_plurals_match_singulars():
 
 
 def test_learning_and_the_local_scorer_share_it():
-    assert scoring.learning.tokens is tokens
+    assert scoring.features.tokens is tokens
     assert scoring.local.scorer.tokens is tokens

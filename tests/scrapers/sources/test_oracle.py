@@ -51,7 +51,7 @@ async def test_pages_of_25_and_details_only_for_new_jobs(
     )
     assert len(result.postings) == 30
     assert fake.count(f"oracle:{HOST}/CX_1") == 2
-    assert fake.count("oracle.detail") == 29
+    assert fake.distinct("oracle.detail") == 29
 
 
 async def test_a_job_withdrawn_before_its_detail_keeps_its_summary(

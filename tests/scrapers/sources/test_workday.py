@@ -46,7 +46,7 @@ async def test_workday_searches_pages_filters_and_reads_details(
     assert len(result.postings) == 45  # London is not in the United States
     searches = [r for r in fake.requests if r.route == "workday:nvidia/External"]
     assert len(searches) == 3  # 20 + 20 + 6 (the London job matches the words too)
-    details = fake.count("workday.detail")
+    details = fake.distinct("workday.detail")
     assert details == 44  # wanted and not seen before
     p = next(p for p in result.postings if p.source_id.endswith(f"_R{second.id}"))
     assert p.key == "workday:nvidia/External:Software-Engineer-Intern-1_R71"
