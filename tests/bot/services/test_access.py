@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.context import AppContext
-from bot.services import access, people, searches, settings
+from bot.services import access, people, profile, searches, settings
+from bot.services.schedule import Mornings, slot_of
 from bot.services.searches import SearchesError
 from bot.services.settings import SettingsError
 from bot.services.spend import new_ledger, own_budget_named
@@ -60,7 +61,25 @@ async def test_open_admits_anyone_who_starts_and_a_group_by_its_admin(tmp_path):
     member = await _start(ctx, GROUP, user=FRIEND, user_is_admin=False)
     assert not member.admitted and "admin" in member.reply
     assert (await _start(ctx, GROUP, user=FRIEND, user_is_admin=True)).admitted
-    assert people.served(ctx) == [ANA, STRANGER, GROUP]
+    assert people.is_served(ctx, STRANGER) and people.is_served(ctx, GROUP)
+
+
+async def test_an_admitted_persons_mornings_wait_for_a_profile_of_their_own(tmp_path):
+    ctx = _ctx(tmp_path, "open")
+    await _start(ctx, STRANGER)
+    slot = slot_of(ctx, STRANGER)
+    past_their_time = datetime.combine(ctx.now().date(), slot.at, tzinfo=slot.tz) + timedelta(
+        minutes=5
+    )
+    # Mid-onboarding: the guard serves them, but no morning of the built-in example.
+    assert people.is_served(ctx, STRANGER) and people.awaits_setup(ctx, STRANGER)
+    assert people.served(ctx) == [ANA]
+    assert Mornings(ctx).due(past_their_time) == [ANA]
+
+    await profile.set_about(ctx.for_person(STRANGER), "Backend work in Go, Berlin or remote.")
+    assert not people.awaits_setup(ctx, STRANGER)
+    assert people.served(ctx) == [ANA, STRANGER]
+    assert Mornings(ctx).due(past_their_time) == [ANA, STRANGER]
 
 
 async def test_a_valid_invite_admits_and_books_one_use(tmp_path):
