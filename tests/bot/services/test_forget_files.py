@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.services import access, feedback, people, profile
+from bot.services import access, feedback, marks, people, profile
 from bot.services.daily import Daily
 from tests.bot.services.test_collect import ANA, BEN, Boards, make_ctx
 
@@ -31,7 +31,10 @@ async def test_forgotten_persons_records_are_gone_from_every_database_file(tmp_p
     done = await Daily(ctx, None, collector=Boards()).run_then_deliver()
     ben = ctx.for_person(BEN)
     await profile.set_about(ben, f"{SECRET}, looking for Python work.")
-    await feedback.record_vote(ben, BEN, done.outcomes[BEN].picks[0], "up")
+    pick = done.outcomes[BEN].picks[0]
+    await feedback.record_vote(ben, BEN, pick, "up")
+    await marks.toggle(ben, BEN, pick, marks.SAVED)
+    await marks.set_note(ben, BEN, pick, f"the {SECRET} called back")
     await profile.set_about(ctx.for_person(ANA), "Ana keeps her words.")
     files = ctx.db.files()
     assert {f.name for f in files} >= {"db.json", "db.json.journal", "db.json.seen"}

@@ -9,8 +9,9 @@ import pickle
 from pathlib import Path
 
 from bot.context import AppContext
-from bot.services import access, people
+from bot.services import access, people, profile
 from bot.telegram.admin import PAGE_CHARS, page_view
+from bot.telegram.schedule import MORNING_JOB, schedule_mornings
 from tests.bot.telegram_support import (
     CHAT,
     CHAT2,
@@ -39,6 +40,11 @@ def _kept_of(folder: Path, chat: int) -> list[str]:
     for states in (kept.get("conversations") or {}).values():
         found += ["conversation" for key in states if key and key[0] == chat]
     return found
+
+
+def _morning_jobs(app) -> set[int]:  # type: ignore[no-untyped-def]
+    """The chats that have a morning job on the bot's JobQueue."""
+    return {j.chat_id for j in app.job_queue.get_jobs_by_name(MORNING_JOB) if not j.removed}
 
 
 def _texts(fake, chat: int) -> list[str]:  # type: ignore[no-untyped-def]
@@ -132,6 +138,17 @@ async def test_forget_asks_then_deletes_only_that_person(fake, tmp_path):
         assert ctx.for_person(CHAT2).store.picks_for(ctx.today()) == []
         assert ctx.for_person(CHAT2).store.profile_history() == []
         assert (own.store.picks_for(ctx.today()), own.store.current_profile()) == before
+        assert {CHAT, CHAT2} <= _morning_jobs(app)  # a chat of the file: still served
+
+        # Someone admitted with a profile of their own has a morning job; /forget takes it.
+        await access.admit(ctx, OTHER, OTHER, group=False, starting=True)
+        await profile.set_about(ctx.for_person(OTHER), "Backend work in Go, Berlin.")
+        schedule_mornings(app)  # as onboarding does when it saves their profile
+        assert OTHER in _morning_jobs(app)
+        (ask,) = await command(fake, "/forget", OTHER)
+        await fake.tap(OTHER, ask.result["message_id"], "fg:yes")
+        await eventually(lambda: people.get(ctx, OTHER) is None)
+        assert _morning_jobs(app) == {CHAT, CHAT2}
 
         # A person admitted by the open bot: gone from the people table and from the saved
         # onboarding conversation; their next /start onboards them again.
