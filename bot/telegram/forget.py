@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 
 ASK = (
     "🗑 <b>Delete everything about you?</b>\n"
-    "Your profile and every version of it, your searches, filters and settings, your picks, "
-    "votes, saved and applied marks, stats and LLM spend. This cannot be undone."
+    "Your profile and every version of it, what your votes taught, your searches, filters "
+    "and settings, your picks, votes, saved and applied postings with their notes, stats and "
+    "LLM spend. This cannot be undone."
 )
 CANCELLED = "Cancelled: nothing was deleted."
 YES, NO = "Yes, delete everything", "Cancel"
