@@ -92,6 +92,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("doctor", help="check settings, database, Telegram, LLM and sources")
     p.set_defaults(func=cmd_doctor)
+
+    p = sub.add_parser(
+        "invite", help="make an invite code for JOBPICKS_ACCESS=invite (or --list, --revoke)"
+    )
+    p.add_argument(
+        "--uses", type=int, default=1, help="how many people it admits (0 = any number; 1)"
+    )
+    p.add_argument(
+        "--days", type=float, default=14.0, help="days it stays valid (0 = until revoked; 14)"
+    )
+    p.add_argument("--note", default="", help="who it is for (shown by --list)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--list", action="store_true", help="every code made, with its state")
+    which.add_argument("--revoke", metavar="CODE", help="withdraw a code (its people stay)")
+    p.set_defaults(func=cmd_invite)
+
+    p = sub.add_parser(
+        "users", help="who the bot serves (last run, picks, LLM spend) and source health"
+    )
+    p.set_defaults(func=cmd_users)
     return parser
 
 
@@ -413,6 +433,63 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"✗ settings/config: {redact(str(exc))}", file=sys.stdout)
         return EXIT_CONFIG
     return asyncio.run(run_doctor(ctx))
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    from bot.services import access
+
+    if args.list:
+        ctx = make_context(writable=False)
+        for invite in access.invites(ctx):
+            uses = f"{invite.used}/{invite.uses or '∞'} used"
+            until = invite.expires_at.strftime("%Y-%m-%d %H:%M UTC") if invite.expires_at else "-"
+            note = f"  {invite.note}" if invite.note else ""
+            print(f"{invite.code}  {access.invite_state(invite):8}  {uses:10}  until {until}{note}")
+        return EXIT_OK
+    ctx = make_context()
+    if args.revoke:
+        invite = asyncio.run(access.revoke(ctx, args.revoke))
+        print(f"{invite.code} is revoked: it admits no one more (people it admitted stay).")
+        return EXIT_OK
+    invite = asyncio.run(access.make_invite(ctx, uses=args.uses, days=args.days, note=args.note))
+    username = asyncio.run(_bot_username(ctx)) if ctx.settings.token else None
+    print(invite.code)
+    print(access.invite_link(username or "<your bot>", invite.code))
+    if username is None:
+        print(
+            "jobpicks: could not ask Telegram for the bot's username (TELEGRAM_BOT_TOKEN); "
+            "put it in the link",
+            file=sys.stderr,
+        )
+    if ctx.settings.jobpicks_access != access.INVITE:
+        print(
+            f"jobpicks: JOBPICKS_ACCESS is {ctx.settings.jobpicks_access}: the code admits "
+            "no one until it is invite",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+async def _bot_username(ctx: AppContext) -> str | None:
+    """The bot's @username, for the invite link (None when Telegram cannot be asked)."""
+    from telegram.error import TelegramError
+
+    from bot.telegram.client import make_bot
+
+    try:
+        async with make_bot(ctx.settings) as bot:
+            return bot.username
+    except (TelegramError, OSError) as exc:
+        log.debug("getMe failed: %s", type(exc).__name__)
+        return None
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from bot.services.users import overview
+
+    ctx = make_context(writable=False)  # read-only: beside a live bot, it costs it nothing
+    print("\n".join(overview(ctx)))
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,7 +84,7 @@ class AppContext:
         self.person = owner_of(shared.settings) if person is None else person
         self.store = PersonStore(shared.db, self.person)
         # A person's daily LLM limit; none unless set (the operator's `[scoring]` total
-        # always holds). Access limits set this per person.
+        # always holds). JOBPICKS_LLM_TOKENS_PER_DAY sets it (`_apply_limits`).
         self.budget = Budget()
         self.config = shared.file_config
         self._overrides: Overrides | None = None
@@ -165,6 +165,23 @@ class AppContext:
         seeded from the file starts from the built-in example profile. A stored override that
         no longer validates is ignored with a warning."""
         self._overrides = overrides
+        self._apply(overrides)
+        self._apply_limits()
+
+    def _apply_limits(self) -> None:
+        """Someone admitted by JOBPICKS_ACCESS (not seeded from the file) has the operator's
+        per-person limits: picks a day (capping their own value) and LLM tokens a day."""
+        self.budget = Budget()
+        if self.seeded_from_file():
+            return
+        s = self.settings
+        self.budget = Budget(tokens=s.jobpicks_llm_tokens_per_day)
+        cap = s.jobpicks_max_picks_per_day
+        if cap and self.config.selection.max_picks > cap:
+            selection = self.config.selection.model_copy(update={"max_picks": cap})
+            self.config = self.config.model_copy(update={"selection": selection})
+
+    def _apply(self, overrides: Overrides) -> None:
         base = self.file_config
         if not self.seeded_from_file():
             base = base.model_copy(update={"profile": _example_profile()})

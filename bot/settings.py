@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -49,6 +49,16 @@ class Settings(BaseSettings):
     # Messages a second for the whole bot, across chats (Telegram's limit: about 30).
     telegram_max_rate: float = Field(default=30.0, gt=0, le=1000)
 
+    # Who else may start, beyond TELEGRAM_CHAT_IDS (`bot.services.access`): nobody ("chats"),
+    # the private chats of TELEGRAM_USER_IDS ("allowlist"), `/start <code>` with an invite
+    # code ("invite"), or anyone ("open").
+    jobpicks_access: Literal["chats", "allowlist", "invite", "open"] = "chats"
+    # Limits for each person admitted that way (0 = none); TELEGRAM_CHAT_IDS are the
+    # operator's chats and keep the file's values.
+    jobpicks_max_searches: int = Field(default=10, ge=0)
+    jobpicks_max_picks_per_day: int = Field(default=20, ge=0)
+    jobpicks_llm_tokens_per_day: int = Field(default=200_000, ge=0)
+
     llm_model: str = ""
     llm_api_base: str | None = None
     llm_api_key: SecretStr | None = None
@@ -73,6 +83,11 @@ class Settings(BaseSettings):
     jobpicks_oracle_url: str = "https://{host}"
     jobpicks_arbeitnow_url: str = "https://www.arbeitnow.com"
     jobpicks_hackernews_url: str = "https://hn.algolia.com"
+
+    @field_validator("jobpicks_access", mode="before")
+    @classmethod
+    def _access_mode(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("telegram_chat_ids", "telegram_user_ids", mode="before")
     @classmethod

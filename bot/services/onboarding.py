@@ -781,7 +781,7 @@ async def apply_draft(ctx: AppContext, chat: int, draft: Draft) -> Profile:
     """Save a draft for the person of `chat`: their profile (about, rules, filters) as a new
     version — the learned part kept — and their searches, in one step; a person not yet in
     the people table is added (`via="onboarding"`)."""
-    from bot.services import people
+    from bot.services import access, people
 
     if people.get(ctx, chat) is None:
         await people.add(
@@ -803,7 +803,8 @@ async def apply_draft(ctx: AppContext, chat: int, draft: Draft) -> Profile:
         )
         overrides = ctx.store.overrides()
         if draft.searches:
-            overrides = overrides.model_copy(update={"searches": list(draft.searches)})
+            cap = access.max_searches(ctx) or None  # the bot's limit per person
+            overrides = overrides.model_copy(update={"searches": list(draft.searches)[:cap]})
             ctx.store.set_overrides(overrides)
     ctx.apply_overrides(overrides)
     return saved

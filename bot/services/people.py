@@ -4,13 +4,14 @@ and what the operator and the scheduler read of each (their schedule, last run, 
 A person is a chat (`person` = its id): a private chat is one person, a group one shared
 person; the local person (`LOCAL_PERSON`, 0) is jobpicks without Telegram. The chats of
 TELEGRAM_CHAT_IDS are served (the first is the owner), and so is anyone admitted another way
-(onboarding today; invite codes or an open bot later) until they are forgotten. No Telegram
-types here.
+(JOBPICKS_ACCESS: `bot.services.access`) until they are forgotten; their mornings begin once
+they have a profile of their own. No Telegram types here.
 """
 
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
@@ -25,6 +26,7 @@ __all__ = [
     "PersonSchedule",
     "add",
     "all",
+    "awaits_setup",
     "ensure_configured",
     "forget",
     "get",
@@ -46,11 +48,19 @@ def get(ctx: AppContext, person: int) -> Person | None:
 
 
 async def add(
-    ctx: AppContext, person: int, *, via: str, name: str = "", kind: str | None = None
+    ctx: AppContext,
+    person: int,
+    *,
+    via: str,
+    name: str = "",
+    kind: str | None = None,
+    on_create: Callable[[], None] | None = None,
 ) -> Person:
     """Make `person` someone jobpicks knows (and serves): the one way a person is created.
-    `via` says how they came ("config", "onboarding", "invite", "open", …). Adding someone
-    already known changes nothing but an empty name; their record is returned."""
+    `via` says how they came ("config", "onboarding", "invite:<code>", "open", …). Adding
+    someone already known changes nothing but an empty name; their record is returned.
+    `on_create` runs in the same step only when the person is new (an invite's use is
+    booked with the person it admits, or neither is; raising keeps neither)."""
     db = ctx.db
     async with db.transaction():
         known = db.person_record(person)
@@ -59,6 +69,8 @@ async def add(
                 known = known.model_copy(update={"name": name[:120]})
                 db.save_person(known)
             return known
+        if on_create is not None:
+            on_create()
         record = Person(
             id=person,
             kind=kind or kind_of(person),  # type: ignore[arg-type]
@@ -94,15 +106,42 @@ async def ensure_configured(ctx: AppContext) -> list[Person]:
 
 
 def served(ctx: AppContext) -> list[int]:
-    """Who is served now: the chats of TELEGRAM_CHAT_IDS (the owner first), or the local
-    person when none is configured, then everyone admitted another way."""
+    """Who is served now, and so gets a morning: the chats of TELEGRAM_CHAT_IDS (the owner
+    first), or the local person when none is configured, then everyone admitted another way
+    — except someone the access mode admitted who has not set up a profile yet (see
+    `awaits_setup`)."""
     chats = builtins.list(ctx.settings.telegram_chat_ids or [LOCAL_PERSON])
     listed = set(chats)
     for person in ctx.db.people():
-        if person.via not in FILE_SEEDED and person.id not in listed:
-            chats.append(person.id)
-            listed.add(person.id)
+        if person.via in FILE_SEEDED or person.id in listed:
+            continue
+        if person.via.partition(":")[0] in ADMITTED and awaits_setup(ctx, person.id):
+            continue
+        chats.append(person.id)
+        listed.add(person.id)
     return chats
+
+
+# How the access mode admits a person (`bot.services.access`; an invite's via is
+# ``invite:<code>``): admitted on /start, before onboarding has asked them anything.
+ADMITTED = ("allowlist", "invite", "open")
+
+
+def awaits_setup(ctx: AppContext, person: int) -> bool:
+    """Whether the person's profile is still the built-in example (they were admitted and
+    have not finished onboarding). Such a person is served in the chat but gets no morning:
+    picks for a profile that is not theirs would be noise. Onboarding makes their morning
+    job as it saves their profile."""
+    pctx = ctx.for_person(person)
+    if pctx.seeded_from_file():
+        return False
+    example = pctx.config.profile.to_profile()
+    current = pctx.store.current_profile(example)
+    return (current.about, current.directives, current.filters) == (
+        example.about,
+        example.directives,
+        example.filters,
+    )
 
 
 def is_served(ctx: AppContext, person: int) -> bool:

@@ -31,7 +31,7 @@ from bot.services.collect import (
     fetches_of,
 )
 from bot.services.feedback import learned_weights, scoring_examples
-from bot.services.spend import new_ledger
+from bot.services.spend import new_ledger, own_budget_named
 from bot.store.records import Person, Pick, RunRecord, SourceReport, kind_of
 from scoring.filters import veto
 from scoring.models import Score
@@ -197,7 +197,8 @@ async def run_person(
     counts.unscored = len(batch.unscored)
     record.unscored_reasons = batch.unscored_causes()
     record.spend = batch.ledger.as_record()
-    record.notes.extend(ctx.redact(note) for note in batch.notes)  # issue 22
+    notes = own_budget_named(ctx, batch.ledger, batch.notes)
+    record.notes.extend(ctx.redact(note) for note in notes)  # issue 22
     if batch.cache_writes and not dry_run:
         writes: list[tuple[str, Score]] = [(prefix + k, s) for k, s in batch.cache_writes]
         async with store.transaction():  # paid-for scores survive a crash later in the run

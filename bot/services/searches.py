@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from bot.context import AppContext
 from bot.errors import InputError
+from bot.services import access
 from scrapers.options import SearchConfig
 
 MAX_SEARCHES = 20
@@ -60,6 +61,12 @@ async def add(ctx: AppContext, text: str) -> SearchConfig:
     searches = current(ctx)
     if len(searches) >= MAX_SEARCHES:
         raise SearchesError(f"That makes more than {MAX_SEARCHES} searches; remove one first.")
+    cap = access.max_searches(ctx)
+    if cap and len(searches) >= cap:
+        raise SearchesError(
+            f"You have {len(searches)} searches, the most this bot allows a person ({cap}); "
+            "remove one first (/searches remove N)."
+        )
     for s in searches:
         if s.keywords.lower() == keywords.lower() and s.location.lower() == place.lower():
             raise SearchesError("That search is already on the list.")

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot.context import AppContext
 from bot.errors import InputError
-from bot.services import natural
+from bot.services import access, natural
 from bot.services.natural import DAY_NAMES, AmbiguousZone, NotUnderstood, days_label
 
 __all__ = [
@@ -201,6 +201,10 @@ async def change(ctx: AppContext, name: str, raw_value: str) -> SettingChange:
     if not raw_value.strip():
         raise SettingsError(f"Give a value: /settings {setting.name} <{setting.help}>")
     updates = _parse(setting, raw_value)
+    cap = ctx.settings.jobpicks_max_picks_per_day
+    picks = updates.get("selection", {}).get("max_picks")
+    if picks is not None and cap and access.limited(ctx) and picks > cap:
+        raise SettingsError(f"At most {cap} picks a day here (the bot's limit per person).")
     async with ctx.store.transaction():
         overrides = ctx.store.overrides()
         for section_name, fields in updates.items():

@@ -103,3 +103,21 @@ def spend_by_purpose(ctx: AppContext, first_day: str) -> dict[str, Spend]:
             if total.calls:
                 out.setdefault("scoring", Spend()).add(total)
     return out
+
+
+BUDGET_NOTE = "daily LLM budget reached"
+
+
+def own_budget_named(ctx: AppContext, ledger: Ledger, notes: list[str]) -> list[str]:
+    """A run's notes, the budget's one note saying it was the person's own daily allowance
+    (JOBPICKS_LLM_TOKENS_PER_DAY) when that, not the operator's total, stopped the LLM."""
+    own = ctx.budget.tokens
+    if not own or ledger.token_limit != own:
+        return notes
+    out = []
+    for note in notes:
+        if note.startswith(BUDGET_NOTE):
+            _, _, rest = note.partition("): ")
+            note = f"your daily LLM allowance ({own:,} tokens) is used up: {rest}"
+        out.append(note)
+    return out

@@ -49,6 +49,7 @@ from bot.store.records import (
     DaySpend,
     FetchRecord,
     HeaderSent,
+    Invite,
     LearningState,
     Mark,
     MarkKind,
@@ -92,6 +93,7 @@ NOTES = "notes"
 SPEND = "spend"
 PEOPLE = "people"
 FETCHES = "fetches"
+INVITES = "invites"
 
 _ONE = 1  # the document id of the one-document table (store)
 # The field that names a record's person: "chat" where a chat id already did (person = chat).
@@ -181,6 +183,7 @@ class Store:
         self._person_at = index(PEOPLE, lambda d: d["id"])
         self._fetch_at = index(FETCHES, lambda d: d["key"])
         self._pool_at = index(POOL, lambda d: d["key"])
+        self._invite_at = index(INVITES, lambda d: d["code"])
 
     # -- the files -------------------------------------------------------------------------
     def _adopt_layout(self, storage: JournalStorage) -> None:
@@ -468,7 +471,25 @@ class Store:
         for entry in self._table(POOL).search(Query().found_by.any([tag])):
             kept = [t for t in entry["found_by"] if t != tag]
             self._table(POOL).put(entry.doc_id, {**entry, "found_by": kept})
+        # The journal's earlier lines still hold their records: this step ends with a new
+        # snapshot and an empty journal, so the files no longer do.
+        self._journal.rewrite_on_commit = True
         return gone
+
+    # -- invite codes (shared: they name no one) --------------------------------------------
+    @_reads
+    def invites(self) -> list[Invite]:
+        """Every invite code made, oldest first."""
+        return self._models(Invite, sorted(self._table(INVITES), key=lambda d: d.doc_id))
+
+    @_reads
+    def invite(self, code: str) -> Invite | None:
+        return self._valid(Invite, self._doc(INVITES, self._invite_at.first(code)))
+
+    def save_invite(self, record: Invite) -> None:
+        """Insert or replace the invite with this code."""
+        self._must_hold_lock()
+        self._upsert(INVITES, self._invite_at.first(record.code), record.model_dump(mode="json"))
 
     # -- the fetch log (shared) -------------------------------------------------------------
     @_reads

@@ -98,6 +98,9 @@ class JournalStorage(Storage):
         self.on_load = on_load
         self.moved_aside: Path | None = None
         self.compactions = 0
+        # Set inside a transaction that must leave no trace of what it removed in the
+        # journal's earlier lines (forgetting a person): its commit writes a new snapshot.
+        self.rewrite_on_commit = False
         self._indexes: dict[str, list[Index]] = {}
         self._next_ids: dict[str, int] = {}
         self._undo: dict[tuple[str, str], Doc | None] | None = None  # None: no transaction
@@ -491,7 +494,7 @@ class JournalStorage(Storage):
                 entry["a"] = lengths
             if not entry:
                 pass
-            elif not self._journal_ok or not self.path.exists():
+            elif not self._journal_ok or not self.path.exists() or self.rewrite_on_commit:
                 self._compact(lengths)
             else:
                 self._append(entry)
@@ -506,6 +509,7 @@ class JournalStorage(Storage):
             self.logs[name].committed()
             self.log_lengths[name] = length
         self._undo, self._emptied = None, {}
+        self.rewrite_on_commit = False
         if self._journal_end > max(
             self.compact_min_bytes, self.compact_ratio * self._snapshot_bytes
         ):
@@ -520,6 +524,7 @@ class JournalStorage(Storage):
             return
         undo, emptied = self._undo, self._emptied
         self._undo, self._emptied = None, {}
+        self.rewrite_on_commit = False
         for name, before in emptied.items():
             self._set_table(name, before)
         for (name, doc_id), old in undo.items():

@@ -382,6 +382,19 @@ class Person(BaseModel):
     last_run_day: str | None = None  # the last day a run of theirs finished
 
 
+class Invite(BaseModel):
+    """An invite code the operator made (`jobpicks invite`): `/start <code>` admits a new
+    person while it has uses left, is not expired and not revoked. It names no one."""
+
+    code: str
+    note: str = ""
+    made_at: datetime
+    expires_at: datetime | None = None
+    uses: int = 1  # how many people it may admit (0 = any number)
+    used: int = 0
+    revoked: bool = False
+
+
 # -- the shared fetch log -------------------------------------------------------------------------
 class FetchRecord(BaseModel):
     """The last fetch of one distinct search (per source), company board or list: when, how

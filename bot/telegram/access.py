@@ -1,12 +1,15 @@
 """Who may do what: served chats (TELEGRAM_CHAT_IDS, and anyone admitted otherwise: the
-served people of `bot.services.people`), people (TELEGRAM_USER_IDS), and in a group, its
+served people of `bot.services.people`), new chats admitted by the access mode
+(JOBPICKS_ACCESS, `bot.services.access`), people (TELEGRAM_USER_IDS), and in a group, its
 admins for changes to the profile and settings.
 
-The guard runs in handler group -1, before every handler: a chat that is not served gets
-at most one refusal per process (naming its chat id, which is what its owner needs) and
-nothing from it is stored or acted on; a person not in TELEGRAM_USER_IDS, when that is set,
-is ignored the same way. In a group without TELEGRAM_USER_IDS anyone may vote, save and
-read, but only the group's admins (getChatMember) may change what the bot believes.
+The guard runs in handler group -1, before every handler. A chat that is not served yet is
+admitted on its /start when the mode allows (the /start then goes on: onboarding, or the
+welcome); a wrong invite code gets one clear line; anything else from such a chat gets at
+most one refusal per process (naming what the operator must do) and nothing from it is
+stored or acted on. A person not allowed to act in a served chat (TELEGRAM_USER_IDS, see
+`access.may_act`) is ignored the same way. In a group anyone may vote, save and read, but
+only the group's admins (getChatMember) may change what the bot believes.
 """
 
 from __future__ import annotations
@@ -19,8 +22,7 @@ from telegram import Chat, ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.services import chat_state
-from bot.telegram import render
+from bot.services import access, chat_state
 from bot.telegram.runtime import BotContext
 
 log = logging.getLogger(__name__)
@@ -37,9 +39,8 @@ async def guard(update: object, context: BotContext) -> None:
     rt = context.runtime
     chat = update.effective_chat
     user = update.effective_user
-    people = rt.ctx.settings.telegram_user_ids
     if chat is not None and rt.allowed(chat.id):
-        if not people or (user is not None and user.id in people):
+        if access.may_act(rt.ctx, chat.id, user.id if user else None):
             ctx = rt.person(chat.id)
             if chat_state.unreachable(ctx, chat.id):
                 # They talk to us again, so they unblocked the bot: deliver to them again.
@@ -53,12 +54,76 @@ async def guard(update: object, context: BotContext) -> None:
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):
             await update.callback_query.answer()
-    elif chat is not None and chat.id not in rt.refused:
-        rt.refused.add(chat.id)
-        with contextlib.suppress(TelegramError):
-            await context.bot.send_message(chat.id, render.refusal_message(chat.id))
-    log.info("ignored an update from a chat that is not configured")
+    elif chat is not None:
+        admission = await _admission(update, context)
+        if admission.admitted:
+            assert admission.person is not None
+            log.info("admitted chat %s (%s)", chat.id, admission.person.via.split(":")[0])
+            return
+        await _refuse(context, chat, user.id if user else None, admission.reply)
+    log.info("ignored an update from a chat that is not served")
     raise ApplicationHandlerStop
+
+
+def start_payload(update: Update) -> tuple[bool, str]:
+    """Whether the message is /start (or /start@bot), and its payload (an invite code)."""
+    text = (update.effective_message.text if update.effective_message else "") or ""
+    parts = text.split()
+    if not parts or parts[0].split("@", 1)[0].lower() != "/start":
+        return False, ""
+    return True, parts[1] if len(parts) > 1 else ""
+
+
+async def _admission(update: Update, context: BotContext) -> access.Admission:
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    starting, code = start_payload(update)
+    group = chat.type != Chat.PRIVATE
+    mode = context.runtime.ctx.settings.jobpicks_access
+    is_admin = False
+    if starting and group and user is not None and mode in (access.INVITE, access.OPEN):
+        is_admin = await _is_admin(context, chat.id, user.id)
+    name = (chat.title if group else (user.first_name if user else "")) or ""
+    return await access.admit(
+        context.runtime.ctx,
+        chat.id,
+        user.id if user else None,
+        group=group,
+        starting=starting,
+        code=code,
+        user_is_admin=is_admin,
+        name=name,
+    )
+
+
+async def _refuse(context: BotContext, chat: Chat, user: int | None, reply: str) -> None:
+    """A clear line about their /start (each time: they asked), else the mode's refusal
+    once per process."""
+    rt = context.runtime
+    if not reply:
+        if chat.id in rt.refused:
+            return
+        rt.refused.add(chat.id)
+        reply = access.refusal(rt.ctx, chat.id, user, group=chat.type != Chat.PRIVATE)
+    with contextlib.suppress(TelegramError):
+        await context.bot.send_message(chat.id, reply)
+
+
+async def _is_admin(context: BotContext, chat: int, user: int) -> bool:
+    """Whether `user` is an admin of group `chat` (asked, then cached for a minute)."""
+    key = (chat, user)
+    cached = _admins.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[1] < ADMIN_CACHE_SECONDS:
+        return cached[0]
+    try:
+        member = await context.bot.get_chat_member(chat, user)
+    except TelegramError as exc:
+        log.warning("could not check the admins of chat %s: %s", chat, exc)
+        return False
+    allowed = member.status in ADMINS
+    _admins[key] = (allowed, now)
+    return allowed
 
 
 async def may_change(update: Update, context: BotContext) -> bool:
@@ -67,18 +132,9 @@ async def may_change(update: Update, context: BotContext) -> bool:
     chat, user = update.effective_chat, update.effective_user
     if chat is None or user is None:
         return False
-    if chat.type == Chat.PRIVATE or context.runtime.ctx.settings.telegram_user_ids:
+    if chat.type == Chat.PRIVATE:
         return True
-    key = (chat.id, user.id)
-    cached = _admins.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[1] < ADMIN_CACHE_SECONDS:
-        return cached[0]
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except TelegramError as exc:
-        log.warning("could not check the admins of chat %s: %s", chat.id, exc)
-        return False
-    allowed = member.status in ADMINS
-    _admins[key] = (allowed, now)
-    return allowed
+    rt = context.runtime
+    if rt.ctx.settings.telegram_user_ids and access.user_list_decides(rt.ctx, chat.id):
+        return True  # the list decided who acts here (the guard)
+    return await _is_admin(context, chat.id, user.id)

@@ -24,7 +24,7 @@ from bot.services import people
 from bot.services.daily import Daily
 from bot.services.run import Collector, collect_configured
 from bot.services.schedule import Mornings
-from bot.telegram import filter_menu, handlers, onboarding, render
+from bot.telegram import admin, filter_menu, forget, handlers, onboarding, render
 from bot.telegram.client import make_bot
 from bot.telegram.delivery import Courier
 from bot.telegram.logsafe import token_errors_named_not_shown
@@ -125,6 +125,8 @@ def build_application(
     # questions reach them before the usual /start and free-text handlers.
     onboarding.register(app)
     filter_menu.register(app)
+    forget.register(app)  # issue 19: /forget and /admin
+    admin.register(app)
     handlers.register(app)
     return app
 

@@ -23,6 +23,8 @@ prefix     fields                                      button
 ``lf``     ``<line id>``                               ✖️ remove a learned line (/profile)
 ``ub``     ``<company id>``                            🔓 unblock a company (/profile)
 ``rs``     ``<day>``                                   🔄 rescore the day's postings
+``fg``     ``yes|no``                                  /forget's "Yes, delete everything" / Cancel
+``ad``     ``<page>``                                  a page of the owner's /admin view
 =========  ==========================================  =====================================
 
 A learned line and a blocked company are named by a short hash (`ref`) of their id or name,
@@ -48,6 +50,8 @@ TRACK = "t"
 
 
 FORGET, UNBLOCK, RESCORE = "lf", "ub", "rs"
+ERASE = "fg"  # /forget: the person, not a learned line (FORGET)
+ADMIN = "ad"
 
 PATTERN_PICK = rf"^({'|'.join(PICK_KINDS)}):"
 PATTERN_PROPOSAL = rf"^{PROPOSAL}:"
@@ -58,6 +62,8 @@ PATTERN_TRACK = rf"^{TRACK}:"
 
 PATTERN_PROFILE = rf"^({FORGET}|{UNBLOCK}):"
 PATTERN_RESCORE = rf"^{RESCORE}:"
+PATTERN_ERASE = rf"^{ERASE}:"
+PATTERN_ADMIN = rf"^{ADMIN}:"
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PICK_ID = re.compile(r"^[0-9a-f]{12}$")
@@ -233,3 +239,23 @@ def parse_rescore(data: str) -> str | None:
     """``"rs:2026-03-02"`` → ``"2026-03-02"``."""
     kind, _, day = (data or "").partition(":")
     return day if kind == RESCORE and _DAY.match(day) else None
+
+
+# -- /forget (the whole person) and the owner's /admin -----------------------------------------
+def erase(answer: str) -> str:
+    """/forget's confirmation buttons: ``yes`` deletes, ``no`` cancels."""
+    return _checked(f"{ERASE}:{answer}")
+
+
+def parse_erase(data: str) -> str | None:
+    answer = data.removeprefix(f"{ERASE}:")
+    return answer if data.startswith(f"{ERASE}:") and answer in ("yes", "no") else None
+
+
+def admin_page(page: int) -> str:
+    return _checked(f"{ADMIN}:{page}")
+
+
+def parse_admin_page(data: str) -> int | None:
+    m = re.fullmatch(rf"{ADMIN}:(\d{{1,4}})", data)
+    return int(m.group(1)) if m else None

@@ -101,6 +101,15 @@ class ConversationFile(PicklePersistence):  # type: ignore[type-arg]
             context_types=CONTEXT_TYPES,
         )
 
+    async def update_conversation(self, name: str, key: Any, new_state: object | None) -> None:
+        await super().update_conversation(name, key, new_state)
+        # An ended conversation keeps nothing of its chat (PTB would keep the key, set to
+        # None): a forgotten person's id leaves the file too.
+        if new_state is None and key in (self.conversations or {}).get(name, {}):
+            del self.conversations[name][key]  # type: ignore[index]
+            if not self.on_flush:
+                self._dump_singlefile()
+
     def _load_singlefile(self) -> None:
         try:
             super()._load_singlefile()

@@ -225,6 +225,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("resume", "Resume the morning push"),
     ("setup", "Set up your profile: a few questions or your CV"),  # issue 19
     ("filters", "Places, levels, types, workplace, age, pay"),  # issue 19
+    ("forget", "Delete everything the bot keeps about you"),  # issue 19
 ]
 
 # What Telegram shows before the first /start (setMyDescription, ≤ 512 characters) and on
