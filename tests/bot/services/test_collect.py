@@ -150,6 +150,26 @@ async def test_a_search_two_people_have_is_fetched_once_for_both(tmp_path: Path)
     assert boards.calls == 2 and boards.searched() == [("python intern", 24)]
 
 
+async def test_the_next_morning_by_the_bots_clock_fetches_again(tmp_path: Path) -> None:
+    # The round compared the real clock with fetch times while `today()` read the bot's: a
+    # bot whose clock moved a day on fetched nothing new (the learning bench ran dry).
+    ctx = make_ctx(tmp_path, [ANA])
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    clock = {"now": start}
+    ctx.now = lambda: clock["now"]  # type: ignore[method-assign]
+    boards = Boards()
+    daily = Daily(ctx, None, collector=boards)
+    await daily.run_then_deliver()
+    clock["now"] = start + timedelta(hours=6)  # the same morning: fetched within the hours
+    await daily.run_then_deliver([ANA], force=False)
+    assert boards.calls == 1
+    clock["now"] = start + timedelta(days=1)
+    await daily.run_then_deliver()
+    assert boards.calls == 2
+    (record,) = ctx.db.fetch_log()
+    assert record.ok_at == clock["now"]
+
+
 async def test_people_due_together_share_one_round(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path, [ANA, BEN])
     boards = Boards()
