@@ -22,13 +22,10 @@ from datetime import UTC, datetime
 from bot.context import AppContext
 from bot.errors import InputError
 from bot.services.collect import stored_candidates
-from bot.services.feedback import learned_weights, scoring_examples
-from bot.services.run import profile_cache_key
-from bot.services.spend import new_ledger, record_proposal_spend
+from bot.services.run import score_for
+from bot.services.spend import record_proposal_spend
 from bot.store.records import Pick, RunRecord
 from scoring.filters import veto
-from scoring.pipeline import score_postings
-from scoring.select import select_picks
 from scrapers.postings.posting import Posting
 
 log = logging.getLogger(__name__)
@@ -117,32 +114,10 @@ async def rescore_today(ctx: AppContext) -> Rescored:
             vetoed[posting.key] = why
         else:
             candidates.append(posting)
-    learned = learned_weights(ctx, profile)
-    # The run's keys in the shared score cache (what the scorer read of this profile first).
-    prefix = profile_cache_key(profile) + "|"
-    batch = await score_postings(
-        candidates,
-        profile,
-        options=ctx.config.scoring,
-        client=ctx.llm_client(),
-        cache_get=lambda key: store.cached_score(prefix + key),
-        learned=learned,
-        examples=scoring_examples(ctx),
-        ledger=new_ledger(ctx),
-    )
+    scored = await score_for(ctx, candidates, profile)
+    batch, prefix = scored.batch, scored.prefix
     by_key = {p.key: p for p in candidates}
-    selection = ctx.config.selection
-    chosen = select_picks(
-        ((by_key[k], s) for k, s in batch.scores.items()),
-        min_score=selection.min_score,
-        max_picks=selection.max_picks,
-        per_company=selection.per_company,
-        exclude_keys=earlier,
-        learned=learned,
-        explore_share=ctx.config.learning.explore_share,
-        explore_half_votes=ctx.config.learning.explore_half_votes,
-        seed=day,
-    )
+    chosen = scored.choose(ctx, candidates, exclude_keys=earlier, day=day)
     old = {p.key: p for p in before}
     shown = {p.key for p in before if not p.dropped}
     out = Rescored(day=day, looked_at=len(candidates), profile_version=profile.version)

@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.context import AppContext
 from bot.services import failures
@@ -34,8 +35,8 @@ from bot.services.feedback import learned_weights, scoring_examples
 from bot.services.spend import new_ledger, own_budget_named
 from bot.store.records import Person, Pick, RunRecord, SourceReport, kind_of
 from scoring.filters import veto
-from scoring.models import Score
-from scoring.pipeline import score_postings
+from scoring.models import LearnedWeights, Score
+from scoring.pipeline import ScoreBatch, score_postings
 from scoring.profile import Profile
 from scoring.select import select_picks
 from scrapers.postings.posting import Posting
@@ -76,6 +77,59 @@ def profile_cache_key(profile: Profile) -> str:
     with this in front, two people's scores meet only when their profiles read the same (as
     everyone's first version from the file's `[profile]` does), never across a difference."""
     return "p" + digest(profile.model_dump(mode="json", exclude={"version"}))
+
+
+@dataclass
+class Scored:
+    """A person's postings scored: the batch, the learned weights it used, and the prefix of
+    its keys in the shared score cache."""
+
+    batch: ScoreBatch
+    learned: LearnedWeights
+    prefix: str
+
+    def choose(
+        self, ctx: AppContext, postings: list[Posting], *, exclude_keys: set[str], day: str
+    ) -> list[tuple[Posting, Score]]:
+        """The day's picks among the scored `postings`, by the person's selection rules
+        (exploration seeded by the day, so a rescore explores as the run did)."""
+        by_key = {p.key: p for p in postings}
+        selection, learning = ctx.config.selection, ctx.config.learning
+        return select_picks(
+            ((by_key[k], s) for k, s in self.batch.scores.items()),
+            min_score=selection.min_score,
+            max_picks=selection.max_picks,
+            per_company=selection.per_company,
+            exclude_keys=exclude_keys,
+            learned=self.learned,
+            explore_share=learning.explore_share,
+            explore_half_votes=learning.explore_half_votes,
+            seed=day,
+        )
+
+
+async def score_for(
+    ctx: AppContext, postings: list[Posting], profile: Profile, **extra: Any
+) -> Scored:
+    """Score `postings` for the context's person — their profile, what their votes taught,
+    their examples, a ledger of their own — reading the shared score cache by what the scorer
+    read of this profile (`extra`: the pipeline's progress and notice callbacks). The run
+    and a rescore both score this way."""
+    # The score cache is everyone's: its keys carry what the scorer read of this profile.
+    prefix = profile_cache_key(profile) + "|"
+    learned = learned_weights(ctx, profile)
+    batch = await score_postings(
+        postings,
+        profile,
+        options=ctx.config.scoring,
+        client=ctx.llm_client(),
+        cache_get=lambda key: ctx.store.cached_score(prefix + key),
+        learned=learned,
+        examples=scoring_examples(ctx),
+        ledger=new_ledger(ctx),
+        **extra,
+    )
+    return Scored(batch, learned, prefix)
 
 
 async def run_daily(
@@ -177,22 +231,14 @@ async def run_person(
     if not dry_run:  # issue 22: never score (and pay for) what could not be kept
         await failures.ensure_writable(ctx, before="scoring")
     progress(f"scoring {len(kept)} postings…")
-    # The score cache is everyone's: its keys carry what the scorer read of this profile.
-    prefix = profile_cache_key(profile) + "|"
-    # Everything scoring needs is gathered here, once, and passed down as plain values.
-    learned = learned_weights(ctx, profile)
-    batch = await score_postings(
+    scored = await score_for(
+        ctx,
         kept,
         profile,
-        options=ctx.config.scoring,
-        client=ctx.llm_client(),
-        cache_get=lambda key: store.cached_score(prefix + key),
-        learned=learned,
-        examples=scoring_examples(ctx),
-        ledger=new_ledger(ctx),
         progress=lambda i, n: progress(f"scored {i}/{n}") if i == n or i % 25 == 0 else None,
         notice=progress,
     )
+    batch, prefix = scored.batch, scored.prefix
     counts.scored = len(batch.scores)
     counts.unscored = len(batch.unscored)
     record.unscored_reasons = batch.unscored_causes()
@@ -204,18 +250,7 @@ async def run_person(
         async with store.transaction():  # paid-for scores survive a crash later in the run
             store.put_scores(writes, day)
 
-    by_key = {p.key: p for p in kept}
-    chosen = select_picks(
-        ((by_key[k], s) for k, s in batch.scores.items()),
-        min_score=ctx.config.selection.min_score,
-        max_picks=ctx.config.selection.max_picks,
-        per_company=ctx.config.selection.per_company,
-        exclude_keys=picked_before,
-        learned=learned,
-        explore_share=ctx.config.learning.explore_share,
-        explore_half_votes=ctx.config.learning.explore_half_votes,
-        seed=day,
-    )
+    chosen = scored.choose(ctx, kept, exclude_keys=picked_before, day=day)
     picks = [Pick.from_scored(day, rank, p, s) for rank, (p, s) in enumerate(chosen, 1)]
     counts.picked = len(picks)
 

@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 from bot.services import feedback, marks
 from bot.store.records import Overrides, Pick, ScheduleOverrides
 from bot.telegram.reminders import remind_chats
-from scrapers.postings.posting import Posting
-from scrapers.source import SourceResult
 from tests.bot.telegram_support import (
     CHAT,
     CHAT2,
@@ -23,37 +21,9 @@ from tests.bot.telegram_support import (
     running_bot,
     runtime,
 )
+from tests.bot.two_kinds_support import DATA, RESCORE, collect
 from tests.fakes.boards import BoardsFake, Job
 from tests.fakes.telegram import visible_text
-
-RESCORE = "🔄 Rescore today's postings"
-
-
-def _posting(i: int, title: str, company: str, desc: str) -> Posting:
-    return Posting(
-        source="fakeboard",
-        source_id=str(i),
-        url=f"https://jobs.example.com/{i}",
-        title=title,
-        company=company,
-        location="Austin, TX",
-        description=desc,
-        employment_type="internship",
-    )
-
-
-BACKEND = [
-    _posting(i, "Backend Python Intern", f"Back{i} Inc", "Python APIs and Postgres.")
-    for i in range(4)
-]
-DATA = [
-    _posting(10 + i, "Data Analyst Intern", f"Numbers{i} LLC", "SQL, dashboards, analytics.")
-    for i in range(4)
-]
-
-
-async def collect(_asked: object, _on_source: object = None) -> list[SourceResult]:
-    return [SourceResult(source="fakeboard", postings=[p.model_copy() for p in BACKEND + DATA])]
 
 
 async def _tap(fake, chat: int, message_id: int, label: str) -> str:  # type: ignore[no-untyped-def]

@@ -15,39 +15,9 @@ from bot.store.locks import WriteLock
 from bot.telegram.callbacks import unblock
 from bot.telegram.taps import NOT_SAVED, VOTES_OFFER
 from scoring.llm.proposals import Proposal
-from scrapers.postings.posting import Posting
-from scrapers.source import SourceResult
 from tests.bot.telegram_support import CHAT, command, eventually, make_ctx, not_today, running_bot
+from tests.bot.two_kinds_support import DATA, RESCORE, collect
 from tests.fakes.telegram import visible_text
-
-RESCORE = "🔄 Rescore today's postings"
-
-
-def _posting(i: int, title: str, company: str, desc: str) -> Posting:
-    return Posting(
-        source="fakeboard",
-        source_id=str(i),
-        url=f"https://jobs.example.com/{i}",
-        title=title,
-        company=company,
-        location="Austin, TX",
-        description=desc,
-        employment_type="internship",
-    )
-
-
-BACKEND = [
-    _posting(i, "Backend Python Intern", f"Back{i} Inc", "Python APIs and Postgres.")
-    for i in range(4)
-]
-DATA = [
-    _posting(10 + i, "Data Analyst Intern", f"Numbers{i} LLC", "SQL, dashboards, analytics.")
-    for i in range(4)
-]
-
-
-async def collect(_ctx: AppContext, _on_source: object = None) -> list[SourceResult]:
-    return [SourceResult(source="fakeboard", postings=[p.model_copy() for p in BACKEND + DATA])]
 
 
 async def _morning(fake, ctx) -> list:  # type: ignore[no-untyped-def]
