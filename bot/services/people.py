@@ -27,10 +27,13 @@ __all__ = [
     "add",
     "all",
     "awaits_setup",
+    "candidates",
     "ensure_configured",
     "forget",
     "get",
+    "gets_mornings",
     "is_served",
+    "listed",
     "last_run",
     "schedule_of",
     "served",
@@ -109,17 +112,37 @@ def served(ctx: AppContext) -> list[int]:
     """Who is served now, and so gets a morning: the chats of TELEGRAM_CHAT_IDS (the owner
     first), or the local person when none is configured, then everyone admitted another way
     — except someone the access mode admitted who has not set up a profile yet (see
-    `awaits_setup`)."""
-    chats = builtins.list(ctx.settings.telegram_chat_ids or [LOCAL_PERSON])
-    listed = set(chats)
-    for person in ctx.db.people():
-        if person.via in FILE_SEEDED or person.id in listed:
-            continue
-        if person.via.partition(":")[0] in ADMITTED and awaits_setup(ctx, person.id):
-            continue
-        chats.append(person.id)
-        listed.add(person.id)
-    return chats
+    `awaits_setup`). Reads every person's record: for one person, `gets_mornings`."""
+    chats = listed(ctx)
+    return chats + [p for p in _others(ctx, set(chats)) if gets_mornings(ctx, p)]
+
+
+def listed(ctx: AppContext) -> builtins.list[int]:
+    """The people served whatever the people table says: the chats of TELEGRAM_CHAT_IDS (the
+    owner first), or the local person when none is configured."""
+    return builtins.list(ctx.settings.telegram_chat_ids or [LOCAL_PERSON])
+
+
+def candidates(ctx: AppContext) -> builtins.list[int]:
+    """Everyone who may get a morning, without the profile check of `gets_mornings`: what a
+    caller that checks them in slices (the bot's watchdog) walks through."""
+    chats = listed(ctx)
+    return chats + _others(ctx, set(chats))
+
+
+def _others(ctx: AppContext, listed_: set[int]) -> builtins.list[int]:
+    return [p.id for p in ctx.db.people() if p.via not in FILE_SEEDED and p.id not in listed_]
+
+
+def gets_mornings(ctx: AppContext, person: int) -> bool:
+    """Whether `person` is one of `served(ctx)`, reading only their own records: what a
+    morning job fired for one person asks (O(1), where `served` reads everyone)."""
+    if person in listed(ctx):
+        return True
+    record = ctx.db.person_record(person)
+    if record is None or record.via in FILE_SEEDED:
+        return False
+    return not (record.via.partition(":")[0] in ADMITTED and awaits_setup(ctx, person))
 
 
 # How the access mode admits a person (`bot.services.access`; an invite's via is

@@ -18,31 +18,20 @@ def _records_since(ctx: AppContext, first_day: str) -> list[dict[str, float]]:
     return runs + [d.figures for d in ctx.store.proposal_spend(first_day)]
 
 
-def _everyone_on(ctx: AppContext, day: str) -> list[dict[str, float]]:
-    runs = [r.spend for r in ctx.db.runs_on(day) if r.spend]
-    return runs + [d.figures for d in ctx.db.spend_on(day)]
-
-
-def _sum(records: list[dict[str, float]]) -> tuple[float, int]:
-    usd, tokens = 0.0, 0
-    for rec in records:
-        s = spend_from_record(rec)
-        usd += s.cost_usd
-        tokens += s.tokens
-    return usd, tokens
-
-
 def spent_today(ctx: AppContext) -> tuple[float, int]:
     """Dollars and tokens the person spent on the LLM today (runs, dry runs, proposals,
-    onboarding): what their own budget counts."""
-    return _sum(_records_since(ctx, ctx.today()))
+    onboarding): what their own budget counts. A total the Store keeps, not a read of the
+    person's runs (every day of them)."""
+    return ctx.store.spent_on(ctx.today())
 
 
 def spent_today_by_everyone(ctx: AppContext) -> tuple[float, int]:
     """Dollars and tokens everyone spent today (the operator's day, in the file's timezone):
     what `[scoring] daily_budget_usd` / `daily_token_budget` limit."""
     day = datetime.now(ctx.file_config.schedule.tz).date().isoformat()
-    return _sum(_everyone_on(ctx, day))
+    # The Store's total of the day, not a read of everyone's run records per ledger (each
+    # person's run makes one: O(people²) a morning).
+    return ctx.db.spent_on(day)
 
 
 def new_ledger(ctx: AppContext) -> Ledger:

@@ -27,10 +27,10 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from tinydb import Query
@@ -68,7 +68,7 @@ from bot.store.records import (
 )
 from bot.store.tables import StoreDB, StoreTable
 from scoring.llm.proposals import Proposal
-from scoring.models import Score
+from scoring.models import Score, spend_from_record
 from scoring.profile import Profile
 from scrapers.postings.posting import Posting
 
@@ -117,6 +117,19 @@ _PERSON_FIELD = {
 P = ParamSpec("P")
 R = TypeVar("R")
 M = TypeVar("M", bound=BaseModel)
+
+
+def _spend(figures: Mapping[str, float] | None) -> tuple[float, int]:
+    spend = spend_from_record(dict(figures or {}))
+    return spend.cost_usd, spend.tokens
+
+
+def _run_spend(doc: Mapping[str, Any]) -> tuple[float, int]:
+    return _spend(doc.get("spend"))
+
+
+def _other_spend(doc: Mapping[str, Any]) -> tuple[float, int]:
+    return _spend(doc["figures"])
 
 
 def _reads(method: Callable[P, R]) -> Callable[P, R]:
@@ -170,6 +183,13 @@ class Store:
         self._runs_of_day = index(RUNS, lambda d: (d["person"], d["day"]))
         self._runs_on = index(RUNS, lambda d: d["day"])
         self._spend_on = index(SPEND, lambda d: d["day"])
+        # Today's LLM spend, everyone's and each person's, summed as runs and spend records
+        # change: a ledger made per person per morning reads a total, not every run record.
+        totals = self._journal.totals
+        self._run_spend_on = totals(RUNS, lambda d: d["day"], _run_spend)
+        self._run_spend_of = totals(RUNS, lambda d: (d["person"], d["day"]), _run_spend)
+        self._other_spend_on = totals(SPEND, lambda d: d["day"], _other_spend)
+        self._other_spend_of = totals(SPEND, lambda d: (d["person"], d["day"]), _other_spend)
         self._run_started = index(RUNS, lambda d: (d["person"], d["started_at"]))
         self._profile_at = index(PROFILES, lambda d: (d["person"], d["profile"]["version"]))
         self._proposal_at = index(PROPOSALS, lambda d: (d["person"], d["id"]))
@@ -767,6 +787,17 @@ class Store:
         return sorted(self._models(DaySpend, docs), key=lambda d: d.day)
 
     @_reads
+    def spent_on(self, day: str, person: int | None = None) -> tuple[float, int]:
+        """Dollars and tokens spent on the LLM on `day` (runs, dry runs and the calls between
+        them), by everyone or by one person: O(1), kept as the records change."""
+        if person is None:
+            runs, other = self._run_spend_on.of(day), self._other_spend_on.of(day)
+        else:
+            runs = self._run_spend_of.of((person, day))
+            other = self._other_spend_of.of((person, day))
+        return runs[0] + other[0], runs[1] + other[1]
+
+    @_reads
     def spend_on(self, day: str) -> list[DaySpend]:
         """Everyone's LLM spend outside runs on a day."""
         return self._models(DaySpend, self._docs(SPEND, self._spend_on.ids(day)))
@@ -1052,6 +1083,10 @@ class PersonStore:
 
     def save_proposal_spend(self, spend: DaySpend) -> None:
         self.shared.save_proposal_spend(self.person, spend)
+
+    def spent_on(self, day: str) -> tuple[float, int]:
+        """The person's LLM dollars and tokens of `day`, runs and the calls between them."""
+        return self.shared.spent_on(day, self.person)
 
     # -- marks ---------------------------------------------------------------------------------
     def mark(self, chat: int, pick: Pick, kind: MarkKind, at: datetime | None = None) -> Mark:

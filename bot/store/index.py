@@ -76,3 +76,71 @@ class Index:
                     del self._ids[key]
         if new is not None and (key := self._of(new)) is not None:
             self._ids.setdefault(key, set()).add(doc_id)
+
+
+Amount = tuple[float, int]  # what a document adds to its key's total: (a float, a count)
+Value = Callable[[Mapping[str, Any]], Amount]
+
+
+class Totals:
+    """Sums of a value over a table's documents by a key (e.g. the LLM spend of everyone's
+    runs of a day), kept up to date by the storage exactly as an `Index` is, so reading a
+    total is O(1) however many documents it sums. Built on first use; a document whose key or
+    value cannot be computed adds nothing."""
+
+    def __init__(
+        self, key: Key, value: Value, documents: Callable[[], Mapping[str, Mapping[str, Any]]]
+    ) -> None:
+        self._key = key
+        self._value = value
+        self._documents = documents
+        # key -> [float sum, int sum, documents]; a key's float is 0.0 again when its last
+        # document goes, so additions and removals leave no rounding behind them.
+        self._sums: dict[Hashable, list[Any]] | None = None
+
+    def _amount(self, doc: Mapping[str, Any]) -> tuple[Hashable, Amount] | None:
+        try:
+            key = self._key(doc)
+            hash(key)
+            return key, self._value(doc)
+        except (KeyError, TypeError, AttributeError, ValueError):
+            return None
+
+    def _add(self, doc: Mapping[str, Any], sign: int) -> None:
+        assert self._sums is not None
+        found = self._amount(doc)
+        if found is None:
+            return
+        key, (real, count) = found
+        entry = self._sums.setdefault(key, [0.0, 0, 0])
+        entry[2] += sign
+        if entry[2] <= 0:
+            del self._sums[key]
+            return
+        entry[0] += sign * real
+        entry[1] += sign * count
+
+    def _built(self) -> dict[Hashable, list[Any]]:
+        if self._sums is None:
+            self._sums = {}
+            for doc in self._documents().values():
+                self._add(doc, +1)
+        return self._sums
+
+    def of(self, key: Hashable) -> Amount:
+        """The total of the documents with this key ((0.0, 0) when none)."""
+        entry = self._built().get(key)
+        return (0.0, 0) if entry is None else (entry[0], entry[1])
+
+    def reset(self) -> None:
+        self._sums = None
+
+    def changed(
+        self, doc_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+    ) -> None:
+        if self._sums is None:
+            return  # not built yet: it reads the table as it is when first used
+        if old is not None:
+            self._add(old, -1)
+        if new is not None:
+            self._add(new, +1)

@@ -42,7 +42,7 @@ from tinydb.storages import Storage
 
 from bot.store.appendlog import AppendLog
 from bot.store.errors import StoreError, StoreWriteFailed
-from bot.store.index import Index, Key
+from bot.store.index import Index, Key, Totals, Value
 from bot.store.lines import (
     BadLine,
     Damaged,
@@ -101,7 +101,8 @@ class JournalStorage(Storage):
         # Set inside a transaction that must leave no trace of what it removed in the
         # journal's earlier lines (forgetting a person): its commit writes a new snapshot.
         self.rewrite_on_commit = False
-        self._indexes: dict[str, list[Index]] = {}
+        self._indexes: dict[str, list[Index | Totals]] = {}  # what follows each table's changes
+        self._index_siblings: dict[str, list[Index]] = {}  # built together, in one pass
         self._next_ids: dict[str, int] = {}
         self._undo: dict[tuple[str, str], Doc | None] | None = None  # None: no transaction
         self._emptied: dict[str, dict[str, Doc] | None] = {}  # table -> its object before
@@ -446,10 +447,18 @@ class JournalStorage(Storage):
 
     def index(self, name: str, key: Key) -> Index:
         """Document ids of table `name` by `key(document)`, kept up to date from now on."""
-        siblings = self._indexes.setdefault(name, [])
+        siblings = self._index_siblings.setdefault(name, [])
         index = Index(key, lambda: self._data.get(name, {}), siblings)
         siblings.append(index)
+        self._indexes.setdefault(name, []).append(index)
         return index
+
+    def totals(self, name: str, key: Key, value: Value) -> Totals:
+        """Sums of `value(document)` over table `name` by `key(document)`, kept up to date
+        from now on."""
+        totals = Totals(key, value, lambda: self._data.get(name, {}))
+        self._indexes.setdefault(name, []).append(totals)
+        return totals
 
     # -- transactions (the caller holds `lock`) --------------------------------------------
     @property

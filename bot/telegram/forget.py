@@ -23,7 +23,7 @@ from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.access import NOT_ADMIN, may_change
 from bot.telegram.runtime import BotContext
-from bot.telegram.schedule import schedule_mornings
+from bot.telegram.schedule import schedule_person
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ async def tap(update: Update, context: BotContext) -> None:
         return
     gone = await people.forget(rt.ctx, chat)
     await _drop_chat(context.application, chat)
-    schedule_mornings(context.application)  # their morning job goes with them
+    schedule_person(context.application, chat)  # their morning job goes with them
     log.info("forgot chat %s (%d records)", chat, gone)
     await _answer(query)
     text = done_message(rt.ctx.settings.jobpicks_access, rt.allowed(chat))

@@ -141,7 +141,7 @@ async def settings(update: Update, context: BotContext) -> None:
     except SettingsError as exc:
         await reply(context, update, render.error_message(str(exc)))
         return
-    caught_up = change.schedule_changed and reschedule(context.application)
+    caught_up = change.schedule_changed and reschedule(context.application, chat)
     await reply(context, update, render.setting_changed(change, caught_up))
 
 

@@ -44,7 +44,7 @@ from bot.telegram import render
 from bot.telegram.delivery import ChatUnreachable
 from bot.telegram.keyboards import rows_markup
 from bot.telegram.runtime import CONTEXT_TYPES, BotContext, runtime_of
-from bot.telegram.schedule import schedule_mornings
+from bot.telegram.schedule import schedule_person
 from bot.telegram.today import todays_picks
 from scoring.profile import Filters
 
@@ -370,7 +370,7 @@ async def save(update: Update, context: BotContext) -> str | int:
         return await review(context, chat)
     draft = Draft.model_validate(raw)
     profile = await ob.apply_draft(context.runtime.ctx, chat, draft)
-    schedule_mornings(context.application)  # a new person: a morning job of their own
+    schedule_person(context.application, chat)  # a new person: a morning job of their own
     _forget(context)
     searches = len(draft.searches)
     await _say(

@@ -5,6 +5,7 @@ any board when nothing is due."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -17,7 +18,7 @@ from bot.services.marks import Tracked
 from bot.telegram import render
 from bot.telegram.keyboards import reminder_keyboard
 from bot.telegram.runtime import BotContext, Runtime
-from bot.telegram.schedule import LATE_IS_FINE
+from bot.telegram.schedule import LATE_IS_FINE, WATCHDOG_SLICE
 from scrapers.still_open import Verdict
 
 log = logging.getLogger(__name__)
@@ -31,7 +32,11 @@ async def remind_chats(rt: Runtime) -> dict[int, reminders.RemindReport]:
     """One round for every served person (a chat) who is reachable and not paused, each on
     their own saved postings, after their own delivery time."""
     due: dict[int, AppContext] = {}
-    for chat in people.served(rt.ctx):
+    for n, chat in enumerate(people.candidates(rt.ctx)):
+        if n and n % WATCHDOG_SLICE == 0:
+            await asyncio.sleep(0)  # 1,000 people's saved lists: taps are answered meanwhile
+        if not people.gets_mornings(rt.ctx, chat):  # served, and set up
+            continue
         pctx = rt.person(chat)
         if chat_state.is_paused(pctx, chat) or chat_state.unreachable(pctx, chat):
             continue

@@ -30,6 +30,9 @@ class Runtime:
     refused: set[int] = field(default_factory=set)  # in memory only: nothing stored for them
     tracker: TaskTracker = field(default_factory=TaskTracker)
     clock_watch: asyncio.Task[None] | None = None  # see bot.telegram.schedule.watch_the_clock
+    # Chats whose morning job fired and whose morning has not been started yet: the jobs that
+    # fire together start together, in one round (bot.telegram.schedule).
+    fired: dict[int, None] = field(default_factory=dict)
 
     KEY = "runtime"
 

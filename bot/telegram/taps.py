@@ -349,7 +349,7 @@ async def settings_tap(update: Update, context: BotContext) -> None:
         await answer(query, NOT_SAVED, alert=True)
         return
     if isinstance(result, SettingChange):
-        caught_up = result.schedule_changed and reschedule(context.application)
+        caught_up = result.schedule_changed and reschedule(context.application, chat)
         note = f"{result.setting.label}: {result.value}"
         if caught_up:
             note += " — running today's picks now"

@@ -7,6 +7,7 @@ of a second. The same queue against the Telegram fake: tests/bot/telegram/test_a
 from __future__ import annotations
 
 import asyncio
+import random
 
 import pytest
 
@@ -204,3 +205,87 @@ async def test_a_chat_tapping_away_does_not_stall_its_own_morning():
         "pick0", "tap0", "tap1", "tap2", "pick1", "tap3", "tap4", "tap5", "pick2",
         "tap6", "tap7", "pick3",
     ]  # fmt: skip
+
+
+def _scan(box: Outbox, now: float) -> int | None:
+    """The choice made by walking every lane (what the outbox did before its heaps): of the
+    free lanes with a call waiting whose time has come, the best (priority, served, seq)."""
+    if now < box._all_held_until:
+        return None
+    ready = []
+    for chat_id, lane in box._lanes.items():
+        ticket = None if lane.busy else lane.head()
+        if ticket is not None and box._ready_at(lane) <= now:
+            ready.append(((ticket.priority, lane.served, ticket.seq), chat_id))
+    return min(ready)[1] if ready else None
+
+
+class Checked(Outbox):
+    """An outbox whose every choice is compared with the walk over every lane."""
+
+    choices = 0
+
+    def _choose(self, now: float) -> tuple[int | None, float | None]:
+        expected = _scan(self, now)
+        chosen, wait = super()._choose(now)
+        assert chosen == expected, (chosen, expected)
+        self.choices += 1
+        return chosen, wait
+
+
+async def test_the_heaps_choose_as_a_walk_over_every_lane_would(monkeypatch):
+    monkeypatch.setattr(outbox_module, "GROUP_WINDOW", 0.1)
+    box = Checked(per_second=2000, chat_interval=0.003, group_per_minute=4)
+    rec = Recorder(box, busy=0.001)
+    rng = random.Random(19)
+    chats = [*range(1, 40), -100, -200]
+    for step in range(400):
+        chat = rng.choice(chats)
+        rec.call(chat, f"{chat}.{step}", ANSWER if rng.random() < 0.3 else BULK)
+        if step % 50 == 25:
+            box.flood(rng.choice(chats), 0.01)
+        if step % 70 == 35:
+            box.pause(rng.choice(chats), 0.01)
+        if step % 90 == 45:
+            rec.tasks[-3].cancel()  # a caller waiting in the queue gives up
+        if rng.random() < 0.2:
+            await asyncio.sleep(0.002)
+    await asyncio.wait_for(asyncio.gather(*rec.tasks, return_exceptions=True), 10)
+    assert box.choices > 400 and box.waiting() == 0
+    given_up = sum(1 for t in rec.tasks if t.cancelled())
+    assert given_up and len(rec.started) >= len(rec.tasks) - given_up
+
+
+async def test_an_answer_goes_next_while_a_thousand_mornings_wait():
+    rec = Recorder(Outbox(per_second=1000, chat_interval=0))
+    for chat in range(1, 1001):
+        rec.call(chat, f"header{chat}")
+        rec.call(chat, f"pick{chat}")
+    await rec.reached(5).wait()
+    rec.call(5000, "answer", ANSWER)  # a tap's reply, in a chat with no morning of its own
+    rec.call(3, "reply", ANSWER)  # a command's reply, in a chat whose morning goes out
+    await rec.done()
+    order = rec.labels()
+    assert order.index("answer") <= 6 and order.index("reply") <= 7, order[:10]
+    assert len(order) == 2002
+
+
+async def test_a_choice_does_not_walk_every_chat(monkeypatch):
+    """At 1,000 chats waiting, the next turn is found without reading every lane: the lanes
+    whose head is looked at per grant stay a handful (a walk read all 1,000 each time)."""
+    box = Outbox(per_second=1000, chat_interval=0)
+    rec = Recorder(box)
+    for chat in range(1, 1001):
+        rec.call(chat, f"m{chat}")
+    await _settle()
+    heads = 0
+    real_head = outbox_module._Lane.head
+
+    def head(lane):  # type: ignore[no-untyped-def]
+        nonlocal heads
+        heads += 1
+        return real_head(lane)
+
+    monkeypatch.setattr(outbox_module._Lane, "head", head)
+    await rec.done()
+    assert heads < 20 * 1000, heads  # per grant: a few, not 1,000
