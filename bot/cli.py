@@ -223,7 +223,7 @@ def _print_outcome(
     from bot.services.summary import render_summary
 
     if digest and not outcome.all_sources_failed:
-        sys.stdout.write(render_digest(outcome.record.day, outcome.picks))
+        sys.stdout.write(render_digest(outcome.record.day, outcome.picks, ctx.config.schedule.tz))
         sys.stdout.flush()
     summary = render_summary(
         outcome.record,
@@ -347,7 +347,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         # An empty digest would read as "a quiet day": there was no day at all.
         print(f"jobpicks: no run on {day} (`jobpicks run` makes one)", file=sys.stderr)
         return EXIT_FAILED
-    return _emit(render_digest(day, picks), args.out)
+    return _emit(render_digest(day, picks, ctx.config.schedule.tz), args.out)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

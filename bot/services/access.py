@@ -190,6 +190,14 @@ def invite_state(invite: Invite, now: datetime | None = None) -> str:
     return "active"
 
 
+def _new_code() -> str:
+    """A random code that does not start with "-": `jobpicks invite --revoke -Xy…` reads
+    such a code as an option and fails (1 code in 64 did)."""
+    while (code := secrets.token_urlsafe(CODE_BYTES)).startswith("-"):
+        pass
+    return code
+
+
 async def make_invite(
     ctx: AppContext, *, uses: int = 1, days: float = 14.0, note: str = ""
 ) -> Invite:
@@ -201,7 +209,7 @@ async def make_invite(
         raise InviteError("--days takes a number of days, 0 for no expiry")
     now = datetime.now(UTC)
     invite = Invite(
-        code=secrets.token_urlsafe(CODE_BYTES),
+        code=_new_code(),
         note=" ".join(note.split())[:MAX_NOTE],
         made_at=now,
         expires_at=now + timedelta(days=days) if days else None,

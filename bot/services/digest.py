@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import UTC, date, tzinfo
 from urllib.parse import quote
 
 from bot.store.records import Pick
@@ -24,12 +24,17 @@ def escape_url(url: str) -> str:
     return quote(url.strip(), safe=":/?#[]@!$&'*+,;=%-._~")
 
 
-def posted_age(pick: Pick, day: str) -> str:
-    """ "today", "1 day ago", "12 days ago" — counted from the digest's day, or "" if unknown."""
+def posted_age(pick: Pick, day: str, tz: tzinfo = UTC) -> str:
+    """ "today", "1 day ago", "12 days ago" — counted from the digest's day, or "" if unknown.
+    `day` is the person's day in `tz`: the posting's date is read in `tz` too, or a posting of
+    an hour ago reads "1 day ago" just after midnight east of UTC."""
     if pick.posted_at is None:
         return ""
+    posted = pick.posted_at
+    if posted.tzinfo is None:
+        posted = posted.replace(tzinfo=UTC)
     try:
-        days = (date.fromisoformat(day) - pick.posted_at.date()).days
+        days = (date.fromisoformat(day) - posted.astimezone(tz).date()).days
     except ValueError:
         return ""
     if days <= 0:
@@ -37,10 +42,10 @@ def posted_age(pick: Pick, day: str) -> str:
     return "1 day ago" if days == 1 else f"{days} days ago"
 
 
-def facts_line(pick: Pick, day: str) -> str:
+def facts_line(pick: Pick, day: str, tz: tzinfo = UTC) -> str:
     """What a job seeker looks at first: posted age, pay, type, workplace, the apply link."""
     facts = []
-    if age := posted_age(pick, day):
+    if age := posted_age(pick, day, tz):
         facts.append(f"**Posted:** {age}")
     if pick.pay is not None and (pay := pick.pay.label()):
         facts.append(f"**Pay:** {escape_md(pay)}")
@@ -56,12 +61,12 @@ def facts_line(pick: Pick, day: str) -> str:
     return " | ".join(facts)
 
 
-def render_entry(pick: Pick, day: str | None = None) -> str:
+def render_entry(pick: Pick, day: str | None = None, tz: tzinfo = UTC) -> str:
     # Only http(s) links are ever rendered as links (a board's `javascript:` stays text).
     link = http_url(pick.url)
     head = f"[{escape_md(pick.title)}]({escape_url(link)})" if link else escape_md(pick.title)
     company = f"**Company:** {escape_md(pick.company)} | " if pick.company.strip() else ""
-    facts = facts_line(pick, day or pick.day)
+    facts = facts_line(pick, day or pick.day, tz)
     return (
         f"## {head}\n"
         f"{company}**Location:** {escape_md(pick.location or 'n/a')}"
@@ -74,13 +79,13 @@ def render_entry(pick: Pick, day: str | None = None) -> str:
     )
 
 
-def render_digest(day: str, picks: Iterable[Pick]) -> str:
+def render_digest(day: str, picks: Iterable[Pick], tz: tzinfo = UTC) -> str:
     """The day's digest, best score first (ties keep their pick rank); a pick a rescore
-    dropped is no longer one of the day's."""
+    dropped is no longer one of the day's. `day` is the person's, in their timezone `tz`."""
     ordered = sorted((p for p in picks if not p.dropped), key=lambda p: (-p.score, p.rank))
     parts = [f"# Daily Job Picks - {day}\n"]
     if not ordered:
         parts.append("\nNo picks today.\n")
     for pick in ordered:
-        parts.append("\n" + render_entry(pick, day))
+        parts.append("\n" + render_entry(pick, day, tz))
     return "".join(parts)

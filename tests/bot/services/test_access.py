@@ -183,3 +183,12 @@ def test_the_run_says_once_that_the_persons_own_allowance_ran_out(tmp_path):
     ]
     # The operator's total was the tighter: the note stays the operator's.
     assert own_budget_named(ctx, Ledger(token_limit=1000), [note]) == [note]
+
+
+async def test_an_invite_code_never_starts_with_a_dash(tmp_path, monkeypatch):
+    # `jobpicks invite --revoke -AbC…` reads a leading "-" as an option (argparse: exit 2), so
+    # the one code in 64 that token_urlsafe starts with "-" could not be revoked.
+    drawn = iter(["-AbCdEfGhIjKl", "AbCdEfGhIjKl"])
+    monkeypatch.setattr(access.secrets, "token_urlsafe", lambda _n: next(drawn))
+    invite = await access.make_invite(_ctx(tmp_path, "invite"))
+    assert invite.code == "AbCdEfGhIjKl"

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.services.digest import escape_md, render_digest
 from bot.store.records import Pick
@@ -104,3 +105,20 @@ def test_posted_age_counts_from_the_digest_day():
     assert "**Posted:** today" in age(datetime(2026, 3, 3, 7, tzinfo=UTC))
     assert "**Posted:** 1 day ago" in age(datetime(2026, 3, 2, 23, tzinfo=UTC))
     assert "**Posted:** 12 days ago" in age(datetime(2026, 2, 19, tzinfo=UTC))
+
+
+def test_posted_age_reads_the_posting_date_in_the_persons_timezone():
+    # 18:45 UTC on 2 March is 00:15 on 3 March in Kolkata: on the 3rd there, that posting is
+    # today's, not "1 day ago" (its UTC date is the day before).
+    posted = datetime(2026, 3, 2, 18, 45, tzinfo=UTC)
+    kolkata = ZoneInfo("Asia/Kolkata")
+    assert "**Posted:** today" in render_digest(
+        "2026-03-03", [_pick(1, 70, posted_at=posted)], kolkata
+    )
+    # West of UTC the other way: 01:00 UTC on 2 March is 17:00 on 1 March in Los Angeles, so on
+    # the 2nd there the posting is a day old, not today's.
+    la = ZoneInfo("America/Los_Angeles")
+    older = datetime(2026, 3, 2, 1, tzinfo=UTC)
+    assert "**Posted:** 1 day ago" in render_digest(
+        "2026-03-02", [_pick(1, 70, posted_at=older)], la
+    )

@@ -33,10 +33,10 @@ async def _two(tmp_path: Path):  # type: ignore[no-untyped-def]
     return ctx, done.outcomes[ANA].picks, done.outcomes[BEN].picks
 
 
-def _everything(ctx, person: int) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    """What the Store holds of one person, as plain values."""
+def _everything(ctx, person: int, day: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    """What the Store holds of one person, as plain values; `day`'s picks (the run's day, not
+    `ctx.today()` again: a test that runs across midnight compares the same day)."""
     own = ctx.for_person(person).store
-    day = ctx.today()
     return {
         "profiles": [v.model_dump() for v in own.profile_history()],
         "picks": [p.model_dump() for p in own.picks_for(day)],
@@ -59,7 +59,8 @@ async def test_what_one_person_does_touches_only_them(tmp_path: Path) -> None:
     ctx, ana_picks, ben_picks = await _two(tmp_path)
     ana, ben = ctx.for_person(ANA), ctx.for_person(BEN)
     assert ana_picks and ben_picks and ana_picks == ben_picks  # the same search and profile
-    ben_before = _everything(ctx, BEN)
+    day = ben_picks[0].day
+    ben_before = _everything(ctx, BEN, day)
     ben_weights = feedback.learned_weights(ben)
 
     await feedback.record_vote(ana, ANA, ana_picks[0], "up")
@@ -68,7 +69,6 @@ async def test_what_one_person_does_touches_only_them(tmp_path: Path) -> None:
     await feedback.block_company(ana, ana_picks[1].company)
     await profile.set_about(ana, "Backend developer, Python and Postgres.")
     await settings.change(ana, "picks", "2")
-    await settings.change(ana, "timezone", "Europe/Berlin")
     await preferences.set_weekly(ana, ANA, True)
     await chat_state.set_paused(ana, ANA, True)
     await searches.add(ana, "data engineer @ Berlin")
@@ -80,8 +80,11 @@ async def test_what_one_person_does_touches_only_them(tmp_path: Path) -> None:
     await preferences.pause(ana, ANA, "2 weeks")
     rescored = await Daily(ctx, None).rescore(ANA)
     assert rescored.profile_version == ana.store.current_profile().version > 1
+    # Her timezone after the rescore: from 22:00 UTC on, Berlin is a day ahead, and a day with
+    # no picks yet has nothing to rescore (rightly).
+    await settings.change(ana, "timezone", "Europe/Berlin")
 
-    assert _everything(ctx, BEN) == ben_before
+    assert _everything(ctx, BEN, day) == ben_before
     assert feedback.learned_weights(ben) == ben_weights != feedback.learned_weights(ana)
     assert ben.config.selection.max_picks == 10 and ana.config.selection.max_picks == 2
     assert ben.config.schedule.timezone == "UTC" and not preferences.weekly(ben, BEN)
@@ -106,10 +109,11 @@ async def test_what_one_person_does_touches_only_them(tmp_path: Path) -> None:
 async def test_forget_deletes_everything_about_a_person_and_nothing_else(tmp_path: Path) -> None:
     ctx, ana_picks, _ = await _two(tmp_path)
     ana = ctx.for_person(ANA)
+    day = ana_picks[0].day
     await feedback.record_vote(ana, ANA, ana_picks[0], "up")
     await marks.toggle(ana, ANA, ana_picks[0], marks.APPLIED)
     await settings.change(ana, "time", "06:30")
-    await chat_state.mark_header_sent(ana, ctx.today(), ANA)
+    await chat_state.mark_header_sent(ana, day, ANA)
     await chat_state.set_paused(ana, ANA, True)
     await marks.set_note(ana, ANA, ana_picks[0], "asked about the team")
     async with ctx.db.transaction():
@@ -124,19 +128,19 @@ async def test_forget_deletes_everything_about_a_person_and_nothing_else(tmp_pat
             )  # fmt: skip
         )
         ana.store.set_learning_state(LearningState(votes_at_last_proposal=1))
-        ana.store.save_proposal_spend(DaySpend(day=ctx.today(), figures={"calls": 1}))
-    ben_before = _everything(ctx, BEN)
+        ana.store.save_proposal_spend(DaySpend(day=day, figures={"calls": 1}))
+    ben_before = _everything(ctx, BEN, day)
     pool, seen, fetches = ctx.db.pool(), ctx.db.seen_count(), ctx.db.fetch_log()
-    assert all(_everything(ctx, ANA).values())  # Ana has something of every kind
+    assert all(_everything(ctx, ANA, day).values())  # Ana has something of every kind
 
     gone = await people.forget(ctx, ANA)
     assert gone >= 12
-    empty = _everything(ctx, ANA)
+    empty = _everything(ctx, ANA, day)
     assert not any(v for k, v in empty.items() if k not in ("overrides", "chat", "learning"))
     assert empty["chat"] == {"chat": ANA, "paused": False, "unreachable": None, "failed": {},
                              "notices": [], "weekly_digest_week": None,
                              "paused_until": None}  # fmt: skip
-    assert _everything(ctx, BEN) == ben_before
+    assert _everything(ctx, BEN, day) == ben_before
     assert (ctx.db.pool(), ctx.db.seen_count(), ctx.db.fetch_log()) == (pool, seen, fetches)
     # Still a chat of TELEGRAM_CHAT_IDS: served again as a new person, from the file.
     fresh = ctx.for_person(ANA)

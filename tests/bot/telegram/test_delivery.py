@@ -257,7 +257,10 @@ async def test_crash_between_two_picks_then_restart(fake, tmp_path):
     assert gaps[1] - gaps[0] >= 0.9  # the real per-chat pacing (1 message/s)
 
     ctx = ctx_for_child(tmp_path / "db.json", fake.token, fake.base_url)
-    picks = ctx.store.picks_for(ctx.today())
+    # The child's day, as its run record says: the child's clock, not this process's, chose it
+    # (the two differ across a midnight, or when this process's clock is moved).
+    (run,) = ctx.store.all_runs()
+    picks = ctx.store.picks_for(run.day)
     assert [str(CHAT) in p.sent for p in picks] == [True, False, False]
 
     # restart (a clean one this time): only the unsent picks go out, no header again
@@ -266,9 +269,7 @@ async def test_crash_between_two_picks_then_restart(fake, tmp_path):
         await fake.wait_for("sendMessage", count=4, chat_id=CHAT, within=20)
         after = Path(tmp_path / "db.json")
         await eventually(
-            lambda: all(
-                str(CHAT) in p.sent for p in Store(after).person(CHAT).picks_for(ctx.today())
-            ),
+            lambda: all(str(CHAT) in p.sent for p in Store(after).person(CHAT).picks_for(run.day)),
             within=5,
         )
     finally:

@@ -15,7 +15,16 @@ from bot.store.locks import WriteLock
 from bot.telegram.callbacks import unblock
 from bot.telegram.taps import NOT_SAVED, VOTES_OFFER
 from scoring.llm.proposals import Proposal
-from tests.bot.telegram_support import CHAT, command, eventually, make_ctx, not_today, running_bot
+from tests.bot.telegram_support import (
+    CHAT,
+    bot_settings,
+    command,
+    eventually,
+    make_config,
+    make_ctx,
+    not_today,
+    running_bot,
+)
 from tests.bot.two_kinds_support import DATA, RESCORE, collect
 from tests.fakes.telegram import visible_text
 
@@ -43,8 +52,22 @@ async def _tap(fake, message_id: int, label: str) -> str:  # type: ignore[no-unt
     return answer.params.get("text", "")
 
 
+def _without_exploration(tmp_path, fake) -> AppContext:  # type: ignore[no-untyped-def]
+    """A bot whose picks are only the best: the exploration slot is drawn seeded by the day,
+    and on some days (2027-01-08, 2027-03-28) it drew a backend posting after the profile
+    turned to data, so what the picks are after a rescore depended on the date."""
+    config = make_config(**not_today())
+    learning = config.learning.model_copy(update={"explore_share": 0})
+    db = tmp_path / "db.json"
+    return AppContext(
+        settings=bot_settings(db, fake.token, fake.base_url),
+        config=config.model_copy(update={"learning": learning}),
+        store=Store(db),
+    )
+
+
 async def test_a_changed_profile_rescored_today_sends_only_what_is_new(fake, tmp_path):
-    ctx = make_ctx(tmp_path, fake, **not_today())
+    ctx = _without_exploration(tmp_path, fake)
     async with running_bot(ctx, collector=collect):
         morning = await _morning(fake, ctx)
         assert len(_pick_messages(fake)) == len(morning) == 3
