@@ -393,11 +393,12 @@ def cmd_bot(args: argparse.Namespace) -> int:
         return _serve(ctx)
 
 
-def _serve(ctx: AppContext) -> int:
-    from telegram.error import NetworkError
-
+def serving_line(ctx: AppContext) -> str:
+    """What `jobpicks bot` says as it starts: how many people it serves (everyone the access
+    mode admitted, not just TELEGRAM_CHAT_IDS: a bot of 1,000 once said "serving 1 chat(s)"),
+    the access mode, and when the owner's morning runs next."""
+    from bot.services import people
     from bot.services.schedule import next_run
-    from bot.telegram.app import run_bot
 
     when = next_run(ctx)
     if when is None:
@@ -406,11 +407,20 @@ def _serve(ctx: AppContext) -> int:
         next_text = "now (today's run is due)"
     else:
         next_text = when.strftime("%Y-%m-%d %H:%M %Z")
-    chats = len(ctx.settings.telegram_chat_ids)
-    print(
-        f"jobpicks bot: serving {chats} chat(s); next run {next_text}; Ctrl-C to stop",
-        file=sys.stderr,
+    served = len(people.served(ctx))
+    return (
+        f"jobpicks bot: serving {served} {'person' if served == 1 else 'people'} "
+        f"(access: {ctx.settings.jobpicks_access}); the owner's next run {next_text}; "
+        "Ctrl-C to stop"
     )
+
+
+def _serve(ctx: AppContext) -> int:
+    from telegram.error import NetworkError
+
+    from bot.telegram.app import run_bot
+
+    print(serving_line(ctx), file=sys.stderr)
     try:
         run_bot(ctx)
     except NetworkError as exc:

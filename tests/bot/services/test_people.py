@@ -167,6 +167,17 @@ async def test_add_makes_a_person_once_and_they_are_served_until_forgotten(tmp_p
     assert people.served(ctx) == [ANA, -100123] and people.get(ctx, CAL) is None
 
 
+async def test_the_bots_start_line_counts_everyone_it_serves(tmp_path: Path) -> None:
+    # A bot serving 1,000 people once said "serving 1 chat(s)": it counted TELEGRAM_CHAT_IDS.
+    from bot.cli import serving_line
+
+    ctx = make_ctx(tmp_path, [ANA])
+    assert serving_line(ctx).startswith("jobpicks bot: serving 1 person (access: chats);")
+    await people.add(ctx, CAL, via="onboarding", name="Cal")
+    await people.add(ctx, BEN, via="onboarding", name="Ben")
+    assert serving_line(ctx).startswith("jobpicks bot: serving 3 people (access: chats);")
+
+
 async def test_without_chats_the_local_person_is_served(tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path, [])
     assert ctx.person == LOCAL_PERSON and people.served(ctx) == [LOCAL_PERSON]

@@ -129,7 +129,7 @@ async def test_telegram_unreachable_is_one_clear_line(isolated_env: Path) -> Non
         "bot", JOBPICKS_CONFIG=str(isolated_env / "empty.toml"), **closed
     )
     assert code == 1 and "Traceback" not in err and "SECRETtoken" not in err
-    assert err.startswith("jobpicks bot: serving 1 chat(s); next run")
+    assert err.startswith("jobpicks bot: serving 1 person (access: chats); the owner's next run")
     assert err.strip().endswith(
         "jobpicks: cannot reach Telegram at TELEGRAM_API_BASE (NetworkError); check the address and the network"
     )
