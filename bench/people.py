@@ -312,7 +312,11 @@ class Watch:
     cursor: int = 0
     pick_messages: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
     taps: dict[str, float] = field(default_factory=dict)  # query id -> when tapped
-    commands: list[tuple[int, str, float]] = field(default_factory=list)  # chat, command, at
+    commands: int = 0
+    pending: dict[int, list[tuple[str, float]]] = field(default_factory=dict)  # chat -> (cmd, at)
+    replies: list[float] = field(default_factory=list)  # seconds from a command to its reply
+    morning: list[float] = field(default_factory=list)  # when each morning message arrived
+    chats_reached: set[int] = field(default_factory=set)
     refused: Counter[tuple[str, int]] = field(default_factory=Counter)  # (method, status)
     last_pick: float = 0.0  # when the last pick message arrived
 
@@ -329,6 +333,17 @@ class Watch:
                 self.refused[(call.method, 0)] += 1
             if call.method != "sendMessage" or call.status != 200:
                 continue
+            chat = call.params.get("chat_id")
+            waiting = self.pending.get(chat, [])
+            text = str(call.params.get("text", ""))
+            reply = next((w for w in waiting if COMMANDS[w[0]] in text), None)
+            if reply is not None:  # a command's answer, not the morning's
+                waiting.remove(reply)
+                self.replies.append(call.at - reply[1])
+                continue
+            if call.at >= self.slot - 1:
+                self.morning.append(call.at)
+                self.chats_reached.add(chat)
             markup = (call.result or {}).get("reply_markup") or {}
             datas = {
                 b["text"]: b.get("callback_data", "")
@@ -336,7 +351,6 @@ class Watch:
                 for b in row
             }
             if "👍" in datas and "👎" in datas:
-                chat = call.result["chat"]["id"]
                 entry = (call.result["message_id"], datas["👍"], datas["👎"])
                 self.pick_messages.setdefault(chat, []).append(entry)
                 self.last_pick = max(self.last_pick, call.at)
@@ -363,38 +377,11 @@ async def drive(
         if commands and now >= next_cmd:
             chat = rnd.choice(people)
             command = rnd.choice(list(COMMANDS))
-            watch.commands.append((chat, command, time.monotonic()))
+            watch.commands += 1
+            watch.pending.setdefault(chat, []).append((command, time.monotonic()))
             await fake.user_says(chat, command)
             next_cmd += 1 / commands
         await asyncio.sleep(max(0.0, min(next_tap, next_cmd) - time.monotonic()) or 0.001)
-
-
-def command_replies(
-    fake: Any, commands: list[tuple[int, str, float]]
-) -> tuple[list[float], set[int], int]:
-    """(seconds from each command to its reply, the reply messages' call ids, unanswered)."""
-    by_chat: dict[int, list[Any]] = {}
-    for c in fake.calls:
-        if c.method == "sendMessage" and c.status == 200:
-            by_chat.setdefault(c.params.get("chat_id"), []).append(c)
-    took, used, missing = [], set(), 0
-    for chat, command, at in commands:
-        marker = COMMANDS[command]
-        reply = next(
-            (
-                c
-                for c in by_chat.get(chat, [])
-                if c.at > at and id(c) not in used and marker in str(c.params.get("text", ""))
-                and not (c.result or {}).get("reply_markup", {}).get("inline_keyboard", [[{}]])[0][0].get("text", "").startswith("👍")
-            ),
-            None,
-        )  # fmt: skip
-        if reply is None:
-            missing += 1
-            continue
-        used.add(id(reply))
-        took.append(reply.at - at)
-    return took, used, missing
 
 
 def leftovers(tmp: Path) -> dict[str, Any]:
@@ -514,16 +501,16 @@ async def one_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         driver = asyncio.create_task(drive(watch, chats, taps, commands, stop))
         floor = max(n * PICKS / rate, PICKS * interval)
         deadline = slot + max(600.0, floor * 5)
-        quiet = max(3.0, 15.0 / scale)
+        quiet = max(5.0, 15.0 / scale)
         cpu1 = None
         while time.monotonic() < deadline:  # noqa: ASYNC110 (watches the fake's record)
             await asyncio.sleep(0.5)
             watch.scan()
             got = sum(len(v) for v in watch.pick_messages.values())
-            if got and time.monotonic() - watch.last_pick > quiet:
+            if got and time.monotonic() - watch.morning[-1] > quiet:
                 cpu1 = proc_cpu(proc.pid)
                 break
-            if got >= n * PICKS and time.monotonic() - watch.last_pick > 1:
+            if got >= n * PICKS and time.monotonic() - watch.morning[-1] > 1:
                 cpu1 = proc_cpu(proc.pid)
                 break
         stop.set()
@@ -545,38 +532,29 @@ async def one_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     await fake.stop()
     await boards.stop()
 
-    replies, reply_ids, unanswered = command_replies(fake, watch.commands)
+    watch.scan()
     answers = {c.params["callback_query_id"]: c.at for c in fake.calls_of("answerCallbackQuery")}
-    sends = [
-        c
-        for c in fake.calls
-        if c.method == "sendMessage" and c.status == 200 and id(c) not in reply_ids
-        and c.at >= slot - 1
-    ]  # fmt: skip
-    per_chat: dict[int, int] = {}
-    for c in sends:
-        per_chat[c.params["chat_id"]] = per_chat.get(c.params["chat_id"], 0) + 1
     result |= {
         "planned_searches": len(planned),
         "asked_searches": len(set(asked)),
         "indeed_requests": boards.count("indeed"),
         "board_requests": len(boards.requests),
         "greenhouse_requests": sum(1 for r in boards.requests if r.board == "greenhouse"),
-        "first_s": (sends[0].at - slot) if sends else math.nan,
-        "last_s": (sends[-1].at - slot) if sends else math.nan,
+        "first_s": (watch.morning[0] - slot) if watch.morning else math.nan,
+        "last_s": (watch.morning[-1] - slot) if watch.morning else math.nan,
         "floor_s": floor,
         "rate": rate,
-        "messages": len(sends),
+        "messages": len(watch.morning),
         "picks_sent": sum(len(v) for v in watch.pick_messages.values()),
-        "chats_reached": len(per_chat),
+        "chats_reached": len(watch.chats_reached),
         "edits": sum(1 for c in fake.calls if c.method.startswith("edit") and c.status == 200),
         "floods": len(fake.floods),
         "refused": dict(watch.refused),
         "taps": [answers[q] - at for q, at in watch.taps.items() if q in answers],
         "taps_unanswered": sum(1 for q in watch.taps if q not in answers),
-        "replies": replies,
-        "unanswered": unanswered,
-        "commands": len(watch.commands),
+        "replies": watch.replies,
+        "unanswered": sum(len(v) for v in watch.pending.values()),
+        "commands": watch.commands,
     }
     return result
 
