@@ -470,7 +470,7 @@ async def one_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         # schedule at start and makes a job per person).
         margin = 10 + n * 0.01
         wall = datetime.now(UTC) + timedelta(seconds=margin)
-        slot_wall = (wall + timedelta(minutes=1)).replace(second=0, microsecond=0)
+        slot_wall = (wall + timedelta(seconds=59.999)).replace(second=0, microsecond=0)
         config.write_text(config_toml(slot_wall.strftime("%H:%M")))
         slot = time.monotonic() + (slot_wall.timestamp() - time.time())
 
