@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -105,6 +107,9 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
     latency: float = 0.0
     linkedin: list[Job] = field(default_factory=list)
     indeed: list[Job] = field(default_factory=list)
+    # When set, what Indeed finds for one search: (keywords, place) -> its jobs, in place of
+    # `indeed` (a bench with many distinct searches, each finding postings of its own).
+    indeed_for: Callable[[str, str], list[Job]] | None = None
     greenhouse: dict[str, list[Job]] = field(default_factory=dict)
     lever: dict[str, list[Job]] = field(default_factory=dict)
     lever_eu: dict[str, list[Job]] = field(default_factory=dict)  # boards on api.eu.lever.co
@@ -375,6 +380,8 @@ class BoardsFake(AtsRoutes, HrBoardRoutes, JobFeedRoutes):
         # The filters as Indeed applies them: the date window, and attribute keys of which a
         # job must carry every one ("several codes in one filter mean all of them").
         hits = self.indeed
+        if self.indeed_for is not None:
+            hits = self.indeed_for(*_indeed_what_where(query))
         if m := re.search(r'field:\s*"dateOnIndeed",\s*start:\s*"(\d+)h"', query):
             oldest = datetime.now(UTC) - timedelta(hours=int(m.group(1)))
             hits = [j for j in hits if j.posted >= oldest]
@@ -634,6 +641,16 @@ _INDEED_KEYS = {
     "part-time": "75GKK",
     "contract": "NJXCK",
 }
+
+
+def _indeed_what_where(query: str) -> tuple[str, str]:
+    """A `jobSearch` query's keywords and place (JSON string literals, as GraphQL's are)."""
+    what = re.search(r'what:\s*("(?:[^"\\]|\\.)*")', query)
+    where = re.search(r'where:\s*("(?:[^"\\]|\\.)*")', query)
+    return (
+        json.loads(what.group(1)) if what else "",
+        json.loads(where.group(1)) if where else "",
+    )
 
 
 def _indeed_job(job: Job) -> dict:

@@ -292,3 +292,23 @@ def test_the_query_asks_for_every_pay_shape_and_the_apply_link() -> None:
     for part in ("... on AtLeast { min }", "... on AtMost { max }", "... on Exactly { value }",
                  "estimated {", "recruit { viewJobUrl }"):  # fmt: skip
         assert part in q
+
+
+async def test_the_fake_finds_each_search_its_own_jobs(
+    fake: BoardsFake, client: HttpClient
+) -> None:
+    """`indeed_for` (bench/people.py's many searches): each query gets what its keywords and
+    place find, read back from the GraphQL string literals, escapes included."""
+    asked: list[tuple[str, str]] = []
+
+    def found(what: str, where: str) -> list[Job]:
+        asked.append((what, where))
+        return make_jobs(f"{len(asked)}-", 3, company=f"Co {what}")
+
+    fake.indeed_for = found
+    first = await run(fake, client)
+    second = await run(fake, client, SEARCH.model_copy(update={"keywords": "data", "location": ""}))
+    assert asked == [('machine learning "intern"', "California"), ("data", "")]
+    assert {p.company for p in first.postings} == {'Co machine learning "intern"'}
+    assert {p.company for p in second.postings} == {"Co data"}
+    assert len({p.key for p in first.postings + second.postings}) == 6
