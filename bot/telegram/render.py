@@ -241,16 +241,6 @@ SHORT_DESCRIPTION = (
     "Your daily job picks: fresh postings scored against your profile, every morning."
 )
 
-REFUSAL = (
-    "Sorry, this is a private bot.\n"
-    "If you run it: add this chat's id, {chat_id}, to TELEGRAM_CHAT_IDS and restart it."
-)
-
-
-def refusal_message(chat_id: int) -> str:
-    """The one reply a chat that is not served gets (plain text: it names its chat id)."""
-    return REFUSAL.format(chat_id=chat_id)
-
 
 def start_message(
     next_run: datetime | None, scorer: str, paused: bool, until: date | None = None
