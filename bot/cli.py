@@ -35,6 +35,26 @@ def _iso_date(value: str) -> str:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2026-03-02") from None
 
 
+def _whole_count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number, 0 or more")
+    return number
+
+
+def _days(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < float("inf"):  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of days, 0 or more")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="jobpicks",
@@ -97,10 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
         "invite", help="make an invite code for JOBPICKS_ACCESS=invite (or --list, --revoke)"
     )
     p.add_argument(
-        "--uses", type=int, default=1, help="how many people it admits (0 = any number; 1)"
+        "--uses", type=_whole_count, default=1, help="how many people it admits (0 = any; 1)"
     )
     p.add_argument(
-        "--days", type=float, default=14.0, help="days it stays valid (0 = until revoked; 14)"
+        "--days", type=_days, default=14.0, help="days it stays valid (0 = until revoked; 14)"
     )
     p.add_argument("--note", default="", help="who it is for (shown by --list)")
     which = p.add_mutually_exclusive_group()

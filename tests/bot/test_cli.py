@@ -251,3 +251,16 @@ def test_config_file_that_is_not_utf8_is_one_line(isolated_env):
     line = _one_line(proc.stderr)
     assert line.startswith("jobpicks: JOBPICKS_CONFIG: ") and str(config) in line
     assert "not UTF-8" in line and "0xe9" in line
+
+
+@pytest.mark.parametrize(
+    "args", [["--uses", "-1"], ["--uses", "two"], ["--days", "-3"], ["--days", "nan"]]
+)
+def test_a_bad_invite_count_is_a_usage_error_exit_2(args, capsys):
+    # `jobpicks invite --uses -1` once got past the parser and ended with exit 1, as a
+    # failure, where every other mistyped option is a usage error (exit 2).
+    from bot.cli import build_parser
+
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(["invite", *args])
+    assert stop.value.code == 2 and "0 or more" in capsys.readouterr().err
