@@ -142,7 +142,13 @@ def gets_mornings(ctx: AppContext, person: int) -> bool:
     record = ctx.db.person_record(person)
     if record is None or record.via in FILE_SEEDED:
         return False
-    return not (record.via.partition(":")[0] in ADMITTED and awaits_setup(ctx, person))
+    return not setting_up(ctx, record)
+
+
+def setting_up(ctx: AppContext, record: Person) -> bool:
+    """Whether the access mode admitted this person and they have not finished onboarding
+    (no morning yet; `jobpicks users` says so)."""
+    return record.via.partition(":")[0] in ADMITTED and awaits_setup(ctx, record.id)
 
 
 # How the access mode admits a person (`bot.services.access`; an invite's via is

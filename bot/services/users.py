@@ -30,6 +30,7 @@ class PersonRow:
     picks_sent: int
     month_usd: float
     month_tokens: int
+    setting_up: bool = False  # admitted, onboarding not finished: no morning yet
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ def _row(ctx: AppContext, person: Person) -> PersonRow:
         picks_sent=ctx.db.picks_sent_to(person.id, person.id),
         month_usd=sum(s.cost_usd for s in month),
         month_tokens=sum(s.tokens for s in month),
+        setting_up=people.setting_up(ctx, person),
     )
 
 
@@ -84,7 +86,10 @@ def source_rows(ctx: AppContext) -> list[SourceRow]:
 
 def _person_line(row: PersonRow) -> str:
     name = f" {row.name}" if row.name else ""
-    ran = f"last run {row.last_run}" if row.last_run else "no run yet"
+    if row.last_run:
+        ran = f"last run {row.last_run}"
+    else:
+        ran = "still setting up" if row.setting_up else "no run yet"
     spend = f"${row.month_usd:.4f}, {row.month_tokens:,} tokens this month"
     return (
         f"{row.id} ({row.kind}){name} · joined {row.joined} via {row.via} · {ran} · "

@@ -174,6 +174,8 @@ async def test_admin_is_the_owners_and_users_reads_beside_the_live_bot(fake, tmp
         (view,) = await command(fake, "/admin", CHAT)
         text = view.params["text"]
         assert "<b>People (3)</b>" in text and "via open" in text and "picks sent" in text
+        # The newcomer has only pressed Start: no morning until onboarding ends, and said so.
+        assert "via open · still setting up" in text
         assert "Sources (" in text
         (refused,) = await command(fake, "/admin", CHAT2)
         assert "owner only" in refused.params["text"]
@@ -187,6 +189,8 @@ async def test_admin_is_the_owners_and_users_reads_beside_the_live_bot(fake, tmp
         )
         assert code == 0, err
         assert out.startswith("People (3)") and f"{NEWCOMER} (private) Ada" in out
+        newcomer = next(line for line in out.splitlines() if line.startswith(f"{NEWCOMER} "))
+        assert "still setting up" in newcomer
         assert f"{CHAT} (private)" in out and "via config" in out and "Sources (" in out
         (again,) = await command(fake, "/help", CHAT)  # the bot still answers
         assert again.params["text"]
