@@ -181,8 +181,6 @@ class Store:
         self._picks_of_day = index(PICKS, lambda d: (d["person"], d["day"]))
         self._pick_at = index(PICKS, lambda d: (d["person"], d["day"], d["key"]))
         self._runs_of_day = index(RUNS, lambda d: (d["person"], d["day"]))
-        self._runs_on = index(RUNS, lambda d: d["day"])
-        self._spend_on = index(SPEND, lambda d: d["day"])
         # Today's LLM spend, everyone's and each person's, summed as runs and spend records
         # change: a ledger made per person per morning reads a total, not every run record.
         totals = self._journal.totals
@@ -614,11 +612,6 @@ class Store:
     def all_runs(self, person: int) -> list[RunRecord]:
         return self._models(RunRecord, self._own(RUNS, person))
 
-    @_reads
-    def runs_on(self, day: str) -> list[RunRecord]:
-        """Everyone's runs of a day (the operator's daily LLM total)."""
-        return self._models(RunRecord, self._docs(RUNS, self._runs_on.ids(day)))
-
     def save_run(self, person: int, run: RunRecord) -> None:
         """Insert or update the person's run (keyed by its start time)."""
         self._must_hold_lock()
@@ -796,11 +789,6 @@ class Store:
             runs = self._run_spend_of.of((person, day))
             other = self._other_spend_of.of((person, day))
         return runs[0] + other[0], runs[1] + other[1]
-
-    @_reads
-    def spend_on(self, day: str) -> list[DaySpend]:
-        """Everyone's LLM spend outside runs on a day."""
-        return self._models(DaySpend, self._docs(SPEND, self._spend_on.ids(day)))
 
     def save_proposal_spend(self, person: int, spend: DaySpend) -> None:
         """Replace that day's spend of the person."""

@@ -74,17 +74,19 @@ async def test_a_run_stored_before_the_split_counts_as_scoring(tmp_path: Path):
     assert spent_today(ctx) == (0.1, 110)
 
 
+PEOPLE = (11, 12, 13)
+
+
 def _counted(store: Store, day: str, person: int | None = None) -> tuple[float, int]:
-    """The day's spend summed from every record, as it was before the Store kept totals."""
-    if person is None:
-        runs, other = store.runs_on(day), store.spend_on(day)
-    else:
-        runs = store.runs_for(person, day)
-        other = [d for d in store.proposal_spend(person, day) if d.day == day]
+    """The day's spend summed from every record of the person (None: of each of `PEOPLE`,
+    the only ones who spend here), as it was before the Store kept totals."""
     usd = tokens = 0
-    for figures in [r.spend for r in runs] + [d.figures for d in other]:
-        s = spend_from_record(figures)
-        usd, tokens = usd + s.cost_usd, tokens + s.tokens
+    for who in PEOPLE if person is None else (person,):
+        runs = store.runs_for(who, day)
+        other = [d for d in store.proposal_spend(who, day) if d.day == day]
+        for figures in [r.spend for r in runs] + [d.figures for d in other]:
+            s = spend_from_record(figures)
+            usd, tokens = usd + s.cost_usd, tokens + s.tokens
     return usd, tokens
 
 
@@ -95,7 +97,7 @@ def _same(a: tuple[float, int], b: tuple[float, int]) -> bool:
 async def test_the_days_spend_kept_by_the_store_equals_the_sum_of_its_records(tmp_path: Path):
     ctx = make_ctx(tmp_path)
     db, day = ctx.db, ctx.today()
-    people = [ctx.for_person(p) for p in (11, 12, 13)]
+    people = [ctx.for_person(p) for p in PEOPLE]
     assert db.spent_on(day) == (0.0, 0)
 
     def check() -> None:
@@ -161,7 +163,7 @@ async def test_a_ledger_reads_no_run_record(tmp_path: Path, monkeypatch):
     def never(*_args: object) -> None:
         raise AssertionError("read every run record")
 
-    for name in ("runs_on", "all_runs", "spend_on", "proposal_spend"):
+    for name in ("all_runs", "runs_for", "proposal_spend"):
         monkeypatch.setattr(Store, name, never)
     made = new_ledger(ctx)
     assert made.spent_before_tokens == 11 and spent_today(ctx) == (0.01, 11)
