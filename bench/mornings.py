@@ -45,6 +45,7 @@ def _pct(values: list[float]) -> str:
 
 
 async def main(args: argparse.Namespace) -> None:
+    from bench.people import answered, settled
     from bot.context import AppContext
     from bot.services import collect, people, profile
     from bot.services.schedule import Mornings
@@ -121,7 +122,7 @@ async def main(args: argparse.Namespace) -> None:
         prof.disable()
     cpu = time.process_time() - cpu0
     morning = [c for c in fake.calls_of("sendMessage") if c.params.get("chat_id") != OWNER]
-    await asyncio.sleep(1.0)
+    await settled(lambda: answered(fake, {q for q, _ in taps}), within=30)
     answers = {c.params["callback_query_id"]: c.at for c in fake.calls_of("answerCallbackQuery")}
     tap_ms = [(answers[q] - at) * 1000 for q, at in taps if q in answers]
     if morning:

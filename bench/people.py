@@ -47,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -397,14 +398,18 @@ def leftovers(tmp: Path) -> dict[str, Any]:
     }
 
 
-async def answered(fake: Any, queries: set[str], within: float) -> None:
-    """Wait (a while at most) until every tap in `queries` has its answerCallbackQuery."""
+async def settled(condition: Callable[[], bool], within: float) -> None:
+    """Wait (a while at most) until `condition()` holds, looking every half second."""
     end = time.monotonic() + within
-    while time.monotonic() < end:
-        done = {c.params.get("callback_query_id") for c in fake.calls_of("answerCallbackQuery")}
-        if queries <= done:
-            return
+    while not condition() and time.monotonic() < end:  # noqa: ASYNC110 (polls the fake's record)
         await asyncio.sleep(0.5)
+
+
+def answered(fake: Any, queries: set[str]) -> bool:
+    """Whether every tap in `queries` has its answerCallbackQuery."""
+    return queries <= {
+        c.params.get("callback_query_id") for c in fake.calls_of("answerCallbackQuery")
+    }
 
 
 # -- one size ------------------------------------------------------------------------------------
@@ -515,8 +520,13 @@ async def one_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
                 break
         stop.set()
         await driver
-        await answered(fake, set(watch.taps), within=60)
-        await asyncio.sleep(2)  # the last commands' replies
+        await settled(lambda: answered(fake, set(watch.taps)), within=60)
+
+        def replied() -> bool:  # every command sent has had its reply
+            watch.scan()
+            return not any(watch.pending.values())
+
+        await settled(replied, within=30)
         result["rss_mb"] = peak_rss_mb(proc.pid)
         result["cpu_s"] = (cpu1 if cpu1 is not None else proc_cpu(proc.pid)) - cpu0
         proc.send_signal(signal.SIGTERM)

@@ -37,6 +37,7 @@ __all__ = [
     "last_run",
     "schedule_of",
     "served",
+    "setting_up",
     "spend_today",
 ]
 
