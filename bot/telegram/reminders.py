@@ -5,20 +5,19 @@ any board when nothing is due."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
 from telegram.ext import Application
 
 from bot.context import AppContext
-from bot.services import chat_state, people, reminders
+from bot.services import chat_state, reminders
 from bot.services.delivery import ChatUnreachable
 from bot.services.marks import Tracked
 from bot.telegram import render
 from bot.telegram.keyboards import reminder_keyboard
 from bot.telegram.runtime import BotContext, Runtime
-from bot.telegram.schedule import LATE_IS_FINE, WATCHDOG_SLICE
+from bot.telegram.schedule import LATE_IS_FINE, served_in_slices
 from scrapers.still_open import Verdict
 
 log = logging.getLogger(__name__)
@@ -32,11 +31,7 @@ async def remind_chats(rt: Runtime) -> dict[int, reminders.RemindReport]:
     """One round for every served person (a chat) who is reachable and not paused, each on
     their own saved postings, after their own delivery time."""
     due: dict[int, AppContext] = {}
-    for n, chat in enumerate(people.candidates(rt.ctx)):
-        if n and n % WATCHDOG_SLICE == 0:
-            await asyncio.sleep(0)  # 1,000 people's saved lists: taps are answered meanwhile
-        if not people.gets_mornings(rt.ctx, chat):  # served, and set up
-            continue
+    async for chat in served_in_slices(rt.ctx):  # 1,000 people's saved lists: taps go on
         pctx = rt.person(chat)
         if chat_state.is_paused(pctx, chat) or chat_state.unreachable(pctx, chat):
             continue

@@ -28,11 +28,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from telegram.ext import Application
 
+from bot.context import AppContext
 from bot.services import people
 from bot.services.schedule import served_chats, slot_of
 from bot.telegram.runtime import BotContext, Runtime, runtime_of
@@ -104,18 +105,23 @@ def start_due(app: App) -> list[int]:
     return _start(rt, rt.mornings.due())
 
 
+async def served_in_slices(ctx: AppContext, size: int = WATCHDOG_SLICE) -> AsyncIterator[int]:
+    """Everyone served (as `people.served`), each checked alone, the event loop let run
+    every `size` people: at 1,000 people one pass over everyone would hold taps' answers."""
+    for n, chat in enumerate(people.candidates(ctx)):
+        if n and n % size == 0:
+            await asyncio.sleep(0)
+        if people.gets_mornings(ctx, chat):
+            yield chat
+
+
 async def start_due_in_slices(app: App, size: int = WATCHDOG_SLICE) -> list[int]:
     """As `start_due`, checking `size` people at a time and letting the event loop run
     between two slices (taps, commands, deliveries), then starting all that are due in one
     morning."""
     rt = runtime_of(app)
     now = rt.ctx.now()
-    everyone = people.candidates(rt.ctx)
-    due: list[int] = []
-    for at in range(0, len(everyone), size):
-        if at:
-            await asyncio.sleep(0)
-        due += rt.mornings.due_of(everyone[at : at + size], now)
+    due = [chat async for chat in served_in_slices(rt.ctx, size) if rt.mornings.due_of([chat], now)]
     # What started while this scan yielded (a fired job, /settings) is not started again.
     return _start(rt, rt.mornings.due_of(due, now))
 
