@@ -36,15 +36,8 @@ OWNER = 4242
 FIRST = 100_000  # the first simulated person's chat id
 
 
-def _pct(values: list[float]) -> str:
-    if not values:
-        return "none"
-    values = sorted(values)
-    p50, p95 = (values[int(q * (len(values) - 1))] for q in (0.5, 0.95))
-    return f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {values[-1]:.0f} ms (n={len(values)})"
-
-
 async def main(args: argparse.Namespace) -> None:
+    from bench.bot import percentiles
     from bench.people import answered, settled
     from bot.context import AppContext
     from bot.services import collect, people, profile
@@ -129,7 +122,9 @@ async def main(args: argparse.Namespace) -> None:
         print(f"first morning message: +{morning[0].at - at_slot:.1f} s after the slot; "
               f"last: +{morning[-1].at - at_slot:.1f} s ({len(morning)}/{expected} messages)")  # fmt: skip
     print(f"CPU from the slot to the last message: {cpu:.1f} s; collection rounds: {rounds}")
-    print(f"tap -> answer: {_pct(tap_ms)}; unanswered: {len(taps) - len(tap_ms)}")
+    print(
+        f"tap -> answer: {percentiles(tap_ms)} (n={len(tap_ms)}); unanswered: {len(taps) - len(tap_ms)}"
+    )
     stop.set()
     await asyncio.wait_for(bot, 30)
     await fake.stop()

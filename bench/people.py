@@ -282,13 +282,6 @@ def proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def quantile(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))] if values else math.nan
@@ -414,6 +407,7 @@ def answered(fake: Any, queries: set[str]) -> bool:
 
 # -- one size ------------------------------------------------------------------------------------
 async def one_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    from bench.bot import peak_rss_mb
     from tests.cli_support import OUR_ENV
     from tests.fakes.boards import BoardsFake
     from tests.fakes.telegram import FakeTelegram, FloodLimits
