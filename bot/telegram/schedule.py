@@ -99,8 +99,9 @@ def _start(rt: Runtime, chats: list[int]) -> list[int]:
 
 def start_due(app: App) -> list[int]:
     """Start, in the background, the morning of every person who is due now (one round for
-    them all, then each one's run and delivery); the people started. Reads everyone at once:
-    at start, after a clock step; the watchdog uses `start_due_in_slices`."""
+    them all, then each one's run and delivery); the people started. Reads everyone at once,
+    so only at start, before any tap waits; the watchdog and the clock watcher use
+    `start_due_in_slices`."""
     rt = runtime_of(app)
     return _start(rt, rt.mornings.due())
 
